@@ -1,0 +1,61 @@
+# onboard: `make run` runs the job on the bundled example, `make test` runs
+# every test. Both install what they need.
+
+GO        ?= go
+BIN       := bin/onboard
+WORK      := work
+# The bundled example is a snapshot of 2026-11-25; pin the clock so the demo
+# reads the same on any day. Override: make run EXAMPLE_NOW=2026-12-01T09:00:00+09:00
+EXAMPLE_NOW ?= 2026-11-25T09:00:00+09:00
+FUZZTIME  ?= 3s
+
+.PHONY: all build run test deps lint unit fuzz bench example clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/onboard
+
+deps:
+	$(GO) mod download
+	@./scripts/install-deps.sh
+
+run: build
+	@mkdir -p $(WORK)
+	@cp examples/onboarding.xlsx $(WORK)/onboarding.xlsx
+	@echo "== onboard sync on a copy of the bundled example ($(WORK)/onboarding.xlsx)"
+	./$(BIN) sync --sheet $(WORK)/onboarding.xlsx --now $(EXAMPLE_NOW)
+	@echo "== problems a manager should fix (onboard check)"
+	@./$(BIN) check --sheet $(WORK)/onboarding.xlsx --now $(EXAMPLE_NOW) --log-level error || test $$? -eq 3
+
+test: deps lint unit fuzz
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+		if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -count=1 -timeout 15m ./...
+
+# Each fuzz target runs a few seconds: parsers must never panic.
+FUZZ_TARGETS := \
+	./internal/parse:FuzzHeader ./internal/parse:FuzzYesNo ./internal/parse:FuzzDate \
+	./internal/parse:FuzzClientID ./internal/parse:FuzzEmail ./internal/matrix:FuzzParseCSV
+
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS) $$(test -d internal/fakesheets && echo ./internal/fakesheets:FuzzParseA1); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg >/dev/null || \
+			{ $(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg; exit 1; }; \
+	done
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1x -timeout 30m ./...
+
+example:
+	$(GO) run ./cmd/genexample --out examples/onboarding.xlsx
+
+clean:
+	rm -rf bin $(WORK)

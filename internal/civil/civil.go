@@ -1,0 +1,62 @@
+// Package civil holds a calendar date without a clock or zone, as the
+// spreadsheet stores it: a day number in the 1900 serial system.
+package civil
+
+import (
+	"strconv"
+	"time"
+)
+
+// Date is a spreadsheet serial day number (1 = 1899-12-31); 0 means none.
+type Date int32
+
+var epoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// Of returns the date of t's wall clock in t's own location.
+func Of(t time.Time) Date {
+	y, m, d := t.Date()
+	return New(y, m, d)
+}
+
+// New returns the date y-m-d; month and day overflow like time.Date.
+func New(y int, m time.Month, d int) Date {
+	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return Date(t.Sub(epoch).Hours() / 24)
+}
+
+// IsZero reports whether no date is set.
+func (d Date) IsZero() bool { return d == 0 }
+
+// Time returns midnight of the date in loc.
+func (d Date) Time(loc *time.Location) time.Time {
+	t := epoch.AddDate(0, 0, int(d))
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+}
+
+// AddDays returns the date n days later.
+func (d Date) AddDays(n int) Date { return d + Date(n) }
+
+// String formats the date as 2026/11/24, the way the team writes it.
+func (d Date) String() string {
+	if d == 0 {
+		return ""
+	}
+	y, m, day := d.Time(time.UTC).Date()
+	return strconv.Itoa(y) + "/" + pad(int(m)) + "/" + pad(day)
+}
+
+// Short formats the date as 11/24.
+func (d Date) Short() string {
+	if d == 0 {
+		return ""
+	}
+	_, m, day := d.Time(time.UTC).Date()
+	return pad(int(m)) + "/" + pad(day)
+}
+
+func pad(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}

@@ -1,0 +1,296 @@
+// Package cli is onboard's command line: flags (each also an ONBOARD_*
+// environment variable), logging, exit codes, and the commands.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"onboard/internal/contract"
+	"onboard/internal/job"
+	"onboard/internal/matrix"
+	"onboard/internal/sheet"
+	"onboard/internal/xlsxbook"
+)
+
+// Exit codes, documented in the README and in --help.
+const (
+	ExitOK       = 0
+	ExitFailed   = 1
+	ExitUsage    = 2 // bad flags or a sheet-layout error
+	ExitProblems = 3 // check found problems
+	ExitLocked   = 75
+)
+
+const exitCodesHelp = `Exit codes:
+  0   success
+  1   the run failed (sheet unreadable, write refused, mail failed...)
+  2   usage error, or the sheet's layout is wrong (missing or duplicated header, broken matrix)
+  3   check found problems in the data
+  75  another run holds the lock`
+
+// Env reads an environment variable; tests pass their own.
+type Env func(string) string
+
+// App is one invocation.
+type App struct {
+	Stdout, Stderr io.Writer
+	Env            Env
+	log            *slog.Logger
+}
+
+type command struct {
+	name, summary, usage, example string
+	run                           func(a *App, args []string) int
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{name: "sync", summary: "compute every client and write the status columns back",
+			usage:   "onboard sync --sheet FILE.xlsx [--dry-run]",
+			example: "onboard sync --sheet onboarding.xlsx --dry-run",
+			run:     (*App).sync},
+		{name: "check", summary: "list every data problem with tab, row and column; write nothing",
+			usage:   "onboard check --sheet FILE.xlsx",
+			example: "onboard check --sheet onboarding.xlsx",
+			run:     (*App).check},
+		{name: "version", summary: "print the version", usage: "onboard version", example: "onboard version",
+			run: func(a *App, _ []string) int { fmt.Fprintln(a.Stdout, "onboard", Version); return ExitOK }},
+	}
+}
+
+// Version is set at build time with -ldflags "-X onboard/internal/cli.Version=...".
+var Version = "dev"
+
+// Main runs onboard with args (without the program name) and returns the
+// exit code.
+func Main(args []string, stdout, stderr io.Writer, env Env) int {
+	a := &App{Stdout: stdout, Stderr: stderr, Env: env}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 {
+			return a.Run([]string{args[1], "--help"})
+		}
+		a.usage(stdout)
+		if len(args) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	return a.Run(args)
+}
+
+// Run dispatches to a command.
+func (a *App) Run(args []string) int {
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(a, args[1:])
+		}
+	}
+	fmt.Fprintf(a.Stderr, "onboard: unknown command %q\n\n", args[0])
+	a.usage(a.Stderr)
+	return ExitUsage
+}
+
+func (a *App) usage(w io.Writer) {
+	fmt.Fprintln(w, "onboard: the onboarding team's batch job. It reads the shared sheet, computes every")
+	fmt.Fprintln(w, "client's setup works and status, and writes the status columns back.")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nExamples:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %s\n", c.example)
+	}
+	fmt.Fprintln(w, "\nRun 'onboard COMMAND --help' for a command's flags.")
+	fmt.Fprintln(w, "\n"+exitCodesHelp)
+}
+
+// flagSet makes a command's flag set with the shared help text.
+func (a *App) flagSet(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(a.Stderr)
+	fs.SortFlags = false
+	fs.Usage = func() {
+		for _, c := range commands {
+			if c.name == name {
+				fmt.Fprintf(a.Stdout, "%s\n\nUsage:\n  %s\n\nExample:\n  %s\n\nFlags (each also as ONBOARD_<NAME>, e.g. --dry-run as ONBOARD_DRY_RUN):\n",
+					c.summary, c.usage, c.example)
+			}
+		}
+		fs.SetOutput(a.Stdout)
+		fs.PrintDefaults()
+		fmt.Fprintln(a.Stdout, "\n"+exitCodesHelp)
+	}
+	return fs
+}
+
+// parse parses flags, filling every flag not given on the command line from
+// its ONBOARD_* environment variable.
+func (a *App) parse(fs *pflag.FlagSet, args []string) (ok bool, code int) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return false, ExitOK
+		}
+		return false, ExitUsage
+	}
+	var envErr error
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Changed || envErr != nil {
+			return
+		}
+		name := EnvName(f.Name)
+		v := a.Env(name)
+		if v == "" {
+			return
+		}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			envErr = sv.Replace(strings.Split(v, ","))
+		} else {
+			envErr = fs.Set(f.Name, v)
+		}
+		if envErr != nil {
+			envErr = fmt.Errorf("environment %s=%q: %w", name, v, envErr)
+		}
+	})
+	if envErr != nil {
+		fmt.Fprintln(a.Stderr, "onboard:", envErr)
+		return false, ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(a.Stderr, "onboard %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return false, ExitUsage
+	}
+	return true, ExitOK
+}
+
+// EnvName is the environment variable for a flag: --dry-run → ONBOARD_DRY_RUN.
+func EnvName(flag string) string {
+	return "ONBOARD_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// common holds the flags every sheet command shares.
+type common struct {
+	sheet      string
+	matrixFile string
+	templates  string
+	logFormat  string
+	logLevel   string
+	now        string
+	timezone   string
+	stallDays  int
+	poolWarn   int
+	timeout    time.Duration
+}
+
+func (c *common) register(fs *pflag.FlagSet) {
+	fs.StringVar(&c.sheet, "sheet", "", "the spreadsheet: a local .xlsx file")
+	fs.StringVar(&c.matrixFile, "matrix", "", "condition matrix CSV replacing the embedded default")
+	fs.StringVar(&c.templates, "templates", "", "folder whose files override the embedded templates (matrix.csv, ...)")
+	fs.StringVar(&c.timezone, "timezone", "Asia/Tokyo", "the team's time zone: dates, weeks and 'today'")
+	fs.StringVar(&c.now, "now", "", "the current time as RFC 3339 (for tests and reruns); default: the clock")
+	fs.IntVar(&c.stallDays, "stall-days", 14, "a client not 完了 with no activity for this many days is stalled")
+	fs.IntVar(&c.poolWarn, "pool-warn", 5, "warn when fewer prepared support accounts than this remain")
+	fs.DurationVar(&c.timeout, "timeout", 5*time.Minute, "deadline for the whole run")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+}
+
+// setup validates the common flags and builds the logger and job config.
+func (a *App) setup(c *common) (job.Config, error) {
+	var cfg job.Config
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return cfg, usageErr("--log-level %q: use debug, info, warn or error", c.logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.logFormat {
+	case "text":
+		a.log = slog.New(slog.NewTextHandler(a.Stderr, opts))
+	case "json":
+		a.log = slog.New(slog.NewJSONHandler(a.Stderr, opts))
+	default:
+		return cfg, usageErr("--log-format %q: use text or json", c.logFormat)
+	}
+	if c.sheet == "" {
+		return cfg, usageErr("--sheet is required (a .xlsx file)")
+	}
+	loc, err := time.LoadLocation(c.timezone)
+	if err != nil {
+		return cfg, usageErr("--timezone %q: %v", c.timezone, err)
+	}
+	now := time.Now()
+	if c.now != "" {
+		if now, err = time.Parse(time.RFC3339, c.now); err != nil {
+			return cfg, usageErr("--now %q: use RFC 3339, e.g. 2026-11-24T09:00:00+09:00", c.now)
+		}
+	}
+	if c.stallDays < 1 {
+		return cfg, usageErr("--stall-days must be at least 1")
+	}
+	m, err := a.loadMatrix(c)
+	if err != nil {
+		return cfg, err
+	}
+	return job.Config{Matrix: m, Now: now.In(loc), StallDays: c.stallDays, PoolLowWater: c.poolWarn, Log: a.log}, nil
+}
+
+func (a *App) loadMatrix(c *common) (*matrix.Matrix, error) {
+	if c.matrixFile == "" {
+		m, err := matrix.Default(c.templates)
+		if err != nil {
+			return nil, &contract.LayoutError{Msg: err.Error()}
+		}
+		return m, nil
+	}
+	b, err := os.ReadFile(c.matrixFile)
+	if err != nil {
+		return nil, usageErr("--matrix: %v", err)
+	}
+	m, err := matrix.ParseCSV(b, c.matrixFile)
+	if err != nil {
+		return nil, &contract.LayoutError{Msg: err.Error()}
+	}
+	return m, nil
+}
+
+// open returns the backend for --sheet.
+func (a *App) open(c *common) (sheet.Spreadsheet, error) {
+	if strings.HasSuffix(strings.ToLower(c.sheet), ".xlsx") {
+		return xlsxbook.Open(c.sheet), nil
+	}
+	return nil, usageErr("--sheet %q: give a .xlsx file", c.sheet)
+}
+
+func (c *common) context() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), c.timeout)
+}
+
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErr(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// fail prints err as one line and returns the exit code its kind calls for.
+func (a *App) fail(cmd string, err error) int {
+	fmt.Fprintf(a.Stderr, "onboard %s: %v\n", cmd, err)
+	var ue *usageError
+	if errors.As(err, &ue) || contract.IsLayout(err) {
+		return ExitUsage
+	}
+	return ExitFailed
+}
+

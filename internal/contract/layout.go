@@ -1,0 +1,207 @@
+package contract
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"onboard/internal/parse"
+	"onboard/internal/sheet"
+)
+
+// LayoutError is a problem with the sheet's shape (a tab or header missing
+// or repeated): the run stops before anything is written.
+type LayoutError struct{ Msg string }
+
+func (e *LayoutError) Error() string { return e.Msg }
+
+// IsLayout reports whether err is a LayoutError.
+func IsLayout(err error) bool {
+	var le *LayoutError
+	return errors.As(err, &le)
+}
+
+func layoutErr(format string, args ...any) error {
+	return &LayoutError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// FindTab returns the sheet tab that matches the contract tab by name or
+// alias (ignoring width, case, spaces and brackets), or nil.
+func FindTab(book *sheet.Book, spec *Tab) (*sheet.Tab, error) {
+	if t := book.Tab(spec.Name); t != nil {
+		return t, nil
+	}
+	var found *sheet.Tab
+	for _, t := range book.Tabs {
+		h := parse.Header(t.Name)
+		if h == parse.Header(spec.Name) || h == parse.Header(spec.Alias) {
+			if found != nil {
+				return nil, layoutErr("tabs %q and %q both look like the %s tab; rename one", found.Name, t.Name, spec.Name)
+			}
+			found = t
+		}
+	}
+	return found, nil
+}
+
+// Layout is where a contract tab's columns are in the sheet right now.
+type Layout struct {
+	Spec   *Tab
+	Name   string        // the tab's name in the sheet
+	Header []sheet.Value // row 1 as read
+	cols   map[string]int
+	// Added are job-owned or job-filled columns the sheet lacks; the job
+	// writes their headers at the right end.
+	Added []Placed
+}
+
+// Placed is a contract column and its 1-based position in the sheet.
+type Placed struct {
+	Column *Column
+	Col    int
+}
+
+// Col returns the 1-based column of a key, or 0 when the tab lacks it.
+func (l *Layout) Col(key string) int { return l.cols[key] }
+
+// Column returns the contract column for a key.
+func (l *Layout) Column(key string) *Column {
+	for i := range l.Spec.Columns {
+		if l.Spec.Columns[i].Key == key {
+			return &l.Spec.Columns[i]
+		}
+	}
+	return nil
+}
+
+// HeaderText is the header of a key as written in the sheet (or the
+// contract name for a column being added).
+func (l *Layout) HeaderText(key string) string {
+	col := l.cols[key]
+	if col >= 1 && col <= len(l.Header) {
+		if s := strings.TrimSpace(l.Header[col-1].String()); s != "" {
+			return s
+		}
+	}
+	if c := l.Column(key); c != nil {
+		return c.Name
+	}
+	return key
+}
+
+// NewLayout finds the contract's headers in row 1 of tab.
+func NewLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
+	l := &Layout{Spec: spec, Name: tab.Name, cols: map[string]int{}}
+	if len(tab.Rows) > 0 {
+		l.Header = tab.Rows[0]
+	}
+	index := make(map[string]*Column, 2*len(spec.Columns))
+	for i := range spec.Columns {
+		c := &spec.Columns[i]
+		index[parse.Header(c.Name)] = c
+		if c.Alias != "" {
+			index[parse.Header(c.Alias)] = c
+		}
+	}
+	for i, v := range l.Header {
+		c := index[parse.Header(v.String())]
+		if c == nil {
+			continue // unknown columns are the managers' own
+		}
+		if prev := l.cols[c.Key]; prev != 0 {
+			return nil, layoutErr("tab %q: header %q appears twice (%s and %s); remove or rename one",
+				tab.Name, c.Name, sheet.CellName(1, prev), sheet.CellName(1, i+1))
+		}
+		l.cols[c.Key] = i + 1
+	}
+	var missing []string
+	for _, c := range spec.Columns {
+		if c.Required && l.cols[c.Key] == 0 {
+			missing = append(missing, fmt.Sprintf("%q (%s)", c.Name, c.Alias))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, layoutErr("tab %q: required header %s is missing from row 1", tab.Name, strings.Join(missing, ", "))
+	}
+	// New columns go right of anything used in any row, so no cell a
+	// manager typed beyond the headers is covered.
+	next := len(l.Header)
+	for _, r := range tab.Rows {
+		for c := len(r); c > next; c-- {
+			if !r[c-1].IsEmpty() {
+				next = c
+				break
+			}
+		}
+	}
+	for i := range spec.Columns {
+		c := &spec.Columns[i]
+		if c.Owner != Manager && l.cols[c.Key] == 0 {
+			next++
+			l.cols[c.Key] = next
+			l.Added = append(l.Added, Placed{Column: c, Col: next})
+		}
+	}
+	return l, nil
+}
+
+// SameHeader reports whether row 1 still reads as it did: any change means
+// the columns may have moved, and writing would be a guess.
+func (l *Layout) SameHeader(now []sheet.Value) bool {
+	n := max(len(now), len(l.Header))
+	for i := 0; i < n; i++ {
+		var a, b sheet.Value
+		if i < len(l.Header) {
+			a = l.Header[i]
+		}
+		if i < len(now) {
+			b = now[i]
+		}
+		if strings.TrimSpace(a.String()) != strings.TrimSpace(b.String()) {
+			return false
+		}
+	}
+	return true
+}
+
+// KeyCols are the 1-based columns that identify a row.
+func (l *Layout) KeyCols() []int {
+	var cols []int
+	for _, k := range l.Spec.KeyColumns() {
+		if c := l.cols[k]; c != 0 {
+			cols = append(cols, c)
+		}
+	}
+	return cols
+}
+
+// RowKey identifies a row by its key cells, normalised so that a manager
+// retyping １０００１ as 10001 keeps the row's identity. row holds the
+// sheet row's cells (index 0 = column A).
+func (l *Layout) RowKey(row []sheet.Value) string {
+	at := func(key string) sheet.Value {
+		c := l.cols[key]
+		if c == 0 || c > len(row) {
+			return sheet.Value{}
+		}
+		return row[c-1]
+	}
+	switch l.Spec.Key {
+	case TabApplications:
+		if id := parse.ClientID(at(KeyClientID)); id != "" {
+			return id
+		}
+		return "\x00" + parse.Text(at(KeyCompany))
+	case TabSessions:
+		d := at(KeyHeldOn)
+		date := parse.Text(d)
+		if day, set, ok := parse.Date(d); set && ok {
+			date = day.String()
+		}
+		return parse.ClientID(at(KeyClientID)) + "\x00" + date
+	case TabPool:
+		e, _, _ := parse.Email(at(KeyEmail))
+		return strings.ToLower(e)
+	}
+	return ""
+}

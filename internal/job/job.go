@@ -1,0 +1,119 @@
+// Package job runs onboard's steps against a spreadsheet: read it through
+// the contract, compute every client, plan the write-back and apply it,
+// starting over when the sheet's headers move under it.
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"onboard/internal/civil"
+	"onboard/internal/contract"
+	"onboard/internal/matrix"
+	"onboard/internal/onboarding"
+	"onboard/internal/sheet"
+	"onboard/internal/writeback"
+)
+
+// Config holds what a run needs besides the spreadsheet.
+type Config struct {
+	Matrix       *matrix.Matrix
+	Now          time.Time // in the team's time zone
+	StallDays    int
+	PoolLowWater int
+	Log          *slog.Logger
+}
+
+// Today is the team's calendar date at Now.
+func (c Config) Today() civil.Date { return civil.Of(c.Now) }
+
+// Run is the outcome of reading and computing, and of writing for a sync.
+type Run struct {
+	Sheet   *contract.Sheet
+	Out     *onboarding.Output
+	Changes []writeback.Change
+	Outcome writeback.Outcome
+	// Attempts is 1 unless the header row changed during the run.
+	Attempts int
+}
+
+// MaxAttempts bounds the restarts when headers keep changing.
+const MaxAttempts = 3
+
+// Evaluate reads the spreadsheet and computes every client, writing nothing.
+func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
+	book, err := ss.Read(ctx, contract.TabNames(cfg.Matrix))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
+	}
+	s, err := contract.Read(book, cfg.Matrix)
+	if err != nil {
+		return nil, err
+	}
+	out := onboarding.Compute(onboarding.Input{
+		Matrix:       cfg.Matrix,
+		Applications: s.Applications,
+		Sessions:     s.SessionRows,
+		Pool:         s.PoolRows,
+		Today:        cfg.Today(),
+		StallDays:    cfg.StallDays,
+		PoolLowWater: cfg.PoolLowWater,
+	})
+	return &Run{Sheet: s, Out: out, Changes: writeback.Plan(s, out, cfg.Today()), Attempts: 1}, nil
+}
+
+// Sync evaluates the spreadsheet and writes the changes back. With dryRun
+// it stops after planning.
+func Sync(ctx context.Context, ss sheet.Spreadsheet, cfg Config, dryRun bool) (*Run, error) {
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	for attempt := 1; ; attempt++ {
+		run, err := Evaluate(ctx, ss, cfg)
+		if err != nil {
+			return nil, err
+		}
+		run.Attempts = attempt
+		if dryRun || len(run.Changes) == 0 {
+			return run, nil
+		}
+		run.Outcome, err = writeback.Apply(ctx, ss, run.Sheet, run.Changes)
+		if errors.Is(err, writeback.ErrHeaderChanged) && attempt < MaxAttempts {
+			log.Warn("header row changed during the run; starting over", "attempt", attempt, "err", err)
+			continue
+		}
+		if err != nil {
+			return run, err
+		}
+		return run, nil
+	}
+}
+
+// StatusCounts counts clients per status.
+func (r *Run) StatusCounts() map[onboarding.Status]int {
+	n := map[onboarding.Status]int{}
+	for i := range r.Out.Clients {
+		n[r.Out.Clients[i].Status]++
+	}
+	return n
+}
+
+// Problems lists every problem in the spreadsheet: clients', sessions' and
+// the pool's, in tab and row order.
+func (r *Run) Problems() []onboarding.Problem {
+	var ps []onboarding.Problem
+	for i := range r.Out.Clients {
+		ps = append(ps, r.Out.Clients[i].Problems...)
+	}
+	for i := range r.Sheet.SessionRows {
+		ps = append(ps, r.Out.SessionProblems[i]...)
+	}
+	for i := range r.Sheet.PoolRows {
+		ps = append(ps, r.Out.PoolProblems[i]...)
+	}
+	return ps
+}

@@ -1,0 +1,143 @@
+package onboarding
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// assignPool gives every client that is not finished and has no support
+// account the first prepared, free pool account. Clients go in order of
+// application date, then ID, so the same sheet always gives the same
+// result. An account once given is never taken back.
+func assignPool(in Input, out *Output) {
+	byEmail := make(map[string]int, len(in.Pool))
+	for i := range in.Pool {
+		p := &in.Pool[i]
+		if len(p.Problems) > 0 {
+			out.PoolProblems[i] = append(out.PoolProblems[i], p.Problems...)
+		}
+		if p.Email == "" {
+			continue
+		}
+		if prev, dup := byEmail[p.Email]; dup {
+			out.PoolProblems[i] = append(out.PoolProblems[i], Problem{
+				Tab: TabPool, Row: p.Row, Column: "メールアドレス",
+				Message: fmt.Sprintf("メールアドレス: 「%s」は %d行目にもあります", p.Email, in.Pool[prev].Row),
+			})
+			continue
+		}
+		byEmail[p.Email] = i
+	}
+
+	// Accounts already in use, whether the pool records it or a manager
+	// typed the address into 申込.
+	taken := make(map[string][]int) // email → clients using it
+	for i := range out.Clients {
+		c := &out.Clients[i]
+		if c.SupportAccount != "" {
+			taken[strings.ToLower(c.SupportAccount)] = append(taken[strings.ToLower(c.SupportAccount)], i)
+		}
+	}
+	for email, users := range taken {
+		if len(users) > 1 {
+			for _, u := range users {
+				c := &out.Clients[u]
+				c.Problems = append(c.Problems, Problem{
+					Tab: TabApplications, Row: c.App.Row, Column: "サポートアカウント",
+					Message: fmt.Sprintf("サポートアカウント: 「%s」を %d件のクライアントが使っています", email, len(users)),
+				})
+			}
+		}
+		pi, inPool := byEmail[email]
+		if !inPool {
+			continue
+		}
+		p := &in.Pool[pi]
+		c := &out.Clients[users[0]]
+		switch {
+		case p.AssignedTo == "":
+			out.Assignments = append(out.Assignments, Assignment{Client: users[0], Pool: pi, Manual: true})
+		case p.AssignedTo != c.App.ClientID && len(users) == 1:
+			c.Problems = append(c.Problems, Problem{
+				Tab: TabApplications, Row: c.App.Row, Column: "サポートアカウント",
+				Message: fmt.Sprintf("サポートアカウント: 「%s」はサポートアカウント表で %s に割り当てられています", email, p.AssignedTo),
+			})
+		}
+	}
+	sort.Slice(out.Assignments, func(i, j int) bool { return out.Assignments[i].Pool < out.Assignments[j].Pool })
+
+	var free []int
+	for i := range in.Pool {
+		p := &in.Pool[i]
+		if p.Prepared() && p.AssignedTo == "" && len(taken[p.Email]) == 0 && byEmail[p.Email] == i && !blocking(p.Problems) {
+			free = append(free, i)
+		}
+	}
+
+	var want []int
+	for i := range out.Clients {
+		c := &out.Clients[i]
+		if c.SupportAccount == "" && !c.Duplicate && c.App.ClientID != "" && !finished(c) {
+			want = append(want, i)
+		}
+	}
+	sort.SliceStable(want, func(x, y int) bool {
+		a, b := out.Clients[want[x]].App, out.Clients[want[y]].App
+		if a.AppliedOn != b.AppliedOn {
+			if a.AppliedOn.IsZero() || b.AppliedOn.IsZero() {
+				return !a.AppliedOn.IsZero() // undated applications go last
+			}
+			return a.AppliedOn < b.AppliedOn
+		}
+		return lessID(a.ClientID, b.ClientID)
+	})
+	for _, ci := range want {
+		c := &out.Clients[ci]
+		if len(free) == 0 {
+			out.Unassigned++
+			c.Problems = append(c.Problems, Problem{
+				Tab: TabApplications, Row: c.App.Row, Column: "サポートアカウント",
+				Message: "サポートアカウント: 準備済みの空きアカウントがありません（サポートアカウント表に追加してください）",
+			})
+			continue
+		}
+		pi := free[0]
+		free = free[1:]
+		c.SupportAccount = in.Pool[pi].Email
+		out.Assignments = append(out.Assignments, Assignment{Client: ci, Pool: pi})
+	}
+	out.PoolLeft = len(free)
+	out.PoolLow = out.PoolLeft < in.PoolLowWater
+}
+
+// finished reports whether the client needs no support account any more:
+// all works done and handed over. Status is not decided yet at this point.
+func finished(c *Client) bool {
+	done, required := c.Counts()
+	return c.Needs != nil && done == required && !c.App.HandoverOn.IsZero() && !c.Blocking()
+}
+
+func blocking(ps []Problem) bool {
+	for _, p := range ps {
+		if p.Blocking {
+			return true
+		}
+	}
+	return false
+}
+
+// lessID orders client IDs numerically when both are numbers, so 9999
+// comes before 10001.
+func lessID(a, b string) bool {
+	na, errA := strconv.ParseUint(a, 10, 64)
+	nb, errB := strconv.ParseUint(b, 10, 64)
+	if errA == nil && errB == nil {
+		return na < nb
+	}
+	if (errA == nil) != (errB == nil) {
+		return errA == nil
+	}
+	return a < b
+}

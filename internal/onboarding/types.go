@@ -1,0 +1,195 @@
+// Package onboarding is the domain: from the applications, the session
+// results, the support-account pool and the condition matrix it computes,
+// per client, the required works, what is done, the status, the next action
+// and the data problems. It does no I/O.
+package onboarding
+
+import (
+	"onboard/internal/civil"
+	"onboard/internal/matrix"
+)
+
+// Status is a client's place in the onboarding flow.
+type Status string
+
+// The six statuses, in the order the team works through them.
+const (
+	NeedsReview    Status = "要確認"
+	Completed      Status = "完了"
+	AwaitHandover  Status = "担当作業待ち"
+	InProgress     Status = "進行中"
+	Scheduled      Status = "セッション予定"
+	NotStarted     Status = "未着手"
+)
+
+// Statuses lists every status in display order.
+var Statuses = []Status{NotStarted, Scheduled, InProgress, AwaitHandover, Completed, NeedsReview}
+
+// Result is what a session recorded for one work.
+type Result uint8
+
+const (
+	NoResult    Result = iota
+	Done               // 完了
+	Existing           // 既存あり: the thing existed; the support account was granted
+	NotRequired        // 不要
+	OnHold             // 保留
+	NotDone            // 未完了
+)
+
+// ResultWords are the words a session cell may hold, by result.
+var ResultWords = map[Result]string{Done: "完了", Existing: "既存あり", NotRequired: "不要", OnHold: "保留", NotDone: "未完了"}
+
+func (r Result) String() string { return ResultWords[r] }
+
+// IsDone reports whether the work counts as finished.
+func (r Result) IsDone() bool { return r == Done || r == Existing || r == NotRequired }
+
+// Problem is a data problem on one cell (or row, when Col is 0), in words a
+// manager understands.
+type Problem struct {
+	Tab     string
+	Row     int
+	Col     int
+	Column  string // the header as written in the sheet
+	Message string // Japanese, e.g. "LINE公式アカウント: 「たぶん」は あり/なし で入力してください"
+	// Blocking problems make the client 要確認; the others are notes.
+	Blocking bool
+}
+
+// Application is one row of 申込.
+type Application struct {
+	Row            int
+	ClientID       string
+	AppliedOn      civil.Date
+	Company        string
+	Contact        string
+	AdminEmail     string
+	Conditions     []matrix.Known // by matrix condition
+	Operator       string
+	ScheduledOn    civil.Date
+	HandoverOn     civil.Date
+	SupportAccount string
+	Problems       []Problem
+}
+
+// Session is one row of セッション.
+type Session struct {
+	Row       int
+	ClientID  string
+	HeldOn    civil.Date
+	Operator  string
+	Confirmed []matrix.Known // by matrix condition
+	Results   []Result       // by matrix work
+	Business  string
+	Scale     string
+	Literacy  string
+	Memo      string
+	Problems  []Problem
+}
+
+// PoolAccount is one row of サポートアカウント.
+type PoolAccount struct {
+	Row             int
+	Email           string
+	BusinessIDReady bool
+	LMessageReady   bool
+	AssignedTo      string
+	AssignedOn      civil.Date
+	Problems        []Problem
+}
+
+// Prepared reports whether the account can be handed to a client.
+func (p *PoolAccount) Prepared() bool { return p.BusinessIDReady && p.LMessageReady && p.Email != "" }
+
+// Input is everything the computation needs.
+type Input struct {
+	Matrix       *matrix.Matrix
+	Applications []Application
+	Sessions     []Session
+	Pool         []PoolAccount
+	Today        civil.Date
+	// StallDays: a client not 完了 with no activity for this many days is
+	// stalled.
+	StallDays int
+	// PoolLowWater: warn when fewer prepared, unassigned accounts remain.
+	PoolLowWater int
+}
+
+// Client is the computed state of one application row.
+type Client struct {
+	App       *Application
+	Sessions  []*Session // this client's sessions, oldest first
+	Effective []matrix.Known
+	Column    int           // matrix column; -1 when unresolved
+	Needs     []matrix.Need // by work; nil when unresolved
+	States    []Result      // latest result by work
+	Status    Status
+	Next      string
+	Stalled   bool
+	// LastActivity is the latest of the application, session and
+	// handover dates.
+	LastActivity civil.Date
+	// SupportAccount is the account in use after this run's assignment.
+	SupportAccount string
+	Problems       []Problem
+	Duplicate      bool // the client ID appears on more than one row
+
+	sessionIdx []int // indices into Input.Sessions, parallel to Sessions
+}
+
+// Required reports whether work w is part of this client's setup.
+func (c *Client) Required(w int) bool { return c.Needs != nil && c.Needs[w].Required() }
+
+// WorkDone reports whether work w is required and finished.
+func (c *Client) WorkDone(w int) bool { return c.Required(w) && c.States[w].IsDone() }
+
+// Counts returns how many works are required and how many of them are done.
+func (c *Client) Counts() (done, required int) {
+	for w := range c.Needs {
+		if c.Required(w) {
+			required++
+			if c.States[w].IsDone() {
+				done++
+			}
+		}
+	}
+	return done, required
+}
+
+// Blocking reports whether the client has a blocking data problem.
+func (c *Client) Blocking() bool {
+	for _, p := range c.Problems {
+		if p.Blocking {
+			return true
+		}
+	}
+	return false
+}
+
+// Assignment is a pool account the run gives to a client (or records for a
+// client a manager already gave it to).
+type Assignment struct {
+	Client int // index into Output.Clients
+	Pool   int // index into Input.Pool
+	// Manual: the client row already names the account; only the pool's
+	// assignment cells are filled.
+	Manual bool
+}
+
+// Output is the result of Compute.
+type Output struct {
+	Clients     []Client
+	Assignments []Assignment
+	// SessionProblems holds the problems found on session rows, by index
+	// into Input.Sessions (including those the parser found).
+	SessionProblems map[int][]Problem
+	// PoolProblems likewise for pool rows.
+	PoolProblems map[int][]Problem
+	// PoolLeft is the number of prepared accounts still free after this run.
+	PoolLeft int
+	// PoolLow is set when PoolLeft is under Input.PoolLowWater.
+	PoolLow bool
+	// Unassigned counts clients that needed an account and got none.
+	Unassigned int
+}

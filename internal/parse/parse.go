@@ -1,0 +1,197 @@
+// Package parse reads what managers type into the sheet: header names,
+// yes/no words, dates, client IDs and e-mail addresses. Every function is
+// pure and total: bad input gives ok=false, never a panic.
+package parse
+
+import (
+	"math"
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"onboard/internal/civil"
+	"onboard/internal/sheet"
+)
+
+// Header normalises a header for matching: NFKC (full-width to half-width),
+// lower case, and without spaces, underscores or brackets, so that
+// "（クライアント ID）", "クライアントID" and "Client_ID" compare by content.
+func Header(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if unicode.IsSpace(r) || r == '_' || isBracket(r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+func isBracket(r rune) bool {
+	switch r {
+	case '(', ')', '[', ']', '{', '}', '<', '>', '「', '」', '『', '』', '【', '】',
+		'〔', '〕', '〈', '〉', '《', '》', '〖', '〗', '〘', '〙', '〚', '〛', '“', '”', '"', '\'':
+		return true
+	}
+	return false
+}
+
+// Word normalises a typed word: NFKC, trimmed, lower case.
+func Word(s string) string {
+	return strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
+}
+
+var yesWords, noWords = map[string]bool{}, map[string]bool{}
+
+func init() {
+	// NFKC maps 〇 (U+3007) to itself and ○ (U+25CB) to itself, so both are
+	// listed; ✕ and × likewise.
+	for _, w := range []string{"あり", "有り", "有", "○", "〇", "◯", "はい", "する", "使用", "使う", "済", "済み", "yes", "y", "true", "1", "on", "✓", "✔"} {
+		yesWords[Word(w)] = true
+	}
+	for _, w := range []string{"なし", "無し", "無", "×", "✕", "✖", "x", "いいえ", "しない", "不使用", "使わない", "未", "未済", "no", "n", "false", "0", "off", "-", "ー", "－"} {
+		noWords[Word(w)] = true
+	}
+}
+
+// YesNo reads a yes/no cell. ok is false for an empty cell (set is false) or
+// a word that is not one of the accepted ones.
+func YesNo(v sheet.Value) (yes, set, ok bool) {
+	switch v.Kind {
+	case sheet.Empty:
+		return false, false, true
+	case sheet.Bool:
+		return v.Bool(), true, true
+	case sheet.Number:
+		switch v.Num {
+		case 1:
+			return true, true, true
+		case 0:
+			return false, true, true
+		}
+		return false, true, false
+	case sheet.Text:
+		w := Word(v.Str)
+		if w == "" {
+			return false, false, true
+		}
+		if yesWords[w] {
+			return true, true, true
+		}
+		if noWords[w] {
+			return false, true, true
+		}
+	}
+	return false, true, false
+}
+
+// Spreadsheet serials for 1900-01-01 and 9999-12-31; anything outside is
+// not a date a person meant.
+const minSerial, maxSerial = 1, 2958465
+
+var (
+	reYMD    = regexp.MustCompile(`^(\d{4})\s*[/\-.年]\s*(\d{1,2})\s*[/\-.月]\s*(\d{1,2})\s*日?(?:\s*[\sT]\s*\d{1,2}:\d{2}(?::\d{2})?)?$`)
+	reReiwa  = regexp.MustCompile(`^(?:r|令和)\s*(\d{1,2}|元)\s*[/\-.年]\s*(\d{1,2})\s*[/\-.月]\s*(\d{1,2})\s*日?$`)
+	reDigits = regexp.MustCompile(`^\d{8}$`)
+)
+
+// Date reads a date cell: a serial number or date cell, or text written as
+// 2026/11/24, 2026-11-24, 2026年11月24日, 20261124, or in the Reiwa era as
+// R8.11.24 or 令和8年11月24日. Full-width digits are accepted.
+func Date(v sheet.Value) (d civil.Date, set, ok bool) {
+	switch v.Kind {
+	case sheet.Empty:
+		return 0, false, true
+	case sheet.Number, sheet.Date:
+		if math.IsNaN(v.Num) || v.Num < minSerial || v.Num > maxSerial {
+			return 0, true, false
+		}
+		return civil.Date(math.Floor(v.Num)), true, true
+	case sheet.Text:
+		s := Word(v.Str)
+		if s == "" {
+			return 0, false, true
+		}
+		if m := reYMD.FindStringSubmatch(s); m != nil {
+			return ymd(m[1], m[2], m[3], 0)
+		}
+		if m := reReiwa.FindStringSubmatch(s); m != nil {
+			era := m[1]
+			if era == "元" {
+				era = "1"
+			}
+			return ymd(era, m[2], m[3], 2018)
+		}
+		if reDigits.MatchString(s) {
+			return ymd(s[:4], s[4:6], s[6:], 0)
+		}
+	}
+	return 0, true, false
+}
+
+func ymd(ys, ms, ds string, yearOffset int) (civil.Date, bool, bool) {
+	y, err1 := strconv.Atoi(ys)
+	m, err2 := strconv.Atoi(ms)
+	d, err3 := strconv.Atoi(ds)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return 0, true, false
+	}
+	y += yearOffset
+	if y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return 0, true, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // 2026/02/30 rolls over: not a real date
+		return 0, true, false
+	}
+	return civil.Of(t), true, true
+}
+
+// ClientID normalises a client ID: NFKC (so １０００１ is 10001), spaces
+// removed, and a number cell written without a decimal part.
+func ClientID(v sheet.Value) string {
+	switch v.Kind {
+	case sheet.Number, sheet.Date:
+		if v.Num == math.Trunc(v.Num) && math.Abs(v.Num) < 1e15 {
+			return strconv.FormatInt(int64(v.Num), 10)
+		}
+		return strconv.FormatFloat(v.Num, 'f', -1, 64)
+	case sheet.Text:
+		s := norm.NFKC.String(v.Str)
+		return strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) {
+				return -1
+			}
+			return r
+		}, s)
+	case sheet.Bool:
+		return v.String()
+	}
+	return ""
+}
+
+// Text returns a cell as trimmed text.
+func Text(v sheet.Value) string {
+	return strings.TrimSpace(v.String())
+}
+
+// Email reads an e-mail address: trimmed, NFKC (full-width ＠ becomes @),
+// and a bare address without a display name.
+func Email(v sheet.Value) (addr string, set, ok bool) {
+	s := strings.TrimSpace(norm.NFKC.String(v.String()))
+	if s == "" {
+		return "", false, true
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return s, true, false
+	}
+	return strings.ToLower(s), true, true
+}

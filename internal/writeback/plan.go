@@ -1,0 +1,194 @@
+// Package writeback turns computed client states into cell changes and
+// writes them without losing a manager's work: only job-owned cells and
+// still-blank fill cells, only cells whose value changes, each to the row
+// where its key is at write time.
+package writeback
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"onboard/internal/civil"
+	"onboard/internal/contract"
+	"onboard/internal/matrix"
+	"onboard/internal/onboarding"
+	"onboard/internal/sheet"
+)
+
+// Change is one cell the job wants to set.
+type Change struct {
+	Tab    string // the tab's name in the sheet
+	Row    int    // 1-based row at read time
+	Col    int    // 1-based column
+	Header string // the column's header, for people
+	// Key and Occurrence find the row again at write time: the
+	// Occurrence-th row (0-based) whose key cells read Key. Header cells
+	// (Row 1) have no key.
+	Key        string
+	Occurrence int
+	Old, New   sheet.Value
+	// BlankOnly: write only if the cell is still empty at write time (a
+	// manager's cell the job fills, or a header the job adds).
+	BlankOnly bool
+}
+
+// MaxProblemRunes bounds a チェック cell; Google allows 50,000 characters.
+const MaxProblemRunes = 2000
+
+// Plan lists the changes that bring the sheet in line with the computed
+// output. today stamps ステータス更新日 and pool assignments.
+func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change {
+	p := planner{s: s}
+	for _, l := range s.Layouts() {
+		for _, a := range l.Added {
+			p.changes = append(p.changes, Change{
+				Tab: l.Name, Row: 1, Col: a.Col, Header: a.Column.Name,
+				New: sheet.TextValue(a.Column.Name), BlankOnly: true,
+			})
+		}
+	}
+	m := s.Matrix
+	keys := p.occurrences(s.Apps)
+	for i := range out.Clients {
+		c := &out.Clients[i]
+		r := p.at(s.Apps, c.App.Row, keys)
+		var required, open []string
+		if c.Needs != nil {
+			for w := range m.Works {
+				if !c.Required(w) {
+					continue
+				}
+				tag := m.Works[w].Short()
+				if c.Needs[w] == matrix.Check {
+					tag += "(確認)"
+				}
+				required = append(required, tag)
+				if !c.States[w].IsDone() {
+					open = append(open, tag)
+				}
+			}
+		}
+		progress := ""
+		if c.Needs != nil {
+			done, req := c.Counts()
+			progress = strconv.Itoa(done) + "/" + strconv.Itoa(req)
+		}
+		r.set(contract.KeyRequiredWork, sheet.TextValue(strings.Join(required, " ")))
+		r.set(contract.KeyRemainingWork, sheet.TextValue(strings.Join(open, " ")))
+		r.set(contract.KeyProgress, sheet.TextValue(progress))
+		oldStatus := strings.TrimSpace(r.old(contract.KeyStatus).String())
+		r.set(contract.KeyStatus, sheet.TextValue(string(c.Status)))
+		if oldStatus != string(c.Status) {
+			r.set(contract.KeyStatusChanged, sheet.DayValue(today))
+		}
+		r.set(contract.KeyNextAction, sheet.TextValue(c.Next))
+		r.set(contract.KeyProblems, sheet.TextValue(joinProblems(c.Problems)))
+	}
+	for _, a := range out.Assignments {
+		if a.Manual {
+			continue
+		}
+		c := &out.Clients[a.Client]
+		p.at(s.Apps, c.App.Row, keys).fill(contract.KeySupportAccount, sheet.TextValue(c.SupportAccount))
+	}
+
+	skeys := p.occurrences(s.Sessions)
+	for i := range s.SessionRows {
+		row := s.SessionRows[i].Row
+		p.at(s.Sessions, row, skeys).set(contract.KeyProblems, sheet.TextValue(joinProblems(out.SessionProblems[i])))
+	}
+	if s.Pool != nil {
+		pkeys := p.occurrences(s.Pool)
+		for i := range s.PoolRows {
+			p.at(s.Pool, s.PoolRows[i].Row, pkeys).set(contract.KeyProblems, sheet.TextValue(joinProblems(out.PoolProblems[i])))
+		}
+		for _, a := range out.Assignments {
+			c := &out.Clients[a.Client]
+			r := p.at(s.Pool, s.PoolRows[a.Pool].Row, pkeys)
+			r.fill(contract.KeyAssignedTo, sheet.TextValue(c.App.ClientID))
+			r.fill(contract.KeyAssignedOn, sheet.DayValue(today))
+		}
+	}
+	return p.changes
+}
+
+func joinProblems(ps []onboarding.Problem) string {
+	msgs := make([]string, 0, len(ps))
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if !seen[p.Message] {
+			seen[p.Message] = true
+			msgs = append(msgs, p.Message)
+		}
+	}
+	s := strings.Join(msgs, "; ")
+	if utf8.RuneCountInString(s) > MaxProblemRunes {
+		s = string([]rune(s)[:MaxProblemRunes-1]) + "…"
+	}
+	return s
+}
+
+type planner struct {
+	s       *contract.Sheet
+	changes []Change
+}
+
+type rowKey struct {
+	key string
+	occ int
+}
+
+// occurrences computes each data row's key and its occurrence number.
+func (p *planner) occurrences(l *contract.Layout) map[int]rowKey {
+	tab := p.s.Tabs[l.Spec.Key]
+	seen := map[string]int{}
+	keys := make(map[int]rowKey, len(tab.Rows))
+	for r := 2; r <= len(tab.Rows); r++ {
+		k := l.RowKey(tab.Rows[r-1])
+		keys[r] = rowKey{k, seen[k]}
+		seen[k]++
+	}
+	return keys
+}
+
+func (p *planner) at(l *contract.Layout, row int, keys map[int]rowKey) rowWriter {
+	return rowWriter{p: p, l: l, row: row, key: keys[row]}
+}
+
+type rowWriter struct {
+	p   *planner
+	l   *contract.Layout
+	row int
+	key rowKey
+}
+
+func (r rowWriter) old(key string) sheet.Value {
+	return r.p.s.Tabs[r.l.Spec.Key].Cell(r.row, r.l.Col(key))
+}
+
+func (r rowWriter) add(key string, v sheet.Value, blankOnly bool) {
+	col := r.l.Col(key)
+	if col == 0 {
+		return
+	}
+	old := r.old(key)
+	if same(old, v) || (blankOnly && !old.IsEmpty()) {
+		return
+	}
+	r.p.changes = append(r.p.changes, Change{
+		Tab: r.l.Name, Row: r.row, Col: col, Header: r.l.HeaderText(key),
+		Key: r.key.key, Occurrence: r.key.occ, Old: old, New: v, BlankOnly: blankOnly,
+	})
+}
+
+func (r rowWriter) set(key string, v sheet.Value)  { r.add(key, v, false) }
+func (r rowWriter) fill(key string, v sheet.Value) { r.add(key, v, true) }
+
+// same reports whether writing v over old would change what the cell shows.
+func same(old, v sheet.Value) bool {
+	if old.Equal(v) {
+		return true
+	}
+	return old.Kind == sheet.Text && v.Kind == sheet.Text && strings.TrimSpace(old.Str) == v.Str
+}

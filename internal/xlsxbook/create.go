@@ -1,0 +1,100 @@
+package xlsxbook
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/xuri/excelize/v2"
+
+	"onboard/internal/sheet"
+)
+
+// Create writes book as a new workbook at path (atomically: a temporary file
+// beside it, then a rename), with bold frozen headers and date cells
+// formatted as dates. It streams rows, so large books stay cheap.
+func Create(path string, book *sheet.Book) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
+	if err != nil {
+		return err
+	}
+	code := "yyyy/mm/dd"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+	if err != nil {
+		return err
+	}
+	for i, tab := range book.Tabs {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", tab.Name); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(tab.Name); err != nil {
+			return err
+		}
+		if err := writeTab(f, tab, bold, dateStyle); err != nil {
+			return fmt.Errorf("write tab %q: %w", tab.Name, err)
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := f.WriteTo(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func writeTab(f *excelize.File, tab *sheet.Tab, headerStyle, dateStyle int) error {
+	sw, err := f.NewStreamWriter(tab.Name)
+	if err != nil {
+		return err
+	}
+	width := 0
+	for _, r := range tab.Rows {
+		width = max(width, len(r))
+	}
+	if width > 0 {
+		if err := sw.SetColWidth(1, width, 16); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	for r, row := range tab.Rows {
+		cells := make([]any, len(row))
+		for c, v := range row {
+			switch v.Kind {
+			case sheet.Text:
+				// A Cell with a string value is written as text: "=1+1" is not a formula.
+				cells[c] = excelize.Cell{Value: v.Str}
+			case sheet.Number:
+				cells[c] = excelize.Cell{Value: v.Num}
+			case sheet.Bool:
+				cells[c] = excelize.Cell{Value: v.Bool()}
+			case sheet.Date:
+				cells[c] = excelize.Cell{Value: v.Num, StyleID: dateStyle}
+			}
+			if r == 0 {
+				cell, _ := cells[c].(excelize.Cell)
+				cell.StyleID = headerStyle
+				cells[c] = cell
+			}
+		}
+		if err := sw.SetRow(sheet.CellName(r+1, 1), cells); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the system packages the tests use, when they are missing:
+# python3-openpyxl (an independent reader of the workbooks we write), for
+# Debian's /usr/bin/python3 (a pyenv python3 earlier on PATH lacks it).
+# Needs root for apt-get; without it, says what to install.
+set -euo pipefail
+
+missing=()
+/usr/bin/python3 -c 'import openpyxl' 2>/dev/null || missing+=(python3-openpyxl)
+
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing ${missing[*]}; run: sudo apt-get install -y ${missing[*]}" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
