@@ -50,6 +50,8 @@ type Layout struct {
 	Name   string        // the tab's name in the sheet
 	Header []sheet.Value // row 1 as read
 	cols   map[string]int
+	// headers caches HeaderText: it is asked once per planned cell.
+	headers map[string]string
 	// Added are job-owned or job-filled columns the sheet lacks; the job
 	// writes their headers at the right end.
 	Added []Placed
@@ -74,9 +76,30 @@ func (l *Layout) Column(key string) *Column {
 	return nil
 }
 
+// ColOfHeader finds the column of a contract header (by name or alias), 0
+// when the tab lacks it.
+func (l *Layout) ColOfHeader(header string) int {
+	h := parse.Header(header)
+	for _, c := range l.Spec.Columns {
+		if parse.Header(c.Name) == h || (c.Alias != "" && parse.Header(c.Alias) == h) {
+			return l.cols[c.Key]
+		}
+	}
+	return 0
+}
+
 // HeaderText is the header of a key as written in the sheet (or the
 // contract name for a column being added).
 func (l *Layout) HeaderText(key string) string {
+	if h, ok := l.headers[key]; ok {
+		return h
+	}
+	h := l.headerText(key)
+	l.headers[key] = h
+	return h
+}
+
+func (l *Layout) headerText(key string) string {
 	col := l.cols[key]
 	if col >= 1 && col <= len(l.Header) {
 		if s := strings.TrimSpace(l.Header[col-1].String()); s != "" {
@@ -91,7 +114,7 @@ func (l *Layout) HeaderText(key string) string {
 
 // NewLayout finds the contract's headers in row 1 of tab.
 func NewLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
-	l := &Layout{Spec: spec, Name: tab.Name, cols: map[string]int{}}
+	l := &Layout{Spec: spec, Name: tab.Name, cols: map[string]int{}, headers: map[string]string{}}
 	if len(tab.Rows) > 0 {
 		l.Header = tab.Rows[0]
 	}

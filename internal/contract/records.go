@@ -76,6 +76,8 @@ func Read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
 			s.Pool = l
 		}
 	}
+	s.Applications = make([]onboarding.Application, 0, len(s.Tabs[TabApplications].Rows))
+	s.SessionRows = make([]onboarding.Session, 0, len(s.Tabs[TabSessions].Rows))
 	for r := 2; r <= len(s.Tabs[TabApplications].Rows); r++ {
 		if rr := s.newRow(s.Apps, r); rr != nil {
 			s.Applications = append(s.Applications, rr.application(m))
@@ -221,11 +223,12 @@ func (r *rowReader) result(key string) onboarding.Result {
 	if v.IsEmpty() {
 		return onboarding.NoResult
 	}
+	if res, ok := resultWords[v.Str]; ok { // as typed, the common case
+		return res
+	}
 	w := parse.Word(v.String())
-	for res, word := range onboarding.ResultWords {
-		if w == parse.Word(word) {
-			return res
-		}
+	if res, ok := resultWords[w]; ok {
+		return res
 	}
 	switch w {
 	case "済", "済み", "done", "ok", "○", "〇":
@@ -240,6 +243,15 @@ func (r *rowReader) result(key string) onboarding.Result {
 	r.problem(key, "%sは 完了/既存あり/不要/保留/未完了 のどれかで入力してください", true, quote(v))
 	return onboarding.NoResult
 }
+
+// resultWords maps each result word to its result.
+var resultWords = func() map[string]onboarding.Result {
+	m := map[string]onboarding.Result{}
+	for res, word := range onboarding.ResultWords {
+		m[word] = res
+	}
+	return m
+}()
 
 func (r *rowReader) application(m *matrix.Matrix) onboarding.Application {
 	a := onboarding.Application{Row: r.row}

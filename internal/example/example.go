@@ -123,6 +123,10 @@ func Generate(cfg Config) *sheet.Book {
 		default:
 			c.stage = pickStage(r, 70, completed, pickStage(r-70, 15, awaiting, inProgress))
 		}
+		if cfg.SessionsPerClient > 0 && c.stage < inProgress {
+			// Benchmarks ask for exactly this many sessions per client.
+			c.stage = inProgress
+		}
 		clients[i] = c
 	}
 

@@ -45,6 +45,18 @@ const MaxAttempts = 3
 
 // Evaluate reads the spreadsheet and computes every client, writing nothing.
 func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
+	run, err := Compute(ctx, ss, cfg)
+	if err != nil {
+		return nil, err
+	}
+	run.Changes = writeback.Plan(run.Sheet, run.Out, cfg.Today())
+	return run, nil
+}
+
+// Compute is Evaluate without the write-back plan, for readers that never
+// write (the weekly report): on a sheet never synced the plan holds a
+// change for nearly every status cell.
+func Compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
 	book, err := ss.Read(ctx, contract.TabNames(cfg.Matrix))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
@@ -62,7 +74,7 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 		StallDays:    cfg.StallDays,
 		PoolLowWater: cfg.PoolLowWater,
 	})
-	return &Run{Sheet: s, Out: out, Changes: writeback.Plan(s, out, cfg.Today()), Attempts: 1}, nil
+	return &Run{Sheet: s, Out: out, Attempts: 1}, nil
 }
 
 // Sync evaluates the spreadsheet and writes the changes back. With dryRun
@@ -103,7 +115,8 @@ func (r *Run) StatusCounts() map[onboarding.Status]int {
 }
 
 // Problems lists every problem in the spreadsheet: clients', sessions' and
-// the pool's, in tab and row order.
+// the pool's, in tab and row order, each with its column's position where
+// the computation named only the header.
 func (r *Run) Problems() []onboarding.Problem {
 	var ps []onboarding.Problem
 	for i := range r.Out.Clients {
@@ -114,6 +127,20 @@ func (r *Run) Problems() []onboarding.Problem {
 	}
 	for i := range r.Sheet.PoolRows {
 		ps = append(ps, r.Out.PoolProblems[i]...)
+	}
+	layouts := map[string]*contract.Layout{}
+	for _, l := range r.Sheet.Layouts() {
+		layouts[l.Spec.Name] = l
+		layouts[l.Name] = l
+	}
+	for i := range ps {
+		p := &ps[i]
+		if l := layouts[p.Tab]; l != nil {
+			p.Tab = l.Name
+			if p.Col == 0 && p.Column != "" {
+				p.Col = l.ColOfHeader(p.Column)
+			}
+		}
 	}
 	return ps
 }

@@ -93,7 +93,8 @@ func Compute(in Input) *Output {
 			for _, p := range s.Problems {
 				if p.Blocking {
 					c.Problems = append(c.Problems, Problem{
-						Tab: TabApplications, Row: c.App.Row, Column: p.Column,
+						// The column is the session's, so none is named on 申込.
+						Tab: TabApplications, Row: c.App.Row,
 						Message:  fmt.Sprintf("セッション %d行目 %s", s.Row, p.Message),
 						Blocking: true,
 					})

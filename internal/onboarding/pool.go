@@ -97,6 +97,9 @@ func assignPool(in Input, out *Output) {
 		c := &out.Clients[ci]
 		if len(free) == 0 {
 			out.Unassigned++
+			if len(in.Pool) == 0 {
+				continue // a team without a pool tab assigns by hand
+			}
 			c.Problems = append(c.Problems, Problem{
 				Tab: TabApplications, Row: c.App.Row, Column: "サポートアカウント",
 				Message: "サポートアカウント: 準備済みの空きアカウントがありません（サポートアカウント表に追加してください）",

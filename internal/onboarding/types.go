@@ -14,12 +14,12 @@ type Status string
 
 // The six statuses, in the order the team works through them.
 const (
-	NeedsReview    Status = "要確認"
-	Completed      Status = "完了"
-	AwaitHandover  Status = "担当作業待ち"
-	InProgress     Status = "進行中"
-	Scheduled      Status = "セッション予定"
-	NotStarted     Status = "未着手"
+	NeedsReview   Status = "要確認"
+	Completed     Status = "完了"
+	AwaitHandover Status = "担当作業待ち"
+	InProgress    Status = "進行中"
+	Scheduled     Status = "セッション予定"
+	NotStarted    Status = "未着手"
 )
 
 // Statuses lists every status in display order.

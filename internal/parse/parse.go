@@ -22,6 +22,20 @@ import (
 // lower case, and without spaces, underscores or brackets, so that
 // "（クライアント ID）", "クライアントID" and "Client_ID" compare by content.
 func Header(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	// Dropping a space can let a combining mark meet a new base letter, so
+	// normalise until nothing changes (two rounds in practice).
+	for range 4 {
+		next := headerRound(s)
+		if next == s {
+			break
+		}
+		s = next
+	}
+	return s
+}
+
+func headerRound(s string) string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
@@ -78,6 +92,13 @@ func YesNo(v sheet.Value) (yes, set, ok bool) {
 		}
 		return false, true, false
 	case sheet.Text:
+		// Most cells hold a listed word as typed: skip normalising them.
+		if yesWords[v.Str] {
+			return true, true, true
+		}
+		if noWords[v.Str] {
+			return false, true, true
+		}
 		w := Word(v.Str)
 		if w == "" {
 			return false, false, true
@@ -164,13 +185,20 @@ func ClientID(v sheet.Value) string {
 		}
 		return strconv.FormatFloat(v.Num, 'f', -1, 64)
 	case sheet.Text:
-		s := norm.NFKC.String(v.Str)
-		return strings.Map(func(r rune) rune {
-			if unicode.IsSpace(r) {
-				return -1
+		s := strings.ToValidUTF8(v.Str, "\uFFFD")
+		for range 4 { // removing spaces can make NFKC compose anew
+			next := strings.Map(func(r rune) rune {
+				if unicode.IsSpace(r) {
+					return -1
+				}
+				return r
+			}, norm.NFKC.String(s))
+			if next == s {
+				break
 			}
-			return r
-		}, s)
+			s = next
+		}
+		return s
 	case sheet.Bool:
 		return v.String()
 	}

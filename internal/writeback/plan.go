@@ -39,7 +39,9 @@ const MaxProblemRunes = 2000
 // Plan lists the changes that bring the sheet in line with the computed
 // output. today stamps ステータス更新日 and pool assignments.
 func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change {
-	p := planner{s: s}
+	// Room for one change per row up front: a first sync of a big sheet
+	// plans millions, and a steady-state sync plans none.
+	p := planner{s: s, changes: make([]Change, 0, len(s.Applications)+len(s.SessionRows)+len(s.PoolRows)+16)}
 	for _, l := range s.Layouts() {
 		for _, a := range l.Added {
 			p.changes = append(p.changes, Change{

@@ -34,6 +34,9 @@ type Workbook struct {
 	// broken is set when a failed write left the in-memory copy ahead of
 	// the disk; the next call must read again.
 	broken bool
+	// cache is the book as read, kept in step with every write, so
+	// ReadColumns need not decode the sheets again.
+	cache *sheet.Book
 }
 
 var _ sheet.Spreadsheet = (*Workbook)(nil)
@@ -74,48 +77,69 @@ func (w *Workbook) Read(ctx context.Context, names []string) (*sheet.Book, error
 	if err := w.load(); err != nil {
 		return nil, err
 	}
-	return w.book(ctx, names, nil)
+	book, err := w.book(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w.cache = book
+	return copyBook(book), nil
 }
 
-// ReadColumns returns header rows and columns from the copy read last. The
-// local file cannot change under the job unnoticed: Write refuses to save
-// over a file that changed on disk.
+// copyBook copies the row slices so a caller cannot change the cache.
+func copyBook(b *sheet.Book) *sheet.Book {
+	out := &sheet.Book{Tabs: make([]*sheet.Tab, len(b.Tabs))}
+	for i, t := range b.Tabs {
+		rows := make([][]sheet.Value, len(t.Rows))
+		for r, row := range t.Rows {
+			rows[r] = append([]sheet.Value(nil), row...)
+		}
+		out.Tabs[i] = &sheet.Tab{Name: t.Name, Rows: rows}
+	}
+	return out
+}
+
+// ReadColumns returns header rows and columns from the copy read last (kept
+// in step with this process's writes). The local file cannot change under
+// the job unnoticed: Write refuses to save over a file that changed on disk.
 func (w *Workbook) ReadColumns(ctx context.Context, reqs []sheet.ColumnsRequest) (*sheet.Book, error) {
-	if w.file == nil || w.broken {
-		if err := w.load(); err != nil {
+	if w.cache == nil || w.broken {
+		if _, err := w.Read(ctx, nil); err != nil {
 			return nil, err
 		}
 	}
 	book := &sheet.Book{}
 	for _, req := range reqs {
-		b, err := w.book(ctx, []string{req.Tab}, req.Cols)
-		if err != nil {
-			return nil, err
-		}
-		if len(b.Tabs) == 0 {
+		src := w.cache.Tab(req.Tab)
+		if src == nil {
 			return nil, fmt.Errorf("workbook %s tab %q: %w", w.path, req.Tab, sheet.ErrTabNotFound)
 		}
-		book.Tabs = append(book.Tabs, b.Tabs...)
+		tab := &sheet.Tab{Name: src.Name, Rows: make([][]sheet.Value, len(src.Rows))}
+		for r, row := range src.Rows {
+			if r == 0 {
+				tab.Rows[0] = append([]sheet.Value(nil), row...)
+				continue
+			}
+			out := make([]sheet.Value, len(row))
+			for _, c := range req.Cols {
+				if c >= 1 && c <= len(row) {
+					out[c-1] = row[c-1]
+				}
+			}
+			tab.Rows[r] = out
+		}
+		book.Tabs = append(book.Tabs, tab)
 	}
 	return book, nil
 }
 
-// book converts tabs of the in-memory file. With cols set, only row 1 and
-// those columns are kept.
-func (w *Workbook) book(ctx context.Context, names []string, cols []int) (*sheet.Book, error) {
-	want := map[string]bool{}
-	for _, n := range names {
-		want[n] = true
-	}
+// book converts every tab of the in-memory file.
+func (w *Workbook) book(ctx context.Context) (*sheet.Book, error) {
 	book := &sheet.Book{}
 	for _, name := range w.file.GetSheetList() {
-		if cols != nil && !want[name] {
-			continue
-		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		tab, err := w.tab(name, cols)
+		tab, err := w.tab(name)
 		if err != nil {
 			return nil, err
 		}
@@ -124,20 +148,16 @@ func (w *Workbook) book(ctx context.Context, names []string, cols []int) (*sheet
 	return book, nil
 }
 
-func (w *Workbook) tab(name string, cols []int) (*sheet.Tab, error) {
+func (w *Workbook) tab(name string) (*sheet.Tab, error) {
 	raw, err := w.file.GetRows(name, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, fmt.Errorf("read tab %q: %w", name, err)
-	}
-	keep := map[int]bool{}
-	for _, c := range cols {
-		keep[c] = true
 	}
 	tab := &sheet.Tab{Name: name, Rows: make([][]sheet.Value, len(raw))}
 	for r, row := range raw {
 		vals := make([]sheet.Value, len(row))
 		for c, s := range row {
-			if s == "" || (cols != nil && r > 0 && !keep[c+1]) {
+			if s == "" {
 				continue
 			}
 			vals[c], err = w.value(name, r+1, c+1, s)
@@ -243,8 +263,30 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	if err := w.save(); err != nil {
 		return err
 	}
+	for _, u := range updates {
+		w.cacheSet(u)
+	}
 	w.broken = false
 	return nil
+}
+
+func (w *Workbook) cacheSet(u sheet.Update) {
+	if w.cache == nil {
+		return
+	}
+	t := w.cache.Tab(u.Tab)
+	if t == nil {
+		return
+	}
+	for len(t.Rows) < u.Row {
+		t.Rows = append(t.Rows, nil)
+	}
+	row := t.Rows[u.Row-1]
+	for len(row) < u.Col {
+		row = append(row, sheet.Value{})
+	}
+	row[u.Col-1] = u.Value
+	t.Rows[u.Row-1] = row
 }
 
 func (w *Workbook) set(u sheet.Update) error {
@@ -310,6 +352,9 @@ func (w *Workbook) AddTab(ctx context.Context, name string, header []string) err
 	if _, err := w.file.NewSheet(name); err != nil {
 		return fmt.Errorf("add tab %q: %w", name, err)
 	}
+	if w.cache != nil {
+		w.cache.Tabs = append(w.cache.Tabs, &sheet.Tab{Name: name})
+	}
 	for i, h := range header {
 		if err := w.file.SetCellStr(name, sheet.CellName(1, i+1), h); err != nil {
 			return fmt.Errorf("add tab %q header: %w", name, err)
@@ -317,6 +362,9 @@ func (w *Workbook) AddTab(ctx context.Context, name string, header []string) err
 	}
 	if err := w.save(); err != nil {
 		return err
+	}
+	for i, h := range header {
+		w.cacheSet(sheet.Update{Tab: name, Row: 1, Col: i + 1, Value: sheet.TextValue(h)})
 	}
 	w.broken = false
 	return nil
