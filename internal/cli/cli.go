@@ -293,4 +293,3 @@ func (a *App) fail(cmd string, err error) int {
 	}
 	return ExitFailed
 }
-
