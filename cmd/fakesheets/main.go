@@ -1,0 +1,79 @@
+// Command fakesheets serves the fake Google Sheets API v4 on a fixed address,
+// optionally seeded from an .xlsx workbook, until SIGINT or SIGTERM.
+//
+//	fakesheets --addr 127.0.0.1:8089 --load book.xlsx --title "Onboarding"
+//
+// It prints one line, "<base URL> <spreadsheet ID>", then serves; clients
+// use option.WithEndpoint(baseURL + "/") and option.WithoutAuthentication().
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/pflag"
+
+	"onboard/internal/fakesheets"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "fakesheets:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done. It is separate from main so tests can drive
+// it with their own context and output.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := pflag.NewFlagSet("fakesheets", pflag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:0", "address to listen on; port 0 picks a free port")
+	load := fs.String("load", "", "seed a spreadsheet from this .xlsx workbook (every sheet becomes a tab)")
+	title := fs.String("title", "", "spreadsheet title (default: the workbook file name); without --load, creates an empty spreadsheet with this title")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	l, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", *addr, err)
+	}
+	srv := fakesheets.NewServer(fakesheets.WithListener(l))
+	defer srv.Close()
+
+	id := ""
+	switch {
+	case *load != "":
+		tabs, err := loadWorkbook(*load)
+		if err != nil {
+			return err
+		}
+		t := *title
+		if t == "" {
+			t = strings.TrimSuffix(filepath.Base(*load), filepath.Ext(*load))
+		}
+		id = srv.CreateSpreadsheet(t, tabs...)
+	case *title != "":
+		id = srv.CreateSpreadsheet(*title)
+	}
+	if _, err := fmt.Fprintf(stdout, "%s %s\n", srv.URL(), id); err != nil {
+		return fmt.Errorf("writing address: %w", err)
+	}
+	<-ctx.Done()
+	return nil
+}

@@ -1,0 +1,356 @@
+package fakesheets
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Tab seeds one sheet. Cells may be string (stored as text, like
+// valueInputOption=RAW), float64 or any integer type (number), bool, nil
+// (empty) or time.Time (a date serial number rendered as yyyy-mm-dd, or with
+// the time of day when it has one). Other types are stored as their
+// fmt.Sprint text. The grid is at least 1000 × 26 like a new Google sheet,
+// larger when the rows need it.
+type Tab struct {
+	Title string
+	Rows  [][]any
+}
+
+// ErrNotFound is returned by the helpers for an unknown spreadsheet or tab.
+var ErrNotFound = errors.New("fakesheets: not found")
+
+// CreateSpreadsheet stores a new spreadsheet and returns its ID. Without
+// tabs it has one empty "Sheet1", as spreadsheets.create gives. Duplicate or
+// empty tab titles get Google's "SheetN" names.
+func (s *Server) CreateSpreadsheet(title string, tabs ...Tab) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss := &spreadsheet{id: s.newSpreadsheetID(), title: title, locale: "en_US", timeZone: "Etc/GMT"}
+	if len(tabs) == 0 {
+		tabs = []Tab{{Title: "Sheet1"}}
+	}
+	for i, t := range tabs {
+		id := int64(0)
+		if i > 0 {
+			id = ss.newSheetID(s.rng)
+		}
+		name := t.Title
+		if name == "" || ss.sheetByTitle(name) != nil {
+			name = nextSheetTitle(ss)
+		}
+		ss.sheets = append(ss.sheets, seedSheet(id, name, t.Rows))
+	}
+	s.spreadsheets[ss.id] = ss
+	return ss.id
+}
+
+func seedSheet(id int64, title string, rows [][]any) *sheet {
+	nrows, ncols := max(defaultRows, len(rows)), defaultCols
+	for _, r := range rows {
+		ncols = max(ncols, len(r))
+	}
+	sh := newSheet(id, title, nrows, ncols)
+	for r, row := range rows {
+		for c, v := range row {
+			sh.set(r, c, goCell(v))
+		}
+	}
+	sh.compact()
+	return sh
+}
+
+// goCell converts a Go value to a stored cell (see Tab).
+func goCell(v any) cell {
+	switch t := v.(type) {
+	case nil:
+		return cell{}
+	case string:
+		if t == "" {
+			return cell{}
+		}
+		return cell{kind: kindText, text: t}
+	case bool:
+		return cell{kind: kindBool, bool: t}
+	case float64:
+		return numberCell(t)
+	case float32:
+		return numberCell(float64(t))
+	case int:
+		return numberCell(float64(t))
+	case int8:
+		return numberCell(float64(t))
+	case int16:
+		return numberCell(float64(t))
+	case int32:
+		return numberCell(float64(t))
+	case int64:
+		return numberCell(float64(t))
+	case uint:
+		return numberCell(float64(t))
+	case uint8:
+		return numberCell(float64(t))
+	case uint16:
+		return numberCell(float64(t))
+	case uint32:
+		return numberCell(float64(t))
+	case uint64:
+		return numberCell(float64(t))
+	case time.Time:
+		u := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+		serial := u.Sub(sheetsEpoch).Hours() / 24
+		kind := fmtDate
+		if serial != math.Trunc(serial) {
+			kind = fmtDateTime
+		}
+		return cell{kind: kindNumber, num: serial, fmt: numFormat{kind: kind}}
+	}
+	return cell{kind: kindText, text: fmt.Sprint(v)}
+}
+
+func numberCell(f float64) cell {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		// Sheets cannot hold NaN/Inf; keep the text rather than corrupt
+		// number rendering.
+		return cell{kind: kindText, text: fmt.Sprint(f)}
+	}
+	return cell{kind: kindNumber, num: f}
+}
+
+// tab finds a sheet; callers hold s.mu.
+func (s *Server) tab(id, title string) (*spreadsheet, *sheet, error) {
+	ss, ok := s.spreadsheets[id]
+	if !ok {
+		return nil, nil, fmt.Errorf("spreadsheet %q: %w", id, ErrNotFound)
+	}
+	sh := ss.sheetByTitle(title)
+	if sh == nil {
+		return nil, nil, fmt.Errorf("tab %q in spreadsheet %q: %w", title, id, ErrNotFound)
+	}
+	return ss, sh, nil
+}
+
+// checkCell validates 1-based coordinates against the grid.
+func checkCell(sh *sheet, row, col int) error {
+	if row < 1 || col < 1 || row > sh.rowCount || col > sh.colCount {
+		return fmt.Errorf("fakesheets: cell (%d,%d) is outside the %d×%d grid of %q", row, col, sh.rowCount, sh.colCount, sh.title)
+	}
+	return nil
+}
+
+// Values returns the effective values of a tab from A1 to its last
+// non-empty row and column: string, float64 (numbers, dates as serial
+// numbers), bool, or nil for empty cells; formulas are evaluated. It is nil
+// for an unknown spreadsheet or tab.
+func (s *Server) Values(id, tab string) [][]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss, sh, err := s.tab(id, tab)
+	if err != nil {
+		return nil
+	}
+	width := 0
+	for _, row := range sh.rows {
+		width = max(width, len(row))
+	}
+	ev := ss.newEval()
+	out := make([][]any, len(sh.rows))
+	for r, row := range sh.rows {
+		line := make([]any, width)
+		for c, v := range row {
+			line[c] = effectiveValue(v, ev.at(sh, r, c))
+		}
+		out[r] = line
+	}
+	return out
+}
+
+// Cell returns the effective value at 1-based (row, col), nil when empty or
+// unknown.
+func (s *Server) Cell(id, tab string, row, col int) any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss, sh, err := s.tab(id, tab)
+	if err != nil {
+		return nil
+	}
+	return effectiveValue(sh.get(row-1, col-1), ss.newEval().at(sh, row-1, col-1))
+}
+
+// SetCell stores a Go value (see Tab) at 1-based (row, col), as an API
+// write with valueInputOption=RAW would.
+func (s *Server) SetCell(id, tab string, row, col int, v any) error {
+	return s.setCell(id, tab, row, col, goCell(v))
+}
+
+// TypeCell stores text as a person typing it would (USER_ENTERED): "12"
+// becomes a number, "=A1*2" a formula, "2024-01-31" a date.
+func (s *Server) TypeCell(id, tab string, row, col int, input string) error {
+	return s.setCell(id, tab, row, col, parseUserEntered(input))
+}
+
+func (s *Server) setCell(id, tab string, row, col int, c cell) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, sh, err := s.tab(id, tab)
+	if err != nil {
+		return err
+	}
+	if err := checkCell(sh, row, col); err != nil {
+		return err
+	}
+	sh.set(row-1, col-1, c)
+	sh.compact()
+	return nil
+}
+
+// InsertRows inserts n empty rows before 1-based row at (at may be one past
+// the last row to add at the end); the grid grows by n.
+func (s *Server) InsertRows(id, tab string, at, n int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, sh, err := s.tab(id, tab)
+	if err != nil {
+		return err
+	}
+	if at < 1 || at > sh.rowCount+1 || n < 1 {
+		return fmt.Errorf("fakesheets: cannot insert %d rows at %d in %d rows", n, at, sh.rowCount)
+	}
+	sh.insertRows(at-1, n)
+	return nil
+}
+
+// DeleteRow removes 1-based row; the grid shrinks by one.
+func (s *Server) DeleteRow(id, tab string, row int) error { return s.DeleteRows(id, tab, row, 1) }
+
+// DeleteRows removes n rows starting at 1-based row.
+func (s *Server) DeleteRows(id, tab string, row, n int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, sh, err := s.tab(id, tab)
+	if err != nil {
+		return err
+	}
+	if row < 1 || n < 1 || row+n-1 > sh.rowCount || n >= sh.rowCount {
+		return fmt.Errorf("fakesheets: cannot delete rows %d..%d of %d", row, row+n-1, sh.rowCount)
+	}
+	sh.deleteRows(row-1, n)
+	return nil
+}
+
+// Resize sets the grid size of a tab, dropping data outside it.
+func (s *Server) Resize(id, tab string, rows, cols int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, sh, err := s.tab(id, tab)
+	if err != nil {
+		return err
+	}
+	if rows < 1 || cols < 1 {
+		return fmt.Errorf("fakesheets: grid %d×%d is too small", rows, cols)
+	}
+	sh.resize(rows, cols)
+	sh.shiftProtected()
+	return nil
+}
+
+// AddTab appends a tab to an existing spreadsheet.
+func (s *Server) AddTab(id string, t Tab) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss, ok := s.spreadsheets[id]
+	if !ok {
+		return fmt.Errorf("spreadsheet %q: %w", id, ErrNotFound)
+	}
+	if t.Title == "" || ss.sheetByTitle(t.Title) != nil {
+		return fmt.Errorf("fakesheets: tab title %q is empty or taken", t.Title)
+	}
+	ss.sheets = append(ss.sheets, seedSheet(ss.newSheetID(s.rng), t.Title, t.Rows))
+	return nil
+}
+
+// RenameTab renames a tab.
+func (s *Server) RenameTab(id, tab, newTitle string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss, sh, err := s.tab(id, tab)
+	if err != nil {
+		return err
+	}
+	if newTitle == "" {
+		return errors.New("fakesheets: empty tab title")
+	}
+	if other := ss.sheetByTitle(newTitle); other != nil && other != sh {
+		return fmt.Errorf("fakesheets: tab title %q is taken", newTitle)
+	}
+	sh.title = newTitle
+	return nil
+}
+
+// DeleteTab removes a tab; the last one cannot be removed, as in Google.
+func (s *Server) DeleteTab(id, tab string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss, sh, err := s.tab(id, tab)
+	if err != nil {
+		return err
+	}
+	if len(ss.sheets) == 1 {
+		return errors.New("fakesheets: cannot delete the only tab")
+	}
+	i := ss.sheetIndex(sh)
+	ss.sheets = append(ss.sheets[:i], ss.sheets[i+1:]...)
+	return nil
+}
+
+// Tabs lists tab titles in order, nil for an unknown spreadsheet.
+func (s *Server) Tabs(id string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss, ok := s.spreadsheets[id]
+	if !ok {
+		return nil
+	}
+	out := make([]string, len(ss.sheets))
+	for i, sh := range ss.sheets {
+		out[i] = sh.title
+	}
+	return out
+}
+
+// SheetID returns the numeric sheetId of a tab, for batchUpdate requests.
+func (s *Server) SheetID(id, tab string) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, sh, err := s.tab(id, tab)
+	if err != nil {
+		return 0, err
+	}
+	return sh.id, nil
+}
+
+// DeleteSpreadsheet removes a spreadsheet, as deleting the file in Drive
+// would; later calls answer 404.
+func (s *Server) DeleteSpreadsheet(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.spreadsheets[id]; !ok {
+		return fmt.Errorf("spreadsheet %q: %w", id, ErrNotFound)
+	}
+	delete(s.spreadsheets, id)
+	return nil
+}
+
+// DenyAccess makes a spreadsheet answer 403 PERMISSION_DENIED to every call,
+// modelling a file that exists but is not shared with the caller.
+func (s *Server) DenyAccess(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss, ok := s.spreadsheets[id]
+	if !ok {
+		return fmt.Errorf("spreadsheet %q: %w", id, ErrNotFound)
+	}
+	ss.denied = true
+	return nil
+}
