@@ -1,0 +1,228 @@
+package writeback_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"onboard/internal/civil"
+	"onboard/internal/contract"
+	"onboard/internal/matrix"
+	"onboard/internal/onboarding"
+	"onboard/internal/sheet"
+	"onboard/internal/writeback"
+)
+
+// memSheet is an in-memory spreadsheet for the write-back rules; between
+// the job's read and its re-read, edit plays a manager.
+type memSheet struct {
+	book   *sheet.Book
+	edit   func(b *sheet.Book)
+	writes []sheet.Update
+}
+
+func (m *memSheet) Read(context.Context, []string) (*sheet.Book, error) { return clone(m.book), nil }
+func (m *memSheet) ReadColumns(_ context.Context, reqs []sheet.ColumnsRequest) (*sheet.Book, error) {
+	if m.edit != nil {
+		m.edit(m.book)
+		m.edit = nil
+	}
+	out := &sheet.Book{}
+	for _, r := range reqs {
+		out.Tabs = append(out.Tabs, clone(&sheet.Book{Tabs: []*sheet.Tab{m.book.Tab(r.Tab)}}).Tabs[0])
+	}
+	return out, nil
+}
+func (m *memSheet) Write(_ context.Context, us []sheet.Update) error {
+	for _, u := range us {
+		t := m.book.Tab(u.Tab)
+		for len(t.Rows) < u.Row {
+			t.Rows = append(t.Rows, nil)
+		}
+		for len(t.Rows[u.Row-1]) < u.Col {
+			t.Rows[u.Row-1] = append(t.Rows[u.Row-1], sheet.Value{})
+		}
+		t.Rows[u.Row-1][u.Col-1] = u.Value
+	}
+	m.writes = append(m.writes, us...)
+	return nil
+}
+func (m *memSheet) AddTab(context.Context, string, []string) error { return nil }
+func (m *memSheet) Describe() string                               { return "memory" }
+
+func clone(b *sheet.Book) *sheet.Book {
+	out := &sheet.Book{}
+	for _, t := range b.Tabs {
+		c := &sheet.Tab{Name: t.Name}
+		for _, r := range t.Rows {
+			c.Rows = append(c.Rows, append([]sheet.Value(nil), r...))
+		}
+		out.Tabs = append(out.Tabs, c)
+	}
+	return out
+}
+
+func row(cells ...string) []sheet.Value {
+	r := make([]sheet.Value, len(cells))
+	for i, c := range cells {
+		r[i] = sheet.TextValue(c)
+	}
+	return r
+}
+
+var appsHeader = row("クライアントID", "事業者名", "LINE公式アカウント", "既存アカウントで検証", "LINEビジネスID", "サポートアカウント")
+
+func newBook() *sheet.Book {
+	return &sheet.Book{Tabs: []*sheet.Tab{
+		{Name: "申込", Rows: [][]sheet.Value{appsHeader,
+			row("10001", "A社", "なし", "", "なし"),
+			row("10002", "B社", "なし", "", "あり"),
+			row("10003", "C社", "あり", "あり", ""),
+		}},
+		{Name: "セッション", Rows: [][]sheet.Value{row("クライアントID", "実施日", "LINEビジネスID作成", "LINE公式アカウント", "Messaging API", "LINEログイン", "エルメアカウント")}},
+		{Name: "サポートアカウント", Rows: [][]sheet.Value{row("メールアドレス", "LINEビジネスID作成済", "エルメアカウント作成済", "割当クライアントID", "割当日"),
+			row("s1@x.jp", "済", "済"), row("s2@x.jp", "済", "済"), row("s3@x.jp", "済", "済"),
+		}},
+	}}
+}
+
+func plan(t *testing.T, ms *memSheet) (*contract.Sheet, []writeback.Change) {
+	t.Helper()
+	m, _ := matrix.Default("")
+	b, _ := ms.Read(context.Background(), nil)
+	s, err := contract.Read(b, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := civil.New(2026, 11, 25)
+	out := onboarding.Compute(onboarding.Input{Matrix: m, Applications: s.Applications, Sessions: s.SessionRows, Pool: s.PoolRows, Today: today, StallDays: 14})
+	return s, writeback.Plan(s, out, today)
+}
+
+// statusOf returns each client's status and support account by ID.
+func statusOf(t *testing.T, b *sheet.Book) map[string]string {
+	t.Helper()
+	tab := b.Tab("申込")
+	header := map[string]int{}
+	for c, h := range tab.Rows[0] {
+		header[h.String()] = c + 1
+	}
+	out := map[string]string{}
+	for r := 2; r <= len(tab.Rows); r++ {
+		id := tab.Cell(r, 1).String()
+		if id != "" {
+			out[id] = tab.Cell(r, header["ステータス"]).String() + "|" + tab.Cell(r, header["サポートアカウント"]).String() + "|" + tab.Cell(r, 2).String()
+		}
+	}
+	return out
+}
+
+func TestApplyFollowsRowsToWhereTheyAreNow(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(b *sheet.Book)
+		want  map[string]string
+		check func(t *testing.T, o writeback.Outcome, b *sheet.Book)
+	}{
+		{
+			name: "rows inserted above and re-sorted",
+			edit: func(b *sheet.Book) {
+				a := b.Tab("申込")
+				a.Rows = [][]sheet.Value{a.Rows[0], row("10009", "新規社", "なし", "", "なし"), a.Rows[3], a.Rows[1], a.Rows[2]}
+			},
+			want: map[string]string{"10001": "未着手|s1@x.jp|A社", "10002": "未着手|s2@x.jp|B社", "10003": "未着手|s3@x.jp|C社", "10009": "||新規社"},
+			check: func(t *testing.T, o writeback.Outcome, _ *sheet.Book) {
+				if o.Moved == 0 || o.Gone != 0 {
+					t.Errorf("outcome %+v", o)
+				}
+			},
+		},
+		{
+			name: "a client deleted",
+			edit: func(b *sheet.Book) {
+				a := b.Tab("申込")
+				a.Rows = append(a.Rows[:2], a.Rows[3:]...)
+			},
+			want: map[string]string{"10001": "未着手|s1@x.jp|A社", "10003": "未着手|s3@x.jp|C社"},
+			check: func(t *testing.T, o writeback.Outcome, b *sheet.Book) {
+				if o.Gone == 0 {
+					t.Errorf("outcome %+v", o)
+				}
+				// The deleted client's pool assignment still lands in the pool (its row is there).
+			},
+		},
+		{
+			name: "a support account typed in meanwhile",
+			edit: func(b *sheet.Book) {
+				a := b.Tab("申込")
+				a.Rows[1] = append(a.Rows[1], sheet.TextValue("manual@x.jp"))
+			},
+			want: map[string]string{"10001": "未着手|manual@x.jp|A社", "10002": "未着手|s2@x.jp|B社", "10003": "未着手|s3@x.jp|C社"},
+			check: func(t *testing.T, o writeback.Outcome, _ *sheet.Book) {
+				if o.Filled != 1 {
+					t.Errorf("outcome %+v", o)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms := &memSheet{book: newBook()}
+			s, changes := plan(t, ms)
+			ms.edit = tt.edit
+			o, err := writeback.Apply(context.Background(), ms, s, changes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := statusOf(t, ms.book)
+			for id, w := range tt.want {
+				if got[id] != w {
+					t.Errorf("client %s: %q, want %q", id, got[id], w)
+				}
+			}
+			if len(got) != len(tt.want) {
+				t.Errorf("clients %v", got)
+			}
+			tt.check(t, o, ms.book)
+		})
+	}
+}
+
+func TestApplyStopsWhenHeaderChanged(t *testing.T) {
+	ms := &memSheet{book: newBook()}
+	s, changes := plan(t, ms)
+	ms.edit = func(b *sheet.Book) {
+		h := b.Tab("申込").Rows[0]
+		h[1], h[2] = h[2], h[1] // a column moved
+	}
+	_, err := writeback.Apply(context.Background(), ms, s, changes)
+	if !errors.Is(err, writeback.ErrHeaderChanged) || !strings.Contains(err.Error(), "申込") {
+		t.Fatalf("got %v", err)
+	}
+	if len(ms.writes) != 0 {
+		t.Errorf("%d cells written to a guessed column", len(ms.writes))
+	}
+}
+
+func TestPlanOnlyChangedCellsThenNothing(t *testing.T) {
+	ms := &memSheet{book: newBook()}
+	s, changes := plan(t, ms)
+	if _, err := writeback.Apply(context.Background(), ms, s, changes); err != nil {
+		t.Fatal(err)
+	}
+	// Headers were added at the right end, once.
+	if h := ms.book.Tab("申込").Rows[0]; len(h) != 13 || h[6].String() != "必要作業" || h[12].String() != "ステータス更新日" {
+		t.Errorf("header %v", h)
+	}
+	_, again := plan(t, ms)
+	if len(again) != 0 {
+		t.Errorf("second plan: %d changes, first %+v", len(again), again[0])
+	}
+	// A manager edits a job cell: only that cell is put back.
+	ms.book.Tab("申込").Rows[1][9] = sheet.TextValue("手で書いた")
+	_, fix := plan(t, ms)
+	if len(fix) != 1 || fix[0].Header != "ステータス" || fix[0].Row != 2 {
+		t.Errorf("changes %+v", fix)
+	}
+}
