@@ -195,7 +195,7 @@ type common struct {
 
 func (c *common) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.sheet, "sheet", "", "the spreadsheet: a local .xlsx file")
-	fs.StringVar(&c.matrixFile, "matrix", "", "condition matrix CSV replacing the embedded default")
+	fs.StringVar(&c.matrixFile, "matrix", "", "condition matrix CSV; default: the sheet's 条件マトリクス tab if any, else the embedded one")
 	fs.StringVar(&c.templates, "templates", "", "folder whose files override the embedded templates (matrix.csv, ...)")
 	fs.StringVar(&c.timezone, "timezone", "Asia/Tokyo", "the team's time zone: dates, weeks and 'today'")
 	fs.StringVar(&c.now, "now", "", "the current time as RFC 3339 (for tests and reruns); default: the clock")
@@ -242,7 +242,7 @@ func (a *App) setup(c *common) (job.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	return job.Config{Matrix: m, Now: now.In(loc), StallDays: c.stallDays, PoolLowWater: c.poolWarn, Log: a.log}, nil
+	return job.Config{Matrix: m, MatrixPinned: c.matrixFile != "", Now: now.In(loc), StallDays: c.stallDays, PoolLowWater: c.poolWarn, Log: a.log}, nil
 }
 
 func (a *App) loadMatrix(c *common) (*matrix.Matrix, error) {

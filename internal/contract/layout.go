@@ -140,7 +140,11 @@ func NewLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
 	var missing []string
 	for _, c := range spec.Columns {
 		if c.Required && l.cols[c.Key] == 0 {
-			missing = append(missing, fmt.Sprintf("%q (%s)", c.Name, c.Alias))
+			m := fmt.Sprintf("%q (%s)", c.Name, c.Alias)
+			if c.Origin != "" {
+				m += " (defined in " + c.Origin + ")"
+			}
+			missing = append(missing, m)
 		}
 	}
 	if len(missing) > 0 {

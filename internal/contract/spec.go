@@ -40,6 +40,8 @@ type Column struct {
 	Type     Type
 	Required bool // a missing header stops the run
 	Owner    Owner
+	// Origin names where a matrix-driven column is defined.
+	Origin string
 }
 
 // Tab is one tab of the contract.
@@ -107,7 +109,7 @@ func Tabs(m *matrix.Matrix) []Tab {
 		{Key: KeyAdminEmail, Name: "管理メールアドレス", Alias: "admin_email", Type: EmailCol},
 	}
 	for i, c := range m.Conditions {
-		apps.Columns = append(apps.Columns, Column{Key: CondKey(i), Name: c.Name, Alias: c.Alias, Type: YesNoCol, Required: true})
+		apps.Columns = append(apps.Columns, Column{Key: CondKey(i), Name: c.Name, Alias: c.Alias, Type: YesNoCol, Required: true, Origin: c.Origin})
 	}
 	apps.Columns = append(apps.Columns,
 		Column{Key: KeyOperator, Name: "担当オペレーター", Alias: "operator"},
@@ -133,7 +135,7 @@ func Tabs(m *matrix.Matrix) []Tab {
 		sessions.Columns = append(sessions.Columns, Column{Key: ConfirmKey(i), Name: c.SessionHeader(), Alias: c.SessionAlias(), Type: YesNoCol})
 	}
 	for i, w := range m.Works {
-		sessions.Columns = append(sessions.Columns, Column{Key: WorkKey(i), Name: w.Name, Alias: w.Alias, Type: ResultCol, Required: true})
+		sessions.Columns = append(sessions.Columns, Column{Key: WorkKey(i), Name: w.Name, Alias: w.Alias, Type: ResultCol, Required: true, Origin: w.Origin})
 	}
 	sessions.Columns = append(sessions.Columns,
 		Column{Key: KeyBusiness, Name: "事業内容", Alias: "business"},

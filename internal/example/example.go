@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"onboard/internal/civil"
+	"onboard/internal/matrix"
 	"onboard/internal/sheet"
 )
 
@@ -203,7 +204,21 @@ func Generate(cfg Config) *sheet.Book {
 	if cfg.Problems {
 		injectProblems(cfg, clients, apps, sessions)
 	}
-	return &sheet.Book{Tabs: []*sheet.Tab{apps, sessions, pool}}
+	return &sheet.Book{Tabs: []*sheet.Tab{apps, sessions, pool, matrixTab()}}
+}
+
+// matrixTab is the default condition matrix as the team keeps it in the
+// sheet, where they can change it without a release.
+func matrixTab() *sheet.Tab {
+	m, err := matrix.Default("")
+	if err != nil {
+		panic("embedded matrix: " + err.Error()) // a build defect, caught by tests
+	}
+	t := &sheet.Tab{Name: matrix.TabName}
+	for _, r := range m.Table() {
+		t.Rows = append(t.Rows, texts(r))
+	}
+	return t
 }
 
 // pickStage returns a when r < pct, else b.

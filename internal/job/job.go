@@ -20,7 +20,10 @@ import (
 
 // Config holds what a run needs besides the spreadsheet.
 type Config struct {
+	// Matrix is the default matrix; a 条件マトリクス tab in the sheet
+	// replaces it unless MatrixPinned (--matrix given).
 	Matrix       *matrix.Matrix
+	MatrixPinned bool
 	Now          time.Time // in the team's time zone
 	StallDays    int
 	PoolLowWater int
@@ -57,16 +60,23 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 // write (the weekly report): on a sheet never synced the plan holds a
 // change for nearly every status cell.
 func Compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
-	book, err := ss.Read(ctx, contract.TabNames(cfg.Matrix))
+	book, err := ss.Read(ctx, append(contract.TabNames(cfg.Matrix), matrix.TabName))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
 	}
-	s, err := contract.Read(book, cfg.Matrix)
+	m := cfg.Matrix
+	if tab := book.Tab(matrix.TabName); tab != nil && !cfg.MatrixPinned {
+		// The team's own matrix in the sheet replaces the default.
+		if m, err = matrix.FromTab(tab); err != nil {
+			return nil, &contract.LayoutError{Msg: err.Error()}
+		}
+	}
+	s, err := contract.Read(book, m)
 	if err != nil {
 		return nil, err
 	}
 	out := onboarding.Compute(onboarding.Input{
-		Matrix:       cfg.Matrix,
+		Matrix:       m,
 		Applications: s.Applications,
 		Sessions:     s.SessionRows,
 		Pool:         s.PoolRows,

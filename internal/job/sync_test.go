@@ -204,6 +204,9 @@ func messyBook(t *testing.T) *sheet.Book {
 		"LINEビジネスID作成済": "business id ready", "割当クライアントID": "ASSIGNED_CLIENT_ID",
 	}
 	for _, tab := range b.Tabs {
+		if tab.Name == matrix.TabName {
+			continue // a table, not a list: its layout is fixed
+		}
 		width := len(tab.Rows[0])
 		// An unknown column of the managers' own, then shuffle.
 		for r := range tab.Rows {

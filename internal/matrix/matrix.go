@@ -52,6 +52,8 @@ const (
 type Condition struct {
 	Name  string
 	Alias string
+	// Origin says where the condition is defined, for error messages.
+	Origin string
 }
 
 // SessionHeader is the セッション column that confirms the condition.
@@ -65,6 +67,8 @@ type Work struct {
 	Symbol string
 	Name   string
 	Alias  string
+	// Origin says where the work is defined, for error messages.
+	Origin string
 }
 
 // Label is how a work is shown to people: "③ Messaging API".
@@ -110,6 +114,55 @@ func Default(dir string) (*Matrix, error) {
 	return ParseCSV(b, src)
 }
 
+// TabName is the sheet tab that holds a team's own matrix.
+const TabName = "条件マトリクス"
+
+// FromTab reads a matrix from the 条件マトリクス tab, laid out like
+// matrix.csv; errors name the tab and cell.
+func FromTab(t *sheet.Tab) (*Matrix, error) {
+	rows := make([][]string, len(t.Rows))
+	for r, row := range t.Rows {
+		rows[r] = make([]string, len(row))
+		for c, v := range row {
+			rows[r][c] = v.String()
+		}
+	}
+	return Parse(rows, "tab "+t.Name)
+}
+
+// Table renders the matrix as the table Parse reads: the header row, then
+// one row per condition and per work. init writes it into the sheet.
+func (m *Matrix) Table() [][]string {
+	header := []string{"種別", "記号", "項目", "英語名"}
+	for _, c := range m.Columns {
+		if c.Contradiction != "" {
+			header = append(header, "矛盾:"+c.Contradiction)
+		} else {
+			header = append(header, c.Name)
+		}
+	}
+	rows := [][]string{header}
+	for i, c := range m.Conditions {
+		row := []string{"条件", "", c.Name, c.Alias}
+		for _, col := range m.Columns {
+			row = append(row, map[Cond]string{Any: "-", Yes: "あり", No: "なし"}[col.Conds[i]])
+		}
+		rows = append(rows, row)
+	}
+	for i, w := range m.Works {
+		row := []string{"作業", w.Symbol, w.Name, w.Alias}
+		for _, col := range m.Columns {
+			if col.Contradiction != "" {
+				row = append(row, "")
+			} else {
+				row = append(row, col.Needs[i].String())
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
 // ParseCSV reads a matrix from CSV text (UTF-8, an optional BOM).
 func ParseCSV(b []byte, source string) (*Matrix, error) {
 	b = bytes.TrimPrefix(b, []byte("\ufeff"))
@@ -146,6 +199,9 @@ func Parse(rows [][]string, source string) (*Matrix, error) {
 			return strings.TrimSpace(rows[row][col])
 		}
 		return ""
+	}
+	origin := func(row int) string {
+		return fmt.Sprintf("matrix %s cell %s", source, sheet.CellName(row+1, colName+1))
 	}
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("matrix %s: empty table", source)
@@ -192,7 +248,7 @@ func Parse(rows [][]string, source string) (*Matrix, error) {
 		seenName[key] = r
 		switch kind {
 		case "条件", "condition":
-			m.Conditions = append(m.Conditions, Condition{Name: name, Alias: cell(r, colAlias)})
+			m.Conditions = append(m.Conditions, Condition{Name: name, Alias: cell(r, colAlias), Origin: origin(r)})
 			for i := range m.Columns {
 				c := firstColumn + i
 				v, ok := parseCond(cell(r, c))
@@ -202,7 +258,7 @@ func Parse(rows [][]string, source string) (*Matrix, error) {
 				m.Columns[i].Conds = append(m.Columns[i].Conds, v)
 			}
 		case "作業", "work":
-			m.Works = append(m.Works, Work{Symbol: cell(r, colSymbol), Name: name, Alias: cell(r, colAlias)})
+			m.Works = append(m.Works, Work{Symbol: cell(r, colSymbol), Name: name, Alias: cell(r, colAlias), Origin: origin(r)})
 			for i := range m.Columns {
 				c := firstColumn + i
 				text := cell(r, c)

@@ -207,3 +207,33 @@ func FuzzParseCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestTableRoundTrips(t *testing.T) {
+	m, err := Default("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Parse(m.Table(), "table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Columns) != len(m.Columns) || len(again.Works) != len(m.Works) || len(again.Conditions) != len(m.Conditions) {
+		t.Fatal("shape differs")
+	}
+	for i, c := range m.Columns {
+		a := again.Columns[i]
+		if a.Name != c.Name && a.Contradiction != c.Contradiction {
+			t.Errorf("column %d: %q vs %q", i, a.Name, c.Name)
+		}
+		for w := range c.Needs {
+			if a.Needs[w] != c.Needs[w] {
+				t.Errorf("column %d work %d differs", i, w)
+			}
+		}
+		for k := range c.Conds {
+			if a.Conds[k] != c.Conds[k] {
+				t.Errorf("column %d condition %d differs", i, k)
+			}
+		}
+	}
+}
