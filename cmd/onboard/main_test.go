@@ -237,3 +237,51 @@ func TestJSONLogs(t *testing.T) {
 		t.Errorf("no summary record:\n%s", r.stderr)
 	}
 }
+
+func TestCheckLintJSON(t *testing.T) {
+	b := example.Generate(example.ExampleConfig())
+	// A session dated in the future, and a pool with one free account left.
+	sessions := b.Tab("セッション")
+	sessions.Rows[3][1] = sheet.TextValue("2026/12/24")
+	pool := b.Tab("サポートアカウント")
+	pool.Rows = pool.Rows[:len(pool.Rows)-19]
+	path := filepath.Join(t.TempDir(), "lint.xlsx")
+	if err := xlsxbook.Create(path, b); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, nil, "check", "--sheet", path, now, "--format", "json", "--log-level", "error")
+	if r.code != 3 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var out struct {
+		Count    int
+		Problems []struct {
+			Tab, Column, Cell, Message string
+			Row                        int
+			Blocking                   bool
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
+	}
+	if out.Count != len(out.Problems) || out.Count < 15 {
+		t.Fatalf("count %d, problems %d", out.Count, len(out.Problems))
+	}
+	var future, stalled, pooled bool
+	for _, p := range out.Problems {
+		switch {
+		case p.Tab == "セッション" && p.Cell == "B4" && strings.Contains(p.Message, "「2026/12/24」は未来の日付です"):
+			future = true
+		case p.Tab == "申込" && strings.HasPrefix(p.Message, "停滞: ") && p.Row > 1:
+			stalled = true
+		case p.Tab == "サポートアカウント" && strings.Contains(p.Message, "準備済みの空きサポートアカウントが残り"):
+			pooled = true
+		}
+	}
+	if !future || !stalled || !pooled {
+		t.Errorf("future session %v, stalled %v, pool low %v\n%s", future, stalled, pooled, r.stdout)
+	}
+	if r := run(t, nil, "check", "--sheet", path, now, "--format", "xml"); r.code != 2 {
+		t.Errorf("--format xml: exit %d", r.code)
+	}
+}

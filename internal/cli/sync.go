@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -109,10 +110,15 @@ func (a *App) summary(w io.Writer, ss sheet.Spreadsheet, run *job.Run, dryRun bo
 
 func (a *App) check(args []string) int {
 	var c common
+	var format string
 	fs := a.flagSet("check")
 	c.register(fs)
+	fs.StringVar(&format, "format", "text", "output: text (one line per problem) or json")
 	if ok, code := a.parse(fs, args); !ok {
 		return code
+	}
+	if format != "text" && format != "json" {
+		return a.fail("check", usageErr("--format %q: use text or json", format))
 	}
 	cfg, err := a.setup(&c)
 	if err != nil {
@@ -128,22 +134,63 @@ func (a *App) check(args []string) int {
 	if err != nil {
 		return a.fail("check", err)
 	}
-	problems := run.Problems()
+	problems := run.Lint(cfg)
+	code := ExitOK
+	if len(problems) > 0 {
+		code = ExitProblems
+	}
+	if format == "json" {
+		if err := writeProblemsJSON(a.Stdout, ss.Describe(), problems); err != nil {
+			return a.fail("check", err)
+		}
+		return code
+	}
 	for _, p := range problems {
 		fmt.Fprintln(a.Stdout, FormatProblem(p))
 	}
 	if len(problems) == 0 {
 		fmt.Fprintf(a.Stdout, "no problems in %s\n", ss.Describe())
-		return ExitOK
+	} else {
+		fmt.Fprintf(a.Stdout, "%d problems in %s\n", len(problems), ss.Describe())
 	}
-	fmt.Fprintf(a.Stdout, "%d problems in %s\n", len(problems), ss.Describe())
-	return ExitProblems
+	return code
+}
+
+// problemJSON is one problem in check's JSON output.
+type problemJSON struct {
+	Tab      string `json:"tab"`
+	Row      int    `json:"row,omitempty"`
+	Column   string `json:"column,omitempty"`
+	Cell     string `json:"cell,omitempty"`
+	Message  string `json:"message"`
+	Blocking bool   `json:"blocking"`
+}
+
+func writeProblemsJSON(w io.Writer, sheetName string, ps []onboarding.Problem) error {
+	out := struct {
+		Sheet    string        `json:"sheet"`
+		Count    int           `json:"count"`
+		Problems []problemJSON `json:"problems"`
+	}{Sheet: sheetName, Count: len(ps), Problems: make([]problemJSON, 0, len(ps))}
+	for _, p := range ps {
+		pj := problemJSON{Tab: p.Tab, Row: p.Row, Column: p.Column, Message: p.Message, Blocking: p.Blocking}
+		if p.Col > 0 && p.Row > 0 {
+			pj.Cell = sheet.CellName(p.Row, p.Col)
+		}
+		out.Problems = append(out.Problems, pj)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
 
 // FormatProblem renders a problem as one line naming tab, row and column:
 // 申込!F12 (row 12, column LINE公式アカウント): ...
 func FormatProblem(p onboarding.Problem) string {
 	where := fmt.Sprintf("%s row %d", p.Tab, p.Row)
+	if p.Row == 0 {
+		where = p.Tab
+	}
 	if p.Col > 0 {
 		where = fmt.Sprintf("%s!%s (row %d, column %s)", p.Tab, sheet.CellName(p.Row, p.Col), p.Row, p.Column)
 	} else if p.Column != "" {
