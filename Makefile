@@ -9,7 +9,7 @@ WORK      := work
 EXAMPLE_NOW ?= 2026-11-25T09:00:00+09:00
 FUZZTIME  ?= 3s
 
-.PHONY: all build run test deps lint unit fuzz bench example clean
+.PHONY: all build run test deps lint unit fuzz bench example clean docs
 
 all: build
 
@@ -27,6 +27,8 @@ run: build
 	./$(BIN) sync --sheet $(WORK)/onboarding.xlsx --now $(EXAMPLE_NOW)
 	@echo "== problems a manager should fix (onboard check)"
 	@./$(BIN) check --sheet $(WORK)/onboarding.xlsx --now $(EXAMPLE_NOW) --log-level error || test $$? -eq 3
+	@echo "== the weekly report for managers (onboard report)"
+	./$(BIN) report --sheet $(WORK)/onboarding.xlsx --now $(EXAMPLE_NOW) --out $(WORK)
 
 test: deps lint unit fuzz
 
@@ -57,6 +59,28 @@ bench:
 
 example:
 	$(GO) run ./cmd/genexample --out examples/onboarding.xlsx
+
+# docs/report-summary.png: the サマリー tab of the example's weekly report as
+# LibreOffice renders it (PDF, then page 1 at 80 dpi). Installs LibreOffice
+# Calc, poppler-utils and the Noto CJK fonts when missing (apt-get, as root).
+DOCS_TMP := $(WORK)/docs
+docs: build
+	@missing=""; \
+	command -v libreoffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" -ne 0 ]; then echo "docs: missing$$missing; run: sudo apt-get install -y$$missing" >&2; exit 1; fi; \
+		echo "docs: installing$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@rm -rf $(DOCS_TMP) && mkdir -p $(DOCS_TMP) docs
+	./$(BIN) report --sheet examples/onboarding.xlsx --now $(EXAMPLE_NOW) --out $(DOCS_TMP) --log-level warn
+	libreoffice -env:UserInstallation=file://$(abspath $(DOCS_TMP))/profile --headless \
+		--convert-to pdf --outdir $(DOCS_TMP) $(DOCS_TMP)/onboard-weekly-*.xlsx >/dev/null 2>&1
+	pdftoppm -png -r 80 -f 1 -l 1 -singlefile $(DOCS_TMP)/onboard-weekly-*.pdf docs/report-summary
+	@echo "docs/report-summary.png"
 
 clean:
 	rm -rf bin $(WORK)

@@ -12,7 +12,7 @@ import (
 
 // Default holds the embedded templates.
 //
-//go:embed *.csv
+//go:embed *.csv report.json mail/*.tmpl
 var Default embed.FS
 
 // Open returns the named template from dir when dir is set and holds it,

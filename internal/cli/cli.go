@@ -64,6 +64,8 @@ func init() {
 			usage:   "onboard check --sheet FILE.xlsx",
 			example: "onboard check --sheet onboarding.xlsx",
 			run:     (*App).check},
+		reportCommand,
+		runCommand,
 		{name: "version", summary: "print the version", usage: "onboard version", example: "onboard version",
 			run: func(a *App, _ []string) int { fmt.Fprintln(a.Stdout, "onboard", Version); return ExitOK }},
 	}

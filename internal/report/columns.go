@@ -1,0 +1,394 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+
+	"onboard/internal/contract"
+	"onboard/internal/matrix"
+	"onboard/internal/onboarding"
+)
+
+// tables builds the data tabs in workbook order, each column a function
+// of the row chosen by the layout's key.
+func (r *renderer) tables() []*table {
+	return []*table{
+		r.newTable(&r.l.Clients, len(r.m.Run.Out.Clients), r.clientColumn),
+		r.newTable(&r.l.Sessions, len(r.m.WeekSessions), r.sessionColumn),
+		r.newTable(&r.l.Backlog, len(r.m.Backlog), r.backlogColumn),
+		r.newTable(&r.l.Operators, len(r.m.Operators), r.operatorColumn),
+		r.newTable(&r.l.Problems, len(r.m.Problems), r.problemColumn),
+	}
+}
+
+// newTable resolves a tab's columns. The sessions tab's "works" key
+// becomes one column per matrix work.
+func (r *renderer) newTable(tl *TabLayout, rows int, column func(key string, work int) func(int) cellValue) *table {
+	t := &table{title: tl.Title, rows: rows}
+	for _, c := range tl.Columns {
+		if c.Key == "works" {
+			for w, work := range r.m.Run.Sheet.Matrix.Works {
+				t.headers = append(t.headers, strings.ReplaceAll(c.Header, "{work}", work.Label()))
+				t.cols = append(t.cols, column(c.Key, w))
+			}
+			continue
+		}
+		t.headers = append(t.headers, c.Header)
+		t.cols = append(t.cols, column(c.Key, -1))
+	}
+	return t
+}
+
+func (r *renderer) client(i int) *onboarding.Client { return &r.m.Run.Out.Clients[i] }
+
+func (r *renderer) statusCell(st onboarding.Status) cellValue {
+	return cellValue{kind: textCell, s: string(st), style: r.status[st]}
+}
+
+func (r *renderer) clientColumn(key string, _ int) func(int) cellValue {
+	mx := r.m.Run.Sheet.Matrix
+	works := newWorkText(mx)
+	switch key {
+	case "client_id":
+		return func(i int) cellValue { return text(r.client(i).App.ClientID) }
+	case "company":
+		return func(i int) cellValue { return text(r.client(i).App.Company) }
+	case "applied_on":
+		return func(i int) cellValue { return date(r.client(i).App.AppliedOn) }
+	case "operator":
+		return func(i int) cellValue { return text(r.client(i).App.Operator) }
+	case "contact":
+		return func(i int) cellValue { return text(r.client(i).App.Contact) }
+	case "condition":
+		return func(i int) cellValue {
+			if c := r.client(i); c.Column >= 0 && c.Column < len(mx.Columns) {
+				return text(mx.Columns[c.Column].Name)
+			}
+			return cellValue{}
+		}
+	case "required_work":
+		return func(i int) cellValue { return text(works.required(r.client(i))) }
+	case "remaining_work":
+		return func(i int) cellValue { return text(works.remaining(r.client(i))) }
+	case "progress":
+		return func(i int) cellValue { return text(works.progress(r.client(i))) }
+	case "status":
+		return func(i int) cellValue { return r.statusCell(r.client(i).Status) }
+	case "next_action":
+		return func(i int) cellValue { return text(r.client(i).Next) }
+	case "stalled":
+		return func(i int) cellValue {
+			if !r.client(i).Stalled {
+				return cellValue{}
+			}
+			v := text(r.l.Clients.StalledMark)
+			v.style = r.named["stalled"]
+			return v
+		}
+	case "last_activity":
+		return func(i int) cellValue { return date(r.client(i).LastActivity) }
+	case "scheduled_on":
+		return func(i int) cellValue { return date(r.client(i).App.ScheduledOn) }
+	case "sessions":
+		return func(i int) cellValue { return num(len(r.client(i).Sessions)) }
+	case "handover_on":
+		return func(i int) cellValue { return date(r.client(i).App.HandoverOn) }
+	case "support_account":
+		return func(i int) cellValue { return text(r.client(i).SupportAccount) }
+	case "problems":
+		return func(i int) cellValue { return text(joinProblems(r.client(i).Problems)) }
+	case "row":
+		return func(i int) cellValue { return num(r.client(i).App.Row) }
+	}
+	return blankColumn
+}
+
+func (r *renderer) sessionColumn(key string, work int) func(int) cellValue {
+	rows := r.m.Run.Sheet.SessionRows
+	at := func(i int) *onboarding.Session { return &rows[r.m.WeekSessions[i]] }
+	owner := func(i int) *onboarding.Client {
+		if ci, ok := r.m.ClientByID[at(i).ClientID]; ok {
+			return r.client(ci)
+		}
+		return nil
+	}
+	switch key {
+	case "held_on":
+		return func(i int) cellValue { return date(at(i).HeldOn) }
+	case "client_id":
+		return func(i int) cellValue { return text(at(i).ClientID) }
+	case "company":
+		return func(i int) cellValue {
+			if c := owner(i); c != nil {
+				return text(c.App.Company)
+			}
+			return cellValue{}
+		}
+	case "operator":
+		return func(i int) cellValue { return text(at(i).Operator) }
+	case "works":
+		return func(i int) cellValue {
+			if s := at(i); work < len(s.Results) {
+				return text(s.Results[work].String())
+			}
+			return cellValue{}
+		}
+	case "business":
+		return func(i int) cellValue { return text(at(i).Business) }
+	case "scale":
+		return func(i int) cellValue { return text(at(i).Scale) }
+	case "literacy":
+		return func(i int) cellValue { return text(at(i).Literacy) }
+	case "memo":
+		return func(i int) cellValue { return text(at(i).Memo) }
+	case "status":
+		return func(i int) cellValue {
+			if c := owner(i); c != nil {
+				return r.statusCell(c.Status)
+			}
+			return cellValue{}
+		}
+	case "row":
+		return func(i int) cellValue { return num(at(i).Row) }
+	}
+	return blankColumn
+}
+
+func (r *renderer) backlogColumn(key string, _ int) func(int) cellValue {
+	mx := r.m.Run.Sheet.Matrix
+	items := r.m.Backlog
+	owner := func(i int) *onboarding.Client { return r.client(items[i].Client) }
+	switch key {
+	case "days_waiting":
+		return func(i int) cellValue { return num(items[i].Days) }
+	case "since":
+		return func(i int) cellValue { return date(items[i].Since) }
+	case "client_id":
+		return func(i int) cellValue { return text(owner(i).App.ClientID) }
+	case "company":
+		return func(i int) cellValue { return text(owner(i).App.Company) }
+	case "operator":
+		return func(i int) cellValue { return text(owner(i).App.Operator) }
+	case "item":
+		return func(i int) cellValue {
+			if w := items[i].Work; w >= 0 {
+				return text(mx.Works[w].Label())
+			}
+			return text(r.l.Backlog.Handover)
+		}
+	case "latest_result":
+		return func(i int) cellValue {
+			w := items[i].Work
+			if w < 0 {
+				return cellValue{}
+			}
+			if res := owner(i).States[w]; res != onboarding.NoResult {
+				return text(res.String())
+			}
+			return text(r.l.Backlog.NoResult)
+		}
+	case "last_session":
+		return func(i int) cellValue {
+			ss := owner(i).Sessions
+			if len(ss) == 0 {
+				return cellValue{}
+			}
+			return date(ss[len(ss)-1].HeldOn)
+		}
+	case "status":
+		return func(i int) cellValue { return r.statusCell(owner(i).Status) }
+	}
+	return blankColumn
+}
+
+func (r *renderer) operatorColumn(key string, _ int) func(int) cellValue {
+	ops := r.m.Operators
+	switch key {
+	case "operator":
+		return func(i int) cellValue {
+			if ops[i].Name == "" {
+				return text(r.l.Operators.Unassigned)
+			}
+			return text(ops[i].Name)
+		}
+	case "sessions_week":
+		return func(i int) cellValue { return num(ops[i].SessionsWeek) }
+	case "open_clients":
+		return func(i int) cellValue { return num(ops[i].Open) }
+	case "completions_week":
+		return func(i int) cellValue { return num(ops[i].CompletionsWeek) }
+	case "stalled":
+		return func(i int) cellValue { return num(ops[i].Stalled) }
+	}
+	return blankColumn
+}
+
+func (r *renderer) problemColumn(key string, _ int) func(int) cellValue {
+	ps := r.m.Problems
+	where := newProblemIndex(r.m)
+	switch key {
+	case "tab":
+		return func(i int) cellValue { return text(ps[i].Tab) }
+	case "row":
+		return func(i int) cellValue { return num(ps[i].Row) }
+	case "column":
+		return func(i int) cellValue { return text(ps[i].Column) }
+	case "cell":
+		return func(i int) cellValue { return text(cellRef(ps[i].Row, ps[i].Col)) }
+	case "client_id":
+		return func(i int) cellValue { return text(where.clientID(&ps[i])) }
+	case "severity":
+		return func(i int) cellValue {
+			if ps[i].Blocking {
+				return text(r.l.Problems.Blocking)
+			}
+			return text(r.l.Problems.Note)
+		}
+	case "message":
+		return func(i int) cellValue { return text(ps[i].Message) }
+	}
+	return blankColumn
+}
+
+func blankColumn(int) cellValue { return cellValue{} }
+
+// workText renders a client's works the way the job writes them into the
+// sheet (③(確認) ④(確認) ⑤), memoised: 100,000 clients share a few dozen
+// distinct strings.
+type workText struct {
+	m     *matrix.Matrix
+	cache map[[2]uint64]string
+	prog  map[[2]int]string
+}
+
+func newWorkText(m *matrix.Matrix) *workText {
+	return &workText{m: m, cache: map[[2]uint64]string{}, prog: map[[2]int]string{}}
+}
+
+func (t *workText) required(c *onboarding.Client) string {
+	return t.list(c, func(int) bool { return true })
+}
+
+func (t *workText) remaining(c *onboarding.Client) string {
+	return t.list(c, func(w int) bool { return !c.States[w].IsDone() })
+}
+
+func (t *workText) list(c *onboarding.Client, keep func(w int) bool) string {
+	if c.Needs == nil {
+		return ""
+	}
+	// The key: which works are listed, and which of them are 確認.
+	var listed, check uint64
+	for w := range c.Needs {
+		if c.Required(w) && keep(w) && w < 64 {
+			listed |= 1 << w
+			if c.Needs[w] == matrix.Check {
+				check |= 1 << w
+			}
+		}
+	}
+	if len(c.Needs) > 64 { // beyond the key's reach: build it each time
+		return t.build(c, keep)
+	}
+	key := [2]uint64{listed, check}
+	if s, ok := t.cache[key]; ok {
+		return s
+	}
+	s := t.build(c, keep)
+	t.cache[key] = s
+	return s
+}
+
+func (t *workText) build(c *onboarding.Client, keep func(w int) bool) string {
+	var tags []string
+	for w := range c.Needs {
+		if c.Required(w) && keep(w) {
+			tag := t.m.Works[w].Short()
+			if c.Needs[w] == matrix.Check {
+				tag += "(確認)"
+			}
+			tags = append(tags, tag)
+		}
+	}
+	return strings.Join(tags, " ")
+}
+
+func (t *workText) progress(c *onboarding.Client) string {
+	if c.Needs == nil {
+		return ""
+	}
+	done, req := c.Counts()
+	key := [2]int{done, req}
+	s, ok := t.prog[key]
+	if !ok {
+		s = strconv.Itoa(done) + "/" + strconv.Itoa(req)
+		t.prog[key] = s
+	}
+	return s
+}
+
+// joinProblems lists a client's problems as the チェック column does.
+func joinProblems(ps []onboarding.Problem) string {
+	switch len(ps) {
+	case 0:
+		return ""
+	case 1:
+		return ps[0].Message
+	}
+	msgs := make([]string, 0, len(ps))
+	for _, p := range ps {
+		dup := false
+		for _, m := range msgs {
+			dup = dup || m == p.Message
+		}
+		if !dup {
+			msgs = append(msgs, p.Message)
+		}
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// problemIndex finds the client a problem's row belongs to.
+type problemIndex struct {
+	m        *Model
+	appRow   map[int]string // 申込 row → client ID
+	sessRow  map[int]string // セッション row → client ID
+	appsName string
+	sessName string
+}
+
+func newProblemIndex(m *Model) *problemIndex {
+	x := &problemIndex{m: m}
+	for _, l := range m.Run.Sheet.Layouts() {
+		switch l.Spec.Key {
+		case contract.TabApplications:
+			x.appsName = l.Name
+		case contract.TabSessions:
+			x.sessName = l.Name
+		}
+	}
+	return x
+}
+
+func (x *problemIndex) clientID(p *onboarding.Problem) string {
+	switch p.Tab {
+	case x.appsName:
+		if x.appRow == nil {
+			x.appRow = map[int]string{}
+			for i := range x.m.Run.Out.Clients {
+				a := x.m.Run.Out.Clients[i].App
+				x.appRow[a.Row] = a.ClientID
+			}
+		}
+		return x.appRow[p.Row]
+	case x.sessName:
+		if x.sessRow == nil {
+			x.sessRow = map[int]string{}
+			for _, s := range x.m.Run.Sheet.SessionRows {
+				x.sessRow[s.Row] = s.ClientID
+			}
+		}
+		return x.sessRow[p.Row]
+	}
+	return ""
+}

@@ -1,0 +1,302 @@
+package report_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"onboard/internal/job"
+	"onboard/internal/matrix"
+	"onboard/internal/report"
+	"onboard/internal/xlsxbook"
+)
+
+var colMin = regexp.MustCompile(`<col [^>]*?min="(\d+)"`)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const golden = "testdata/example-2026-W47.golden"
+
+// exampleModel is the report of the bundled example for 2026-W47, made on
+// the day the example is a snapshot of.
+func exampleModel(t testing.TB) *report.Model {
+	t.Helper()
+	mx, err := matrix.Default("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, tokyo(t))
+	run, err := job.Compute(context.Background(), xlsxbook.Open("../../examples/onboarding.xlsx"),
+		job.Config{Matrix: mx, Now: now, StallDays: 14, PoolLowWater: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	week, err := report.ParseWeek("2026-W47")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return report.Build(run, report.Options{Week: week, Now: now, StallDays: 14, Source: "onboarding.xlsx"})
+}
+
+// TestExampleFigures pins the summary of the bundled example. The weekly
+// counts were checked independently against the sheet with openpyxl.
+func TestExampleFigures(t *testing.T) {
+	m := exampleModel(t)
+	wantFigures := map[string][2]int{ // this week, last week (-1: unknown)
+		report.FigApplications: {10, 7},
+		report.FigSessions:     {14, 10},
+		report.FigCompletions:  {1, 2},
+		report.FigInProgress:   {21, 15},
+		report.FigNeedsReview:  {8, -1},
+		report.FigStalled:      {6, 4},
+		report.FigPoolLeft:     {8, -1},
+	}
+	if got := figures(m); !reflect.DeepEqual(got, wantFigures) {
+		t.Errorf("figures %v\nwant    %v", got, wantFigures)
+	}
+	var works [][2]int
+	for _, w := range m.Works {
+		works = append(works, [2]int{w.Required, w.Done})
+	}
+	if want := [][2]int{{21, 13}, {47, 33}, {59, 41}, {59, 36}, {59, 26}}; !reflect.DeepEqual(works, want) {
+		t.Errorf("works (required, done) %v, want %v", works, want)
+	}
+	tallies := func(ts []report.Tally) []int {
+		var n []int
+		for _, x := range ts {
+			n = append(n, x.N)
+		}
+		return n
+	}
+	for _, tc := range []struct {
+		name string
+		got  []report.Tally
+		want []int
+	}{
+		{"conditions (4 matrix columns, unresolved)", m.Conditions, []int{12, 13, 13, 21, 2}},
+		{"literacy (高 中 低 未記録)", m.Literacy, []int{8, 22, 11, 0}},
+		{"statuses (未着手 セッション予定 進行中 担当作業待ち 完了 要確認)", m.Statuses, []int{7, 7, 13, 9, 17, 8}},
+	} {
+		if got := tallies(tc.got); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	var trend [][3]int
+	for _, tw := range m.Trend {
+		trend = append(trend, [3]int{tw.Applications, tw.Sessions, tw.Completions})
+	}
+	wantTrend := [][3]int{{2, 0, 0}, {3, 3, 0}, {2, 4, 1}, {4, 6, 1}, {2, 8, 2}, {4, 5, 3},
+		{3, 8, 1}, {4, 9, 3}, {5, 9, 2}, {5, 9, 1}, {7, 10, 2}, {10, 14, 1}} // W36 … W47
+	if !reflect.DeepEqual(trend, wantTrend) {
+		t.Errorf("trend %v\nwant  %v", trend, wantTrend)
+	}
+	if got := []int{len(m.Run.Out.Clients), len(m.WeekSessions), len(m.Backlog), len(m.Operators), len(m.Problems)}; !reflect.DeepEqual(got, []int{61, 14, 30, 4, 13}) {
+		t.Errorf("clients, week sessions, backlog, operators, problems = %v", got)
+	}
+}
+
+// TestExampleWorkbook writes the example's report and reads every tab back
+// with excelize: names, headers and every row against the golden file,
+// plus the layout: dimension, frozen header, autofilter, print setup,
+// date cells and status colours.
+func TestExampleWorkbook(t *testing.T) {
+	m := exampleModel(t)
+	layout, err := report.LoadLayout("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "new", "folder")
+	path, err := report.WriteFile(dir, m, layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(path) != "onboard-weekly-2026-W47.xlsx" {
+		t.Errorf("wrote %s", path)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the folder holds %d files, want only the report (no temporary file left)", len(entries))
+	}
+	wb := readBack(t, path)
+
+	wantTabs := []string{"サマリー", "クライアント一覧", "今週のセッション", "残作業", "オペレーター別", "データの問題"}
+	if !reflect.DeepEqual(wb.names, wantTabs) {
+		t.Fatalf("tabs %v, want %v", wb.names, wantTabs)
+	}
+	headers := map[string]string{
+		"クライアント一覧": "クライアントID 事業者名 申込日 担当オペレーター 必要作業 残作業 進捗 ステータス 次のアクション 停滞 最終活動日 セッション予定日 担当作業完了日 サポートアカウント チェック 申込の行",
+		"今週のセッション": "実施日 クライアントID 事業者名 オペレーター ① LINEビジネスID作成 ② LINE公式アカウント ③ Messaging API ④ LINEログイン ⑤ エルメアカウント ITリテラシー メモ 現在のステータス セッションの行",
+		"残作業":      "待ち日数 起点日 クライアントID 事業者名 担当オペレーター 残作業 最新の結果 最終セッション日 ステータス",
+		"オペレーター別":  "オペレーター 今週のセッション 担当中のクライアント 今週の設定完了 停滞中",
+		"データの問題":   "タブ 行 列 セル クライアントID 種別 内容",
+	}
+	rows := map[string]int{"クライアント一覧": 61, "今週のセッション": 14, "残作業": 30, "オペレーター別": 4, "データの問題": 13}
+	for i, name := range wantTabs {
+		got := wb.sheets[name]
+		if name == "サマリー" {
+			if len(got) != 59 {
+				t.Errorf("サマリー has %d rows, want 59", len(got))
+			}
+		} else {
+			var hs []string
+			for _, c := range got[0] {
+				hs = append(hs, c[1].(string))
+			}
+			if strings.Join(hs, " ") != headers[name] {
+				t.Errorf("%s headers:\n got %s\nwant %s", name, strings.Join(hs, " "), headers[name])
+			}
+			if len(got)-1 != rows[name] {
+				t.Errorf("%s has %d data rows, want %d", name, len(got)-1, rows[name])
+			}
+		}
+		// Readers that trust <dimension> (openpyxl read-only, pandas)
+		// must see every row.
+		last, _ := excelize.CoordinatesToCellName(maxWidth(got), len(got))
+		if d := dimension.FindStringSubmatch(sheetXML(t, path, i)); d == nil || d[1] != "A1:"+last {
+			t.Errorf("%s: <dimension> %v, want A1:%s", name, d, last)
+		}
+	}
+
+	text := dump(wb)
+	if *update {
+		if err := os.WriteFile(golden, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestExampleWorkbook -update to create it)", err)
+	}
+	if text != string(want) {
+		gotLines, wantLines := strings.Split(text, "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < max(len(gotLines), len(wantLines)); i++ {
+			var g, w string
+			if i < len(gotLines) {
+				g = gotLines[i]
+			}
+			if i < len(wantLines) {
+				w = wantLines[i]
+			}
+			if g != w {
+				t.Errorf("workbook differs from %s at line %d:\n got %s\nwant %s\n(if the change is meant, rerun with -update)", golden, i+1, g, w)
+				break
+			}
+		}
+	}
+
+	checkLayout(t, path, layout)
+}
+
+func maxWidth(rows [][]cell) int {
+	n := 1
+	for _, r := range rows {
+		n = max(n, len(r))
+	}
+	return n
+}
+
+func checkLayout(t *testing.T, path string, layout *report.Layout) {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const list = "クライアント一覧"
+	panes, err := f.GetPanes(list)
+	if err != nil || !panes.Freeze || panes.YSplit != 1 || panes.TopLeftCell != "A2" {
+		t.Errorf("%s panes %+v, %v: want the header row frozen", list, panes, err)
+	}
+	if xml := sheetXML(t, path, 1); !strings.Contains(xml, `<autoFilter ref="$A$1:$P$62"`) {
+		t.Errorf("%s has no autofilter over A1:P62", list)
+	}
+	// Excel wants <cols> in ascending order.
+	for i := range f.GetSheetList() {
+		var mins []int
+		for _, m := range colMin.FindAllStringSubmatch(sheetXML(t, path, i), -1) {
+			n, _ := strconv.Atoi(m[1])
+			mins = append(mins, n)
+		}
+		if !slices.IsSorted(mins) || len(mins) == 0 {
+			t.Errorf("sheet %d: <col> elements in order %v", i+1, mins)
+		}
+	}
+	for _, name := range f.GetSheetList() {
+		pl, err := f.GetPageLayout(name)
+		if err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
+			t.Errorf("%s page layout %+v: want landscape, one page wide", name, pl)
+		}
+		props, err := f.GetSheetProps(name)
+		if err != nil || props.FitToPage == nil || !*props.FitToPage {
+			t.Errorf("%s: fit to page is off", name)
+		}
+	}
+	// Widths fit Japanese text, wide characters counting 2: the widest
+	// company is =HYPERLINK("https://example.jp","みなと商店"), 35 narrow
+	// and 5 wide characters; 次のアクション is capped.
+	if w, _ := f.GetColWidth(list, "B"); w != 45+layout.Widths.Padding {
+		t.Errorf("事業者名 width %v, want %v", w, 45+layout.Widths.Padding)
+	}
+	if w, _ := f.GetColWidth(list, "I"); w != layout.Widths.Max {
+		t.Errorf("次のアクション width %v, want the cap %v", w, layout.Widths.Max)
+	}
+	if w, _ := f.GetColWidth(list, "D"); w != 16+layout.Widths.Padding { // 担当オペレーター: 8 wide characters
+		t.Errorf("担当オペレーター width %v, want %v", w, 16+layout.Widths.Padding)
+	}
+	// ステータス (column H) is filled with its status colour.
+	for row := 2; row <= 62; row++ {
+		ref, _ := excelize.CoordinatesToCellName(8, row)
+		status, _ := f.GetCellValue(list, ref)
+		id, _ := f.GetCellStyle(list, ref)
+		st, err := f.GetStyle(id)
+		if err != nil || len(st.Fill.Color) == 0 || !strings.EqualFold(st.Fill.Color[0], "#"+layout.StatusColors[status]) &&
+			!strings.EqualFold(st.Fill.Color[0], layout.StatusColors[status]) {
+			t.Errorf("%s!%s (%s) fill %v, want %s", list, ref, status, st.Fill.Color, layout.StatusColors[status])
+			break
+		}
+	}
+	// Charts: one for statuses, one for the trend.
+	if xml := sheetXML(t, path, 0); !strings.Contains(xml, "<drawing ") {
+		t.Errorf("サマリー has no drawing (charts)")
+	}
+}
+
+// TestExampleOpenpyxl reads the same file with openpyxl, normally and
+// read-only as pandas.read_excel does: every tab, every row, the same
+// values with the same types as excelize reads.
+func TestExampleOpenpyxl(t *testing.T) {
+	m := exampleModel(t)
+	layout, err := report.LoadLayout("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := report.WriteFile(t.TempDir(), m, layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := readBack(t, path)
+	for _, mode := range []string{"normal", "read_only"} {
+		got := openpyxl(t, path, mode)
+		for _, name := range want.names {
+			g, w := got[name], want.sheets[name]
+			if len(g) != len(w) {
+				t.Errorf("openpyxl %s: %s has %d rows, excelize %d", mode, name, len(g), len(w))
+				continue
+			}
+			for r := range w {
+				if !reflect.DeepEqual(g[r], w[r]) {
+					t.Errorf("openpyxl %s: %s row %d:\n got %v\nwant %v", mode, name, r+1, g[r], w[r])
+					break
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,227 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/xuri/excelize/v2"
+
+	"onboard/internal/onboarding"
+)
+
+// defaultFontSize is the size of unstyled cells (excelize's default
+// style), which styled cells match unless the layout says otherwise.
+const defaultFontSize = 11
+
+// FileName is the report's file name for a week: onboard-weekly-2026-W47.xlsx.
+func FileName(w Week) string { return "onboard-weekly-" + w.String() + ".xlsx" }
+
+// WriteFile renders the model into dir/FileName(week) atomically: the
+// workbook goes to a temporary file in dir that is renamed over the target
+// only once complete, so a reader never sees half a report. dir is created
+// when missing. It returns the path written.
+func WriteFile(dir string, m *Model, l *Layout) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create report folder %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, FileName(m.Week))
+	tmp, err := os.CreateTemp(dir, ".onboard-weekly-*.xlsx.tmp")
+	if err != nil {
+		return "", fmt.Errorf("create temporary report file in %s: %w", dir, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err := Write(tmp, m, l); err != nil {
+		return "", err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return "", fmt.Errorf("report %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return "", fmt.Errorf("flush report %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("close report %s: %w", tmp.Name(), err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", fmt.Errorf("move report into place at %s: %w", path, err)
+	}
+	done = true
+	return path, nil
+}
+
+// Write renders the model as an .xlsx workbook to w.
+func Write(w io.Writer, m *Model, l *Layout) error {
+	f, err := Render(m, l)
+	if err != nil {
+		return err
+	}
+	// Close removes the stream writers' temporary files.
+	defer func() { _ = f.Close() }()
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("write report workbook: %w", err)
+	}
+	return nil
+}
+
+// Render builds the workbook in memory (the big tabs spill to temporary
+// files past excelize's 16 MB chunk); the caller must Close it.
+func Render(m *Model, l *Layout) (f *excelize.File, err error) {
+	f = excelize.NewFile()
+	f.SetZipWriter(newParallelZip)
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			f = nil
+		}
+	}()
+	r := &renderer{f: f, m: m, l: l}
+	if err := r.styles(); err != nil {
+		return nil, err
+	}
+	if err := f.SetSheetName("Sheet1", l.Summary.Title); err != nil {
+		return nil, fmt.Errorf("report tab %q: %w", l.Summary.Title, err)
+	}
+	if err := r.summary(); err != nil {
+		return nil, fmt.Errorf("report tab %q: %w", l.Summary.Title, err)
+	}
+	if err := r.dataTabs(); err != nil {
+		return nil, err
+	}
+	// No SetActiveSheet: it would parse every streamed tab back into
+	// memory. The summary is the first tab, which opens by default.
+	return f, nil
+}
+
+// dataTabs writes the big tabs: opened one by one, then filled in
+// parallel, each by its own stream writer (the client list alone is
+// 100,000 rows for a large team).
+func (r *renderer) dataTabs() error {
+	tables := r.tables()
+	writers := make([]*excelize.StreamWriter, len(tables))
+	for i, t := range tables {
+		sw, err := r.openTable(t)
+		if err != nil {
+			return fmt.Errorf("report tab %q: %w", t.title, err)
+		}
+		writers[i] = sw
+	}
+	errs := make([]error, len(tables))
+	var wg sync.WaitGroup
+	for i, t := range tables {
+		wg.Go(func() {
+			if err := r.fillTable(t, writers[i]); err != nil {
+				errs[i] = fmt.Errorf("report tab %q: %w", t.title, err)
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// renderer holds the workbook being built and its style IDs.
+type renderer struct {
+	f *excelize.File
+	m *Model
+	l *Layout
+
+	named map[string]int // the layout's styles by name
+	// Data tabs: a date column's style, and a status cell's fill.
+	date   int
+	status map[onboarding.Status]int
+	// Summary tables: the same in a bordered box.
+	boxDate, boxPercent, boxDiff int
+	boxStatus                    map[onboarding.Status]int
+}
+
+func (r *renderer) styles() error {
+	l := r.l
+	if err := r.f.SetDefaultFont(l.Font.Family); err != nil {
+		return fmt.Errorf("report font: %w", err)
+	}
+	r.named = map[string]int{}
+	for name, s := range l.Styles {
+		id, err := r.newStyle(s, "", "")
+		if err != nil {
+			return fmt.Errorf("report style %s: %w", name, err)
+		}
+		r.named[name] = id
+	}
+	box, figure := l.Styles["cell"], l.Styles["figure"]
+	var err error
+	for _, s := range []struct {
+		id    *int
+		style Style
+		fmt   string
+	}{
+		{&r.date, Style{}, l.DateFormat},
+		{&r.boxDate, box, l.DateFormat},
+		{&r.boxPercent, box, l.PercentFormat},
+		{&r.boxDiff, figure, "+#,##0;-#,##0;0"},
+	} {
+		if *s.id, err = r.newStyle(s.style, "", s.fmt); err != nil {
+			return fmt.Errorf("report number format %q: %w", s.fmt, err)
+		}
+	}
+	r.status, r.boxStatus = map[onboarding.Status]int{}, map[onboarding.Status]int{}
+	for _, st := range onboarding.Statuses {
+		fill := l.StatusColors[string(st)]
+		if r.status[st], err = r.newStyle(Style{}, fill, ""); err != nil {
+			return fmt.Errorf("report status style %s: %w", st, err)
+		}
+		if r.boxStatus[st], err = r.newStyle(box, fill, ""); err != nil {
+			return fmt.Errorf("report status style %s: %w", st, err)
+		}
+	}
+	return nil
+}
+
+// newStyle registers a layout style, optionally with a fill and a number
+// format laid over it.
+func (r *renderer) newStyle(s Style, fill, numFmt string) (int, error) {
+	size := s.Size
+	if size == 0 {
+		size = defaultFontSize
+	}
+	st := &excelize.Style{
+		Font:      &excelize.Font{Bold: s.Bold, Italic: s.Italic, Size: size, Color: s.Color, Family: r.l.Font.Family},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: s.Wrap, Horizontal: s.Align},
+	}
+	if fill == "" {
+		fill = s.Fill
+	}
+	if fill != "" {
+		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}}
+	}
+	if s.Border != "" {
+		for _, side := range []string{"left", "right", "top", "bottom"} {
+			st.Border = append(st.Border, excelize.Border{Type: side, Color: s.Border, Style: 1})
+		}
+	}
+	if s.BottomBorder != "" {
+		st.Border = append(st.Border, excelize.Border{Type: "bottom", Color: s.BottomBorder, Style: 2})
+	}
+	if numFmt != "" {
+		st.CustomNumFmt = &numFmt
+	}
+	return r.f.NewStyle(st)
+}
+
+// pageSetup prints the tab landscape, one page wide and pagesTall pages
+// tall (0: as many as it takes).
+func (r *renderer) pageSetup(sheet string, pagesTall int) error {
+	fit, landscape, wide := true, "landscape", 1
+	if err := r.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	return r.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &pagesTall})
+}

@@ -1,0 +1,183 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"onboard/internal/civil"
+	"onboard/internal/sheet"
+)
+
+type cellKind uint8
+
+const (
+	blankCell cellKind = iota
+	textCell
+	intCell
+	dateCell
+)
+
+// cellValue is one cell of a data tab. Text always becomes a string cell,
+// never a formula, whatever it starts with.
+type cellValue struct {
+	kind  cellKind
+	s     string
+	n     int // a number, or a date's serial day
+	style int // 0: none (dates take their column's date style)
+}
+
+// text is a string cell; "" is a blank cell, so readers see no value
+// rather than an empty string.
+func text(s string) cellValue {
+	if s == "" {
+		return cellValue{}
+	}
+	return cellValue{kind: textCell, s: s}
+}
+func num(n int) cellValue { return cellValue{kind: intCell, n: n} }
+
+// date is a date cell (a serial number under a date format), or a blank
+// cell for "no date".
+func date(d civil.Date) cellValue {
+	if d.IsZero() {
+		return cellValue{}
+	}
+	return cellValue{kind: dateCell, n: int(d)}
+}
+
+// table is one data tab: a header row, then rows computed on demand so
+// that 100,000 clients never exist as a grid of boxed values.
+type table struct {
+	title   string
+	headers []string
+	rows    int
+	cols    []func(row int) cellValue
+}
+
+// openTable creates a data tab and its stream writer: autofilter over
+// the data, landscape one page wide with the header repeated on every
+// page. It touches the workbook, so tabs are opened one at a time.
+func (r *renderer) openTable(t *table) (*excelize.StreamWriter, error) {
+	f, name := r.f, t.title
+	if _, err := f.NewSheet(name); err != nil {
+		return nil, err
+	}
+	last, err := excelize.CoordinatesToCellName(max(len(t.headers), 1), t.rows+1)
+	if err != nil {
+		return nil, err
+	}
+	// The autofilter rewrites the sheet properties, so it goes before the
+	// page setup that adds fit-to-page to them.
+	if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
+		return nil, err
+	}
+	if err := r.pageSetup(name, 0); err != nil {
+		return nil, err
+	}
+	// The stream writer copies <dimension> from the sheet when it starts
+	// and never updates it; readers that trust it (openpyxl read-only,
+	// pandas) would see only A1. The size is known, so set it first.
+	if err := f.SetSheetDimension(name, "A1:"+last); err != nil {
+		return nil, err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(name) + "!$1:$1", Scope: name,
+	}); err != nil {
+		return nil, err
+	}
+	return f.NewStreamWriter(name)
+}
+
+// fillTable writes a data tab's rows: widths fitted to the widest cell,
+// header frozen. It touches only its own stream writer, so tabs fill in
+// parallel.
+func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter) error {
+	ncol := len(t.headers)
+	widths := make(widthTracker, ncol)
+	dates := make([]bool, ncol) // columns holding dates get the date format
+	for c, h := range t.headers {
+		widths.text(c, h)
+	}
+	for row := 0; row < t.rows; row++ {
+		for c, cell := range t.cols {
+			switch v := cell(row); v.kind {
+			case textCell:
+				widths.text(c, v.s)
+			case intCell:
+				widths.atLeast(c, digits(v.n))
+			case dateCell:
+				widths.atLeast(c, len("2026/11/24"))
+				dates[c] = true
+			}
+		}
+	}
+	// Right to left: the stream writer puts each column it touches first
+	// in <cols>, and Excel wants them in ascending order.
+	for c := ncol - 1; c >= 0; c-- {
+		if err := sw.SetColWidth(c+1, c+1, r.l.Widths.columnWidth(widths[c])); err != nil {
+			return err
+		}
+		// A column style rather than a style on each cell: date cells
+		// then go to the stream writer as bare numbers.
+		if dates[c] {
+			if err := sw.SetColStyle(c+1, c+1, r.date); err != nil {
+				return err
+			}
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	buf := make([]any, ncol)
+	header := r.named["header"]
+	for c, h := range t.headers {
+		buf[c] = excelize.Cell{StyleID: header, Value: h}
+	}
+	if err := sw.SetRow("A1", buf); err != nil {
+		return err
+	}
+	for row := 0; row < t.rows; row++ {
+		for c, cell := range t.cols {
+			buf[c] = excelCell(cell(row))
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(row+2), buf); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// quoteSheet quotes a tab name for a cell reference: 'サマリー'.
+func quoteSheet(name string) string { return "'" + strings.ReplaceAll(name, "'", "''") + "'" }
+
+// excelCell converts a cell for the stream writer, as cheaply as it can:
+// most cells are bare values in the default font (dates take their
+// column's date style); only coloured cells carry a style, and blank cells
+// are not written at all. A string Value becomes an inline string: the
+// stream writer writes a formula only from Cell.Formula, never set here.
+func excelCell(v cellValue) any {
+	var val any
+	switch v.kind {
+	case textCell:
+		val = v.s
+	case intCell, dateCell:
+		val = v.n
+	}
+	if v.style != 0 {
+		return excelize.Cell{StyleID: v.style, Value: val}
+	}
+	return val
+}
+
+func digits(n int) int { return len(strconv.Itoa(n)) }
+
+// cellRef names a problem's cell in A1 notation, or "" when the problem
+// is about a whole row.
+func cellRef(row, col int) string {
+	if row < 1 || col < 1 {
+		return ""
+	}
+	return sheet.CellName(row, col)
+}
