@@ -199,6 +199,13 @@ type Spreadsheet interface {
 	Describe() string
 }
 
+// Counter is implemented by backends that count their API calls, for the
+// run's metrics.
+type Counter interface {
+	// Counts returns the requests made and the retries among them.
+	Counts() (requests, retries int)
+}
+
 // ColumnsRequest asks for the header row and some columns of one tab.
 type ColumnsRequest struct {
 	Tab  string

@@ -44,6 +44,8 @@ type Server struct {
 	Username, Password string
 	// Reject, when set, fails every DATA with this error.
 	Reject error
+	// Delay holds every DATA this long (a slow relay).
+	Delay time.Duration
 }
 
 // Start listens on 127.0.0.1 with a random port (or addr when given, to
@@ -139,6 +141,7 @@ func (se *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	time.Sleep(se.s.Delay)
 	if se.s.Reject != nil {
 		return se.s.Reject
 	}

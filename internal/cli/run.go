@@ -1,0 +1,264 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"onboard/internal/contract"
+	"onboard/internal/job"
+	"onboard/internal/lock"
+	"onboard/internal/monitor"
+	"onboard/internal/onboarding"
+	"onboard/internal/report"
+	"onboard/internal/sheet"
+	"onboard/internal/weekly"
+)
+
+var runCommand = command{
+	name:    "run",
+	summary: "the cron entry point: sync, then write and mail every weekly report that is due",
+	usage:   "onboard run --sheet SHEET --smtp-host HOST --mail-from ADDR --mail-to ADDR [--out DIR]",
+	example: "ONBOARD_SMTP_PASSWORD=... onboard run --sheet onboarding.xlsx --smtp-host smtp.example.jp --mail-from onboard@example.jp --mail-to team@example.jp --out /var/lib/onboard/reports",
+	run:     (*App).runJob,
+}
+
+// runFlags are run's own flags beside the common and mail ones.
+type runFlags struct {
+	common
+	mail        mailFlags
+	out         string
+	lockFile    string
+	stateDir    string
+	catchUp     int
+	dryRun      bool
+	alertTo     []string
+	alertRepeat time.Duration
+	pingURL     string
+	metricsFile string
+}
+
+// runOutcome is what a run did, for the summary, alerts, pings and metrics.
+type runOutcome struct {
+	code  int
+	stage string
+	err   error
+	run   *job.Run
+	res   weekly.Result
+	ss    sheet.Spreadsheet
+	now   time.Time
+}
+
+func (a *App) runJob(args []string) int {
+	var f runFlags
+	fs := a.flagSet("run")
+	f.register(fs)
+	fs.BoolVar(&f.dryRun, "dry-run", false, "sync as a dry run, write the due reports, send and record nothing")
+	fs.StringVar(&f.out, "out", "out", "folder the weekly reports are written to (kept there)")
+	fs.IntVar(&f.catchUp, "catch-up", 4, "at most this many missed weeks are sent in one run")
+	fs.StringVar(&f.lockFile, "lock-file", lock.DefaultPath(), "lock that keeps two runs from overlapping")
+	f.mail.register(fs)
+	fs.StringArrayVar(&f.alertTo, "alert-to", nil, "mail a failed run (exit 1 or 2) to this address, once per distinct failure (repeatable)")
+	fs.DurationVar(&f.alertRepeat, "alert-repeat", 24*time.Hour, "repeat an alert for the same failure after this long")
+	fs.StringVar(&f.stateDir, "state-dir", "", "folder for the alert state file (default: the lock file's folder)")
+	fs.StringVar(&f.pingURL, "ping-url", "", "healthchecks.io-style URL: pinged at URL/start, URL on success, URL/fail on failure")
+	fs.StringVar(&f.metricsFile, "metrics-file", "", "write the run's figures here in the Prometheus text format (node_exporter textfile collector)")
+	if ok, code := a.parse(fs, args); !ok {
+		return code
+	}
+	start := time.Now()
+	o := a.doRun(&f, start)
+	if o.code == ExitLocked {
+		return o.code // the run holding the lock reports for both
+	}
+	a.finishRun(&f, o, start)
+	return o.code
+}
+
+func (a *App) doRun(f *runFlags, start time.Time) (o runOutcome) {
+	o.now = start
+	fail := func(stage string, err error) runOutcome {
+		o.stage, o.err = stage, err
+		o.code = a.fail("run", err)
+		return o
+	}
+	cfg, err := a.setup(&f.common)
+	if err != nil {
+		return fail(monitor.StageSetup, err)
+	}
+	o.now = cfg.Now
+	mail, err := f.mail.config(a.Env)
+	if err != nil {
+		return fail(monitor.StageSetup, err)
+	}
+	if f.catchUp < 1 {
+		return fail(monitor.StageSetup, usageErr("--catch-up must be at least 1"))
+	}
+	layout, err := report.LoadLayout(f.templates)
+	if err != nil {
+		return fail(monitor.StageSetup, &contract.LayoutError{Msg: err.Error()})
+	}
+	held, err := lock.Acquire(f.lockFile)
+	if errors.Is(err, lock.ErrHeld) {
+		fmt.Fprintf(a.Stderr, "onboard run: %v; this run exits without doing anything\n", err)
+		o.code = ExitLocked
+		return o
+	}
+	if err != nil {
+		return fail(monitor.StageSetup, err)
+	}
+	defer held.Release()
+	if o.ss, err = a.open(&f.common); err != nil {
+		return fail(monitor.StageSetup, err)
+	}
+	a.pinger(f).Start(context.Background(), "onboard run started on "+hostname())
+
+	ctx, cancel := f.context()
+	defer cancel()
+	if o.run, err = job.Sync(ctx, o.ss, cfg, f.dryRun); err != nil {
+		return fail(monitor.StageSync, fmt.Errorf("sync: %w", err))
+	}
+	if o.run.Out.PoolLow {
+		a.log.Warn("support account pool is running low: prepare more accounts", "left", o.run.Out.PoolLeft, "warn_below", cfg.PoolLowWater)
+	}
+	if f.dryRun {
+		for _, w := range weekly.Due(map[string]bool{}, cfg.Now, f.catchUp) {
+			m := report.Build(o.run, report.Options{Week: w, Now: cfg.Now, StallDays: cfg.StallDays, Source: o.ss.Describe()})
+			path, err := report.WriteFile(f.out, m, layout)
+			if err != nil {
+				return fail(monitor.StageReport, err)
+			}
+			fmt.Fprintf(a.Stdout, "report: %s (dry run: not sent)\n", path)
+		}
+		return o
+	}
+	o.res, err = weekly.Deliver(ctx, o.ss, o.run, weekly.Options{OutDir: f.out, Templates: f.templates, Layout: layout,
+		CatchUp: f.catchUp, Now: cfg.Now, StallDays: cfg.StallDays, Mail: mail, Log: a.log})
+	for _, p := range o.res.Written {
+		fmt.Fprintf(a.Stdout, "report: %s\n", p)
+	}
+	if err != nil {
+		stage := monitor.StageMail
+		if len(o.res.Written) == 0 || errors.Is(err, weekly.ErrReport) {
+			stage = monitor.StageReport
+		}
+		return fail(stage, err)
+	}
+	fmt.Fprintf(a.Stdout, "sync: %d clients, %d cells written; reports sent: %d\n", len(o.run.Out.Clients), o.run.Outcome.Written, len(o.res.Sent))
+	return o
+}
+
+// summaryLine is the run's one-line summary: logged, and the ping body.
+func (o runOutcome) summaryLine(start time.Time) string {
+	var b strings.Builder
+	if o.err != nil {
+		fmt.Fprintf(&b, "onboard run failed at %s (exit %d): %v;", o.stage, o.code, o.err)
+	} else {
+		b.WriteString("onboard run ok;")
+	}
+	if o.run != nil {
+		fmt.Fprintf(&b, " clients=%d changes_written=%d", len(o.run.Out.Clients), o.run.Outcome.Written)
+	}
+	fmt.Fprintf(&b, " reports_sent=%d duration=%s", len(o.res.Sent), time.Since(start).Round(time.Millisecond))
+	return b.String()
+}
+
+// finishRun logs the summary line, pings, alerts and writes the metrics.
+// None of it changes the exit code.
+func (a *App) finishRun(f *runFlags, o runOutcome, start time.Time) {
+	line := o.summaryLine(start)
+	attrs := []any{"duration", time.Since(start).Round(time.Millisecond).String(), "reports_sent", len(o.res.Sent),
+		"weeks", strings.Join(o.res.Sent, ",")}
+	if o.run != nil {
+		attrs = append(attrs, "clients", len(o.run.Out.Clients), "changes_written", o.run.Outcome.Written)
+	}
+	if o.ss != nil {
+		attrs = append(attrs, "sheet", o.ss.Describe())
+	}
+	ctx := context.Background()
+	failed := o.code == ExitFailed || o.code == ExitUsage
+	if failed {
+		a.log.Error("run failed", append(attrs, "stage", o.stage, "exit_code", o.code, "err", fmt.Sprint(o.err))...)
+		a.pinger(f).Fail(ctx, line)
+	} else {
+		a.log.Info("run finished", attrs...)
+		a.pinger(f).Success(ctx, line)
+	}
+
+	stateDir := f.stateDir
+	if stateDir == "" {
+		stateDir = filepath.Dir(f.lockFile)
+	}
+	mail, _ := f.mail.configLoose(a.Env)
+	al := &monitor.Alerter{To: splitAddrs(f.alertTo), Mail: mail, Repeat: f.alertRepeat, StateDir: stateDir,
+		Host: hostname(), Sheet: f.sheet, Templates: f.templates, Now: o.now, Log: a.log}
+	if failed {
+		al.Record(ctx, &monitor.Failure{Stage: o.stage, Err: o.err, ExitCode: o.code}, line)
+	} else {
+		al.Record(ctx, nil, line)
+	}
+
+	if f.metricsFile != "" {
+		st, _ := monitor.LoadState(stateDir)
+		fig := monitor.Figures{Start: start, End: time.Now(), ExitCode: o.code, LastSuccess: st.LastSuccess,
+			Reports: len(o.res.Sent)}
+		if o.run != nil {
+			fig.Known = true
+			fig.Cells = o.run.Outcome.Written
+			fig.Clients = map[string]int{}
+			for s, n := range o.run.StatusCounts() {
+				fig.Clients[string(s)] = n
+			}
+			for _, s := range onboarding.Statuses {
+				fig.Clients[string(s)] += 0
+			}
+			for _, p := range o.run.Problems() {
+				if p.Blocking {
+					fig.Blocking++
+				} else {
+					fig.Notes++
+				}
+			}
+			for i := range o.run.Out.Clients {
+				if o.run.Out.Clients[i].Stalled {
+					fig.Stalled++
+				}
+			}
+			fig.PoolLeft = o.run.Out.PoolLeft
+		}
+		if c, ok := o.ss.(sheet.Counter); ok {
+			fig.Requests, fig.Retries = c.Counts()
+		}
+		if err := monitor.WriteMetrics(f.metricsFile, fig); err != nil {
+			a.log.Error("metrics not written", "err", err)
+		}
+	}
+}
+
+func (a *App) pinger(f *runFlags) *monitor.Pinger {
+	return &monitor.Pinger{URL: f.pingURL, Log: a.log}
+}
+
+func splitAddrs(list []string) []string {
+	var out []string
+	for _, t := range list {
+		for _, s := range strings.Split(t, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "unknown host"
+	}
+	return h
+}

@@ -1,0 +1,174 @@
+package monitor
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"text/template"
+	"time"
+
+	"onboard/internal/contract"
+	"onboard/internal/mailer"
+	"onboard/internal/sheet"
+	"onboard/templates"
+)
+
+// Stages of a run, as alerts name them.
+const (
+	StageSetup  = "setup"
+	StageSync   = "sync"
+	StageReport = "report"
+	StageMail   = "mail"
+)
+
+var stageJa = map[string]string{StageSetup: "設定の読み込み", StageSync: "シートの同期", StageReport: "週次レポートの作成", StageMail: "週次レポートのメール送信"}
+
+// Failure is a run that ended with exit 1 or 2.
+type Failure struct {
+	Stage    string
+	Err      error
+	ExitCode int
+}
+
+// Alerter mails a failure once per distinct error (again after Repeat) and
+// a recovery note after the first success that follows.
+type Alerter struct {
+	To        []string
+	Mail      mailer.Config // SMTP settings; To is replaced by the alert recipients
+	Repeat    time.Duration
+	StateDir  string
+	Host      string
+	Sheet     string
+	Templates string
+	Now       time.Time
+	Log       *slog.Logger
+	Send      func(context.Context, mailer.Config, mailer.Message) (string, error)
+}
+
+// Record updates the state for a run's outcome (f nil: success) and sends
+// what is due. Nothing here changes the run's exit code.
+func (a *Alerter) Record(ctx context.Context, f *Failure, summary string) {
+	st, err := LoadState(a.StateDir)
+	if err != nil {
+		a.Log.Warn("alert state unreadable; starting afresh", "err", err)
+	}
+	if f != nil {
+		key := f.Stage + "|" + f.Err.Error()
+		if st.FailingSince.IsZero() || !st.Failing {
+			st.FailingSince = a.Now
+		}
+		st.Failing = true
+		switch {
+		case len(a.To) == 0:
+		case st.AlertKey == key && a.Now.Sub(st.AlertedAt) < a.Repeat:
+			a.Log.Info("failure already alerted; no new mail", "since", st.AlertedAt.Format(time.RFC3339))
+		default:
+			if a.send(ctx, "alert", a.failureData(f)) {
+				st.AlertKey, st.AlertedAt = key, a.Now
+			}
+		}
+	} else {
+		if st.Failing && len(a.To) > 0 {
+			data := a.baseData()
+			data["Since"] = st.FailingSince.Format("2006/01/02 15:04")
+			data["Summary"] = summary
+			if !a.send(ctx, "recovery", data) {
+				// Try again on the next success rather than never.
+				a.save(st)
+				return
+			}
+		}
+		st = State{LastSuccess: a.Now}
+	}
+	a.save(st)
+}
+
+func (a *Alerter) save(st State) {
+	if err := st.Save(a.StateDir); err != nil {
+		a.Log.Warn("alert state not saved", "dir", a.StateDir, "err", err)
+	}
+}
+
+func (a *Alerter) baseData() map[string]any {
+	return map[string]any{"Host": a.Host, "Sheet": a.Sheet, "Time": a.Now.Format("2006/01/02 15:04:05"),
+		"Repeat": humanDuration(a.Repeat)}
+}
+
+func (a *Alerter) failureData(f *Failure) map[string]any {
+	d := a.baseData()
+	d["Stage"], d["StageJa"], d["ExitCode"] = f.Stage, stageJa[f.Stage], f.ExitCode
+	d["Error"] = f.Err.Error()
+	d["Hint"] = Hint(f.Stage, f.Err)
+	return d
+}
+
+// send renders <kind>_subject.tmpl and <kind>_body.tmpl and mails them;
+// a failure is logged, never returned.
+func (a *Alerter) send(ctx context.Context, kind string, data map[string]any) bool {
+	subject, err := render(a.Templates, kind+"_subject.tmpl", data)
+	if err == nil {
+		var body string
+		if body, err = render(a.Templates, kind+"_body.tmpl", data); err == nil {
+			cfg := a.Mail
+			cfg.To = a.To
+			send := a.Send
+			if send == nil {
+				send = mailer.Send
+			}
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			defer cancel()
+			_, err = send(ctx, cfg, mailer.Message{Subject: strings.Join(strings.Fields(subject), " "), Body: body})
+		}
+	}
+	if err != nil {
+		a.Log.Error(kind+" mail not sent", "to", strings.Join(a.To, ","), "err", err)
+		return false
+	}
+	a.Log.Info(kind+" mail sent", "to", strings.Join(a.To, ","))
+	return true
+}
+
+func render(dir, name string, data any) (string, error) {
+	b, src, err := templates.Open(dir, "mail/"+name)
+	if err != nil {
+		return "", fmt.Errorf("mail template %s: %w", src, err)
+	}
+	t, err := template.New(name).Option("missingkey=error").Parse(string(b))
+	if err != nil {
+		return "", fmt.Errorf("mail template %s: %w", src, err)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return "", fmt.Errorf("mail template %s: %w", src, err)
+	}
+	return buf.String(), nil
+}
+
+// Hint says, in Japanese, what to do about a failure.
+func Hint(stage string, err error) string {
+	switch {
+	case errors.Is(err, sheet.ErrPermission):
+		return "シートがサービスアカウントに共有されていません。エラーに出ているサービスアカウントのメールアドレスを、シートの「共有」で編集者として追加してください。"
+	case errors.Is(err, sheet.ErrNotFound):
+		return "シートが見つかりません。--sheet（ONBOARD_SHEET）のIDまたはファイルの場所が正しいか、シートが削除されていないか確認してください。"
+	case contract.IsLayout(err):
+		return "シートの見出し（1行目）か条件マトリクスに問題があります。エラーに出ているタブと見出し・セルを直してください。直すまで何も書き込まれません。"
+	case errors.Is(err, sheet.ErrConflict):
+		return "実行中にファイルが保存されました。何も上書きしていません。次回の実行で自動的に処理されます（続く場合は、ファイルを開いたままのPCがないか確認してください）。"
+	case stage == StageMail:
+		return "メールを送れませんでした。SMTPの設定（ホスト・ポート・TLS・ユーザー名とパスワード）とネットワークを確認してください。レポートは保存済みで、次回の実行で送信されます。"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "時間内に終わりませんでした（--timeout）。Google API の混雑やネットワークを確認してください。次回の実行で再試行されます。"
+	}
+	return "ログ（--log-format json）のエラーを確認してください。次回の実行で再試行されます。"
+}
+
+func humanDuration(d time.Duration) string {
+	if d >= time.Hour && d%time.Hour == 0 {
+		return fmt.Sprintf("%d時間", int(d/time.Hour))
+	}
+	return d.String()
+}

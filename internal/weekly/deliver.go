@@ -1,0 +1,106 @@
+package weekly
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"onboard/internal/history"
+	"onboard/internal/job"
+	"onboard/internal/mailer"
+	"onboard/internal/report"
+	"onboard/internal/sheet"
+)
+
+// Due lists the complete weeks to send, oldest first: every week after the
+// last one sent, up to the last complete week, at most catchUp of them.
+// With nothing sent yet, only the last complete week: a new installation
+// does not mail a backlog.
+func Due(sent map[string]bool, now time.Time, catchUp int) []report.Week {
+	last := report.LastComplete(now)
+	if len(sent) == 0 {
+		return []report.Week{last}
+	}
+	var due []report.Week
+	for w, n := last, 0; n < max(catchUp, 1); w, n = w.Add(-1), n+1 {
+		if sent[w.String()] {
+			break // everything before the newest sent week was handled then
+		}
+		due = append([]report.Week{w}, due...)
+	}
+	return due
+}
+
+// ErrReport marks a failure to build or write a report (not to mail it).
+var ErrReport = errors.New("weekly report not written")
+
+// Options configure a delivery.
+type Options struct {
+	OutDir    string
+	Templates string
+	Layout    *report.Layout
+	CatchUp   int
+	Now       time.Time
+	StallDays int
+	Mail      mailer.Config
+	Log       *slog.Logger
+	// Send delivers one mail; mailer.Send unless a test replaces it.
+	Send func(context.Context, mailer.Config, mailer.Message) (string, error)
+}
+
+// Result says what a delivery did.
+type Result struct {
+	Sent    []string // weeks mailed and recorded
+	Written []string // report files written (also those not sent)
+}
+
+// Deliver writes and mails every due week's report, recording each in the
+// 送信履歴 tab as soon as the SMTP server has accepted it. It stops at the
+// first failure: the report stays on disk and the next run sends it.
+func Deliver(ctx context.Context, ss sheet.Spreadsheet, run *job.Run, o Options) (Result, error) {
+	var res Result
+	send := o.Send
+	if send == nil {
+		send = mailer.Send
+	}
+	if err := o.Mail.Validate(); err != nil {
+		return res, err
+	}
+	sent, err := history.Sent(ctx, ss)
+	if err != nil {
+		return res, err
+	}
+	due := Due(sent, o.Now, o.CatchUp)
+	if len(due) == 0 {
+		o.Log.Info("weekly report already sent", "week", report.LastComplete(o.Now).String())
+		return res, nil
+	}
+	for _, w := range due {
+		m := report.Build(run, report.Options{Week: w, Now: o.Now, StallDays: o.StallDays, Source: ss.Describe()})
+		path, err := report.WriteFile(o.OutDir, m, o.Layout)
+		if err != nil {
+			return res, fmt.Errorf("week %s: %w: %w", w, ErrReport, err)
+		}
+		res.Written = append(res.Written, path)
+		subject, body, err := Compose(o.Templates, NewMailData(m, o.Layout, path, o.Now))
+		if err != nil {
+			return res, err
+		}
+		id, err := send(ctx, o.Mail, mailer.Message{Subject: subject, Body: body, Attachment: path, AttachmentType: mailer.XLSXType})
+		if err != nil {
+			return res, fmt.Errorf("week %s: the report is kept at %s and the next run sends it: %w", w, path, err)
+		}
+		entry := history.Entry{Week: w.String(), File: report.FileName(w), To: o.Mail.To, SentAt: o.Now, MessageID: id}
+		if err := history.Append(ctx, ss, entry); err != nil {
+			// The mail went out; without the record the next run would send
+			// it again, so say so loudly.
+			return res, fmt.Errorf("week %s was mailed (message %s) but not recorded in %s; add the row by hand to avoid a second mail: %w",
+				w, id, history.TabName, err)
+		}
+		res.Sent = append(res.Sent, w.String())
+		o.Log.Info("weekly report sent", "week", w.String(), "file", path, "recipients", len(o.Mail.To), "message_id", id)
+	}
+	return res, nil
+}

@@ -1,0 +1,116 @@
+// Package weekly delivers the weekly report: which weeks are due, the
+// workbook for each, the Japanese mail that carries it, and the record in
+// the 送信履歴 tab that keeps a week from being sent twice.
+package weekly
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+
+	"onboard/internal/onboarding"
+	"onboard/internal/report"
+	"onboard/templates"
+)
+
+// FigureLine is one key figure of the week in the mail.
+type FigureLine struct {
+	Key, Label string
+	This, Prev string // "" when unknown
+}
+
+// ReviewLine is one 要確認 client in the mail.
+type ReviewLine struct {
+	ID, Company, Problem string
+	Row                  int
+}
+
+// MailData is what the mail templates see.
+type MailData struct {
+	Week, Start, End string
+	FileName, Path   string
+	Sheet, SentAt    string
+	Figures          []FigureLine
+	NeedsReview      []ReviewLine
+}
+
+// Figure returns this week's value of a figure by key ("applications",
+// "needs_review", ...), for the subject line.
+func (d MailData) Figure(key string) string {
+	for _, f := range d.Figures {
+		if f.Key == key {
+			return f.This
+		}
+	}
+	return "?"
+}
+
+// NewMailData collects the mail's figures from the report model.
+func NewMailData(m *report.Model, l *report.Layout, path string, sentAt time.Time) MailData {
+	d := MailData{
+		Week: m.Week.String(), Start: m.Week.Start().Short(), End: m.Week.End().Short(),
+		FileName: filepath.Base(path), Path: path, Sheet: m.Source,
+		SentAt: sentAt.Format("2006/01/02 15:04"),
+	}
+	count := func(c report.Count) string {
+		if !c.Known {
+			return ""
+		}
+		return strconv.Itoa(c.N)
+	}
+	for _, f := range m.Figures {
+		label := f.Key
+		if fl, ok := l.Summary.Figures[f.Key]; ok && fl.Label != "" {
+			label = fl.Label
+		}
+		d.Figures = append(d.Figures, FigureLine{Key: f.Key, Label: label, This: count(f.This), Prev: count(f.Prev)})
+	}
+	for i := range m.Run.Out.Clients {
+		c := &m.Run.Out.Clients[i]
+		if c.Status != onboarding.NeedsReview {
+			continue
+		}
+		first := ""
+		for _, p := range c.Problems {
+			if p.Blocking {
+				first = p.Message
+				break
+			}
+		}
+		d.NeedsReview = append(d.NeedsReview, ReviewLine{ID: c.App.ClientID, Company: c.App.Company, Problem: first, Row: c.App.Row})
+	}
+	return d
+}
+
+// Compose renders the subject and body from templates/mail (overridable
+// from the --templates folder).
+func Compose(dir string, d MailData) (subject, body string, err error) {
+	render := func(name string) (string, error) {
+		b, src, err := templates.Open(dir, "mail/"+name)
+		if err != nil {
+			return "", fmt.Errorf("mail template %s: %w", src, err)
+		}
+		t, err := template.New(name).Option("missingkey=error").Parse(string(b))
+		if err != nil {
+			return "", fmt.Errorf("mail template %s: %w", src, err)
+		}
+		var buf bytes.Buffer
+		if err := t.Execute(&buf, d); err != nil {
+			return "", fmt.Errorf("mail template %s: %w", src, err)
+		}
+		return buf.String(), nil
+	}
+	if subject, err = render("report_subject.tmpl"); err != nil {
+		return "", "", err
+	}
+	// A subject is one line, whatever the template's line breaks.
+	subject = strings.Join(strings.Fields(subject), " ")
+	if body, err = render("report_body.tmpl"); err != nil {
+		return "", "", err
+	}
+	return subject, body, nil
+}
