@@ -257,3 +257,31 @@ func TestConcurrentRuns(t *testing.T) {
 		t.Errorf("after the runs:\n%s", r.stdout)
 	}
 }
+
+func TestReportSend(t *testing.T) {
+	e := newMailEnv(t)
+	out := filepath.Join(e.dir, "reports")
+	r := run(t, e.baseEnv, "report", "--sheet", e.sheet, "--now", "2026-11-25T09:00:00+09:00", "--week", "2026-W46", "--out", out, "--send",
+		"--smtp-host", "127.0.0.1", "--smtp-port", strconv.Itoa(e.srv.Port()), "--smtp-ca-file", e.caFile,
+		"--mail-from", "onboard@example.jp", "--mail-to", "manager1@example.jp")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	msgs := e.srv.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	p, _ := smtptest.Parse(msgs[0].Data)
+	file := filepath.Join(out, "onboard-weekly-2026-W46.xlsx")
+	onDisk, _ := os.ReadFile(file)
+	if !strings.Contains(p.Subject, "2026-W46") || len(p.Attachments) != 1 || !bytes.Equal(p.Attachments[0].Data, onDisk) {
+		t.Errorf("subject %q, attachments %d", p.Subject, len(p.Attachments))
+	}
+	if got := sentWeeks(t, e.sheet); strings.Join(got, ",") != "2026-W46" {
+		t.Errorf("送信履歴 %v", got)
+	}
+	// Without SMTP settings --send is a usage error and nothing is written.
+	if r := run(t, nil, "report", "--sheet", e.sheet, "--now", "2026-11-25T09:00:00+09:00", "--out", out, "--send"); r.code != 2 || !strings.Contains(r.stderr, "--smtp-host is required") {
+		t.Errorf("no SMTP: exit %d %s", r.code, r.stderr)
+	}
+}

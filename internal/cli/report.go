@@ -1,20 +1,26 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
 
 	"onboard/internal/contract"
+	"onboard/internal/history"
 	"onboard/internal/job"
+	"onboard/internal/mailer"
 	"onboard/internal/report"
+	"onboard/internal/sheet"
+	"onboard/internal/weekly"
 )
 
 // reportCommand is the entry in the commands list.
 var reportCommand = command{
 	name:    "report",
-	summary: "write the weekly Excel report (read-only: the sheet is not changed)",
-	usage:   "onboard report --sheet FILE.xlsx [--week 2026-W47] [--out DIR]",
+	summary: "write the weekly Excel report (the sheet is not changed); --send mails it",
+	usage:   "onboard report --sheet FILE.xlsx [--week 2026-W47] [--out DIR] [--send --smtp-host HOST --mail-from ADDR --mail-to ADDR]",
 	example: "onboard report --sheet onboarding.xlsx --out reports",
 	run:     (*App).report,
 }
@@ -22,12 +28,23 @@ var reportCommand = command{
 func (a *App) report(args []string) int {
 	var c common
 	var weekFlag, out string
+	var send bool
+	var mf mailFlags
 	fs := a.flagSet("report")
 	c.register(fs)
 	fs.StringVar(&weekFlag, "week", "", "ISO week to report, e.g. 2026-W47; default: the last complete Monday–Sunday week in --timezone")
 	fs.StringVar(&out, "out", "out", "folder the workbook is written to (created when missing)")
+	fs.BoolVar(&send, "send", false, "mail the report (the mail flags below) and record it in the 送信履歴 tab")
+	mf.register(fs)
 	if ok, code := a.parse(fs, args); !ok {
 		return code
+	}
+	var mail mailer.Config
+	if send {
+		var err error
+		if mail, err = mf.config(a.Env); err != nil {
+			return a.fail("report", err)
+		}
 	}
 	var week report.Week
 	if weekFlag != "" {
@@ -78,8 +95,32 @@ func (a *App) report(args []string) int {
 		a.log.Warn("the week is not over yet: its figures will still change", "week", week.String(), "ends", week.End().String())
 	}
 	fmt.Fprintln(a.Stdout, path)
+	if send {
+		if err := a.sendReport(ctx, ss, m, layout, c.templates, mail, path, cfg.Now); err != nil {
+			return a.fail("report", err)
+		}
+	}
 	a.log.Info("report written", "path", path, "week", week.String(), "sheet", source,
 		"clients", len(run.Out.Clients), "sessions_in_week", len(m.WeekSessions), "problems", len(m.Problems),
 		"duration", time.Since(start).Round(time.Millisecond).String())
 	return ExitOK
+}
+
+// sendReport mails a written report and records it in 送信履歴: an explicit
+// --send mails the week even if it was sent before.
+func (a *App) sendReport(ctx context.Context, ss sheet.Spreadsheet, m *report.Model, l *report.Layout, templatesDir string, mail mailer.Config, path string, now time.Time) error {
+	subject, body, err := weekly.Compose(templatesDir, weekly.NewMailData(m, l, path, now))
+	if err != nil {
+		return err
+	}
+	id, err := mailer.Send(ctx, mail, mailer.Message{Subject: subject, Body: body, Attachment: path, AttachmentType: mailer.XLSXType})
+	if err != nil {
+		return fmt.Errorf("the report is kept at %s: %w", path, err)
+	}
+	entry := history.Entry{Week: m.Week.String(), File: report.FileName(m.Week), To: mail.To, SentAt: now, MessageID: id}
+	if err := history.Append(ctx, ss, entry); err != nil {
+		return fmt.Errorf("week %s was mailed (message %s) but not recorded in %s: %w", m.Week, id, history.TabName, err)
+	}
+	fmt.Fprintf(a.Stdout, "sent to %s (message %s)\n", strings.Join(mail.To, ", "), id)
+	return nil
 }
