@@ -66,6 +66,7 @@ func init() {
 			run:     (*App).check},
 		reportCommand,
 		runCommand,
+		initCommand,
 		{name: "version", summary: "print the version", usage: "onboard version", example: "onboard version",
 			run: func(a *App, _ []string) int { fmt.Fprintln(a.Stdout, "onboard", Version); return ExitOK }},
 	}

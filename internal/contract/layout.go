@@ -118,16 +118,8 @@ func NewLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
 	if len(tab.Rows) > 0 {
 		l.Header = tab.Rows[0]
 	}
-	index := make(map[string]*Column, 2*len(spec.Columns))
-	for i := range spec.Columns {
-		c := &spec.Columns[i]
-		index[parse.Header(c.Name)] = c
-		if c.Alias != "" {
-			index[parse.Header(c.Alias)] = c
-		}
-	}
 	for i, v := range l.Header {
-		c := index[parse.Header(v.String())]
+		c := spec.match(v.String())
 		if c == nil {
 			continue // unknown columns are the managers' own
 		}
@@ -150,17 +142,7 @@ func NewLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
 	if len(missing) > 0 {
 		return nil, layoutErr("tab %q: required header %s is missing from row 1", tab.Name, strings.Join(missing, ", "))
 	}
-	// New columns go right of anything used in any row, so no cell a
-	// manager typed beyond the headers is covered.
-	next := len(l.Header)
-	for _, r := range tab.Rows {
-		for c := len(r); c > next; c-- {
-			if !r[c-1].IsEmpty() {
-				next = c
-				break
-			}
-		}
-	}
+	next := NextFreeColumn(tab)
 	for i := range spec.Columns {
 		c := &spec.Columns[i]
 		if c.Owner != Manager && l.cols[c.Key] == 0 {
@@ -170,6 +152,55 @@ func NewLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
 		}
 	}
 	return l, nil
+}
+
+// match finds the contract column a header names, by name or alias.
+func (t *Tab) match(header string) *Column {
+	h := parse.Header(header)
+	if h == "" {
+		return nil
+	}
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if h == parse.Header(c.Name) || (c.Alias != "" && h == parse.Header(c.Alias)) {
+			return c
+		}
+	}
+	return nil
+}
+
+// Present maps the contract columns a tab's header row holds to their
+// 1-based columns, leniently (the first of duplicates wins): for init,
+// which adds what is missing rather than refusing a sheet.
+func Present(spec *Tab, tab *sheet.Tab) map[string]int {
+	cols := map[string]int{}
+	if len(tab.Rows) == 0 {
+		return cols
+	}
+	for i, v := range tab.Rows[0] {
+		if c := spec.match(v.String()); c != nil && cols[c.Key] == 0 {
+			cols[c.Key] = i + 1
+		}
+	}
+	return cols
+}
+
+// NextFreeColumn is the last column used in any row: new columns go right
+// of it, so no cell a manager typed beyond the headers is covered.
+func NextFreeColumn(tab *sheet.Tab) int {
+	next := 0
+	if len(tab.Rows) > 0 {
+		next = len(tab.Rows[0])
+	}
+	for _, r := range tab.Rows {
+		for c := len(r); c > next; c-- {
+			if !r[c-1].IsEmpty() {
+				next = c
+				break
+			}
+		}
+	}
+	return next
 }
 
 // SameHeader reports whether row 1 still reads as it did: any change means

@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"onboard/internal/contract"
+	"onboard/internal/setup"
+	"onboard/internal/sheet"
+	"onboard/internal/xlsxbook"
+)
+
+var initCommand = command{
+	name:    "init",
+	summary: "set a new or empty spreadsheet up: tabs, headers, the matrix tab, dropdowns, protection, frozen headers",
+	usage:   "onboard init --sheet SHEET [--dry-run]",
+	example: "onboard init --sheet new-onboarding.xlsx --dry-run",
+	run:     (*App).initSheet,
+}
+
+func (a *App) initSheet(args []string) int {
+	var c common
+	var dryRun bool
+	flags := a.flagSet("init")
+	c.register(flags)
+	flags.BoolVar(&dryRun, "dry-run", false, "list what init would do and change nothing")
+	if ok, code := a.parse(flags, args); !ok {
+		return code
+	}
+	cfg, err := a.setup(&c)
+	if err != nil {
+		return a.fail("init", err)
+	}
+	ss, err := a.open(&c)
+	if err != nil {
+		return a.fail("init", err)
+	}
+	if wb, ok := ss.(*xlsxbook.Workbook); ok {
+		if _, err := os.Stat(wb.Path()); errors.Is(err, fs.ErrNotExist) {
+			if dryRun {
+				fmt.Fprintf(a.Stdout, "would create %s with the tabs %s, then set them up\n", wb.Path(), strings.Join(contract.TabNames(cfg.Matrix), ", "))
+				return ExitOK
+			}
+			// A new workbook starts with an empty 申込 tab; init fills in the rest.
+			if err := xlsxbook.Create(wb.Path(), &sheet.Book{Tabs: []*sheet.Tab{{Name: contract.Tabs(cfg.Matrix)[0].Name}}}); err != nil {
+				return a.fail("init", fmt.Errorf("create %s: %w", wb.Path(), err))
+			}
+			fmt.Fprintf(a.Stdout, "created %s\n", wb.Path())
+		}
+	}
+	ctx, cancel := c.context()
+	defer cancel()
+	actions, err := setup.Plan(ctx, ss, cfg.Matrix)
+	if err != nil {
+		return a.fail("init", err)
+	}
+	for _, act := range actions {
+		fmt.Fprintf(a.Stdout, "%s: %s\n", act.Tab, act.What)
+	}
+	switch {
+	case len(actions) == 0:
+		fmt.Fprintf(a.Stdout, "nothing to do: %s is set up\n", ss.Describe())
+		return ExitOK
+	case dryRun:
+		fmt.Fprintf(a.Stdout, "%d changes (dry run: nothing changed)\n", len(actions))
+		return ExitOK
+	}
+	if err := setup.Apply(ctx, ss, actions); err != nil {
+		return a.fail("init", err)
+	}
+	fmt.Fprintf(a.Stdout, "%d changes made to %s\n", len(actions), ss.Describe())
+	a.log.Info("init finished", "sheet", ss.Describe(), "changes", len(actions))
+	return ExitOK
+}

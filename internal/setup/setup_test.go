@@ -1,0 +1,186 @@
+package setup_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"onboard/internal/contract"
+	"onboard/internal/example"
+	"onboard/internal/job"
+	"onboard/internal/matrix"
+	"onboard/internal/setup"
+	"onboard/internal/sheet"
+	"onboard/internal/xlsxbook"
+)
+
+// PasteExample writes the bundled example's data rows into a set-up
+// spreadsheet, each value under the header of the same name, as a team
+// moving in would paste them.
+func PasteExample(t *testing.T, ss sheet.Spreadsheet) {
+	t.Helper()
+	ctx := context.Background()
+	book, err := ss.Read(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := example.Generate(example.ExampleConfig())
+	var updates []sheet.Update
+	for _, from := range src.Tabs {
+		if from.Name == matrix.TabName {
+			continue
+		}
+		to := book.Tab(from.Name)
+		if to == nil {
+			t.Fatalf("tab %s missing after init", from.Name)
+		}
+		where := map[string]int{}
+		for c, h := range to.Rows[0] {
+			where[h.String()] = c + 1
+		}
+		for r := 1; r < len(from.Rows); r++ {
+			for c, v := range from.Rows[r] {
+				if v.IsEmpty() {
+					continue
+				}
+				col := where[from.Rows[0][c].String()]
+				if col == 0 {
+					t.Fatalf("header %s not set up in %s", from.Rows[0][c].String(), from.Name)
+				}
+				updates = append(updates, sheet.Update{Tab: from.Name, Row: r + 1, Col: col, Value: v})
+			}
+		}
+	}
+	if err := ss.Write(ctx, updates); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestInitNewWorkbookThenSync(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new.xlsx")
+	if err := xlsxbook.Create(path, &sheet.Book{Tabs: []*sheet.Tab{{Name: "申込"}}}); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := matrix.Default("")
+	ctx := context.Background()
+	ss := xlsxbook.Open(path)
+	actions, err := setup.Plan(ctx, ss, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, a := range actions {
+		kinds[strings.Fields(a.What)[0]+" "+strings.Fields(a.What)[1]]++
+	}
+	if kinds["add tab"] != 3 || kinds["add header"] != 19 || kinds["dropdown on"] != 14 || kinds["warning-only protection"] != 3 || kinds["freeze the"] < 3 {
+		t.Errorf("actions %v", kinds)
+	}
+	if err := setup.Apply(ctx, ss, actions); err != nil {
+		t.Fatal(err)
+	}
+	// Set up: a second init finds nothing to do and leaves the file alone.
+	st, _ := os.Stat(path)
+	again, err := setup.Plan(ctx, xlsxbook.Open(path), m)
+	if err != nil || len(again) != 0 {
+		t.Fatalf("second init: %d actions (%v), first %+v", len(again), err, again)
+	}
+	if st2, _ := os.Stat(path); !st.ModTime().Equal(st2.ModTime()) {
+		t.Error("the second init rewrote the file")
+	}
+
+	ss = xlsxbook.Open(path)
+	PasteExample(t, ss)
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	cfg := job.Config{Matrix: m, Now: time.Date(2026, 11, 25, 9, 0, 0, 0, tokyo), StallDays: 14, PoolLowWater: 5}
+	run, err := job.Sync(ctx, xlsxbook.Open(path), cfg, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same statuses as the example itself.
+	want, err := job.Evaluate(ctx, exampleCopy(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, w := run.StatusCounts(), want.StatusCounts()
+	for s, n := range w {
+		if got[s] != n {
+			t.Errorf("%s: %d after init, %d in the example", s, got[s], n)
+		}
+	}
+	// Job columns were already there: sync added none.
+	for _, c := range run.Changes {
+		if c.Row == 1 {
+			t.Errorf("sync added header %s", c.Header)
+		}
+	}
+	// init after the data: still nothing to do.
+	if again, err := setup.Plan(ctx, xlsxbook.Open(path), m); err != nil || len(again) != 0 {
+		t.Errorf("init after sync: %d actions (%v)", len(again), err)
+	}
+}
+
+func exampleCopy(t *testing.T) sheet.Spreadsheet {
+	b, err := os.ReadFile("../../examples/onboarding.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "example.xlsx")
+	os.WriteFile(p, b, 0o644)
+	return xlsxbook.Open(p)
+}
+
+func TestInitAddsOnlyWhatIsMissing(t *testing.T) {
+	b := example.Generate(example.ExampleConfig())
+	// A team's sheet without the pool tab and with one header missing.
+	b.Tabs = []*sheet.Tab{b.Tabs[0], b.Tabs[1], b.Tabs[3]}
+	apps := b.Tab("申込")
+	for r := range apps.Rows {
+		if len(apps.Rows[r]) > 3 {
+			apps.Rows[r][3] = sheet.Value{} // 担当者名 gone
+		}
+	}
+	path := filepath.Join(t.TempDir(), "team.xlsx")
+	if err := xlsxbook.Create(path, b); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := xlsxbook.Open(path).Read(context.Background(), nil)
+	m, _ := matrix.Default("")
+	actions, err := setup.Plan(context.Background(), xlsxbook.Open(path), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var what []string
+	for _, a := range actions {
+		what = append(what, a.Tab+": "+a.What)
+	}
+	all := strings.Join(what, "\n")
+	for _, want := range []string{"申込: add header 担当者名", "サポートアカウント: add tab with 6 headers", "申込: add header 必要作業"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("missing %q in\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "条件マトリクス: add tab") || strings.Contains(all, "add header クライアントID") {
+		t.Errorf("init adds what exists:\n%s", all)
+	}
+	if err := setup.Apply(context.Background(), xlsxbook.Open(path), actions); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := xlsxbook.Open(path).Read(context.Background(), nil)
+	// Every cell that held something still holds it.
+	for _, bt := range before.Tabs {
+		at := after.Tab(bt.Name)
+		for r, row := range bt.Rows {
+			for c, v := range row {
+				if !v.IsEmpty() && !v.Equal(at.Cell(r+1, c+1)) {
+					t.Errorf("%s!%s changed", bt.Name, sheet.CellName(r+1, c+1))
+				}
+			}
+		}
+	}
+	if _, err := contract.Read(after, m); err != nil {
+		t.Errorf("after init the contract reads: %v", err)
+	}
+}
