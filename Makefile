@@ -44,7 +44,7 @@ unit:
 FUZZ_TARGETS := \
 	./internal/parse:FuzzHeader ./internal/parse:FuzzYesNo ./internal/parse:FuzzDate \
 	./internal/parse:FuzzClientID ./internal/parse:FuzzEmail ./internal/matrix:FuzzParseCSV \
-	./internal/fakesheets:FuzzParseA1 ./internal/fakesheets:FuzzUserEntered
+	./internal/fakesheets:FuzzParseA1 ./internal/fakesheets:FuzzUserEntered ./internal/gsheets:FuzzDecodeBatchGet
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
@@ -81,6 +81,30 @@ docs: build
 		--convert-to pdf --outdir $(DOCS_TMP) $(DOCS_TMP)/onboard-weekly-*.xlsx >/dev/null 2>&1
 	pdftoppm -png -r 80 -f 1 -l 1 -singlefile $(DOCS_TMP)/onboard-weekly-*.pdf docs/report-summary
 	@echo "docs/report-summary.png"
+
+# demo-google runs the same job through the Google Sheets backend: it
+# starts cmd/fakesheets (the fake Sheets API, in memory, seeded from the
+# bundled example, which is never modified), syncs and checks the
+# spreadsheet with --sheets-endpoint, then stops the server.
+FAKESHEETS := bin/fakesheets
+.PHONY: demo-google
+demo-google: build
+	$(GO) build -trimpath -o $(FAKESHEETS) ./cmd/fakesheets
+	@mkdir -p $(WORK)
+	@set -e; addr=$(WORK)/fakesheets.addr; rm -f $$addr; \
+	./$(FAKESHEETS) --load examples/onboarding.xlsx --title onboarding > $$addr & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null || true; wait $$pid 2>/dev/null || true; rm -f $$addr' EXIT; \
+	for i in $$(seq 100); do \
+		[ "$$(wc -l < $$addr)" -ge 1 ] && break; \
+		kill -0 $$pid 2>/dev/null || { echo "demo-google: fakesheets did not start" >&2; exit 1; }; \
+		sleep 0.1; \
+	done; \
+	read url id < $$addr || { echo "demo-google: fakesheets printed no address" >&2; exit 1; }; \
+	echo "== onboard sync through the Google Sheets backend (fake Sheets API at $$url, spreadsheet $$id)"; \
+	echo "./$(BIN) sync --sheet $$id --sheets-endpoint $$url --now $(EXAMPLE_NOW)"; \
+	./$(BIN) sync --sheet $$id --sheets-endpoint $$url --now $(EXAMPLE_NOW); \
+	echo "== problems a manager should fix (onboard check)"; \
+	./$(BIN) check --sheet $$id --sheets-endpoint $$url --now $(EXAMPLE_NOW) --log-level error || test $$? -eq 3
 
 clean:
 	rm -rf bin $(WORK)

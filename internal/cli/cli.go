@@ -194,10 +194,19 @@ type common struct {
 	stallDays  int
 	poolWarn   int
 	timeout    time.Duration
+	// Google Sheets: a service-account key and another API server.
+	credentials    string
+	sheetsEndpoint string
+	// command is the command's name: check and report open a Google
+	// sheet read-only.
+	command string
 }
 
 func (c *common) register(fs *pflag.FlagSet) {
-	fs.StringVar(&c.sheet, "sheet", "", "the spreadsheet: a local .xlsx file")
+	c.command = fs.Name()
+	fs.StringVar(&c.sheet, "sheet", "", "the spreadsheet: a local .xlsx file, or a Google spreadsheet ID or URL")
+	fs.StringVar(&c.credentials, "credentials", "", "Google service-account JSON key (default: GOOGLE_APPLICATION_CREDENTIALS, then Application Default Credentials)")
+	fs.StringVar(&c.sheetsEndpoint, "sheets-endpoint", "", "Google Sheets API base URL, e.g. an emulator's; without credentials it is called unauthenticated")
 	fs.StringVar(&c.matrixFile, "matrix", "", "condition matrix CSV; default: the sheet's 条件マトリクス tab if any, else the embedded one")
 	fs.StringVar(&c.templates, "templates", "", "folder whose files override the embedded templates (matrix.csv, ...)")
 	fs.StringVar(&c.timezone, "timezone", "Asia/Tokyo", "the team's time zone: dates, weeks and 'today'")
@@ -226,7 +235,7 @@ func (a *App) setup(c *common) (job.Config, error) {
 		return cfg, usageErr("--log-format %q: use text or json", c.logFormat)
 	}
 	if c.sheet == "" {
-		return cfg, usageErr("--sheet is required (a .xlsx file)")
+		return cfg, usageErr("--sheet is required (a .xlsx file, or a Google spreadsheet ID or URL)")
 	}
 	loc, err := time.LoadLocation(c.timezone)
 	if err != nil {
@@ -272,7 +281,10 @@ func (a *App) open(c *common) (sheet.Spreadsheet, error) {
 	if strings.HasSuffix(strings.ToLower(c.sheet), ".xlsx") {
 		return xlsxbook.Open(c.sheet), nil
 	}
-	return nil, usageErr("--sheet %q: give a .xlsx file", c.sheet)
+	if isGoogleSheet(c.sheet) {
+		return a.openGoogle(c)
+	}
+	return nil, usageErr("--sheet %q: give a .xlsx file, or a Google spreadsheet ID or URL", c.sheet)
 }
 
 func (c *common) context() (context.Context, context.CancelFunc) {

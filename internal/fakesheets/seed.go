@@ -201,7 +201,7 @@ func (s *Server) setCell(id, tab string, row, col int, c cell) error {
 		return err
 	}
 	sh.set(row-1, col-1, c)
-	sh.compact()
+	sh.compactRows(row-1, row)
 	return nil
 }
 

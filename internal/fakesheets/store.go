@@ -222,6 +222,25 @@ func (sh *sheet) compact() {
 	sh.rows = sh.rows[:m]
 }
 
+// compactRows is compact for a change confined to rows [r0, r1): only those
+// rows and the trailing ones can have gained empty ends, and trimming just
+// them keeps a batch of many small writes linear in its size.
+func (sh *sheet) compactRows(r0, r1 int) {
+	for r := max(r0, 0); r < r1 && r < len(sh.rows); r++ {
+		row := sh.rows[r]
+		n := len(row)
+		for n > 0 && row[n-1].empty() {
+			n--
+		}
+		sh.rows[r] = row[:n]
+	}
+	m := len(sh.rows)
+	for m > 0 && len(sh.rows[m-1]) == 0 {
+		m--
+	}
+	sh.rows = sh.rows[:m]
+}
+
 // clearRect empties every cell of the rectangle.
 func (sh *sheet) clearRect(r0, c0, r1, c1 int) {
 	for r := r0; r < r1 && r < len(sh.rows); r++ {

@@ -424,7 +424,7 @@ func (ss *spreadsheet) writeAt(sh *sheet, r0, c0 int, vals [][]inCell, userEnter
 			n++
 		}
 	}
-	sh.compact()
+	sh.compactRows(r0, r0+len(vals))
 	rows, cols := extent(vals)
 	return writeResult{
 		rect: gridRect{sheet: sh, r0: r0, c0: c0, r1: r0 + rows, c1: c0 + cols},

@@ -1,0 +1,238 @@
+package gsheets_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"onboard/internal/example"
+	"onboard/internal/fakesheets"
+	"onboard/internal/gsheets"
+	"onboard/internal/job"
+	"onboard/internal/sheet"
+)
+
+func exampleSheet(t *testing.T, srv *fakesheets.Server) string {
+	t.Helper()
+	return srv.CreateSpreadsheet("onboarding", fakeTabs(example.Generate(example.ExampleConfig()).Tabs, 0)...)
+}
+
+// failWrites makes the next n values.batchUpdate calls answer status.
+func failWrites(srv *fakesheets.Server, n, status int) {
+	var left atomic.Int32
+	left.Store(int32(n))
+	srv.SetHook(func(r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "values:batchUpdate") && left.Add(-1) >= 0 {
+			srv.FailNext(1, status)
+		}
+	})
+}
+
+// TestTransientErrorsAreRetried: bursts of 429 and 5xx, on the read and on
+// the write, are retried (each retry logged once) and the sync completes.
+func TestTransientErrorsAreRetried(t *testing.T) {
+	for _, status := range []int{429, 500, 502, 503, 504} {
+		for _, where := range []string{"read", "write"} {
+			t.Run(http.StatusText(status)+" on "+where, func(t *testing.T) {
+				srv := newFake(t)
+				id := exampleSheet(t, srv)
+				if where == "read" {
+					srv.FailNext(3, status)
+				} else {
+					failWrites(srv, 3, status)
+				}
+				var logs bytes.Buffer
+				run := syncOnce(t, open(t, srv, id, withLog(&logs)), config(t))
+				if run.Outcome.Written == 0 {
+					t.Error("nothing written")
+				}
+				if n := strings.Count(logs.String(), "retrying"); n != 3 {
+					t.Errorf("%d retries logged, want 3:\n%s", n, logs.String())
+				}
+				if !strings.Contains(logs.String(), "attempt=3") || strings.Contains(logs.String(), "<html") {
+					t.Errorf("log lines:\n%s", logs.String())
+				}
+				var failed int
+				for _, r := range srv.Requests() {
+					if r.Status != 200 {
+						failed++
+					}
+				}
+				if failed != 3 || len(srv.Requests()) != 6 {
+					t.Errorf("%d requests, %d failed; want 6 and 3", len(srv.Requests()), failed)
+				}
+				assertStatusesRight(t, srv, id, config(t))
+			})
+		}
+	}
+}
+
+// TestBadRequestFailsFast: a 400 on the write is not retried, the run
+// fails with one line, and nothing is written.
+func TestBadRequestFailsFast(t *testing.T) {
+	srv := newFake(t)
+	id := exampleSheet(t, srv)
+	before := snapshot(srv, id)
+	failWrites(srv, 1, 400)
+	_, err := job.Sync(context.Background(), open(t, srv, id), config(t), false)
+	if !errors.Is(err, sheet.ErrInvalid) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("got %v, want one line wrapping ErrInvalid", err)
+	}
+	if got, want := operations(srv), []string{opBatchGet, opBatchGet, opBatchUpdate}; !reflect.DeepEqual(got, want) {
+		t.Errorf("calls %v, want %v", got, want)
+	}
+	if after := snapshot(srv, id); !reflect.DeepEqual(before, after) {
+		t.Error("the sheet changed")
+	}
+
+	// The same on the first read: one call.
+	srv.ResetRequests()
+	srv.SetHook(nil)
+	srv.FailNext(1, 400)
+	if _, err := job.Sync(context.Background(), open(t, srv, id), config(t), false); !errors.Is(err, sheet.ErrInvalid) {
+		t.Errorf("read: got %v", err)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("%d calls after a 400 on the read", n)
+	}
+}
+
+// TestRetriesStopAtDeadline: an outage longer than the run's deadline ends
+// the run at the deadline with one line, not after every attempt.
+func TestRetriesStopAtDeadline(t *testing.T) {
+	srv := newFake(t)
+	id := exampleSheet(t, srv)
+	srv.FailNext(1000, 503)
+	ss := open(t, srv, id, func(o *gsheets.Options) {
+		o.Retry = gsheets.Retry{Initial: 50 * time.Millisecond, Max: 200 * time.Millisecond, Attempts: 100}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := ss.Read(ctx, []string{"申込"})
+	if err == nil || !strings.Contains(err.Error(), "503") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("got %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("gave up after %v", d)
+	}
+	if n := len(srv.Requests()); n < 3 || n > 20 {
+		t.Errorf("%d attempts", n)
+	}
+}
+
+// flaky fails the first n round trips with a network error.
+type flaky struct {
+	n    atomic.Int32
+	next http.RoundTripper
+}
+
+func (f *flaky) RoundTrip(r *http.Request) (*http.Response, error) {
+	if f.n.Add(-1) >= 0 {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}
+	}
+	return f.next.RoundTrip(r)
+}
+
+// TestNetworkErrorsAreRetried, on the write too (its body is sent again).
+func TestNetworkErrorsAreRetried(t *testing.T) {
+	srv := newFake(t)
+	id := exampleSheet(t, srv)
+	tr := &flaky{next: srv.HTTPClient().Transport}
+	ss := open(t, srv, id, func(o *gsheets.Options) { o.HTTPClient = &http.Client{Transport: tr} })
+	ctx := context.Background()
+	if _, err := job.Sync(ctx, ss, config(t), true); err != nil {
+		t.Fatal(err)
+	}
+	tr.n.Store(2) // the re-read, then the write
+	run, err := job.Sync(ctx, ss, config(t), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Outcome.Written == 0 {
+		t.Error("nothing written")
+	}
+	assertStatusesRight(t, srv, id, config(t))
+}
+
+// TestUsualFailuresSayWhatToDo: not shared, wrong ID, missing tab.
+func TestUsualFailuresSayWhatToDo(t *testing.T) {
+	srv := newFake(t)
+	id := exampleSheet(t, srv)
+	ctx := context.Background()
+
+	_, err := open(t, srv, "1WrongIdWrongIdWrongIdWrongIdWrongIdWrongId0").Read(ctx, []string{"申込"})
+	if !errors.Is(err, sheet.ErrNotFound) || !strings.Contains(err.Error(), "check the ID or URL") {
+		t.Errorf("wrong ID: %v", err)
+	}
+
+	if err := srv.DenyAccess(id); err != nil {
+		t.Fatal(err)
+	}
+	_, err = open(t, srv, id).Read(ctx, []string{"申込"})
+	if !errors.Is(err, sheet.ErrPermission) || !strings.Contains(err.Error(), "編集者 (Editor)") {
+		t.Errorf("not shared: %v", err)
+	}
+
+	tabs := example.Generate(example.ExampleConfig()).Tabs
+	id2 := srv.CreateSpreadsheet("no sessions", fakeTabs([]*sheet.Tab{tabs[0], tabs[2]}, 0)...)
+	srv.ResetRequests()
+	_, err = job.Sync(ctx, open(t, srv, id2), config(t), false)
+	if err == nil || !strings.Contains(err.Error(), `tab "セッション"`) {
+		t.Errorf("missing tab: %v", err)
+	}
+	// The missing tab cost one spreadsheets.get and a second read.
+	if got, want := operations(srv), []string{opBatchGet, opGet, opBatchGet}; !reflect.DeepEqual(got, want) {
+		t.Errorf("calls %v, want %v", got, want)
+	}
+}
+
+// TestReadOnlyRefusesToWrite: check and report open the sheet read-only.
+func TestReadOnlyRefusesToWrite(t *testing.T) {
+	srv := newFake(t)
+	id := exampleSheet(t, srv)
+	ss := open(t, srv, id, readOnly)
+	ctx := context.Background()
+	if _, err := ss.Read(ctx, []string{"申込"}); err != nil {
+		t.Fatal(err)
+	}
+	err := ss.Write(ctx, []sheet.Update{{Tab: "申込", Row: 2, Col: 1, Value: sheet.TextValue("x")}})
+	if !errors.Is(err, sheet.ErrPermission) {
+		t.Errorf("Write: %v", err)
+	}
+	if err := ss.AddTab(ctx, "x", nil); !errors.Is(err, sheet.ErrPermission) {
+		t.Errorf("AddTab: %v", err)
+	}
+}
+
+// TestLargeWriteIsSplit: past MaxRequestBytes the write is split into
+// several values.batchUpdate calls, each within the limit, and lands in full.
+func TestLargeWriteIsSplit(t *testing.T) {
+	srv := newFake(t)
+	id := exampleSheet(t, srv)
+	const limit = 4000
+	syncOnce(t, open(t, srv, id, func(o *gsheets.Options) { o.MaxRequestBytes = limit }), config(t))
+	writes := 0
+	for _, r := range srv.Requests() {
+		if r.Operation == opBatchUpdate {
+			writes++
+			if r.BodySize > limit {
+				t.Errorf("a request of %d bytes", r.BodySize)
+			}
+		}
+	}
+	if writes < 3 {
+		t.Errorf("%d write requests", writes)
+	}
+	assertStatusesRight(t, srv, id, config(t))
+}

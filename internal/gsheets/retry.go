@@ -1,0 +1,114 @@
+package gsheets
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"syscall"
+	"time"
+
+	"golang.org/x/oauth2"
+	"google.golang.org/api/googleapi"
+)
+
+// Retry tunes the backoff of failed calls.
+type Retry struct {
+	// Initial is the first wait (default 1s); each retry doubles it.
+	Initial time.Duration
+	// Max caps one wait (default 32s, as Google's guidance suggests).
+	Max time.Duration
+	// Attempts bounds the calls per operation (default 8); the run's
+	// deadline bounds them too.
+	Attempts int
+}
+
+func (r Retry) withDefaults() Retry {
+	if r.Initial <= 0 {
+		r.Initial = time.Second
+	}
+	if r.Max <= 0 {
+		r.Max = 32 * time.Second
+	}
+	if r.Attempts <= 0 {
+		r.Attempts = 8
+	}
+	return r
+}
+
+// wait is the pause before retry n (0-based): exponential, capped, with
+// "equal jitter" (half fixed, half random) so that many clients hit by
+// the same outage do not retry in step.
+func (r Retry) wait(n int) time.Duration {
+	d := r.Initial << min(n, 30)
+	if d <= 0 || d > r.Max {
+		d = r.Max
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// call runs one API call, retrying what is worth retrying (429, 500, 502,
+// 503, 504, network errors) while attempts and the deadline allow. The
+// generated client encodes the request body afresh on every Do, so a
+// retried write sends the same body again. Each retry is logged once.
+func (s *Spreadsheet) call(ctx context.Context, op string, fn func(ctx context.Context) error) error {
+	for attempt := 1; ; attempt++ {
+		err := fn(ctx)
+		if err == nil || !retryable(err) || attempt >= s.retry.Attempts || ctx.Err() != nil {
+			return err
+		}
+		wait := max(s.retry.wait(attempt-1), retryAfter(err))
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return err // the next try would start after the deadline
+		}
+		s.log.Warn("Google Sheets call failed; retrying", "call", op, "attempt", attempt,
+			"wait", wait.Round(time.Millisecond).String(), "err", short(err))
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		}
+	}
+}
+
+// retryable reports whether err is transient: quota (429), a server error
+// Google asks clients to retry, or the network. Other 4xx never are.
+func retryable(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var ge *googleapi.Error
+	if errors.As(err, &ge) {
+		switch ge.Code {
+		case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+			http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+		return false
+	}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		return re.Response != nil && re.Response.StatusCode >= 500
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
+}
+
+// retryAfter honours a Retry-After header in seconds, when Google sends one.
+func retryAfter(err error) time.Duration {
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) || ge.Header == nil {
+		return 0
+	}
+	secs, convErr := strconv.Atoi(ge.Header.Get("Retry-After"))
+	if convErr != nil || secs <= 0 {
+		return 0
+	}
+	return time.Duration(min(secs, 300)) * time.Second
+}

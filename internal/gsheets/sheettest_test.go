@@ -1,0 +1,32 @@
+package gsheets_test
+
+import (
+	"testing"
+
+	"onboard/internal/gsheets"
+	"onboard/internal/sheet"
+	"onboard/internal/sheet/sheettest"
+)
+
+// TestConformance runs the backend conformance suite through the real
+// Sheets client against the fake, seeded with fakesheets.CreateSpreadsheet.
+func TestConformance(t *testing.T) {
+	srv := newFake(t)
+	s := &sheettest.Suite{
+		NewSpreadsheet: func(t *testing.T, tabs []*sheet.Tab) sheet.Spreadsheet {
+			return open(t, srv, srv.CreateSpreadsheet("conformance", fakeTabs(tabs, 0)...))
+		},
+		Reopen: func(t *testing.T, ss sheet.Spreadsheet) sheet.Spreadsheet {
+			return open(t, srv, ss.(*gsheets.Spreadsheet).ID())
+		},
+		Missing: func(t *testing.T) sheet.Spreadsheet {
+			return open(t, srv, "1NoSuchSpreadsheet0000000000000000000000000")
+		},
+		Edit: func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value) {
+			if err := srv.SetCell(ss.(*gsheets.Spreadsheet).ID(), tab, row, col, goValue(v)); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}
+	s.Run(t)
+}

@@ -1,0 +1,104 @@
+package gsheets
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"onboard/internal/sheet"
+)
+
+// reference decodes like the generated client, then types cells with value.
+func reference(data []byte) ([]readRange, error) {
+	var resp struct {
+		ValueRanges []struct {
+			Range  string  `json:"range"`
+			Values [][]any `json:"values"`
+		} `json:"valueRanges"`
+	}
+	if err := json.Unmarshal(data, &resp); err != nil {
+		return nil, err
+	}
+	var out []readRange
+	for _, vr := range resp.ValueRanges {
+		rr := readRange{rng: vr.Range}
+		for _, row := range vr.Values {
+			vals := []sheet.Value{}
+			for _, v := range row {
+				switch v.(type) {
+				case map[string]any, []any:
+					return nil, errors.New("nested")
+				}
+				vals = append(vals, value(v))
+			}
+			rr.rows = append(rr.rows, vals)
+		}
+		out = append(out, rr)
+	}
+	return out, nil
+}
+
+var batchGetSamples = []string{
+	`{"spreadsheetId":"x","valueRanges":[{"range":"'申込'!A1:Z1000","majorDimension":"ROWS","values":[["クライアントID","申込日"],["10001",46350,true,false,null,""],[],["a\"b\\c\/d\n\t\u00e9\ud83d\ude00 \u2028", -1.5e-7, 1e300, 0, -0]]},{"range":"Sheet1!A1:Z1000"}]}`,
+	"{\n  \"valueRanges\": [\n    {\n      \"range\": \"'It''s'!A1:B2\",\n      \"values\": [\n        [\n          \"x\",\n          12\n        ]\n      ]\n    }\n  ],\n  \"other\": {\"a\":[1,{\"b\":null}],\"c\":\"}\"}\n}\n",
+	`{"valueRanges":[]}`,
+	`{}`,
+	`{"valueRanges":[{"values":[["\ud800 lone", "\udc00", "\ud83d\u0041", "bad utf8 ` + "\xff\xfe" + `", "<&>"]]}]}`,
+}
+
+func TestDecodeBatchGetMatchesEncodingJSON(t *testing.T) {
+	for _, s := range batchGetSamples {
+		want, err := reference([]byte(s))
+		if err != nil {
+			t.Fatalf("reference: %v\n%s", err, s)
+		}
+		got, err := decodeBatchGet(strings.NewReader(s))
+		if err != nil {
+			t.Fatalf("decode: %v\n%s", err, s)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("decode\n got  %+v\n want %+v", got, want)
+		}
+	}
+}
+
+func TestDecodeBatchGetErrors(t *testing.T) {
+	for _, s := range []string{
+		``, `{"valueRanges":[{"values":[["a"`, `{"valueRanges":[{"values":[[{"a":1}]]}]}`,
+		`{"valueRanges":[{"values":[[tru]]}]}`, `{"valueRanges" [] }`, `{"a":1}x`, `{"valueRanges":[{"values":[[1 2]]}]}`,
+		`{"valueRanges":[{"values":[["a` + "\x01" + `"]]}]}`, `{"valueRanges":[{"values":[["\x"]]}]}`, `{"valueRanges":[{"values":[[-]]}]}`,
+	} {
+		if _, err := decodeBatchGet(strings.NewReader(s)); err == nil {
+			t.Errorf("no error for %q", s)
+		}
+	}
+	// A cut-off answer is retried as a network error.
+	_, err := decodeBatchGet(strings.NewReader(`{"valueRanges":[{"values":[["abc`))
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("truncated: %v", err)
+	}
+}
+
+// FuzzDecodeBatchGet: whatever the body, no panic; on a body encoding/json
+// accepts, the same cells.
+func FuzzDecodeBatchGet(f *testing.F) {
+	for _, s := range batchGetSamples {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := decodeBatchGet(strings.NewReader(string(data)))
+		want, refErr := reference(data)
+		if refErr != nil || !json.Valid(data) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("decode failed on a valid answer: %v\n%q", err, data)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("decode\n got  %+v\n want %+v\n%q", got, want, data)
+		}
+	})
+}
