@@ -41,6 +41,7 @@ func (a *App) report(args []string) int {
 	}
 	var mail mailer.Config
 	if send {
+		c.command = "report --send" // records 送信履歴: a Google sheet opens read-write
 		var err error
 		if mail, err = mf.config(a.Env); err != nil {
 			return a.fail("report", err)

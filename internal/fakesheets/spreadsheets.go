@@ -72,9 +72,10 @@ type protectedRangeJSON struct {
 }
 
 type cellDataJSON struct {
-	UserEnteredValue map[string]any `json:"userEnteredValue,omitempty"`
-	EffectiveValue   map[string]any `json:"effectiveValue,omitempty"`
-	FormattedValue   string         `json:"formattedValue,omitempty"`
+	UserEnteredValue map[string]any  `json:"userEnteredValue,omitempty"`
+	EffectiveValue   map[string]any  `json:"effectiveValue,omitempty"`
+	FormattedValue   string          `json:"formattedValue,omitempty"`
+	DataValidation   json.RawMessage `json:"dataValidation,omitempty"`
 }
 
 type rowDataJSON struct {
@@ -195,16 +196,33 @@ func (s *Server) toJSON(ss *spreadsheet, rects []gridRect, includeGrid bool) spr
 	return out
 }
 
-// gridData renders cell values of a rectangle for includeGridData. Only
-// values are rendered, not formats or row/column metadata.
+// gridData renders cell values of a rectangle for includeGridData, with
+// each cell's data validation as Google returns it (so a client can see
+// its dropdowns). Formats and row/column metadata are not rendered.
 func (ss *spreadsheet) gridData(g gridRect) gridDataJSON {
 	gd := gridDataJSON{StartRow: g.r0, StartColumn: g.c0}
 	ev := ss.newEval()
-	for r := g.r0; r < g.r1 && r < len(g.sheet.rows); r++ {
+	validated := len(g.sheet.validations) > 0
+	maxRow := min(g.r1, len(g.sheet.rows))
+	if validated {
+		maxRow = g.r1 // an empty cell can carry a dropdown
+	}
+	for r := g.r0; r < maxRow; r++ {
+		var row []cell
+		if r < len(g.sheet.rows) {
+			row = g.sheet.rows[r]
+		}
 		var rd rowDataJSON
 		last := -1
-		for c := g.c0; c < g.c1 && c < len(g.sheet.rows[r]); c++ {
-			cv := g.sheet.rows[r][c]
+		maxCol := min(g.c1, len(row))
+		if validated {
+			maxCol = g.c1
+		}
+		for c := g.c0; c < maxCol; c++ {
+			var cv cell
+			if c < len(row) {
+				cv = row[c]
+			}
 			var cd cellDataJSON
 			if !cv.empty() {
 				cd.UserEnteredValue = extendedValue(cv)
@@ -215,12 +233,30 @@ func (ss *spreadsheet) gridData(g gridRect) gridDataJSON {
 				}
 				last = c - g.c0
 			}
+			if rule := g.sheet.validationAt(r, c); rule != nil {
+				cd.DataValidation = rule
+				last = c - g.c0
+			}
 			rd.Values = append(rd.Values, cd)
 		}
 		rd.Values = rd.Values[:last+1]
 		gd.RowData = append(gd.RowData, rd)
 	}
 	return gd
+}
+
+// validationAt returns the rule covering a 0-based cell, the latest set.
+func (sh *sheet) validationAt(r, c int) json.RawMessage {
+	in := func(v int, start, end *int64) bool {
+		return (start == nil || int64(v) >= *start) && (end == nil || int64(v) < *end)
+	}
+	for i := len(sh.validations) - 1; i >= 0; i-- {
+		v := sh.validations[i]
+		if v.rng.sheetID == sh.id && in(r, v.rng.startRow, v.rng.endRow) && in(c, v.rng.startColumn, v.rng.endColumn) {
+			return v.rule
+		}
+	}
+	return nil
 }
 
 func extendedValue(c cell) map[string]any {

@@ -70,6 +70,8 @@ type Spreadsheet struct {
 	// tabs holds what the backend learnt about each tab: its grid size
 	// (echoed by every read) and its sheetId (from spreadsheets.get).
 	tabs map[string]*tabInfo
+	// requests and retries count API calls for the run's metrics.
+	requests, retries int
 }
 
 type tabInfo struct {
@@ -127,6 +129,11 @@ func Open(ctx context.Context, idOrURL string, opts Options) (*Spreadsheet, erro
 		maxBody: maxBody, account: account, tabs: map[string]*tabInfo{},
 	}, nil
 }
+
+var _ sheet.Counter = (*Spreadsheet)(nil)
+
+// Counts returns the API requests made so far and the retries among them.
+func (s *Spreadsheet) Counts() (requests, retries int) { return s.requests, s.retries }
 
 // ID is the spreadsheet's ID.
 func (s *Spreadsheet) ID() string { return s.id }

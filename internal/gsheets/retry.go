@@ -56,6 +56,10 @@ func (r Retry) wait(n int) time.Duration {
 // retried write sends the same body again. Each retry is logged once.
 func (s *Spreadsheet) call(ctx context.Context, op string, fn func(ctx context.Context) error) error {
 	for attempt := 1; ; attempt++ {
+		s.requests++
+		if attempt > 1 {
+			s.retries++
+		}
 		err := fn(ctx)
 		if err == nil || !retryable(err) || attempt >= s.retry.Attempts || ctx.Err() != nil {
 			return err
