@@ -126,7 +126,8 @@ func TestRunMailsTheWeekOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(p.RawSubject, "=?UTF-8?") || !strings.HasPrefix(p.Subject, "【オンボーディング週次】2026-W47（11/16〜11/22）新規申込 ") {
+	// The figures are the example's, pinned by the report's golden file.
+	if !strings.HasPrefix(p.RawSubject, "=?UTF-8?") || p.Subject != "【オンボーディング週次】2026-W47（11/16〜11/22）新規申込 10件・設定完了 1件・要確認 8件" {
 		t.Errorf("subject %q (raw %q)", p.Subject, p.RawSubject)
 	}
 	file := filepath.Join(e.dir, "out", "onboard-weekly-2026-W47.xlsx")

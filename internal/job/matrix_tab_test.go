@@ -3,13 +3,17 @@ package job_test
 import (
 	"context"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"onboard/internal/contract"
 	"onboard/internal/example"
 	"onboard/internal/job"
 	"onboard/internal/matrix"
+	"onboard/internal/report"
 	"onboard/internal/sheet"
 	"onboard/internal/xlsxbook"
 )
@@ -141,13 +145,46 @@ func TestMatrixTabDrivesSync(t *testing.T) {
 	if withShop < 10 || withoutShop < 10 {
 		t.Errorf("rows with shop %d, without %d", withShop, withoutShop)
 	}
-	// check reports the same problems as before plus none about the new column.
+	// check: the new condition's and work's cells are read like the others.
 	ev, err := job.Evaluate(context.Background(), xlsxbook.Open(path), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ev.Changes) != 0 {
 		t.Errorf("evaluate after sync: %d changes", len(ev.Changes))
+	}
+	for _, p := range ev.Lint(cfg) {
+		if strings.Contains(p.Message, "リッチメニュー") || strings.Contains(p.Message, "LINEショップ連携") {
+			t.Errorf("check flags the new column: %s", p.Message)
+		}
+	}
+	// The report: the sixth work has its line in the per-work completion.
+	layout, err := report.LoadLayout("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := report.Build(ev, report.Options{Week: report.LastComplete(cfg.Now), Now: cfg.Now, StallDays: cfg.StallDays, Source: path})
+	out, err := report.WriteFile(t.TempDir(), m, layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("サマリー")
+	found := false
+	for _, r := range rows {
+		if len(r) >= 3 && r[0] == "⑥ リッチメニュー" {
+			found = true
+			if r[1] != strconv.Itoa(withShop) || r[2] != "0" {
+				t.Errorf("⑥ in the report: required %s done %s, want %d and 0", r[1], r[2], withShop)
+			}
+		}
+	}
+	if !found {
+		t.Error("the report has no line for ⑥ リッチメニュー")
 	}
 }
 
