@@ -3,11 +3,14 @@
 package templates
 
 import (
+	"bytes"
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"text/template"
 )
 
 // Default holds the embedded templates.
@@ -30,4 +33,22 @@ func Open(dir, name string) ([]byte, string, error) {
 	}
 	b, err := Default.ReadFile(name)
 	return b, "embedded " + name, err
+}
+
+// Render executes the named text template (from dir, else embedded) with
+// data; a field the data lacks is an error, not an empty string.
+func Render(dir, name string, data any) (string, error) {
+	b, src, err := Open(dir, name)
+	if err != nil {
+		return "", fmt.Errorf("template %s: %w", src, err)
+	}
+	t, err := template.New(name).Option("missingkey=error").Parse(string(b))
+	if err != nil {
+		return "", fmt.Errorf("template %s: %w", src, err)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return "", fmt.Errorf("template %s: %w", src, err)
+	}
+	return buf.String(), nil
 }

@@ -1,13 +1,11 @@
 package monitor
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
-	"text/template"
 	"time"
 
 	"onboard/internal/contract"
@@ -132,19 +130,7 @@ func (a *Alerter) send(ctx context.Context, kind string, data map[string]any) bo
 }
 
 func render(dir, name string, data any) (string, error) {
-	b, src, err := templates.Open(dir, "mail/"+name)
-	if err != nil {
-		return "", fmt.Errorf("mail template %s: %w", src, err)
-	}
-	t, err := template.New(name).Option("missingkey=error").Parse(string(b))
-	if err != nil {
-		return "", fmt.Errorf("mail template %s: %w", src, err)
-	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
-		return "", fmt.Errorf("mail template %s: %w", src, err)
-	}
-	return buf.String(), nil
+	return templates.Render(dir, "mail/"+name, data)
 }
 
 // Hint says, in Japanese, what to do about a failure.

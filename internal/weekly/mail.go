@@ -4,12 +4,9 @@
 package weekly
 
 import (
-	"bytes"
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"text/template"
 	"time"
 
 	"onboard/internal/onboarding"
@@ -89,21 +86,7 @@ func NewMailData(m *report.Model, l *report.Layout, path string, sentAt time.Tim
 // Compose renders the subject and body from templates/mail (overridable
 // from the --templates folder).
 func Compose(dir string, d MailData) (subject, body string, err error) {
-	render := func(name string) (string, error) {
-		b, src, err := templates.Open(dir, "mail/"+name)
-		if err != nil {
-			return "", fmt.Errorf("mail template %s: %w", src, err)
-		}
-		t, err := template.New(name).Option("missingkey=error").Parse(string(b))
-		if err != nil {
-			return "", fmt.Errorf("mail template %s: %w", src, err)
-		}
-		var buf bytes.Buffer
-		if err := t.Execute(&buf, d); err != nil {
-			return "", fmt.Errorf("mail template %s: %w", src, err)
-		}
-		return buf.String(), nil
-	}
+	render := func(name string) (string, error) { return templates.Render(dir, "mail/"+name, d) }
 	if subject, err = render("report_subject.tmpl"); err != nil {
 		return "", "", err
 	}
