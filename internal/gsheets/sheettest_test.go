@@ -22,6 +22,7 @@ func TestConformance(t *testing.T) {
 		Missing: func(t *testing.T) sheet.Spreadsheet {
 			return open(t, srv, "1NoSuchSpreadsheet0000000000000000000000000")
 		},
+		EditsVisible: true,
 		Edit: func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value) {
 			if err := srv.SetCell(ss.(*gsheets.Spreadsheet).ID(), tab, row, col, goValue(v)); err != nil {
 				t.Fatal(err)

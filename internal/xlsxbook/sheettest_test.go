@@ -4,15 +4,16 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"onboard/internal/sheet"
 	"onboard/internal/sheet/sheettest"
 	"onboard/internal/xlsxbook"
 )
 
 // TestConformance runs the backend conformance suite on .xlsx files made
-// with Create. Edits behind the backend's back are not seen by ReadColumns
-// (the workbook refuses to save over them instead; see job's
-// TestFileChangedOnDiskIsNotOverwritten), so the suite has no Edit.
+// with Create. An edit behind the backend's back is a manager saving the
+// file in Excel: the workbook then refuses to save over it.
 func TestConformance(t *testing.T) {
 	s := &sheettest.Suite{
 		NewSpreadsheet: func(t *testing.T, tabs []*sheet.Tab) sheet.Spreadsheet {
@@ -27,6 +28,20 @@ func TestConformance(t *testing.T) {
 		},
 		Missing: func(t *testing.T) sheet.Spreadsheet {
 			return open(t, filepath.Join(t.TempDir(), "missing.xlsx"))
+		},
+		Edit: func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value) {
+			path := ss.(*xlsxbook.Workbook).Path()
+			f, err := excelize.OpenFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if err := f.SetCellStr(tab, sheet.CellName(row, col), v.String()); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Save(); err != nil {
+				t.Fatal(err)
+			}
 		},
 	}
 	s.Run(t)

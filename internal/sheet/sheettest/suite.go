@@ -32,16 +32,18 @@ type Suite struct {
 	// Missing returns a backend for a spreadsheet that does not exist.
 	Missing func(t *testing.T) sheet.Spreadsheet
 	// Edit changes one cell behind the backend's back, as a manager
-	// editing the sheet would. Nil when the backend cannot see such an
-	// edit before it writes (the local workbook refuses to save over a
-	// changed file instead, which its own tests cover).
+	// editing the sheet would.
 	Edit func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value)
+	// EditsVisible says how the backend keeps such an edit: true, its
+	// ReadColumns sees the sheet as it is now (Google); false, it refuses
+	// to write over a sheet changed since its Read (a local file).
+	EditsVisible bool
 }
 
 // Run runs every test of the suite as a subtest of t.
 func (s *Suite) Run(t *testing.T) {
-	if s.NewSpreadsheet == nil || s.Missing == nil {
-		t.Fatal("sheettest: Suite needs NewSpreadsheet and Missing")
+	if s.NewSpreadsheet == nil || s.Missing == nil || s.Edit == nil {
+		t.Fatal("sheettest: Suite needs NewSpreadsheet, Missing and Edit")
 	}
 	v := reflect.ValueOf(s)
 	typ := v.Type()

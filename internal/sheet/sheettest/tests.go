@@ -91,17 +91,30 @@ func (s *Suite) TestReadColumnsMissingTab(t *testing.T) {
 	}
 }
 
-// TestReadColumnsSeesEdits: what ReadColumns returns is the sheet as it is
-// now, after a manager's edit since the Read.
-func (s *Suite) TestReadColumnsSeesEdits(t *testing.T) {
-	if s.Edit == nil {
-		t.Skip("the backend cannot see edits behind its back (it refuses to save over them instead)")
-	}
+// TestEditsBehindTheBackend: a manager's edits made after the Read are
+// never lost. A backend either sees them (ReadColumns returns the sheet as
+// it is now, so the job addresses rows where they are) or refuses to write
+// over them (ErrConflict, nothing stored, the edit kept).
+func (s *Suite) TestEditsBehindTheBackend(t *testing.T) {
 	tabs := seed()
 	ss := s.open(t, tabs)
 	s.Edit(t, ss, Apps, 2, 1, text("99999"))
 	s.Edit(t, ss, Apps, 1, 7, text("新しい列"))
 	s.Edit(t, ss, Apps, 7, 1, text("10005"))
+	if !s.EditsVisible {
+		err := ss.Write(ctx(t), []sheet.Update{{Tab: Apps, Row: 3, Col: 2, Value: text("上書き")}})
+		if !errors.Is(err, sheet.ErrConflict) {
+			t.Fatalf("Write over a sheet edited since the Read: %v, want ErrConflict", err)
+		}
+		tab := s.stored(t, ss, Apps).Tab(Apps)
+		if got := tab.Cell(2, 1).String(); got != "99999" {
+			t.Errorf("the manager's edit was lost: A2 = %q", got)
+		}
+		if got := tab.Cell(3, 2).String(); got == "上書き" {
+			t.Error("the refused write was stored")
+		}
+		return
+	}
 	b, err := ss.ReadColumns(ctx(t), []sheet.ColumnsRequest{{Tab: Apps, Cols: []int{1}}})
 	if err != nil {
 		t.Fatalf("ReadColumns: %v", err)
