@@ -43,7 +43,7 @@ unit:
 # Each fuzz target runs a few seconds: parsers must never panic.
 FUZZ_TARGETS := \
 	./internal/parse:FuzzHeader ./internal/parse:FuzzYesNo ./internal/parse:FuzzDate \
-	./internal/parse:FuzzClientID ./internal/parse:FuzzEmail ./internal/matrix:FuzzParseCSV \
+	./internal/parse:FuzzClientID ./internal/parse:FuzzEmail ./internal/matrix:FuzzParseCSV ./internal/contract:FuzzPlainEmail \
 	./internal/fakesheets:FuzzParseA1 ./internal/fakesheets:FuzzUserEntered ./internal/gsheets:FuzzDecodeBatchGet
 
 fuzz:

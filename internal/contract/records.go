@@ -2,7 +2,9 @@ package contract
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"onboard/internal/civil"
@@ -48,6 +50,22 @@ func TabNames(m *matrix.Matrix) []string {
 // Read applies the contract to a book. A missing required tab or header,
 // or a duplicated header, is a LayoutError; bad cells become problems.
 func Read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
+	return read(book, m, false)
+}
+
+// ReadRecords is Read for a reader that needs the records and never the
+// cells (the weekly report): each data row is let go as soon as it is
+// read, so that a large sheet's cells and its records are never both held
+// whole. The book's contract tabs keep only their header rows, and the
+// Sheet has no Tabs.
+func ReadRecords(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
+	return read(book, m, true)
+}
+
+// parallelRows is the size of a tab worth reading on its own goroutine.
+const parallelRows = 2000
+
+func read(book *sheet.Book, m *matrix.Matrix, release bool) (*Sheet, error) {
 	s := &Sheet{Matrix: m, Tabs: map[string]*sheet.Tab{}}
 	specs := Tabs(m)
 	for i := range specs {
@@ -76,26 +94,175 @@ func Read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
 			s.Pool = l
 		}
 	}
-	s.Applications = make([]onboarding.Application, 0, len(s.Tabs[TabApplications].Rows))
-	s.SessionRows = make([]onboarding.Session, 0, len(s.Tabs[TabSessions].Rows))
-	for r := 2; r <= len(s.Tabs[TabApplications].Rows); r++ {
-		if rr := s.newRow(s.Apps, r); rr != nil {
-			s.Applications = append(s.Applications, rr.application(m))
-		}
+	apps, sessions, pool := s.Tabs[TabApplications], s.Tabs[TabSessions], s.Tabs[TabPool]
+	// Each tab's rows and layout are its own, unless one sheet tab serves
+	// two contract tabs: then rows are neither read side by side nor let go.
+	distinct := apps != sessions && (pool == nil || pool != apps && pool != sessions)
+	switch {
+	case release && distinct:
+		s.readReleasing(apps, sessions, pool)
+		return s, nil
+	case distinct && len(sessions.Rows) >= parallelRows:
+		// The sessions, the largest tab, are read beside the others.
+		var wg sync.WaitGroup
+		wg.Go(func() { s.SessionRows = readTab(s.Sessions, sessions, 0, newSessionReader(s.Sessions, m).read).slice() })
+		s.readOthers(apps, pool)
+		wg.Wait()
+	default:
+		s.SessionRows = readTab(s.Sessions, sessions, 0, newSessionReader(s.Sessions, m).read).slice()
+		s.readOthers(apps, pool)
 	}
-	for r := 2; r <= len(s.Tabs[TabSessions].Rows); r++ {
-		if rr := s.newRow(s.Sessions, r); rr != nil {
-			s.SessionRows = append(s.SessionRows, rr.session(m))
-		}
-	}
-	if s.Pool != nil {
-		for r := 2; r <= len(s.Tabs[TabPool].Rows); r++ {
-			if rr := s.newRow(s.Pool, r); rr != nil {
-				s.PoolRows = append(s.PoolRows, rr.poolAccount())
-			}
-		}
+	if release {
+		s.Tabs = nil
 	}
 	return s, nil
+}
+
+// readOthers reads the applications and the pool into one slice each.
+func (s *Sheet) readOthers(apps, pool *sheet.Tab) {
+	s.Applications = readTab(s.Apps, apps, 0, newAppReader(s.Apps, s.Matrix).read).slice()
+	if s.Pool != nil {
+		s.PoolRows = poolSlice(readTab(s.Pool, pool, 0, newPoolReader(s.Pool).read))
+	}
+}
+
+// readChunk is how many records a tab's rows are read into at a time when
+// they are let go.
+const readChunk = 4096
+
+// readReleasing reads the tabs for ReadRecords, letting each row go once
+// read. It saves memory at some cost in time: the records are gathered in
+// small chunks, since an array for all of a tab's records allocated up
+// front would sit beside the cells not yet let go (300,000 sessions are
+// 55 MB of records); only once every tab is read and the cells collected
+// are they laid out in one slice per tab. One reader, so that the garbage
+// collector, on another core, keeps up with the rows let go.
+func (s *Sheet) readReleasing(apps, sessions, pool *sheet.Tab) {
+	sessionRecs := readTab(s.Sessions, sessions, readChunk, newSessionReader(s.Sessions, s.Matrix).read)
+	appRecs := readTab(s.Apps, apps, readChunk, newAppReader(s.Apps, s.Matrix).read)
+	var poolRecs records[onboarding.PoolAccount]
+	if s.Pool != nil {
+		poolRecs = readTab(s.Pool, pool, readChunk, newPoolReader(s.Pool).read)
+	}
+	s.Tabs = nil
+	if sessionRecs.chunked() || appRecs.chunked() || poolRecs.chunked() {
+		runtime.GC() // the cells let go: their memory is free for the slices
+	}
+	s.Applications = appRecs.slice()
+	if s.Pool != nil {
+		s.PoolRows = poolSlice(poolRecs)
+	}
+	s.SessionRows = sessionRecs.slice()
+}
+
+func poolSlice(recs records[onboarding.PoolAccount]) []onboarding.PoolAccount {
+	if p := recs.slice(); len(p) > 0 {
+		return p
+	}
+	return nil // as when rows were appended one by one
+}
+
+// records are a tab's records as read: in one chunk, or several.
+type records[T any] struct {
+	chunks [][]T
+	n      int
+}
+
+func (r records[T]) chunked() bool { return len(r.chunks) > 1 }
+
+// slice lays the records out in one slice, letting the chunks go.
+func (r records[T]) slice() []T {
+	if len(r.chunks) == 1 {
+		return r.chunks[0]
+	}
+	out := make([]T, 0, r.n)
+	for i, c := range r.chunks {
+		out = append(out, c...)
+		r.chunks[i] = nil
+	}
+	return out
+}
+
+// readTab reads every non-blank data row of a tab into a record. With a
+// chunk size, each row is let go once read, the records are gathered that
+// many at a time, and the tab keeps only its header row; without, they
+// are read into one slice.
+func readTab[T any](l *Layout, tab *sheet.Tab, chunk int, read func(r *rowReader) T) records[T] {
+	release := chunk > 0
+	if !release {
+		chunk = max(len(tab.Rows)-1, 1)
+	}
+	manager := l.managerCols()
+	var recs records[T]
+	var r rowReader // one for all rows: read's reader escapes
+	for from := 1; ; from += chunk {
+		to := max(min(from+chunk, len(tab.Rows)), from) // rows [from, to), 0-based
+		out := make([]T, 0, to-from)
+		for i := from; i < to; i++ {
+			cells := tab.Rows[i]
+			if release {
+				tab.Rows[i] = nil
+			}
+			if blankRow(cells, manager) {
+				continue
+			}
+			r = rowReader{l: l, row: i + 1, cells: cells}
+			out = append(out, read(&r))
+		}
+		recs.chunks = append(recs.chunks, out)
+		recs.n += len(out)
+		if to >= len(tab.Rows) {
+			break
+		}
+	}
+	if release && len(tab.Rows) > 1 {
+		tab.Rows = [][]sheet.Value{tab.Rows[0]}
+	}
+	return recs
+}
+
+// managerCols are the 1-based columns of a layout's manager cells (all
+// but the job's own), which decide whether a row is blank.
+func (l *Layout) managerCols() []int {
+	var cols []int
+	for _, c := range l.Spec.Columns {
+		if c.Owner == Job {
+			continue
+		}
+		if col := l.Col(c.Key); col >= 1 {
+			cols = append(cols, col)
+		}
+	}
+	return cols
+}
+
+// blankRow reports whether no manager cell of the row holds anything
+// (blank rows are allowed between the data).
+func blankRow(cells []sheet.Value, manager []int) bool {
+	for _, col := range manager {
+		if col <= len(cells) && !cells[col-1].IsEmpty() {
+			return false
+		}
+	}
+	return true
+}
+
+// field is a contract column as rows are read: its key, which problems
+// name, and its 1-based column in the sheet (0 when the tab lacks it),
+// looked up once per tab rather than once per cell.
+type field struct {
+	key string
+	col int
+}
+
+func (l *Layout) field(key string) field { return field{key: key, col: l.Col(key)} }
+
+func (l *Layout) fields(key func(int) string, n int) []field {
+	fs := make([]field, n)
+	for i := range fs {
+		fs[i] = l.field(key(i))
+	}
+	return fs
 }
 
 // rowReader reads the cells of one row and collects its problems.
@@ -106,41 +273,20 @@ type rowReader struct {
 	problems []onboarding.Problem
 }
 
-// newRow returns a reader for a row, or nil when no manager cell of the row
-// holds anything (blank rows are allowed between the data).
-func (s *Sheet) newRow(l *Layout, row int) *rowReader {
-	cells := s.Tabs[l.Spec.Key].Rows[row-1]
-	blank := true
-	for _, c := range l.Spec.Columns {
-		if c.Owner == Job {
-			continue
-		}
-		if col := l.Col(c.Key); col >= 1 && col <= len(cells) && !cells[col-1].IsEmpty() {
-			blank = false
-			break
-		}
-	}
-	if blank {
-		return nil
-	}
-	return &rowReader{l: l, row: row, cells: cells}
-}
-
-func (r *rowReader) cell(key string) sheet.Value {
-	col := r.l.Col(key)
-	if col < 1 || col > len(r.cells) {
+func (r *rowReader) cell(f field) sheet.Value {
+	if f.col < 1 || f.col > len(r.cells) {
 		return sheet.Value{}
 	}
-	return r.cells[col-1]
+	return r.cells[f.col-1]
 }
 
 // MaxCellRunes is the longest text the job accepts in a cell it reads.
 const MaxCellRunes = 5000
 
-func (r *rowReader) problem(key, format string, blocking bool, args ...any) {
-	header := r.l.HeaderText(key)
+func (r *rowReader) problem(f field, format string, blocking bool, args ...any) {
+	header := r.l.HeaderText(f.key)
 	r.problems = append(r.problems, onboarding.Problem{
-		Tab: r.l.Name, Row: r.row, Col: r.l.Col(key), Column: header,
+		Tab: r.l.Name, Row: r.row, Col: f.col, Column: header,
 		Message:  header + ": " + fmt.Sprintf(format, args...),
 		Blocking: blocking,
 	})
@@ -157,69 +303,75 @@ func quote(v sheet.Value) string {
 	return "「" + s + "」"
 }
 
-func (r *rowReader) text(key string) string {
-	v := r.cell(key)
+func (r *rowReader) text(f field) string {
+	v := r.cell(f)
 	s := parse.Text(v)
-	if n := utf8.RuneCountInString(s); n > MaxCellRunes {
-		r.problem(key, "%sが長すぎます（%d文字）: %d文字以内にしてください", false, quote(v), n, MaxCellRunes)
-		return string([]rune(s)[:MaxCellRunes])
+	// A text has no more runes than bytes: most need no counting.
+	if n := len(s); n > MaxCellRunes {
+		if n = utf8.RuneCountInString(s); n > MaxCellRunes {
+			r.problem(f, "%sが長すぎます（%d文字）: %d文字以内にしてください", false, quote(v), n, MaxCellRunes)
+			return string([]rune(s)[:MaxCellRunes])
+		}
 	}
 	if v.Kind == sheet.Text && strings.HasPrefix(s, "=") {
-		r.problem(key, "%sは数式のように見えますが、文字として扱います", false, quote(v))
+		r.problem(f, "%sは数式のように見えますが、文字として扱います", false, quote(v))
 	}
 	return s
 }
 
-func (r *rowReader) id(key string, required bool) string {
-	v := r.cell(key)
+func (r *rowReader) id(f field, required bool) string {
+	v := r.cell(f)
 	id := parse.ClientID(v)
 	switch {
 	case id == "" && required:
-		r.problem(key, "入力してください", true)
-	case utf8.RuneCountInString(id) > 64:
-		r.problem(key, "%sは長すぎます: IDは64文字以内です", true, quote(v))
+		r.problem(f, "入力してください", true)
+	case len(id) > 64 && utf8.RuneCountInString(id) > 64:
+		r.problem(f, "%sは長すぎます: IDは64文字以内です", true, quote(v))
 		return ""
 	case strings.HasPrefix(id, "="):
-		r.problem(key, "%sは数式のように見えます: IDを入力してください", true, quote(v))
+		r.problem(f, "%sは数式のように見えます: IDを入力してください", true, quote(v))
 		return ""
 	}
 	return id
 }
 
-func (r *rowReader) date(key string, required bool) civil.Date {
-	v := r.cell(key)
+func (r *rowReader) date(f field, required bool) civil.Date {
+	v := r.cell(f)
 	d, set, ok := parse.Date(v)
 	switch {
 	case !ok:
-		r.problem(key, "%sは日付（例: 2026/11/24）で入力してください", true, quote(v))
+		r.problem(f, "%sは日付（例: 2026/11/24）で入力してください", true, quote(v))
 	case !set && required:
-		r.problem(key, "入力してください", true)
+		r.problem(f, "入力してください", true)
 	}
 	return d
 }
 
-func (r *rowReader) yesNo(key string) matrix.Known {
-	v := r.cell(key)
+func (r *rowReader) yesNo(f field) matrix.Known {
+	v := r.cell(f)
 	yes, set, ok := parse.YesNo(v)
 	if !ok {
-		r.problem(key, "%sは あり/なし で入力してください", true, quote(v))
+		r.problem(f, "%sは あり/なし で入力してください", true, quote(v))
 		return matrix.Known{Bad: true}
 	}
 	return matrix.Known{Value: yes, Set: set}
 }
 
-func (r *rowReader) email(key string, blocking bool) string {
-	v := r.cell(key)
+func (r *rowReader) email(f field, blocking bool) string {
+	v := r.cell(f)
+	if v.Kind == sheet.Text && plainEmail(v.Str) {
+		return v.Str // what parse.Email returns for it, without its allocations
+	}
 	addr, set, ok := parse.Email(v)
 	if set && !ok {
-		r.problem(key, "%sはメールアドレスの形ではありません", blocking, quote(v))
+		r.problem(f, "%sはメールアドレスの形ではありません", blocking, quote(v))
 		return ""
 	}
 	return addr
 }
 
-func (r *rowReader) result(key string) onboarding.Result {
-	v := r.cell(key)
+func (r *rowReader) result(f field) onboarding.Result {
+	v := r.cell(f)
 	if v.IsEmpty() {
 		return onboarding.NoResult
 	}
@@ -240,8 +392,44 @@ func (r *rowReader) result(key string) onboarding.Result {
 	case "未", "未済", "not done":
 		return onboarding.NotDone
 	}
-	r.problem(key, "%sは 完了/既存あり/不要/保留/未完了 のどれかで入力してください", true, quote(v))
+	r.problem(f, "%sは 完了/既存あり/不要/保留/未完了 のどれかで入力してください", true, quote(v))
 	return onboarding.NoResult
+}
+
+// plainEmail reports whether s is an address parse.Email takes as it is:
+// lower-case ASCII letters, digits and . _ + - around one @, with no dot
+// at either end of each side or two in a row. Most addresses are; the
+// others take the full parse (TestPlainEmailAgreesWithParse).
+func plainEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 {
+		return false
+	}
+	return dotAtom(s[:at], true) && dotAtom(s[at+1:], false)
+}
+
+// dotAtom reports whether s is dot-separated runs of a-z 0-9 - (and, in
+// the local part, _ +).
+func dotAtom(s string, local bool) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-':
+		case c == '_' || c == '+':
+			if !local {
+				return false
+			}
+		case c == '.':
+			if s[i-1] == '.' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // resultWords maps each result word to its result.
@@ -253,71 +441,134 @@ var resultWords = func() map[string]onboarding.Result {
 	return m
 }()
 
-func (r *rowReader) application(m *matrix.Matrix) onboarding.Application {
+// appReader reads 申込 rows.
+type appReader struct {
+	id, applied, company, contact, adminEmail, operator, scheduled, handover, support field
+	conds                                                                             []field
+	known                                                                             slab[matrix.Known]
+}
+
+func newAppReader(l *Layout, m *matrix.Matrix) *appReader {
+	return &appReader{
+		id: l.field(KeyClientID), applied: l.field(KeyAppliedOn), company: l.field(KeyCompany),
+		contact: l.field(KeyContact), adminEmail: l.field(KeyAdminEmail), operator: l.field(KeyOperator),
+		scheduled: l.field(KeyScheduledOn), handover: l.field(KeyHandoverOn), support: l.field(KeySupportAccount),
+		conds: l.fields(CondKey, len(m.Conditions)),
+	}
+}
+
+// slab hands out n values at a time from one allocation shared by many
+// rows, rather than one small allocation per row. Each slice's capacity
+// ends with it, so an append cannot run into the next row's.
+type slab[T any] struct{ free []T }
+
+func (s *slab[T]) take(n int) []T {
+	if n == 0 {
+		return []T{}
+	}
+	if len(s.free) < n {
+		s.free = make([]T, n*1024)
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	return out
+}
+
+func (ar *appReader) read(r *rowReader) onboarding.Application {
 	a := onboarding.Application{Row: r.row}
-	a.ClientID = r.id(KeyClientID, true)
-	a.AppliedOn = r.date(KeyAppliedOn, false)
-	a.Company = r.text(KeyCompany)
+	a.ClientID = r.id(ar.id, true)
+	a.AppliedOn = r.date(ar.applied, false)
+	a.Company = r.text(ar.company)
 	if a.Company == "" {
-		r.problem(KeyCompany, "入力してください", true)
+		r.problem(ar.company, "入力してください", true)
 	}
-	a.Contact = r.text(KeyContact)
-	a.AdminEmail = r.email(KeyAdminEmail, false)
-	a.Conditions = make([]matrix.Known, len(m.Conditions))
-	for i := range m.Conditions {
-		a.Conditions[i] = r.yesNo(CondKey(i))
+	a.Contact = r.text(ar.contact)
+	a.AdminEmail = r.email(ar.adminEmail, false)
+	a.Conditions = ar.known.take(len(ar.conds))
+	for i, f := range ar.conds {
+		a.Conditions[i] = r.yesNo(f)
 	}
-	a.Operator = r.text(KeyOperator)
-	a.ScheduledOn = r.date(KeyScheduledOn, false)
-	a.HandoverOn = r.date(KeyHandoverOn, false)
-	a.SupportAccount = r.email(KeySupportAccount, true)
+	a.Operator = r.text(ar.operator)
+	a.ScheduledOn = r.date(ar.scheduled, false)
+	a.HandoverOn = r.date(ar.handover, false)
+	a.SupportAccount = r.email(ar.support, true)
 	a.Problems = r.problems
 	return a
 }
 
-func (r *rowReader) session(m *matrix.Matrix) onboarding.Session {
+// sessionReader reads セッション rows.
+type sessionReader struct {
+	id, held, operator, business, scale, literacy, memo field
+	confirms, works                                     []field
+	known                                               slab[matrix.Known]
+	results                                             slab[onboarding.Result]
+}
+
+func newSessionReader(l *Layout, m *matrix.Matrix) *sessionReader {
+	return &sessionReader{
+		id: l.field(KeyClientID), held: l.field(KeyHeldOn), operator: l.field(KeyOperator),
+		business: l.field(KeyBusiness), scale: l.field(KeyScale), literacy: l.field(KeyLiteracy), memo: l.field(KeyMemo),
+		confirms: l.fields(ConfirmKey, len(m.Conditions)), works: l.fields(WorkKey, len(m.Works)),
+	}
+}
+
+func (sr *sessionReader) read(r *rowReader) onboarding.Session {
 	s := onboarding.Session{Row: r.row}
-	s.ClientID = r.id(KeyClientID, true)
-	s.HeldOn = r.date(KeyHeldOn, true)
-	s.Operator = r.text(KeyOperator)
-	s.Confirmed = make([]matrix.Known, len(m.Conditions))
-	for i := range m.Conditions {
-		s.Confirmed[i] = r.yesNo(ConfirmKey(i))
+	s.ClientID = r.id(sr.id, true)
+	s.HeldOn = r.date(sr.held, true)
+	s.Operator = r.text(sr.operator)
+	s.Confirmed = sr.known.take(len(sr.confirms))
+	for i, f := range sr.confirms {
+		s.Confirmed[i] = r.yesNo(f)
 	}
-	s.Results = make([]onboarding.Result, len(m.Works))
-	for i := range m.Works {
-		s.Results[i] = r.result(WorkKey(i))
+	s.Results = sr.results.take(len(sr.works))
+	for i, f := range sr.works {
+		s.Results[i] = r.result(f)
 	}
-	s.Business = r.text(KeyBusiness)
-	s.Scale = r.text(KeyScale)
-	s.Literacy = r.text(KeyLiteracy)
-	switch parse.Word(s.Literacy) {
-	case "", "高", "中", "低":
-	case "high":
-		s.Literacy = "高"
-	case "medium", "mid":
-		s.Literacy = "中"
-	case "low":
-		s.Literacy = "低"
+	s.Business = r.text(sr.business)
+	s.Scale = r.text(sr.scale)
+	s.Literacy = r.text(sr.literacy)
+	switch s.Literacy {
+	case "", "高", "中", "低": // as typed, the common case
 	default:
-		r.problem(KeyLiteracy, "%sは 高/中/低 のどれかで入力してください", false, quote(r.cell(KeyLiteracy)))
-		s.Literacy = ""
+		switch parse.Word(s.Literacy) {
+		case "", "高", "中", "低":
+		case "high":
+			s.Literacy = "高"
+		case "medium", "mid":
+			s.Literacy = "中"
+		case "low":
+			s.Literacy = "低"
+		default:
+			r.problem(sr.literacy, "%sは 高/中/低 のどれかで入力してください", false, quote(r.cell(sr.literacy)))
+			s.Literacy = ""
+		}
 	}
-	s.Memo = r.text(KeyMemo)
+	s.Memo = r.text(sr.memo)
 	s.Problems = r.problems
 	return s
 }
 
-func (r *rowReader) poolAccount() onboarding.PoolAccount {
+// poolReader reads サポートアカウント rows.
+type poolReader struct {
+	email, bidReady, lmReady, assignedTo, assignedOn field
+}
+
+func newPoolReader(l *Layout) *poolReader {
+	return &poolReader{email: l.field(KeyEmail), bidReady: l.field(KeyBusinessIDReady), lmReady: l.field(KeyLMessageReady),
+		assignedTo: l.field(KeyAssignedTo), assignedOn: l.field(KeyAssignedOn)}
+}
+
+func (pr *poolReader) read(r *rowReader) onboarding.PoolAccount {
 	p := onboarding.PoolAccount{Row: r.row}
-	p.Email = r.email(KeyEmail, true)
+	p.Email = r.email(pr.email, true)
 	if p.Email == "" && len(r.problems) == 0 {
-		r.problem(KeyEmail, "入力してください", true)
+		r.problem(pr.email, "入力してください", true)
 	}
-	p.BusinessIDReady = r.yesNo(KeyBusinessIDReady).Value
-	p.LMessageReady = r.yesNo(KeyLMessageReady).Value
-	p.AssignedTo = r.id(KeyAssignedTo, false)
-	p.AssignedOn = r.date(KeyAssignedOn, false)
+	p.BusinessIDReady = r.yesNo(pr.bidReady).Value
+	p.LMessageReady = r.yesNo(pr.lmReady).Value
+	p.AssignedTo = r.id(pr.assignedTo, false)
+	p.AssignedOn = r.date(pr.assignedOn, false)
 	p.Problems = r.problems
 	return p
 }

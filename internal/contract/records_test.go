@@ -1,12 +1,15 @@
 package contract
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
 	"onboard/internal/civil"
+	"onboard/internal/example"
 	"onboard/internal/matrix"
 	"onboard/internal/onboarding"
+	"onboard/internal/parse"
 	"onboard/internal/sheet"
 )
 
@@ -102,4 +105,118 @@ func TestReadMissingTab(t *testing.T) {
 	if !IsLayout(err) || !strings.Contains(err.Error(), `tab "セッション" (sessions) is missing`) {
 		t.Errorf("got %v", err)
 	}
+}
+
+// TestPlainEmailAgreesWithParse: every address plainEmail lets through is
+// one parse.Email reads as itself, so the shortcut changes no result.
+func TestPlainEmailAgreesWithParse(t *testing.T) {
+	check := func(s string) {
+		if !plainEmail(s) {
+			return
+		}
+		addr, set, ok := parse.Email(sheet.TextValue(s))
+		if addr != s || !set || !ok {
+			t.Errorf("plainEmail(%q) but parse.Email gives %q, %v, %v", s, addr, set, ok)
+		}
+	}
+	for _, s := range []string{"support_10001@uetaya.com", "info10001@example.jp", "a@b", "a.b@c.d", "a+tag@x-y.jp",
+		".a@b", "a.@b", "a..b@c", "a@.b", "a@b.", "a@b..c", "@b", "a@", "a@b@c", "A@b", "a@b_c", "a@b+c", "a b@c", "ａ@b"} {
+		check(s)
+	}
+	want := map[string]bool{"support_10001@uetaya.com": true, "a+tag@x-y.jp": true, "a..b@c": false, "A@b": false, "a@b_c": false, ".a@b": false}
+	for s, w := range want {
+		if plainEmail(s) != w {
+			t.Errorf("plainEmail(%q) = %v, want %v", s, !w, w)
+		}
+	}
+	// Every short string over the characters that matter.
+	const alphabet = "a0._+-@A "
+	var walk func(prefix string, n int)
+	walk = func(prefix string, n int) {
+		check(prefix)
+		if n == 0 {
+			return
+		}
+		for i := 0; i < len(alphabet); i++ {
+			walk(prefix+alphabet[i:i+1], n-1)
+		}
+	}
+	walk("", 6)
+}
+
+func FuzzPlainEmail(f *testing.F) {
+	f.Add("support_10001@uetaya.com")
+	f.Add("a..b@c")
+	f.Fuzz(func(t *testing.T, s string) {
+		if !plainEmail(s) {
+			return
+		}
+		if addr, set, ok := parse.Email(sheet.TextValue(s)); addr != s || !set || !ok {
+			t.Errorf("plainEmail(%q) but parse.Email gives %q, %v, %v", s, addr, set, ok)
+		}
+	})
+}
+
+// TestReadRecordsMatchesRead: ReadRecords gives the records Read gives,
+// problems included, for a sheet large enough to be read in chunks, and
+// lets the cells go.
+func TestReadRecordsMatchesRead(t *testing.T) {
+	m, _ := matrix.Default("")
+	cfg := example.Config{Clients: 3000, Seed: 7, Today: example.ExampleToday, Problems: true, SessionsPerClient: 3}
+	b := example.Generate(cfg)
+	// Blank rows between the data, some at a chunk's edge.
+	sessions := b.Tab("セッション")
+	for _, r := range []int{1, readChunk - 1, readChunk, readChunk + 1, 2 * readChunk} {
+		sessions.Rows[r] = make([]sheet.Value, len(sessions.Rows[r]))
+	}
+	want, err := Read(copyBook(b), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadRecords(b, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.SessionRows) <= readChunk || len(want.Applications) == 0 || len(want.PoolRows) == 0 {
+		t.Fatalf("%d sessions, %d applications, %d pool rows: too few to test chunks", len(want.SessionRows), len(want.Applications), len(want.PoolRows))
+	}
+	if !reflect.DeepEqual(got.Applications, want.Applications) {
+		t.Error("applications differ")
+	}
+	if !reflect.DeepEqual(got.SessionRows, want.SessionRows) {
+		t.Error("sessions differ")
+	}
+	if !reflect.DeepEqual(got.PoolRows, want.PoolRows) {
+		t.Error("pool rows differ")
+	}
+	var problems int
+	for _, a := range got.Applications {
+		problems += len(a.Problems)
+	}
+	if problems == 0 {
+		t.Error("no problems read: the sheet was meant to have some")
+	}
+	if got.Tabs != nil {
+		t.Error("ReadRecords kept the tabs")
+	}
+	for _, name := range []string{"申込", "セッション", "サポートアカウント"} {
+		if rows := b.Tab(name).Rows; len(rows) != 1 {
+			t.Errorf("%s keeps %d rows, want only its header", name, len(rows))
+		}
+	}
+	if b.Tab("条件マトリクス") == nil || len(b.Tab("条件マトリクス").Rows) < 2 {
+		t.Error("a tab outside the contract was changed")
+	}
+}
+
+func copyBook(b *sheet.Book) *sheet.Book {
+	out := &sheet.Book{}
+	for _, t := range b.Tabs {
+		c := &sheet.Tab{Name: t.Name}
+		for _, r := range t.Rows {
+			c.Rows = append(c.Rows, append([]sheet.Value(nil), r...))
+		}
+		out.Tabs = append(out.Tabs, c)
+	}
+	return out
 }

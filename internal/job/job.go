@@ -60,6 +60,18 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 // write (the weekly report): on a sheet never synced the plan holds a
 // change for nearly every status cell.
 func Compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
+	return compute(ctx, ss, cfg, contract.Read)
+}
+
+// ComputeRecords is Compute for a reader that needs the records and never
+// the cells (the weekly report): the cells are let go row by row as they
+// are read (contract.ReadRecords), so that a large sheet's cells and its
+// records are never both held whole. Run.Sheet.Tabs is nil.
+func ComputeRecords(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
+	return compute(ctx, ss, cfg, contract.ReadRecords)
+}
+
+func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*sheet.Book, *matrix.Matrix) (*contract.Sheet, error)) (*Run, error) {
 	book, err := ss.Read(ctx, append(contract.TabNames(cfg.Matrix), matrix.TabName))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
@@ -71,7 +83,7 @@ func Compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error
 			return nil, &contract.LayoutError{Msg: err.Error()}
 		}
 	}
-	s, err := contract.Read(book, m)
+	s, err := read(book, m)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,13 @@ func assignPool(in Input, out *Output) {
 
 	// Accounts already in use, whether the pool records it or a manager
 	// typed the address into 申込.
-	taken := make(map[string][]int) // email → clients using it
+	inUse := 0
+	for i := range out.Clients {
+		if out.Clients[i].SupportAccount != "" {
+			inUse++
+		}
+	}
+	taken := make(map[string][]int, inUse) // email → clients using it
 	for i := range out.Clients {
 		c := &out.Clients[i]
 		if c.SupportAccount != "" {

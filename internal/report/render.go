@@ -1,11 +1,11 @@
 package report
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 
 	"github.com/xuri/excelize/v2"
@@ -61,23 +61,36 @@ func WriteFile(dir string, m *Model, l *Layout) (string, error) {
 
 // Write renders the model as an .xlsx workbook to w.
 func Write(w io.Writer, m *Model, l *Layout) error {
-	f, err := Render(m, l)
+	f, err := render(m, l, w)
 	if err != nil {
 		return err
 	}
 	// Close removes the stream writers' temporary files.
 	defer func() { _ = f.Close() }()
-	if _, err := f.WriteTo(w); err != nil {
+	// render made the zip writer write to w itself: the buffer WriteTo
+	// would gather the whole file in stays empty, and so does io.Discard.
+	if _, err := f.WriteTo(io.Discard); err != nil {
 		return fmt.Errorf("write report workbook: %w", err)
 	}
 	return nil
 }
 
-// Render builds the workbook in memory (the big tabs spill to temporary
-// files past excelize's 16 MB chunk); the caller must Close it.
-func Render(m *Model, l *Layout) (f *excelize.File, err error) {
+// Render builds the workbook; the caller must Close it. The data tabs'
+// rows are written from the model when the workbook is saved, so the
+// model must not change before.
+func Render(m *Model, l *Layout) (f *excelize.File, err error) { return render(m, l, nil) }
+
+// render builds the workbook. When dst is set, saving the workbook writes
+// the zip to dst, whatever writer the save was given.
+func render(m *Model, l *Layout, dst io.Writer) (f *excelize.File, err error) {
 	f = excelize.NewFile()
-	f.SetZipWriter(newParallelZip)
+	rows := map[string]sheetRows{}
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		if dst != nil {
+			w = dst
+		}
+		return newSplicingZip(w, rows)
+	})
 	defer func() {
 		if err != nil {
 			_ = f.Close()
@@ -94,7 +107,7 @@ func Render(m *Model, l *Layout) (f *excelize.File, err error) {
 	if err := r.summary(); err != nil {
 		return nil, fmt.Errorf("report tab %q: %w", l.Summary.Title, err)
 	}
-	if err := r.dataTabs(); err != nil {
+	if err := r.dataTabs(rows); err != nil {
 		return nil, err
 	}
 	// No SetActiveSheet: it would parse every streamed tab back into
@@ -102,30 +115,33 @@ func Render(m *Model, l *Layout) (f *excelize.File, err error) {
 	return f, nil
 }
 
-// dataTabs writes the big tabs: opened one by one, then filled in
-// parallel, each by its own stream writer (the client list alone is
-// 100,000 rows for a large team).
-func (r *renderer) dataTabs() error {
+// dataTabs sets the big tabs up (the client list alone is 100,000 rows
+// for a large team): each measured in parallel, then opened and given its
+// columns and header through a stream writer, one by one since that
+// touches the workbook. Their rows go into rows, by worksheet part, for
+// the zip writer to write when the workbook is saved: they are never held
+// as XML in memory.
+func (r *renderer) dataTabs(rows map[string]sheetRows) error {
 	tables := r.tables()
-	writers := make([]*excelize.StreamWriter, len(tables))
+	widths := make([]widthTracker, len(tables))
+	dates := make([][]bool, len(tables))
+	var wg sync.WaitGroup
+	for i, t := range tables {
+		wg.Go(func() { widths[i], dates[i] = t.measure() })
+	}
+	wg.Wait()
 	for i, t := range tables {
 		sw, err := r.openTable(t)
 		if err != nil {
 			return fmt.Errorf("report tab %q: %w", t.title, err)
 		}
-		writers[i] = sw
+		w, err := r.fillTable(t, sw, widths[i], dates[i])
+		if err != nil {
+			return fmt.Errorf("report tab %q: %w", t.title, err)
+		}
+		rows["xl/worksheets/sheet"+strconv.Itoa(sw.SheetID)+".xml"] = w
 	}
-	errs := make([]error, len(tables))
-	var wg sync.WaitGroup
-	for i, t := range tables {
-		wg.Go(func() {
-			if err := r.fillTable(t, writers[i]); err != nil {
-				errs[i] = fmt.Errorf("report tab %q: %w", t.title, err)
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return nil
 }
 
 // renderer holds the workbook being built and its style IDs.

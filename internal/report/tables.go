@@ -90,13 +90,13 @@ func (r *renderer) openTable(t *table) (*excelize.StreamWriter, error) {
 	return f.NewStreamWriter(name)
 }
 
-// fillTable writes a data tab's rows: widths fitted to the widest cell,
-// header frozen. It touches only its own stream writer, so tabs fill in
-// parallel.
-func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter) error {
+// measure finds a data tab's column widths, fitted to the widest cell,
+// and which columns hold dates. It only reads the model, so tabs measure
+// in parallel.
+func (t *table) measure() (widths widthTracker, dates []bool) {
 	ncol := len(t.headers)
-	widths := make(widthTracker, ncol)
-	dates := make([]bool, ncol) // columns holding dates get the date format
+	widths = make(widthTracker, ncol)
+	dates = make([]bool, ncol) // columns holding dates get the date format
 	for c, h := range t.headers {
 		widths.text(c, h)
 	}
@@ -113,22 +113,32 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter) error {
 			}
 		}
 	}
+	return widths, dates
+}
+
+// fillTable writes a data tab through its stream writer: column widths
+// and date styles, the frozen header row. The data rows are left to the
+// returned sheetRows, which the zip writer runs when it saves the tab.
+func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTracker, dates []bool) (sheetRows, error) {
+	ncol := len(t.headers)
+	colStyle := make([]int, ncol)
 	// Right to left: the stream writer puts each column it touches first
 	// in <cols>, and Excel wants them in ascending order.
 	for c := ncol - 1; c >= 0; c-- {
 		if err := sw.SetColWidth(c+1, c+1, r.l.Widths.columnWidth(widths[c])); err != nil {
-			return err
+			return nil, err
 		}
 		// A column style rather than a style on each cell: date cells
 		// then go to the stream writer as bare numbers.
 		if dates[c] {
 			if err := sw.SetColStyle(c+1, c+1, r.date); err != nil {
-				return err
+				return nil, err
 			}
+			colStyle[c] = r.date
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
+		return nil, err
 	}
 	buf := make([]any, ncol)
 	header := r.named["header"]
@@ -136,40 +146,16 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter) error {
 		buf[c] = excelize.Cell{StyleID: header, Value: h}
 	}
 	if err := sw.SetRow("A1", buf); err != nil {
-		return err
+		return nil, err
 	}
-	for row := 0; row < t.rows; row++ {
-		for c, cell := range t.cols {
-			buf[c] = excelCell(cell(row))
-		}
-		if err := sw.SetRow("A"+strconv.Itoa(row+2), buf); err != nil {
-			return err
-		}
+	if err := sw.Flush(); err != nil {
+		return nil, err
 	}
-	return sw.Flush()
+	return rowsWriter(t, colStyle), nil
 }
 
 // quoteSheet quotes a tab name for a cell reference: 'サマリー'.
 func quoteSheet(name string) string { return "'" + strings.ReplaceAll(name, "'", "''") + "'" }
-
-// excelCell converts a cell for the stream writer, as cheaply as it can:
-// most cells are bare values in the default font (dates take their
-// column's date style); only coloured cells carry a style, and blank cells
-// are not written at all. A string Value becomes an inline string: the
-// stream writer writes a formula only from Cell.Formula, never set here.
-func excelCell(v cellValue) any {
-	var val any
-	switch v.kind {
-	case textCell:
-		val = v.s
-	case intCell, dateCell:
-		val = v.n
-	}
-	if v.style != 0 {
-		return excelize.Cell{StyleID: v.style, Value: val}
-	}
-	return val
-}
 
 func digits(n int) int { return len(strconv.Itoa(n)) }
 

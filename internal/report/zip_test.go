@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -68,5 +69,75 @@ func TestParallelZipRoundTrip(t *testing.T) {
 		if !bytes.Equal(got, want[f.Name]) {
 			t.Errorf("%s: %d bytes back, want %d (content differs)", f.Name, len(got), len(want[f.Name]))
 		}
+	}
+}
+
+// TestSplicingZip: rows go before </sheetData> of their worksheet, other
+// entries are untouched, and rows whose worksheet never comes are an
+// error rather than a workbook without its data.
+func TestSplicingZip(t *testing.T) {
+	rows := map[string]sheetRows{
+		"xl/worksheets/sheet2.xml": func(w io.Writer) error {
+			for i := 2; i <= 40_000; i++ { // more than a zip block
+				if _, err := fmt.Fprintf(w, `<row r="%d"><c r="A%d"><v>%d</v></c></row>`, i, i, i); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	var buf bytes.Buffer
+	zw := newSplicingZip(&buf, rows)
+	for name, content := range map[string]string{
+		"xl/worksheets/sheet1.xml": `<worksheet><sheetData></sheetData></worksheet>`,
+		"xl/worksheets/sheet2.xml": `<worksheet><sheetData><row r="1"/></sheetData><autoFilter/></worksheet>`,
+	} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// In two pieces, cutting the end tag, as a copy from a file may.
+		cut := strings.Index(content, "</sheetData>") + 5
+		if _, err := io.WriteString(w, content[:cut]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(w, content[cut:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string {
+		rc, err := zr.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if got := read("xl/worksheets/sheet1.xml"); got != `<worksheet><sheetData></sheetData></worksheet>` {
+		t.Errorf("sheet1 changed: %.100s", got)
+	}
+	got := read("xl/worksheets/sheet2.xml")
+	if !strings.HasPrefix(got, `<worksheet><sheetData><row r="1"/><row r="2"><c r="A2"><v>2</v></c></row>`) ||
+		!strings.HasSuffix(got, `<row r="40000"><c r="A40000"><v>40000</v></c></row></sheetData><autoFilter/></worksheet>`) {
+		t.Errorf("sheet2: %.120s … %.120s", got, got[max(0, len(got)-120):])
+	}
+
+	zw = newSplicingZip(io.Discard, rows)
+	if _, err := zw.Create("xl/worksheets/sheet1.xml"); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err == nil || !strings.Contains(err.Error(), "sheet2.xml") {
+		t.Errorf("rows without their worksheet: Close = %v", err)
 	}
 }
