@@ -75,9 +75,6 @@ func BoolValue(b bool) Value {
 // DayValue returns a date cell for a civil date.
 func DayValue(d civil.Date) Value { return Value{Kind: Date, Num: float64(d)} }
 
-// DateValue returns a date cell for the civil date d (its clock is ignored).
-func DateValue(d time.Time) Value { return Value{Kind: Date, Num: SerialFromDate(d)} }
-
 // IsEmpty reports whether the cell holds nothing (blank text counts as empty).
 func (v Value) IsEmpty() bool {
 	return v.Kind == Empty || (v.Kind == Text && strings.TrimSpace(v.Str) == "")
