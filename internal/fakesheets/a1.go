@@ -334,25 +334,7 @@ func (ss *spreadsheet) resolveRef(raw string, ref a1Ref) (gridRect, error) {
 	if ref.wholeSheet {
 		return gridRect{sheet: sh, r0: 0, c0: 0, r1: sh.rowCount, c1: sh.colCount}, nil
 	}
-	r0, c0, r1, c1 := ref.startRow, ref.startCol, ref.endRow, ref.endCol
-	if r0 < 0 {
-		r0 = 0
-	}
-	if c0 < 0 {
-		c0 = 0
-	}
-	if r1 < 0 {
-		r1 = sh.rowCount - 1
-	}
-	if c1 < 0 {
-		c1 = sh.colCount - 1
-	}
-	if r1 < r0 {
-		r0, r1 = r1, r0
-	}
-	if c1 < c0 {
-		c0, c1 = c1, c0
-	}
+	r0, c0, r1, c1 := ref.bounds(sh)
 	g := gridRect{sheet: sh, r0: r0, c0: c0, r1: r1 + 1, c1: c1 + 1}
 	if err := checkGrid(g); err != nil {
 		return gridRect{}, err
@@ -368,4 +350,24 @@ func checkGrid(g gridRect) error {
 	}
 	return &rangeError{fmt.Sprintf("Range ('%s'!%s) exceeds grid limits. Max rows: %d, max columns: %d",
 		strings.ReplaceAll(g.sheet.title, "'", "''"), cellsA1(g.r0, g.c0, g.r1, g.c1), g.sheet.rowCount, g.sheet.colCount)}
+}
+
+// bounds returns the 0-based inclusive rectangle the reference names on
+// sh: open ends run to the grid's edge, and reversed corners are put in
+// order, as Google does.
+func (ref a1Ref) bounds(sh *sheet) (r0, c0, r1, c1 int) {
+	r0, c0, r1, c1 = max(ref.startRow, 0), max(ref.startCol, 0), ref.endRow, ref.endCol
+	if r1 < 0 {
+		r1 = sh.rowCount - 1
+	}
+	if c1 < 0 {
+		c1 = sh.colCount - 1
+	}
+	if r1 < r0 {
+		r0, r1 = r1, r0
+	}
+	if c1 < c0 {
+		c0, c1 = c1, c0
+	}
+	return r0, c0, r1, c1
 }

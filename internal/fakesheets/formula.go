@@ -344,25 +344,7 @@ func (p *formulaParser) parseRef(sheetTitle string) fval {
 			return errVal("#REF!")
 		}
 	}
-	r0, c0, r1, c1 := ref.startRow, ref.startCol, ref.endRow, ref.endCol
-	if r0 < 0 {
-		r0 = 0
-	}
-	if c0 < 0 {
-		c0 = 0
-	}
-	if r1 < 0 {
-		r1 = sh.rowCount - 1
-	}
-	if c1 < 0 {
-		c1 = sh.colCount - 1
-	}
-	if r1 < r0 {
-		r0, r1 = r1, r0
-	}
-	if c1 < c0 {
-		c0, c1 = c1, c0
-	}
+	r0, c0, r1, c1 := ref.bounds(sh)
 	if r1 >= sh.rowCount || c1 >= sh.colCount {
 		return errVal("#REF!")
 	}
