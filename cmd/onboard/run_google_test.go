@@ -18,7 +18,6 @@ import (
 
 	"onboard/internal/fakesheets"
 	"onboard/internal/mailer/smtptest"
-	"onboard/internal/sheet"
 	"onboard/internal/xlsxbook"
 )
 
@@ -33,25 +32,7 @@ func googleEnv(t *testing.T) (*mailEnv, *fakesheets.Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tabs []fakesheets.Tab
-	for _, tab := range book.Tabs {
-		rows := make([][]any, len(tab.Rows))
-		for r, row := range tab.Rows {
-			rows[r] = make([]any, len(row))
-			for c, v := range row {
-				switch v.Kind {
-				case sheet.Text:
-					rows[r][c] = v.Str
-				case sheet.Number, sheet.Date:
-					rows[r][c] = v.Num
-				case sheet.Bool:
-					rows[r][c] = v.Bool()
-				}
-			}
-		}
-		tabs = append(tabs, fakesheets.Tab{Title: tab.Name, Rows: rows})
-	}
-	id := srv.CreateSpreadsheet("onboarding", tabs...)
+	id := srv.CreateSpreadsheet("onboarding", fakesheets.TabsFromBook(book, 0)...)
 	e.sheet = id
 	return e, srv, id
 }

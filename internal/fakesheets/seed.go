@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	onboard "onboard/internal/sheet"
 )
 
 // Tab seeds one sheet. Cells may be string (stored as text, like
@@ -353,4 +355,42 @@ func (s *Server) DenyAccess(id string) error {
 	}
 	ss.denied = true
 	return nil
+}
+
+// SeedValue converts one typed cell of the project's sheet model to the
+// value a seed takes: dates as time.Time, so the fake stores them as date
+// serials with a date format, as a manager's typed date is.
+func SeedValue(v onboard.Value) any {
+	switch v.Kind {
+	case onboard.Text:
+		return v.Str
+	case onboard.Number:
+		return v.Num
+	case onboard.Bool:
+		return v.Bool()
+	case onboard.Date:
+		return onboard.DateFromSerial(v.Num)
+	}
+	return nil
+}
+
+// TabsFromBook converts a book for CreateSpreadonboard. width pads each header
+// row so the grid has at least that many columns (0: as Google makes it).
+func TabsFromBook(book *onboard.Book, width int) []Tab {
+	out := make([]Tab, len(book.Tabs))
+	for i, tab := range book.Tabs {
+		rows := make([][]any, len(tab.Rows))
+		for r, row := range tab.Rows {
+			vals := make([]any, len(row))
+			for c, v := range row {
+				vals[c] = SeedValue(v)
+			}
+			rows[r] = vals
+		}
+		if len(rows) > 0 && len(rows[0]) < width {
+			rows[0] = append(rows[0], make([]any, width-len(rows[0]))...)
+		}
+		out[i] = Tab{Title: tab.Name, Rows: rows}
+	}
+	return out
 }

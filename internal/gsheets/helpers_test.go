@@ -22,42 +22,11 @@ func newFake(t testing.TB) *fakesheets.Server {
 	return srv
 }
 
-// goValue is how the fake is seeded with a cell: dates as time.Time so the
-// fake formats them as dates, like a sheet a manager typed dates into.
-func goValue(v sheet.Value) any {
-	switch v.Kind {
-	case sheet.Text:
-		return v.Str
-	case sheet.Number:
-		return v.Num
-	case sheet.Bool:
-		return v.Bool()
-	case sheet.Date:
-		return sheet.DateFromSerial(v.Num)
-	}
-	return nil
-}
-
 // fakeTabs converts tabs for fakesheets.CreateSpreadsheet; width pads the
 // header row so the grid has at least that many columns (0: as Google
 // makes it, 26).
 func fakeTabs(tabs []*sheet.Tab, width int) []fakesheets.Tab {
-	out := make([]fakesheets.Tab, len(tabs))
-	for i, tab := range tabs {
-		rows := make([][]any, len(tab.Rows))
-		for r, row := range tab.Rows {
-			vals := make([]any, len(row))
-			for c, v := range row {
-				vals[c] = goValue(v)
-			}
-			rows[r] = vals
-		}
-		if len(rows) > 0 && len(rows[0]) < width {
-			rows[0] = append(rows[0], make([]any, width-len(rows[0]))...)
-		}
-		out[i] = fakesheets.Tab{Title: tab.Name, Rows: rows}
-	}
-	return out
+	return fakesheets.TabsFromBook(&sheet.Book{Tabs: tabs}, width)
 }
 
 type openOpt func(*gsheets.Options)

@@ -3,6 +3,7 @@ package gsheets_test
 import (
 	"testing"
 
+	"onboard/internal/fakesheets"
 	"onboard/internal/gsheets"
 	"onboard/internal/sheet"
 	"onboard/internal/sheet/sheettest"
@@ -24,7 +25,7 @@ func TestConformance(t *testing.T) {
 		},
 		EditsVisible: true,
 		Edit: func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value) {
-			if err := srv.SetCell(ss.(*gsheets.Spreadsheet).ID(), tab, row, col, goValue(v)); err != nil {
+			if err := srv.SetCell(ss.(*gsheets.Spreadsheet).ID(), tab, row, col, fakesheets.SeedValue(v)); err != nil {
 				t.Fatal(err)
 			}
 		},
