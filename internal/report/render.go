@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"onboard/internal/atomicfile"
 	"onboard/internal/onboarding"
 )
 
@@ -29,33 +30,9 @@ func WriteFile(dir string, m *Model, l *Layout) (string, error) {
 		return "", fmt.Errorf("create report folder %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, FileName(m.Week))
-	tmp, err := os.CreateTemp(dir, ".onboard-weekly-*.xlsx.tmp")
-	if err != nil {
-		return "", fmt.Errorf("create temporary report file in %s: %w", dir, err)
+	if err := atomicfile.Write(path, 0o644, func(w io.Writer) error { return Write(w, m, l) }, nil); err != nil {
+		return "", fmt.Errorf("report %s: %w", path, err)
 	}
-	done := false
-	defer func() {
-		if !done {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err := Write(tmp, m, l); err != nil {
-		return "", err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return "", fmt.Errorf("report %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return "", fmt.Errorf("flush report %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("close report %s: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return "", fmt.Errorf("move report into place at %s: %w", path, err)
-	}
-	done = true
 	return path, nil
 }
 

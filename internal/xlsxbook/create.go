@@ -2,11 +2,11 @@ package xlsxbook
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 
 	"github.com/xuri/excelize/v2"
 
+	"onboard/internal/atomicfile"
 	"onboard/internal/sheet"
 )
 
@@ -37,22 +37,10 @@ func Create(path string, book *sheet.Book) error {
 			return fmt.Errorf("write tab %q: %w", tab.Name, err)
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
+	return atomicfile.Write(path, 0o644, func(out io.Writer) error {
+		_, err := f.WriteTo(out)
 		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := f.WriteTo(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	}, nil)
 }
 
 func writeTab(f *excelize.File, tab *sheet.Tab, headerStyle, dateStyle int) error {

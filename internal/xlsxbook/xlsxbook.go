@@ -12,12 +12,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
+	"onboard/internal/atomicfile"
 	"onboard/internal/sheet"
 )
 
@@ -384,34 +384,21 @@ func (w *Workbook) checkUnchanged() error {
 // save writes the workbook to a temporary file beside it and renames it over
 // the original, so a reader never sees half a file.
 func (w *Workbook) save() error {
-	dir := filepath.Dir(w.path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(w.path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("save workbook %s: %w", w.path, err)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename this is a no-op
-	h := sha256.New()
-	if _, err := w.file.WriteTo(io.MultiWriter(tmp, h)); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save workbook %s: %w", w.path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save workbook %s: %w", w.path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save workbook %s: %w", w.path, err)
-	}
+	perm := os.FileMode(0o644)
 	if st, err := os.Stat(w.path); err == nil {
-		_ = os.Chmod(tmp.Name(), st.Mode().Perm())
+		perm = st.Mode().Perm()
+	}
+	h := sha256.New()
+	fill := func(out io.Writer) error {
+		if _, err := w.file.WriteTo(io.MultiWriter(out, h)); err != nil {
+			return fmt.Errorf("save workbook %s: %w", w.path, err)
+		}
+		return nil
 	}
 	// Last look just before the rename: the window for a lost edit is the
 	// rename itself.
-	if err := w.checkUnchanged(); err != nil {
+	if err := atomicfile.Write(w.path, perm, fill, w.checkUnchanged); err != nil {
 		return err
-	}
-	if err := os.Rename(tmp.Name(), w.path); err != nil {
-		return fmt.Errorf("save workbook %s: %w", w.path, err)
 	}
 	copy(w.sum[:], h.Sum(nil))
 	return nil
