@@ -14,7 +14,6 @@ import (
 	"onboard/internal/job"
 	"onboard/internal/matrix"
 	"onboard/internal/setup"
-	"onboard/internal/sheet"
 )
 
 func openFake(t *testing.T, srv *fakesheets.Server, id string) *gsheets.Spreadsheet {
@@ -103,5 +102,4 @@ func TestInitNewGoogleSheetThenSync(t *testing.T) {
 	if again, err := setup.Plan(ctx, openFake(t, srv, id), m); err != nil || len(again) != 0 {
 		t.Errorf("init after sync: %d actions (%v)", len(again), err)
 	}
-	var _ sheet.Preparer = openFake(t, srv, id)
 }
