@@ -55,6 +55,7 @@ fuzz:
 	done
 
 bench:
+	@./scripts/install-deps.sh --bench
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1x -timeout 30m ./...
 
 example:

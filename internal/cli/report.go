@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
 
@@ -76,22 +75,11 @@ func (a *App) report(args []string) int {
 	ctx, cancel := c.context()
 	defer cancel()
 	start := time.Now()
-	// The report needs the records, never the cells: they are let go as
-	// they are read. Once the sheet is read, the process holds about as
-	// much as it will ever need: a memory limit keeps it there (see
-	// report.LimitMemory for why a batch job tunes its own collector).
-	restore := func() {}
-	defer func() { restore() }()
-	limited := afterRead{Spreadsheet: ss, then: func() { restore = report.LimitMemory() }}
-	run, err := job.ComputeRecords(ctx, limited, cfg)
+	run, err := job.Compute(ctx, ss, cfg)
 	if err != nil {
 		return a.fail("report", err)
 	}
 	source := ss.Describe()
-	// Collect what is left of the cells now (for 100,000 clients they were
-	// the largest thing in memory), so the workbook reuses their memory
-	// instead of growing the process.
-	runtime.GC()
 	m := report.Build(run, report.Options{Week: week, Now: cfg.Now, StallDays: cfg.StallDays, Source: source})
 	path, err := report.WriteFile(out, m, layout)
 	if err != nil {
@@ -129,18 +117,4 @@ func (a *App) sendReport(ctx context.Context, ss sheet.Spreadsheet, m *report.Mo
 	}
 	fmt.Fprintf(a.Stdout, "sent to %s (message %s)\n", strings.Join(mail.To, ", "), id)
 	return nil
-}
-
-// afterRead is a spreadsheet that calls then once its cells are read.
-type afterRead struct {
-	sheet.Spreadsheet
-	then func()
-}
-
-func (r afterRead) Read(ctx context.Context, tabs []string) (*sheet.Book, error) {
-	b, err := r.Spreadsheet.Read(ctx, tabs)
-	if err == nil {
-		r.then()
-	}
-	return b, err
 }

@@ -36,16 +36,14 @@ func BenchmarkReport10k(b *testing.B)  { benchmarkReport(b, 10_000) }
 func BenchmarkReport100k(b *testing.B) { benchmarkReport(b, 100_000) }
 
 // benchmarkReport measures what `onboard report` does once the sheet is
-// read: the memory limit it sets then (report.LimitMemory), the contract
-// and the computation (job.ComputeRecords, which is Evaluate without the
-// write-back plan, letting the cells go as they are read), the model, and
+// read: the contract and the computation (job.Compute), the model, and
 // the workbook written to disk. Besides the time it reports:
 //
 //   - peak-heap-MB: the highest heap in use over the whole run, input
 //     sheet included (runtime/metrics sampled every millisecond, which does
 //     not stop the world); input-MB is the in-memory sheet alone;
 //   - report-peak-MB: the same over the report's own part (model and
-//     workbook), after the run let go of the input grid as the CLI does;
+//     workbook);
 //   - peak-rss-MB: the process's resident high-water mark during the run,
 //     where Linux lets it be reset; start-rss-MB is where it starts, the
 //     resident memory once the input is generated (the sheet, and memory
@@ -85,18 +83,11 @@ func benchmarkReport(b *testing.B, clients int) {
 		stop := sampleHeap(&peakHeap)
 		cpu0, faults0 := cpuTime(), minorFaults()
 		t0 := time.Now()
-		// As the CLI does once the sheet is read (here it was generated):
-		// a memory limit a little above what the process holds, then the
-		// records, which replace the grid's rows as they are read.
-		restore := report.LimitMemory()
-		run, err := job.ComputeRecords(context.Background(), memSheet{book}, cfg)
+		run, err := job.Compute(context.Background(), memSheet{book}, cfg)
 		if err != nil {
 			b.Fatal(err)
 		}
-		// As the CLI does: collect what is left of the grid (its tabs keep
-		// only their header rows) so the workbook's garbage reuses its memory.
 		book = nil
-		runtime.GC()
 		t1 := time.Now()
 		stopReport := sampleHeap(&reportPeak)
 		m := report.Build(run, report.Options{Week: report.LastComplete(now), Now: now, StallDays: 14, Source: "memory"})
@@ -110,7 +101,6 @@ func benchmarkReport(b *testing.B, clients int) {
 		faults += minorFaults() - faults0
 		stopReport()
 		stop()
-		restore()
 
 		b.StopTimer()
 		phases[0] += t1.Sub(t0)

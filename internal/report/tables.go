@@ -117,28 +117,25 @@ func (t *table) measure() (widths widthTracker, dates []bool) {
 }
 
 // fillTable writes a data tab through its stream writer: column widths
-// and date styles, the frozen header row. The data rows are left to the
-// returned sheetRows, which the zip writer runs when it saves the tab.
-func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTracker, dates []bool) (sheetRows, error) {
+// and date styles, the frozen header row, then every row.
+func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTracker, dates []bool) error {
 	ncol := len(t.headers)
 	colStyle := make([]int, ncol)
 	// Right to left: the stream writer puts each column it touches first
 	// in <cols>, and Excel wants them in ascending order.
 	for c := ncol - 1; c >= 0; c-- {
 		if err := sw.SetColWidth(c+1, c+1, r.l.Widths.columnWidth(widths[c])); err != nil {
-			return nil, err
+			return err
 		}
-		// A column style rather than a style on each cell: date cells
-		// then go to the stream writer as bare numbers.
 		if dates[c] {
 			if err := sw.SetColStyle(c+1, c+1, r.date); err != nil {
-				return nil, err
+				return err
 			}
 			colStyle[c] = r.date
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
+		return err
 	}
 	buf := make([]any, ncol)
 	header := r.named["header"]
@@ -146,12 +143,40 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTr
 		buf[c] = excelize.Cell{StyleID: header, Value: h}
 	}
 	if err := sw.SetRow("A1", buf); err != nil {
-		return nil, err
+		return err
 	}
-	if err := sw.Flush(); err != nil {
-		return nil, err
+	// One reused row of cells: the stream writer copies each value out
+	// as it writes the row.
+	cells := make([]excelize.Cell, ncol)
+	for row := 0; row < t.rows; row++ {
+		for c, cell := range t.cols {
+			v := cell(row)
+			style := v.style
+			if style == 0 {
+				style = colStyle[c]
+			}
+			cells[c] = excelize.Cell{StyleID: style}
+			switch v.kind {
+			case textCell:
+				cells[c].Value = v.s
+			case intCell, dateCell:
+				cells[c].Value = v.n
+			}
+			if v.kind == blankCell && v.style == 0 {
+				buf[c] = nil // no cell at all, as for an empty value
+			} else {
+				buf[c] = cells[c]
+			}
+		}
+		cell, err := excelize.CoordinatesToCellName(1, row+2)
+		if err != nil {
+			return err
+		}
+		if err := sw.SetRow(cell, buf); err != nil {
+			return err
+		}
 	}
-	return rowsWriter(t, colStyle), nil
+	return sw.Flush()
 }
 
 // quoteSheet quotes a tab name for a cell reference: 'サマリー'.
