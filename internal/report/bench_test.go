@@ -17,20 +17,8 @@ import (
 	"onboard/internal/job"
 	"onboard/internal/matrix"
 	"onboard/internal/report"
-	"onboard/internal/sheet"
+	"onboard/internal/sheet/memsheet"
 )
-
-// memSheet is a spreadsheet held in memory: the benchmarks measure the
-// report, not reading an .xlsx file.
-type memSheet struct{ book *sheet.Book }
-
-func (m memSheet) Read(context.Context, []string) (*sheet.Book, error) { return m.book, nil }
-func (m memSheet) ReadColumns(context.Context, []sheet.ColumnsRequest) (*sheet.Book, error) {
-	return nil, sheet.ErrNotSupported
-}
-func (m memSheet) Write(context.Context, []sheet.Update) error    { return sheet.ErrNotSupported }
-func (m memSheet) AddTab(context.Context, string, []string) error { return sheet.ErrNotSupported }
-func (m memSheet) Describe() string                               { return "memory" }
 
 func BenchmarkReport10k(b *testing.B)  { benchmarkReport(b, 10_000) }
 func BenchmarkReport100k(b *testing.B) { benchmarkReport(b, 100_000) }
@@ -83,7 +71,7 @@ func benchmarkReport(b *testing.B, clients int) {
 		stop := sampleHeap(&peakHeap)
 		cpu0, faults0 := cpuTime(), minorFaults()
 		t0 := time.Now()
-		run, err := job.Compute(context.Background(), memSheet{book}, cfg)
+		run, err := job.Compute(context.Background(), memsheet.FromBook("bench", book), cfg)
 		if err != nil {
 			b.Fatal(err)
 		}

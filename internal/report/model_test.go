@@ -12,6 +12,7 @@ import (
 	"onboard/internal/onboarding"
 	"onboard/internal/report"
 	"onboard/internal/sheet"
+	"onboard/internal/sheet/memsheet"
 )
 
 // app and sess are rows of a hand-made sheet; dates are days relative to
@@ -75,7 +76,7 @@ func buildRun(t testing.TB, apps []app, sessions []sess, today civil.Date) *job.
 		t.Fatal(err)
 	}
 	now := today.Time(tokyo(t)).Add(9 * time.Hour)
-	run, err := job.Compute(context.Background(), memSheet{&sheet.Book{Tabs: []*sheet.Tab{appTab, sessTab}}},
+	run, err := job.Compute(context.Background(), memsheet.New("model", appTab, sessTab),
 		job.Config{Matrix: mx, Now: now, StallDays: 14})
 	if err != nil {
 		t.Fatal(err)

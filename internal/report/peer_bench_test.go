@@ -14,6 +14,7 @@ import (
 	"onboard/internal/job"
 	"onboard/internal/matrix"
 	"onboard/internal/report"
+	"onboard/internal/sheet/memsheet"
 )
 
 // BenchmarkReportVsXlsxWriter writes the weekly report of 100,000 clients
@@ -41,7 +42,7 @@ func BenchmarkReportVsXlsxWriter(b *testing.B) {
 	}
 	now := example.ExampleToday.Time(loc).Add(9 * time.Hour)
 	book := example.Generate(example.Config{Clients: 100_000, Seed: 1, Today: example.ExampleToday, SessionsPerClient: 3})
-	run, err := job.Compute(b.Context(), memSheet{book}, job.Config{Matrix: mx, Now: now, StallDays: 14, PoolLowWater: 5})
+	run, err := job.Compute(b.Context(), memsheet.FromBook("bench", book), job.Config{Matrix: mx, Now: now, StallDays: 14, PoolLowWater: 5})
 	if err != nil {
 		b.Fatal(err)
 	}
