@@ -231,22 +231,26 @@ func checkLayout(t *testing.T, path string, layout *report.Layout) {
 	}
 	for _, name := range f.GetSheetList() {
 		pl, err := f.GetPageLayout(name)
-		if err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
-			t.Errorf("%s page layout %+v: want landscape, one page wide", name, pl)
+		if err != nil || pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
+			t.Errorf("%s page layout %+v: want A4 (9) landscape, one page wide", name, pl)
 		}
 		props, err := f.GetSheetProps(name)
 		if err != nil || props.FitToPage == nil || !*props.FitToPage {
 			t.Errorf("%s: fit to page is off", name)
 		}
 	}
-	// Widths fit Japanese text, wide characters counting 2: the widest
-	// company is =HYPERLINK("https://example.jp","みなと商店"), 35 narrow
-	// and 5 wide characters; 次のアクション is capped.
-	if w, _ := f.GetColWidth(list, "B"); w != 45+layout.Widths.Padding {
-		t.Errorf("事業者名 width %v, want %v", w, 45+layout.Widths.Padding)
-	}
-	if w, _ := f.GetColWidth(list, "I"); w != layout.Widths.Max {
-		t.Errorf("次のアクション width %v, want the cap %v", w, layout.Widths.Max)
+	// Widths fit Japanese text, wide characters counting 2; text wider
+	// than the layout's wrap width (the widest company,
+	// =HYPERLINK("https://example.jp","みなと商店"), is 45) wraps at it
+	// rather than widening, so the tab prints on A4 at a readable scale.
+	for _, col := range []string{"B", "I"} {
+		if w, _ := f.GetColWidth(list, col); w != layout.Widths.Wrap {
+			t.Errorf("%s width %v, want the wrap width %v", col, w, layout.Widths.Wrap)
+		}
+		id, _ := f.GetColStyle(list, col)
+		if st, err := f.GetStyle(id); err != nil || st.Alignment == nil || !st.Alignment.WrapText {
+			t.Errorf("column %s does not wrap (style %d: %v)", col, id, err)
+		}
 	}
 	if w, _ := f.GetColWidth(list, "D"); w != 16+layout.Widths.Padding { // 担当オペレーター: 8 wide characters
 		t.Errorf("担当オペレーター width %v, want %v", w, 16+layout.Widths.Padding)
@@ -298,5 +302,35 @@ func TestExampleOpenpyxl(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSummaryLabelsAreUnique: on サマリー no label names two figures. The
+// weekly figures (as of each week's Sunday) and the status table (as of
+// the report's creation) once both said 進行中 with different numbers.
+func TestSummaryLabelsAreUnique(t *testing.T) {
+	layout, err := report.LoadLayout("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := report.WriteFile(t.TempDir(), exampleModel(t), layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := readBack(t, path).sheets[layout.Summary.Title]
+	seen := map[string]int{}
+	for r, row := range rows {
+		// A label is column A text with a figure beside it in column B.
+		if len(row) < 2 || row[0] == nil || row[1] == nil || row[0][0] != "s" || row[1][0] != "n" {
+			continue
+		}
+		label := row[0][1].(string)
+		if first, dup := seen[label]; dup {
+			t.Errorf("%q labels rows %d and %d of %s", label, first, r+1, layout.Summary.Title)
+		}
+		seen[label] = r + 1
+	}
+	if len(seen) < 10 {
+		t.Fatalf("only %d labelled figures found on %s: %v", len(seen), layout.Summary.Title, seen)
 	}
 }

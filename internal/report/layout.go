@@ -61,6 +61,10 @@ type Widths struct {
 	Min     float64 `json:"min"`
 	Max     float64 `json:"max"`
 	Padding float64 `json:"padding"`
+	// Wrap is the width past which a data tab's text column wraps rather
+	// than widening (0: never), so that its tab prints on A4 at a
+	// readable scale.
+	Wrap float64 `json:"wrap"`
 }
 
 // TabLayout is one data tab: its title and columns in order, plus the few
@@ -197,6 +201,9 @@ func (l *Layout) validate() error {
 	}
 	if l.Widths.Min <= 0 || l.Widths.Max < l.Widths.Min || l.Widths.Max > 255 {
 		bad("widths: need 0 < min <= max <= 255")
+	}
+	if l.Widths.Wrap < 0 || l.Widths.Wrap > l.Widths.Max {
+		bad("widths.wrap: %v is wider than widths.max (%v) or negative; 0 never wraps", l.Widths.Wrap, l.Widths.Max)
 	}
 
 	s := &l.Summary

@@ -66,8 +66,9 @@ func TestLayoutErrors(t *testing.T) {
 		{"missing status colour", `"要確認": "F8CBAD"`, `"要確認x": "F8CBAD"`, "status_colors: no colour for 要確認"},
 		{"title Excel forbids", `"title": "データの問題"`, `"title": "データ/問題"`, "problems.title"},
 		{"typo in a field", `"date_format"`, `"date_fromat"`, `unknown field "date_fromat"`},
-		{"missing figure label", `"label": "停滞"`, `"label": ""`, "summary.figures.stalled.label is required"},
+		{"missing figure label", `"label": "停滞（週末時点）"`, `"label": ""`, "summary.figures.stalled.label is required"},
 		{"wrong header count", `"work_headers": ["作業", "必要なクライアント", "完了", "完了率"]`, `"work_headers": ["作業"]`, "summary.work_headers: give 4 headers, got 1"},
+		{"wrap wider than the cap", `"wrap": 24`, `"wrap": 60`, "widths.wrap: 60 is wider than widths.max"},
 		{"bad alignment", `"align": "right"`, `"align": "middle"`, `styles.figure.align: "middle"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

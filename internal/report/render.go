@@ -123,8 +123,9 @@ type renderer struct {
 	l *Layout
 
 	named map[string]int // the layout's styles by name
-	// Data tabs: a date column's style, and a status cell's fill.
-	date   int
+	// Data tabs: a date column's style, a wrapped text column's, and a
+	// status cell's fill.
+	date, wrap int
 	status map[onboarding.Status]int
 	// Summary tables: the same in a bordered box.
 	boxDate, boxPercent, boxDiff int
@@ -152,6 +153,7 @@ func (r *renderer) styles() error {
 		fmt   string
 	}{
 		{&r.date, Style{}, l.DateFormat},
+		{&r.wrap, Style{Wrap: true}, ""},
 		{&r.boxDate, box, l.DateFormat},
 		{&r.boxPercent, box, l.PercentFormat},
 		{&r.boxDiff, figure, "+#,##0;-#,##0;0"},
@@ -204,12 +206,16 @@ func (r *renderer) newStyle(s Style, fill, numFmt string) (int, error) {
 	return r.f.NewStyle(st)
 }
 
-// pageSetup prints the tab landscape, one page wide and pagesTall pages
-// tall (0: as many as it takes).
-func (r *renderer) pageSetup(sheet string, pagesTall int) error {
-	fit, landscape, wide := true, "landscape", 1
+// pageSetup prints the tab on A4 landscape, one page wide; onePage
+// also fits it to one page tall. Data tabs keep their scale readable by
+// wrapping wide text columns (fillTable) rather than shrinking to fit.
+func (r *renderer) pageSetup(sheet string, onePage bool) error {
+	fit, landscape, wide, tall, a4 := true, "landscape", 1, 0, 9
+	if onePage {
+		tall = 1
+	}
 	if err := r.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
 	}
-	return r.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &pagesTall})
+	return r.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall})
 }

@@ -72,7 +72,9 @@ func (r *renderer) expand(s string) string {
 	week, prev := m.Week, m.Week.Add(-1)
 	return strings.NewReplacer(
 		"{week}", week.String(), "{prev}", prev.String(),
+		"{week_label}", week.Label(), "{prev_label}", prev.Label(),
 		"{start}", week.Start().String(), "{end}", week.End().String(),
+		"{prev_end}", prev.End().String(), "{today}", m.Now.Format("2006/01/02"),
 		"{now}", m.Now.Format("2006/01/02 15:04"), "{zone}", m.Now.Location().String(),
 		"{source}", m.Source, "{stall_days}", strconv.Itoa(m.StallDays),
 	).Replace(s)
@@ -158,7 +160,7 @@ func (r *renderer) summary() error {
 	trendHeader := row
 	for _, t := range m.Trend {
 		row++
-		g.put(1, row, t.Week.String(), st["cell"], true)
+		g.put(1, row, t.Week.Label(), st["cell"], true)
 		g.put(2, row, int(t.Week.Start()), r.boxDate, false)
 		g.widths.atLeast(1, len("2026/11/24"))
 		g.row3(row, st["cell"], t.Applications, t.Sessions, t.Completions)
@@ -181,7 +183,7 @@ func (r *renderer) summary() error {
 	if err := r.f.SetSheetDimension(name, "A1:"+last); err != nil {
 		return err
 	}
-	return r.pageSetup(name, 1) // the summary is one page
+	return r.pageSetup(name, true) // the summary is one page
 }
 
 // row3 writes the trend's three counts into columns C–E.

@@ -73,7 +73,7 @@ func (r *renderer) openTable(t *table) (*excelize.StreamWriter, error) {
 	if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
 		return nil, err
 	}
-	if err := r.pageSetup(name, 0); err != nil {
+	if err := r.pageSetup(name, false); err != nil {
 		return nil, err
 	}
 	// The stream writer copies <dimension> from the sheet when it starts
@@ -123,8 +123,17 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTr
 	colStyle := make([]int, ncol)
 	// Right to left: the stream writer puts each column it touches first
 	// in <cols>, and Excel wants them in ascending order.
+	wrapAt := r.l.Widths.Wrap
 	for c := ncol - 1; c >= 0; c-- {
-		if err := sw.SetColWidth(c+1, c+1, r.l.Widths.columnWidth(widths[c])); err != nil {
+		width := r.l.Widths.columnWidth(widths[c])
+		if wrapAt > 0 && width > wrapAt && !dates[c] {
+			width = wrapAt
+			if err := sw.SetColStyle(c+1, c+1, r.wrap); err != nil {
+				return err
+			}
+			colStyle[c] = r.wrap
+		}
+		if err := sw.SetColWidth(c+1, c+1, width); err != nil {
 			return err
 		}
 		if dates[c] {

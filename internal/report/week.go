@@ -57,6 +57,17 @@ func (w Week) Add(n int) Week { return WeekOf(w.Start().AddDays(7 * n)) }
 // String formats the week as 2026-W47, as in the report's file name.
 func (w Week) String() string { return fmt.Sprintf("%04d-W%02d", w.Year, w.Num) }
 
+// Label is the week as a manager reads it at a glance: 11/16〜11/22, with
+// the year on the Sunday only when the week straddles New Year
+// (12/28〜2027/1/3).
+func (w Week) Label() string {
+	start, end := w.Start().Time(time.UTC), w.End().Time(time.UTC)
+	if start.Year() != end.Year() {
+		return fmt.Sprintf("%d/%d〜%d/%d/%d", start.Month(), start.Day(), end.Year(), end.Month(), end.Day())
+	}
+	return fmt.Sprintf("%d/%d〜%d/%d", start.Month(), start.Day(), end.Month(), end.Day())
+}
+
 // ParseWeek reads an ISO week such as 2026-W47 (also 2026W47, 2026-w47).
 // Errors are one line a person can act on.
 func ParseWeek(s string) (Week, error) {

@@ -131,3 +131,21 @@ func TestWeekStringAndFileName(t *testing.T) {
 		t.Errorf("got %s and %s", w, report.FileName(w))
 	}
 }
+
+// TestWeekLabel: the label a manager reads on the summary and the trend
+// chart, with the year only where the week straddles New Year.
+func TestWeekLabel(t *testing.T) {
+	for _, c := range []struct {
+		week report.Week
+		want string
+	}{
+		{report.Week{Year: 2026, Num: 47}, "11/16〜11/22"},
+		{report.Week{Year: 2026, Num: 40}, "9/28〜10/4"},
+		{report.Week{Year: 2026, Num: 53}, "12/28〜2027/1/3"},
+		{report.Week{Year: 2027, Num: 1}, "1/4〜1/10"},
+	} {
+		if got := c.week.Label(); got != c.want {
+			t.Errorf("%s: %q, want %q", c.week, got, c.want)
+		}
+	}
+}
