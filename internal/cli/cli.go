@@ -67,6 +67,7 @@ func init() {
 		reportCommand,
 		runCommand,
 		initCommand,
+		explainCommand,
 		{name: "version", summary: "print the version", usage: "onboard version", example: "onboard version",
 			run: func(a *App, _ []string) int { fmt.Fprintln(a.Stdout, "onboard", Version); return ExitOK }},
 	}
@@ -170,7 +171,8 @@ func (a *App) parse(fs *pflag.FlagSet, args []string) (ok bool, code int) {
 		fmt.Fprintln(a.Stderr, "onboard:", envErr)
 		return false, ExitUsage
 	}
-	if fs.NArg() > 0 {
+	// explain takes the client ID as its one argument; it checks it.
+	if fs.NArg() > 0 && fs.Name() != "explain" {
 		fmt.Fprintf(a.Stderr, "onboard %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
 		return false, ExitUsage
 	}
