@@ -126,7 +126,7 @@ type renderer struct {
 	// Data tabs: a date column's style, a wrapped text column's, and a
 	// status cell's fill.
 	date, wrap int
-	status map[onboarding.Status]int
+	status     map[onboarding.Status]int
 	// Summary tables: the same in a bordered box.
 	boxDate, boxPercent, boxDiff int
 	boxStatus                    map[onboarding.Status]int
