@@ -70,6 +70,8 @@ type Spreadsheet struct {
 	// tabs holds what the backend learnt about each tab: its grid size
 	// (echoed by every read) and its sheetId (from spreadsheets.get).
 	tabs map[string]*tabInfo
+	// readOK: a read succeeded, so a 403 on a write means view-only access.
+	readOK bool
 	// requests and retries count API calls for the run's metrics.
 	requests, retries int
 }
@@ -78,6 +80,7 @@ type tabInfo struct {
 	rows, cols int // grid size; 0 when unknown
 	sheetID    int64
 	hasID      bool
+	header     []sheet.Value // row 1 as last read, for messages
 }
 
 var _ sheet.Spreadsheet = (*Spreadsheet)(nil)
