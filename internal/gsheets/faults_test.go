@@ -248,3 +248,65 @@ func TestLargeWriteIsSplit(t *testing.T) {
 	}
 	assertStatusesRight(t, srv, id, config(t))
 }
+
+// TestWriteRefusedAfterRead: a 403 on the write after a good read is not
+// "not shared": the sheet is shared as Viewer, or a manager's protection
+// (not warning-only) covers a job column. Each says which, with the
+// column, and nothing is written; a warning-only protection is no obstacle.
+func TestWriteRefusedAfterRead(t *testing.T) {
+	prepared := func(t *testing.T) (*fakesheets.Server, string) {
+		srv := newFake(t)
+		id := exampleSheet(t, srv)
+		syncOnce(t, open(t, srv, id), config(t))
+		rows := srv.Values(id, "申込")
+		for r := 2; r <= len(rows); r++ {
+			_ = srv.SetCell(id, "申込", r, statusCol, nil)
+		}
+		return srv, id
+	}
+	for _, tc := range []struct {
+		name    string
+		refuse  func(srv *fakesheets.Server, id string) error
+		want    []string
+		refused bool
+	}{
+		{name: "shared as Viewer", refused: true,
+			refuse: func(srv *fakesheets.Server, id string) error { return srv.ShareAsViewer(id) },
+			want:   []string{"only as 閲覧者 (Viewer)", "change that account's role to 編集者 (Editor)"}},
+		{name: "protected job column", refused: true,
+			refuse: func(srv *fakesheets.Server, id string) error {
+				return srv.ProtectColumns(id, "申込", statusCol, statusCol, "ステータスは触らない", false, "manager@example.jp")
+			},
+			want: []string{`tab "申込" column P (ステータス) is in a protected range 「ステータスは触らない」`, "警告を表示"}},
+		{name: "warning-only protection", refuse: func(srv *fakesheets.Server, id string) error {
+			return srv.ProtectColumns(id, "申込", 13, 19, "ジョブの列", true)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, id := prepared(t)
+			if err := tc.refuse(srv, id); err != nil {
+				t.Fatal(err)
+			}
+			before := snapshot(srv, id)
+			run, err := job.Sync(context.Background(), open(t, srv, id), config(t), false)
+			if !tc.refused {
+				if err != nil || run.Outcome.Written == 0 {
+					t.Fatalf("%v, %+v", err, run)
+				}
+				return
+			}
+			t.Log(err)
+			if !errors.Is(err, sheet.ErrPermission) || strings.Contains(err.Error(), "not shared") || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("got %v", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%q lacks %q", err, w)
+				}
+			}
+			if !reflect.DeepEqual(before, snapshot(srv, id)) {
+				t.Error("the sheet changed")
+			}
+		})
+	}
+}
