@@ -303,6 +303,13 @@ func usageErr(format string, args ...any) error {
 
 // fail prints err as one line and returns the exit code its kind calls for.
 func (a *App) fail(cmd string, err error) int {
+	// An error about many cells names each on a line of its own first.
+	var d interface{ Details() []string }
+	if errors.As(err, &d) {
+		for _, line := range d.Details() {
+			fmt.Fprintf(a.Stderr, "onboard %s: %s\n", cmd, line)
+		}
+	}
 	fmt.Fprintf(a.Stderr, "onboard %s: %v\n", cmd, err)
 	var ue *usageError
 	if errors.As(err, &ue) || contract.IsLayout(err) {

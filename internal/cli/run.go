@@ -137,7 +137,7 @@ func (a *App) doRun(f *runFlags, start time.Time) (o runOutcome) {
 		return o
 	}
 	o.res, err = weekly.Deliver(ctx, o.ss, o.run, weekly.Options{OutDir: f.out, Templates: f.templates, Layout: layout,
-		CatchUp: f.catchUp, Now: cfg.Now, StallDays: cfg.StallDays, Mail: mail, Log: a.log})
+		CatchUp: f.catchUp, Now: cfg.Now, StallDays: cfg.StallDays, Mail: mail, Log: a.log, SentFile: sentFile(f)})
 	for _, p := range o.res.Written {
 		fmt.Fprintf(a.Stdout, "report: %s\n", p)
 	}

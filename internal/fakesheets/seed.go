@@ -357,6 +357,38 @@ func (s *Server) DenyAccess(id string) error {
 	return nil
 }
 
+// ShareAsViewer models a spreadsheet shared with the caller as Viewer:
+// reads work, and every write answers 403 PERMISSION_DENIED with the
+// message Google gives an unshared file.
+func (s *Server) ShareAsViewer(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss, ok := s.spreadsheets[id]
+	if !ok {
+		return fmt.Errorf("spreadsheet %q: %w", id, ErrNotFound)
+	}
+	ss.viewer = true
+	return nil
+}
+
+// ProtectColumns adds a protected range over columns c0..c1 (1-based) of a
+// tab, as a manager would: unless warningOnly, only the listed editors
+// (not the caller) may write there.
+func (s *Server) ProtectColumns(id, tab string, c0, c1 int, description string, warningOnly bool, editors ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss, sh, err := s.tab(id, tab)
+	if err != nil {
+		return err
+	}
+	start, end := int64(c0-1), int64(c1)
+	sh.protected = append(sh.protected, &protectedRange{
+		id: ss.newSheetID(s.rng), rng: gridRange{sheetID: sh.id, startColumn: &start, endColumn: &end},
+		description: description, warningOnly: warningOnly, editorsUsers: editors, byOther: true,
+	})
+	return nil
+}
+
 // SeedValue converts one typed cell of the project's sheet model to the
 // value a seed takes: dates as time.Time, so the fake stores them as date
 // serials with a date format, as a manager's typed date is.

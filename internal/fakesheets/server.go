@@ -11,8 +11,10 @@
 //   - number formats: inferred from typed input for plain, grouped,
 //     percent, currency, date and time values only; the automatic format is
 //     approximated as 10 significant digits.
-//   - data validation and protected ranges are stored and echoed, never
-//     enforced on writes; only values are kept (no cell formatting).
+//   - data validation is stored and echoed, never enforced; protected
+//     ranges are enforced on values.batchUpdate only (the job's write), for
+//     ranges set by another user (ProtectRange) that are not warning-only;
+//     only values are kept (no cell formatting).
 //   - includeGridData returns values only, without formats or metadata.
 //   - titles are quoted in echoed ranges unless they are plain ASCII
 //     identifiers; the recordings confirm "Sheet1" and titles with spaces,
@@ -366,6 +368,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			message: fmt.Sprintf("Method not found: %s %s", r.Method, path)})
 		return
 	}
+	if r.Method != http.MethodGet && s.viewerOnly(rt.id) {
+		writeError(cw, r, errDenied)
+		return
+	}
 	req := &apiRequest{r: r, body: body, id: rt.id, rng: rt.rng, query: r.URL.Query()}
 	resp, apiErr := rt.handle(s, req)
 	if apiErr != nil {
@@ -500,6 +506,14 @@ func (s *Server) lookup(id string) (*spreadsheet, *apiError) {
 }
 
 // newSpreadsheetID generates a 44-character ID shaped like Google's.
+// viewerOnly reports a spreadsheet shared with the caller as Viewer.
+func (s *Server) viewerOnly(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss, ok := s.spreadsheets[id]
+	return ok && ss.viewer
+}
+
 func (s *Server) newSpreadsheetID() string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	for {

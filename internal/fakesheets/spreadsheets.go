@@ -145,8 +145,9 @@ func gridRangeOut(g gridRange) gridRangeJSON {
 
 func (s *Server) protectedOut(p *protectedRange, withCaller bool) protectedRangeJSON {
 	out := protectedRangeJSON{ProtectedRangeID: p.id, Range: gridRangeOut(p.rng),
-		Description: p.description, WarningOnly: p.warningOnly, RequestingUserCanEdit: true}
-	if p.warningOnly {
+		Description: p.description, WarningOnly: p.warningOnly, RequestingUserCanEdit: p.callerCanEdit(s.cfg.callerEmail)}
+	if p.warningOnly || !out.RequestingUserCanEdit {
+		// Google shows the editors only to those who may edit the range.
 		return out
 	}
 	ed := &editorsJSON{Groups: p.editorsGroups, DomainUsersCanEdit: p.domainUsers}

@@ -72,6 +72,9 @@ type protectedRange struct {
 	editorsUsers  []string
 	editorsGroups []string
 	domainUsers   bool
+	// byOther: set by another user (a manager), so the caller is an
+	// editor only when listed; a range the caller adds lists it.
+	byOther bool
 }
 
 // gridRange mirrors Google's GridRange: nil bounds are unbounded.
@@ -98,6 +101,9 @@ type spreadsheet struct {
 	// denied models a spreadsheet that exists but is not shared with the
 	// caller: every call answers 403 PERMISSION_DENIED.
 	denied bool
+	// viewer models a spreadsheet shared with the caller as Viewer: reads
+	// work, every write answers 403 PERMISSION_DENIED.
+	viewer bool
 }
 
 func (ss *spreadsheet) sheetByTitle(title string) *sheet {
@@ -327,4 +333,24 @@ func (sh *sheet) shiftProtected() {
 		kept = append(kept, p)
 	}
 	sh.protected = kept
+}
+
+// callerCanEdit reports whether the caller may write inside p.
+func (p *protectedRange) callerCanEdit(caller string) bool {
+	return p.warningOnly || !p.byOther || contains(p.editorsUsers, caller)
+}
+
+// covers reports whether p's range meets the 0-based half-open rectangle.
+func (p *protectedRange) covers(r0, c0, r1, c1 int) bool {
+	in := func(start, end *int64, a0, a1 int) bool {
+		lo, hi := int64(0), int64(1<<62)
+		if start != nil {
+			lo = *start
+		}
+		if end != nil {
+			hi = *end
+		}
+		return int64(a0) < hi && lo < int64(a1)
+	}
+	return in(p.rng.startRow, p.rng.endRow, r0, r1) && in(p.rng.startColumn, p.rng.endColumn, c0, c1)
 }

@@ -561,6 +561,11 @@ func valueRangeFromFields(fields map[string]json.RawMessage, field string) (writ
 	return w, apiErr
 }
 
+// protectedMessage is Google's refusal of a write into a protected range
+// the caller may not edit. The recordings hold none; the text and the 400
+// INVALID_ARGUMENT follow public reports of values.batchUpdate answers.
+const protectedMessage = "You are trying to edit a protected cell or object. Please contact the spreadsheet owner to remove protection if you need to edit."
+
 func (s *Server) handleValuesBatchUpdate(req *apiRequest) (any, *apiError) {
 	fields, apiErr := decodeObject(req.body, "valueInputOption", "data", "includeValuesInResponse",
 		"responseValueRenderOption", "responseDateTimeRenderOption")
@@ -641,6 +646,13 @@ func (s *Server) handleValuesBatchUpdate(req *apiRequest) (any, *apiError) {
 		res, apiErr := work.update(w, userEntered)
 		if apiErr != nil {
 			return nil, apiErr
+		}
+		if res.cells > 0 {
+			for _, p := range res.rect.sheet.protected {
+				if !p.callerCanEdit(s.cfg.callerEmail) && p.covers(res.rect.r0, res.rect.c0, res.rect.r1, res.rect.c1) {
+					return nil, badRequest("Invalid data[%d]: %s", i, protectedMessage)
+				}
+			}
 		}
 		results = append(results, res)
 		if res.cells > 0 {

@@ -2,6 +2,7 @@ package gsheets_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -18,6 +19,7 @@ import (
 	"onboard/internal/matrix"
 	"onboard/internal/parse"
 	"onboard/internal/sheet"
+	"onboard/internal/writeback"
 )
 
 var tabNames = []string{"申込", "セッション", "サポートアカウント"}
@@ -308,3 +310,127 @@ var (
 	supportRow = 0
 	statusCol  = 16
 )
+
+// TestEditsDuringTheWrite edits the sheet exactly between the job's re-read
+// of the key columns and its write (the hook runs as the values.batchUpdate
+// arrives), which no check before the write can see. The read after the
+// write must find every cell that landed under another client or header
+// and name it; the next run puts every job cell right.
+func TestEditsDuringTheWrite(t *testing.T) {
+	for _, sc := range []struct {
+		name     string
+		prepared bool
+		edit     func(t *testing.T, srv *fakesheets.Server, id string)
+	}{
+		{name: "rows inserted above", edit: func(t *testing.T, srv *fakesheets.Server, id string) {
+			if err := srv.InsertRows(id, "申込", 2, 2); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "rows sorted", prepared: true, edit: func(t *testing.T, srv *fakesheets.Server, id string) {
+			rewrite(t, srv, id, "申込", func(rows [][]any) [][]any {
+				out := [][]any{rows[0]}
+				for r := len(rows) - 1; r >= 1; r-- {
+					out = append(out, rows[r])
+				}
+				return out
+			})
+		}},
+		{name: "client deleted", edit: func(t *testing.T, srv *fakesheets.Server, id string) {
+			if err := srv.DeleteRow(id, "申込", rowOf(srv, id, "10005")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "column inserted", prepared: true, edit: func(t *testing.T, srv *fakesheets.Server, id string) {
+			rewrite(t, srv, id, "申込", func(rows [][]any) [][]any {
+				out := make([][]any, len(rows))
+				for r, row := range rows {
+					out[r] = append(append(append([]any{}, row[:min(2, len(row))]...), nil), row[min(2, len(row)):]...)
+				}
+				out[0][2] = "社内メモ"
+				return out
+			})
+		}},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			srv := newFake(t)
+			id := srv.CreateSpreadsheet("onboarding", fakeTabs(example.Generate(example.ExampleConfig()).Tabs, 0)...)
+			cfg := config(t)
+			if sc.prepared {
+				syncOnce(t, open(t, srv, id), cfg)
+				rows := srv.Values(id, "申込")
+				for r := 2; r <= len(rows); r++ {
+					for c := 13; c <= 17; c++ {
+						_ = srv.SetCell(id, "申込", r, c, nil)
+					}
+				}
+			}
+			var once sync.Once
+			var before grid
+			srv.SetHook(func(r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "values:batchUpdate") {
+					once.Do(func() {
+						sc.edit(t, srv, id)
+						before = snapshot(srv, id)
+					})
+				}
+			})
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			run, err := job.Sync(ctx, open(t, srv, id), cfg, false)
+			srv.SetHook(nil)
+			var me *writeback.MisplacedError
+			if !errors.As(err, &me) || !errors.Is(err, writeback.ErrMisplaced) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("got %v, want one line naming misplaced cells", err)
+			}
+			if run == nil || run.Outcome.Written == 0 {
+				t.Fatalf("run %+v", run)
+			}
+			// Every named cell holds what was written, under another
+			// client or header than it was written for.
+			for i, m := range me.Cells {
+				got := srv.Cell(id, m.Tab, m.Row, m.Col)
+				if fmt.Sprint(got) != m.Value.String() && !(m.Value.Kind == sheet.Date) {
+					t.Errorf("%s: holds %v, the error says %q was written", me.Details()[i], got, m.Value.String())
+				}
+				nowHeader, _ := srv.Cell(id, m.Tab, 1, m.Col).(string)
+				nowClient := fmt.Sprint(srv.Cell(id, m.Tab, m.Row, clientCol(srv, id)))
+				if nowHeader == m.Header && nowClient == m.Client {
+					t.Errorf("%s: row %d holds client %s under %s, as written", me.Details()[i], m.Row, nowClient, nowHeader)
+				}
+			}
+			if len(me.Cells) < 10 {
+				t.Errorf("%d cells named", len(me.Cells))
+			}
+			// A manager puts back the cells named "by hand" (the job cannot
+			// know what they held); the next run repairs the job's cells
+			// and verifies its write, and no manager cell is lost.
+			for _, m := range me.Cells {
+				if m.ByHand {
+					if err := srv.SetCell(id, m.Tab, m.Row, m.Col, at(before[m.Tab], m.Row-1, m.Col-1)); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			again := syncOnce(t, open(t, srv, id), cfg)
+			if again.Outcome.Written > 0 && !again.Outcome.Verified {
+				t.Errorf("second run %+v", again.Outcome)
+			}
+			assertStatusesRight(t, srv, id, cfg)
+			if third := syncOnce(t, open(t, srv, id), cfg); third.Outcome.Written != 0 {
+				t.Errorf("third run wrote %d cells: %+v", third.Outcome.Written, third.Changes[0])
+			}
+			assertKept(t, cfg.Matrix, before, snapshot(srv, id))
+		})
+	}
+}
+
+// clientCol finds クライアントID in 申込's header row.
+func clientCol(srv *fakesheets.Server, id string) int {
+	for c, h := range srv.Values(id, "申込")[0] {
+		if h == "クライアントID" {
+			return c + 1
+		}
+	}
+	return 1
+}

@@ -36,7 +36,11 @@ func failWrites(srv *fakesheets.Server, n, status int) {
 }
 
 // TestTransientErrorsAreRetried: bursts of 429 and 5xx, on the read and on
-// the write, are retried (each retry logged once) and the sync completes.
+// the write, end in a complete sync. A read, and a write refused for quota
+// (429: nothing applied), is simply sent again, each retry logged once. A
+// write answered 5xx may have been stored (a gateway's 502/504 can follow
+// a stored write), so it is settled by reading the cells back before it
+// is sent again: the server stores it exactly once.
 func TestTransientErrorsAreRetried(t *testing.T) {
 	for _, status := range []int{429, 500, 502, 503, 504} {
 		for _, where := range []string{"read", "write"} {
@@ -50,23 +54,31 @@ func TestTransientErrorsAreRetried(t *testing.T) {
 				}
 				var logs bytes.Buffer
 				run := syncOnce(t, open(t, srv, id, withLog(&logs)), config(t))
-				if run.Outcome.Written == 0 {
-					t.Error("nothing written")
+				if run.Outcome.Written == 0 || !run.Outcome.Verified {
+					t.Errorf("outcome %+v", run.Outcome)
 				}
-				if n := strings.Count(logs.String(), "retrying"); n != 3 {
-					t.Errorf("%d retries logged, want 3:\n%s", n, logs.String())
+				settled := where == "write" && status != 429
+				line, calls := "retrying", 7 // read, re-read, write, verify, 3 failed
+				if settled {
+					// Each lost write is followed by a read of its cells.
+					line, calls = "the answer to a write was lost", 10
 				}
-				if !strings.Contains(logs.String(), "attempt=3") || strings.Contains(logs.String(), "<html") {
+				if n := strings.Count(logs.String(), line); n != 3 {
+					t.Errorf("%d lines %q logged, want 3:\n%s", n, line, logs.String())
+				}
+				if !settled && !strings.Contains(logs.String(), "attempt=3") || strings.Contains(logs.String(), "<html") {
 					t.Errorf("log lines:\n%s", logs.String())
 				}
-				var failed int
+				var failed, stored int
 				for _, r := range srv.Requests() {
 					if r.Status != 200 {
 						failed++
+					} else if r.Operation == opBatchUpdate {
+						stored++
 					}
 				}
-				if failed != 3 || len(srv.Requests()) != 6 {
-					t.Errorf("%d requests, %d failed; want 6 and 3", len(srv.Requests()), failed)
+				if failed != 3 || len(srv.Requests()) != calls || stored != 1 {
+					t.Errorf("%d requests, %d failed, %d writes stored; want %d, 3 and 1", len(srv.Requests()), failed, stored, calls)
 				}
 				assertStatusesRight(t, srv, id, config(t))
 			})
@@ -235,4 +247,66 @@ func TestLargeWriteIsSplit(t *testing.T) {
 		t.Errorf("%d write requests", writes)
 	}
 	assertStatusesRight(t, srv, id, config(t))
+}
+
+// TestWriteRefusedAfterRead: a 403 on the write after a good read is not
+// "not shared": the sheet is shared as Viewer, or a manager's protection
+// (not warning-only) covers a job column. Each says which, with the
+// column, and nothing is written; a warning-only protection is no obstacle.
+func TestWriteRefusedAfterRead(t *testing.T) {
+	prepared := func(t *testing.T) (*fakesheets.Server, string) {
+		srv := newFake(t)
+		id := exampleSheet(t, srv)
+		syncOnce(t, open(t, srv, id), config(t))
+		rows := srv.Values(id, "申込")
+		for r := 2; r <= len(rows); r++ {
+			_ = srv.SetCell(id, "申込", r, statusCol, nil)
+		}
+		return srv, id
+	}
+	for _, tc := range []struct {
+		name    string
+		refuse  func(srv *fakesheets.Server, id string) error
+		want    []string
+		refused bool
+	}{
+		{name: "shared as Viewer", refused: true,
+			refuse: func(srv *fakesheets.Server, id string) error { return srv.ShareAsViewer(id) },
+			want:   []string{"only as 閲覧者 (Viewer)", "change that account's role to 編集者 (Editor)"}},
+		{name: "protected job column", refused: true,
+			refuse: func(srv *fakesheets.Server, id string) error {
+				return srv.ProtectColumns(id, "申込", statusCol, statusCol, "ステータスは触らない", false, "manager@example.jp")
+			},
+			want: []string{`tab "申込" column P (ステータス) is in a protected range 「ステータスは触らない」`, "警告を表示"}},
+		{name: "warning-only protection", refuse: func(srv *fakesheets.Server, id string) error {
+			return srv.ProtectColumns(id, "申込", 13, 19, "ジョブの列", true)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, id := prepared(t)
+			if err := tc.refuse(srv, id); err != nil {
+				t.Fatal(err)
+			}
+			before := snapshot(srv, id)
+			run, err := job.Sync(context.Background(), open(t, srv, id), config(t), false)
+			if !tc.refused {
+				if err != nil || run.Outcome.Written == 0 {
+					t.Fatalf("%v, %+v", err, run)
+				}
+				return
+			}
+			t.Log(err)
+			if !errors.Is(err, sheet.ErrPermission) || strings.Contains(err.Error(), "not shared") || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("got %v", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%q lacks %q", err, w)
+				}
+			}
+			if !reflect.DeepEqual(before, snapshot(srv, id)) {
+				t.Error("the sheet changed")
+			}
+		})
+	}
 }

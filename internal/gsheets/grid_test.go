@@ -29,7 +29,7 @@ func TestFirstSyncGrowsGrid(t *testing.T) {
 	cfg := config(t)
 
 	run := syncOnce(t, open(t, srv, id), cfg)
-	want := []string{opBatchGet, opBatchGet, opGet, opSSUpdate, opBatchUpdate}
+	want := []string{opBatchGet, opBatchGet, opGet, opSSUpdate, opBatchUpdate, opBatchGet}
 	if got := operations(srv); !reflect.DeepEqual(got, want) {
 		t.Errorf("first sync calls %v, want %v", got, want)
 	}

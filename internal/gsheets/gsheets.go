@@ -1,11 +1,14 @@
 // Package gsheets is the Google Sheets backend: a spreadsheet read and
 // written through google.golang.org/api/sheets/v4 with as few calls as the
-// API allows. A sync costs three calls whatever the sheet's size: one
+// API allows. A sync costs four calls whatever the sheet's size: one
 // values.batchGet of every tab, one values.batchGet of the key columns and
-// header rows just before writing, and one values.batchUpdate of the changed
-// cells (none when nothing changed; more only past about 2 MB of changes).
-// Calls that fail with 429, 5xx or a network error are retried with
-// exponential backoff and jitter inside the run's deadline.
+// header rows just before writing, one values.batchUpdate of the changed
+// cells (more only past about 2 MB of changes), and one values.batchGet of
+// the keys and headers again to verify it; a sync with nothing to change
+// costs the first read only. Reads that fail with 429, 5xx, a network error
+// or a cut answer are retried with exponential backoff and jitter inside
+// the run's deadline; a write is sent again only when it certainly stored
+// nothing, and a lost answer is sheet.ErrUncertain, settled by reading.
 package gsheets
 
 import (
@@ -70,6 +73,8 @@ type Spreadsheet struct {
 	// tabs holds what the backend learnt about each tab: its grid size
 	// (echoed by every read) and its sheetId (from spreadsheets.get).
 	tabs map[string]*tabInfo
+	// readOK: a read succeeded, so a 403 on a write means view-only access.
+	readOK bool
 	// requests and retries count API calls for the run's metrics.
 	requests, retries int
 }
@@ -78,6 +83,7 @@ type tabInfo struct {
 	rows, cols int // grid size; 0 when unknown
 	sheetID    int64
 	hasID      bool
+	header     []sheet.Value // row 1 as last read, for messages
 }
 
 var _ sheet.Spreadsheet = (*Spreadsheet)(nil)

@@ -51,12 +51,16 @@ func (s *Spreadsheet) Read(ctx context.Context, names []string) (*sheet.Book, er
 	if err != nil {
 		return nil, s.fail("read", err)
 	}
+	s.readOK = true
 	for i, vr := range got {
 		title, _, _, _, _, ok := parseRange(vr.rng)
 		if !ok {
 			title = names[min(i, len(names)-1)]
 		}
 		s.noteGrid(vr.rng, true, true)
+		if len(vr.rows) > 0 {
+			s.tab(title).header = vr.rows[0]
+		}
 		book.Tabs = append(book.Tabs, &sheet.Tab{Name: title, Rows: vr.rows})
 	}
 	return book, nil
@@ -73,6 +77,20 @@ func (s *Spreadsheet) ReadColumns(ctx context.Context, reqs []sheet.ColumnsReque
 			if c < 1 || c > maxCols {
 				return nil, fmt.Errorf("%s tab %q column %d: %w", s.Describe(), req.Tab, c, sheet.ErrOutOfRange)
 			}
+		}
+	}
+	// A tab this backend has not seen is looked up in the tab list first:
+	// asking Google for a missing tab is a failing call (400), and a tab the
+	// job keeps (送信履歴) is missing until its first use.
+	for _, req := range reqs {
+		if s.tabs[req.Tab] != nil {
+			continue
+		}
+		if _, err := s.titles(ctx); err != nil {
+			return nil, err
+		}
+		if s.tabs[req.Tab] == nil {
+			return nil, fmt.Errorf("%s has no tab %q: %w", s.Describe(), req.Tab, sheet.ErrTabNotFound)
 		}
 	}
 	ranges, runs := s.columnRanges(reqs)
@@ -98,6 +116,7 @@ func (s *Spreadsheet) ReadColumns(ctx context.Context, reqs []sheet.ColumnsReque
 	if len(resp.ValueRanges) != len(ranges) {
 		return nil, fmt.Errorf("%s: asked for %d ranges, got %d: %w", s.Describe(), len(ranges), len(resp.ValueRanges), sheet.ErrInvalid)
 	}
+	s.readOK = true
 	book := &sheet.Book{}
 	tabs := make([]*sheet.Tab, len(reqs))
 	for i, req := range reqs {
@@ -119,6 +138,7 @@ func (s *Spreadsheet) ReadColumns(ctx context.Context, reqs []sheet.ColumnsReque
 				tab.Rows = [][]sheet.Value{nil}
 			}
 			tab.Rows[0] = header
+			s.tab(reqs[run.tab].Tab).header = header
 			continue
 		}
 		s.noteGrid(vr.Range, true, false)
@@ -214,6 +234,7 @@ func (s *Spreadsheet) titles(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, s.fail("list tabs", err)
 	}
+	s.readOK = true
 	names := []string{}
 	for _, sh := range resp.Sheets {
 		p := sh.Properties

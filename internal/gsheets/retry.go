@@ -2,11 +2,13 @@ package gsheets
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"syscall"
 	"time"
@@ -55,13 +57,18 @@ func (r Retry) wait(n int) time.Duration {
 // generated client encodes the request body afresh on every Do, so a
 // retried write sends the same body again. Each retry is logged once.
 func (s *Spreadsheet) call(ctx context.Context, op string, fn func(ctx context.Context) error) error {
+	return s.callIf(ctx, op, retryable, fn)
+}
+
+// callIf is call with its own test of what is worth sending again.
+func (s *Spreadsheet) callIf(ctx context.Context, op string, again func(error) bool, fn func(ctx context.Context) error) error {
 	for attempt := 1; ; attempt++ {
 		s.requests++
 		if attempt > 1 {
 			s.retries++
 		}
 		err := fn(ctx)
-		if err == nil || !retryable(err) || attempt >= s.retry.Attempts || ctx.Err() != nil {
+		if err == nil || !again(err) || attempt >= s.retry.Attempts || ctx.Err() != nil {
 			return err
 		}
 		wait := max(s.retry.wait(attempt-1), retryAfter(err))
@@ -99,9 +106,52 @@ func retryable(err error) bool {
 	if errors.As(err, &re) {
 		return re.Response != nil && re.Response.StatusCode >= 500
 	}
+	// A complete answer whose JSON is cut or garbled is a transport fault
+	// too: reading again is safe.
 	var ne net.Error
+	var se *json.SyntaxError
 	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
+		errors.As(err, &se) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
+}
+
+// writeOutcome says what a failed write's error tells about the cells.
+type writeOutcome uint8
+
+const (
+	writeFailed    writeOutcome = iota // refused: nothing stored
+	writeUnsent                        // never reached Google, or refused before applying (429): send again
+	writeUncertain                     // the answer was lost: stored or not, only a read can tell
+	writeStored                        // Google answered 2xx, but its body could not be read
+)
+
+// classifyWrite sorts a values.batchUpdate error. The generated client
+// returns *googleapi.Error for a non-2xx answer, *url.Error (or the
+// context's error) when no answer came, and a decoding error only after a
+// 2xx status, when Google had stored the cells.
+func classifyWrite(err error) writeOutcome {
+	var ge *googleapi.Error
+	if errors.As(err, &ge) {
+		switch {
+		case ge.Code == http.StatusTooManyRequests:
+			return writeUnsent // quota is checked before anything is applied
+		case ge.Code >= 500:
+			return writeUncertain // a gateway's 502/504 may follow a stored write
+		}
+		return writeFailed
+	}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		return writeFailed // no token, so no request
+	}
+	var ue *url.Error
+	var oe *net.OpError
+	switch {
+	case errors.As(err, &oe) && oe.Op == "dial", errors.Is(err, syscall.ECONNREFUSED):
+		return writeUnsent // no connection, so no request
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled), errors.As(err, &ue):
+		return writeUncertain
+	}
+	return writeStored
 }
 
 // retryAfter honours a Retry-After header in seconds, when Google sends one.

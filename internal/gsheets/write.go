@@ -2,11 +2,13 @@ package gsheets
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"google.golang.org/api/sheets/v4"
@@ -47,6 +49,12 @@ func (s *Spreadsheet) Write(ctx context.Context, updates []sheet.Update) error {
 				return gerr
 			}
 			err = s.writeBatch(ctx, batch)
+		}
+		if isProtected(err) {
+			return s.protectedError(ctx, batch, err)
+		}
+		if s.isViewerRefusal(err) {
+			return s.viewerError(err)
 		}
 		if err != nil {
 			e := s.fail("write", err)
@@ -167,17 +175,49 @@ func (s *Spreadsheet) fitGrid(ctx context.Context, blocks []*block, force bool) 
 	return nil
 }
 
-// writeBatch sends one values.batchUpdate.
+// writeBatch sends one values.batchUpdate. Google applies it whole or not
+// at all, but a lost answer leaves which one unknown, and sending it again
+// blindly could land on rows that moved meanwhile: only a write that
+// certainly stored nothing (429, no connection) is sent again here. A lost
+// answer is reported as sheet.ErrUncertain, after the usual backoff, for
+// the caller to settle by reading.
 func (s *Spreadsheet) writeBatch(ctx context.Context, batch []*block) error {
 	data := make([]*sheets.ValueRange, len(batch))
 	for i, b := range batch {
 		data[i] = &sheets.ValueRange{Range: b.rangeName(), Values: b.vals}
 	}
 	req := &sheets.BatchUpdateValuesRequest{ValueInputOption: "RAW", Data: data}
-	return s.call(ctx, "write", func(ctx context.Context) error {
+	unsent := func(err error) bool { return classifyWrite(err) == writeUnsent }
+	err := s.callIf(ctx, "write", unsent, func(ctx context.Context) error {
 		_, err := s.svc.Spreadsheets.Values.BatchUpdate(s.id, req).Fields("totalUpdatedCells").Context(ctx).Do()
 		return err
 	})
+	if err == nil {
+		return nil
+	}
+	switch classifyWrite(err) {
+	case writeStored:
+		s.log.Warn("Google stored the write but its answer could not be read", "call", "write", "err", short(err))
+		return nil
+	case writeUncertain:
+		s.log.Warn("the answer to a write was lost; the cells will be read to find out whether it was stored",
+			"call", "write", "err", short(err))
+		if ctx.Err() == nil {
+			pause(ctx, s.retry.wait(0))
+		}
+		return newError(sheet.ErrUncertain, err, "Google Sheets write: the answer was lost (%s), so whether the cells were stored is unknown", short(err))
+	}
+	return err
+}
+
+// pause waits d or until ctx ends.
+func pause(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // AddTab creates a tab (wide enough for its header) with one
@@ -216,7 +256,19 @@ func (s *Spreadsheet) AddTab(ctx context.Context, name string, header []string) 
 		row[i] = h
 	}
 	b := &block{tab: name, row: 1, col: 1, cols: len(header), vals: [][]any{row}}
-	if err := s.writeBatch(ctx, []*block{b}); err != nil {
+	err = s.writeBatch(ctx, []*block{b})
+	if errors.Is(err, sheet.ErrUncertain) && ctx.Err() == nil {
+		// The tab is new: its first row holds the header or nothing.
+		book, rerr := s.ReadColumns(ctx, []sheet.ColumnsRequest{{Tab: name}})
+		if rerr != nil {
+			return rerr
+		}
+		if t := book.Tab(name); t != nil && len(t.Rows) > 0 && len(t.Rows[0]) > 0 && !t.Rows[0][0].IsEmpty() {
+			return nil
+		}
+		err = s.writeBatch(ctx, []*block{b})
+	}
+	if err != nil {
 		return s.fail("write the header of tab "+name, err)
 	}
 	return nil

@@ -85,7 +85,19 @@ func Append(ctx context.Context, ss sheet.Spreadsheet, e Entry) error {
 	for i, v := range values {
 		updates[i] = sheet.Update{Tab: TabName, Row: row, Col: i + 1, Value: sheet.TextValue(v)}
 	}
-	if err := ss.Write(ctx, updates); err != nil {
+	err = ss.Write(ctx, updates)
+	if errors.Is(err, sheet.ErrUncertain) && ctx.Err() == nil {
+		// The answer was lost: the row holds the week if it was stored.
+		if now, rerr := read(ctx, ss); rerr == nil && now != nil {
+			switch strings.TrimSpace(now.Cell(row, 1).String()) {
+			case e.Week:
+				return nil
+			case "":
+				err = ss.Write(ctx, updates)
+			}
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("record week %s in tab %q: %w", e.Week, TabName, err)
 	}
 	return nil

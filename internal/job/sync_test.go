@@ -152,6 +152,11 @@ func TestSyncExampleKeepsManagerCells(t *testing.T) {
 	if run.Outcome.Written == 0 {
 		t.Fatal("first sync wrote nothing")
 	}
+	// The local workbook runs the same read after the write (from the copy
+	// it just saved), and it holds.
+	if !run.Outcome.Verified || run.Outcome.VerifyErr != nil {
+		t.Errorf("not verified: %+v", run.Outcome)
+	}
 	after := readBook(t, path)
 	assertManagerCellsKept(t, cfg.Matrix, before, after)
 

@@ -11,6 +11,7 @@ import (
 	"onboard/internal/contract"
 	"onboard/internal/mailer"
 	"onboard/internal/sheet"
+	"onboard/internal/writeback"
 	"onboard/templates"
 )
 
@@ -136,6 +137,12 @@ func render(dir, name string, data any) (string, error) {
 // Hint says, in Japanese, what to do about a failure.
 func Hint(stage string, err error) string {
 	switch {
+	case errors.Is(err, writeback.ErrMisplaced):
+		return "書き込みの最中に行の挿入・削除・並べ替えか列の挿入があり、一部のセルが別の行・列に入りました。エラーに出ているセルを確認してください。ジョブの列は次回の実行で正しい行に書き直されます。サポートアカウント・割当の列と、ジョブ以外の列に入ったセルは手で直してください。"
+	case errors.Is(err, sheet.ErrPermission) && strings.Contains(err.Error(), "protected range"):
+		return "ジョブが書き込む列に、警告だけでない保護（データ → 保護されたシートと範囲）がかかっています。エラーに出ているタブと列の保護で、サービスアカウントを編集者に加えるか「警告を表示」に変えてください。"
+	case errors.Is(err, sheet.ErrPermission) && strings.Contains(err.Error(), "Viewer"):
+		return "シートがサービスアカウントに閲覧者として共有されています。シートの「共有」で、エラーに出ているサービスアカウントの権限を編集者に変えてください。"
 	case errors.Is(err, sheet.ErrPermission):
 		return "シートがサービスアカウントに共有されていません。エラーに出ているサービスアカウントのメールアドレスを、シートの「共有」で編集者として追加してください。"
 	case errors.Is(err, sheet.ErrNotFound):

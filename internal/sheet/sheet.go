@@ -220,6 +220,10 @@ var (
 	ErrTabExists    = errors.New("tab already exists")
 	ErrOutOfRange   = errors.New("cell out of range")
 	ErrNotSupported = errors.New("not supported by this backend")
+	// ErrUncertain: a Write whose answer was lost (connection dropped,
+	// body cut, gateway timeout), so whether it was stored is unknown.
+	// Callers find out by reading, never by writing blindly again.
+	ErrUncertain = errors.New("the write's outcome is unknown")
 )
 
 // ColumnName returns the A1 letters for a 1-based column (1 → A, 27 → AA).

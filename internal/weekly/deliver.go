@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
+	"strings"
 	"time"
 
+	"onboard/internal/atomicfile"
 	"onboard/internal/history"
 	"onboard/internal/job"
 	"onboard/internal/mailer"
@@ -46,6 +50,11 @@ type Options struct {
 	StallDays int
 	Mail      mailer.Config
 	Log       *slog.Logger
+	// SentFile, when set, keeps the newest week known to be sent, so that a
+	// run whose last complete week is already sent reads nothing: the
+	// 送信履歴 tab is read only when a week may be due. Losing the file
+	// costs one read.
+	SentFile string
 	// Send delivers one mail; mailer.Send unless a test replaces it.
 	Send func(context.Context, mailer.Config, mailer.Message) (string, error)
 }
@@ -68,13 +77,19 @@ func Deliver(ctx context.Context, ss sheet.Spreadsheet, run *job.Run, o Options)
 	if err := o.Mail.Validate(); err != nil {
 		return res, err
 	}
+	last := report.LastComplete(o.Now).String()
+	if o.SentFile != "" && readSent(o.SentFile) == last {
+		o.Log.Debug("weekly report already sent", "week", last, "known_from", o.SentFile)
+		return res, nil
+	}
 	sent, err := history.Sent(ctx, ss)
 	if err != nil {
 		return res, err
 	}
 	due := Due(sent, o.Now, o.CatchUp)
 	if len(due) == 0 {
-		o.Log.Info("weekly report already sent", "week", report.LastComplete(o.Now).String())
+		o.Log.Info("weekly report already sent", "week", last)
+		noteSent(o, last)
 		return res, nil
 	}
 	for _, w := range due {
@@ -100,7 +115,32 @@ func Deliver(ctx context.Context, ss sheet.Spreadsheet, run *job.Run, o Options)
 				w, id, history.TabName, err)
 		}
 		res.Sent = append(res.Sent, w.String())
+		noteSent(o, w.String())
 		o.Log.Info("weekly report sent", "week", w.String(), "file", path, "recipients", len(o.Mail.To), "message_id", id)
 	}
 	return res, nil
+}
+
+// readSent returns the week in the sent file, "" when there is none.
+func readSent(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// noteSent records week as the newest sent; a failure costs the next run
+// one read of 送信履歴, so it is only logged.
+func noteSent(o Options, week string) {
+	if o.SentFile == "" {
+		return
+	}
+	err := atomicfile.Write(o.SentFile, 0o644, func(w io.Writer) error {
+		_, err := io.WriteString(w, week+"\n")
+		return err
+	}, nil)
+	if err != nil {
+		o.Log.Warn("sent week not remembered; the next run reads 送信履歴 again", "err", err)
+	}
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"onboard/internal/contract"
+	"onboard/internal/parse"
 	"onboard/internal/sheet"
 )
 
@@ -25,10 +27,34 @@ type Outcome struct {
 	// Filled counts blank-only changes skipped because a manager filled
 	// the cell meanwhile.
 	Filled int
+	// Verified: the read after the write found every written row still
+	// holding its client and every written column its header.
+	Verified bool
+	// VerifyErr is why the read after a stored write could not be made
+	// (the write itself succeeded); nil otherwise.
+	VerifyErr error
+	// Resent counts cells written again after a write's answer was lost
+	// and a read showed them not stored.
+	Resent int
+}
+
+// maxWrites bounds the writes of one Apply: a write whose answer was lost
+// is written again only after a read shows it was not stored.
+const maxWrites = 4
+
+// placed is an update with the change it carries out.
+type placed struct {
+	sheet.Update
+	ch *Change
 }
 
 // Apply re-reads the key columns and the must-still-be-blank cells, sends
 // every change to the row where its key is now, and writes them in one call.
+// The Sheets API has no conditional write, so rows moved between that read
+// and the write can take cells that are not theirs; one more read after the
+// write checks every written cell against its client and header
+// (*MisplacedError). A write whose answer was lost is settled by that same
+// read: stored, not stored (written again), or else checked the same way.
 func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes []Change) (Outcome, error) {
 	var out Outcome
 	if len(changes) == 0 {
@@ -50,45 +76,21 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 			cols[c.Tab][c.Col] = true
 		}
 	}
-	var reqs []sheet.ColumnsRequest
-	for tab, set := range cols {
-		req := sheet.ColumnsRequest{Tab: tab}
-		for c := range set {
-			req.Cols = append(req.Cols, c)
-		}
-		sort.Ints(req.Cols)
-		reqs = append(reqs, req)
-	}
-	sort.Slice(reqs, func(i, j int) bool { return reqs[i].Tab < reqs[j].Tab })
-	now, err := ss.ReadColumns(ctx, reqs)
+	now, err := ss.ReadColumns(ctx, columnsRequests(cols))
 	if err != nil {
 		return out, fmt.Errorf("re-read key columns: %w", err)
 	}
-
-	rowsByKey := map[string]map[string][]int{}
-	for _, req := range reqs {
-		tab := now.Tab(req.Tab)
-		l := layouts[req.Tab]
-		var header []sheet.Value
-		if tab != nil && len(tab.Rows) > 0 {
-			header = tab.Rows[0]
-		}
-		if tab == nil || !l.SameHeader(header) {
-			return out, fmt.Errorf("tab %q: %w", req.Tab, ErrHeaderChanged)
-		}
-		index := map[string][]int{}
-		for r := 2; r <= len(tab.Rows); r++ {
-			k := l.RowKey(tab.Rows[r-1])
-			index[k] = append(index[k], r)
-		}
-		rowsByKey[req.Tab] = index
+	before, err := indexKeys(now, layouts, cols, true)
+	if err != nil {
+		return out, err
 	}
 
-	updates := make([]sheet.Update, 0, len(changes))
-	for _, c := range changes {
+	updates := make([]placed, 0, len(changes))
+	for i := range changes {
+		c := &changes[i]
 		row := c.Row
 		if row > 1 {
-			rows := rowsByKey[c.Tab][c.Key]
+			rows := before.rows[c.Tab][c.Key]
 			if c.Occurrence >= len(rows) {
 				out.Gone++
 				continue
@@ -102,14 +104,221 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 			out.Filled++
 			continue
 		}
-		updates = append(updates, sheet.Update{Tab: c.Tab, Row: row, Col: c.Col, Value: c.New})
+		updates = append(updates, placed{Update: sheet.Update{Tab: c.Tab, Row: row, Col: c.Col, Value: c.New}, ch: c})
 	}
 	if len(updates) == 0 {
 		return out, nil
 	}
-	if err := ss.Write(ctx, updates); err != nil {
-		return out, fmt.Errorf("write %d cells: %w", len(updates), err)
+	headers := expectedHeaders(before, updates)
+
+	// The write leaves time for the read that settles or verifies it.
+	pending := updates
+	for writes := 1; ; writes++ {
+		err = write(ctx, ss, pending)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, sheet.ErrUncertain) || ctx.Err() != nil {
+			if writes > 1 || len(pending) < len(updates) {
+				err = fmt.Errorf("%w (%d cells were stored before this write)", err, len(updates)-len(pending))
+			}
+			out.Written = len(updates) - len(pending)
+			return out, fmt.Errorf("write %d cells: %w", len(pending), err)
+		}
+		// Settle by reading the written cells with the keys and headers.
+		readCols := copyCols(cols)
+		for _, u := range pending {
+			readCols[u.Tab][u.Col] = true
+		}
+		after, rerr := ss.ReadColumns(ctx, columnsRequests(readCols))
+		if rerr != nil {
+			return out, fmt.Errorf("write %d cells: %w; reading them back failed too (%v): the next run checks them", len(pending), err, rerr)
+		}
+		idx, ierr := indexKeys(after, layouts, cols, false)
+		if ierr != nil {
+			return out, fmt.Errorf("write %d cells: %w; reading them back: %w", len(pending), err, ierr)
+		}
+		var left []placed
+		var wrong []Misplaced
+		for _, u := range pending {
+			if m, bad := misplaced(u, before, idx, headers, true); bad {
+				wrong = append(wrong, m)
+				continue
+			}
+			// Anything but the old value is settled: the write's, or a
+			// manager's since (the next run plans from it).
+			if v := after.Tab(u.Tab).Cell(u.Row, u.Col); !v.Equal(u.Value) && v.Equal(oldValue(u)) {
+				left = append(left, u)
+			}
+		}
+		out.Written = len(updates) - len(left)
+		if len(wrong) > 0 {
+			return out, &MisplacedError{Cells: wrong}
+		}
+		if len(left) == 0 {
+			out.Verified = true // this read was the verification
+			return out, nil
+		}
+		if writes >= maxWrites {
+			return out, fmt.Errorf("write %d cells: %w; a read showed them not stored, %d times", len(left), err, writes)
+		}
+		out.Resent += len(left)
+		pending = left
 	}
 	out.Written = len(updates)
+
+	after, err := ss.ReadColumns(ctx, columnsRequests(cols))
+	if err != nil {
+		out.VerifyErr = err
+		return out, nil
+	}
+	idx, err := indexKeys(after, layouts, cols, false)
+	if err != nil {
+		out.VerifyErr = err
+		return out, nil
+	}
+	var wrong []Misplaced
+	for _, u := range updates {
+		if m, bad := misplaced(u, before, idx, headers, false); bad {
+			wrong = append(wrong, m)
+		}
+	}
+	if len(wrong) > 0 {
+		return out, &MisplacedError{Cells: wrong}
+	}
+	out.Verified = true
 	return out, nil
+}
+
+// write sends the updates with a deadline that keeps a third of the time
+// left for the read that settles or verifies the write.
+func write(ctx context.Context, ss sheet.Spreadsheet, us []placed) error {
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, time.Now().Add(time.Until(dl)*2/3))
+		defer cancel()
+	}
+	updates := make([]sheet.Update, len(us))
+	for i, u := range us {
+		updates[i] = u.Update
+	}
+	err := ss.Write(ctx, updates)
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, sheet.ErrUncertain) {
+		// The write's own deadline passed with the request possibly sent.
+		err = fmt.Errorf("%w: %w", sheet.ErrUncertain, err)
+	}
+	return err
+}
+
+// oldValue is what the cell held before the write: blank for a fill, the
+// value read for a job cell.
+func oldValue(u placed) sheet.Value {
+	if u.ch.BlankOnly {
+		return sheet.Value{}
+	}
+	return u.ch.Old
+}
+
+func columnsRequests(cols map[string]map[int]bool) []sheet.ColumnsRequest {
+	var reqs []sheet.ColumnsRequest
+	for tab, set := range cols {
+		req := sheet.ColumnsRequest{Tab: tab}
+		for c := range set {
+			req.Cols = append(req.Cols, c)
+		}
+		sort.Ints(req.Cols)
+		reqs = append(reqs, req)
+	}
+	sort.Slice(reqs, func(i, j int) bool { return reqs[i].Tab < reqs[j].Tab })
+	return reqs
+}
+
+func copyCols(cols map[string]map[int]bool) map[string]map[int]bool {
+	out := make(map[string]map[int]bool, len(cols))
+	for tab, set := range cols {
+		out[tab] = make(map[int]bool, len(set))
+		for c := range set {
+			out[tab][c] = true
+		}
+	}
+	return out
+}
+
+// keyIndex is a read of the key columns: each tab's header row, the rows
+// of each key, and each row's key.
+type keyIndex struct {
+	header map[string][]sheet.Value
+	rows   map[string]map[string][]int
+	keyOf  map[string]map[int]string
+	occOf  map[string]map[int]int
+	// keyCols are each tab's key columns; jobHeaders its job-owned
+	// headers (names and aliases, as parse.Header normalises them).
+	keyCols    map[string][]int
+	jobHeaders map[string]map[string]bool
+}
+
+// indexKeys indexes a read of the key columns. Before the write, a header
+// row that differs from the one the plan was made on is ErrHeaderChanged;
+// after it (strict false) each written column is checked on its own.
+func indexKeys(book *sheet.Book, layouts map[string]*contract.Layout, cols map[string]map[int]bool, strict bool) (*keyIndex, error) {
+	idx := &keyIndex{header: map[string][]sheet.Value{}, rows: map[string]map[string][]int{},
+		keyOf: map[string]map[int]string{}, occOf: map[string]map[int]int{}, keyCols: map[string][]int{}, jobHeaders: map[string]map[string]bool{}}
+	for name := range cols {
+		tab := book.Tab(name)
+		l := layouts[name]
+		var header []sheet.Value
+		if tab != nil && len(tab.Rows) > 0 {
+			header = tab.Rows[0]
+		}
+		if tab == nil {
+			return nil, fmt.Errorf("tab %q: %w", name, sheet.ErrTabNotFound)
+		}
+		if strict && !l.SameHeader(header) {
+			return nil, fmt.Errorf("tab %q: %w", name, ErrHeaderChanged)
+		}
+		idx.header[name] = header
+		idx.keyCols[name] = l.KeyCols()
+		jobs := map[string]bool{}
+		for _, c := range l.Spec.Columns {
+			if c.Owner == contract.Job {
+				jobs[parse.Header(c.Name)] = true
+				jobs[parse.Header(c.Alias)] = true
+			}
+		}
+		idx.jobHeaders[name] = jobs
+		rows, keyOf, occOf := map[string][]int{}, map[int]string{}, map[int]int{}
+		for r := 2; r <= len(tab.Rows); r++ {
+			k := l.RowKey(tab.Rows[r-1])
+			occOf[r] = len(rows[k])
+			rows[k] = append(rows[k], r)
+			keyOf[r] = k
+		}
+		idx.rows[name], idx.keyOf[name], idx.occOf[name] = rows, keyOf, occOf
+	}
+	return idx, nil
+}
+
+// expectedHeaders is each written column's header after the write: as
+// read, or as the write sets it.
+func expectedHeaders(idx *keyIndex, us []placed) map[string]map[int]string {
+	out := map[string]map[int]string{}
+	for _, u := range us {
+		if out[u.Tab] == nil {
+			out[u.Tab] = map[int]string{}
+		}
+		if _, ok := out[u.Tab][u.Col]; !ok {
+			h := idx.header[u.Tab]
+			if u.Col <= len(h) {
+				out[u.Tab][u.Col] = h[u.Col-1].String()
+			} else {
+				out[u.Tab][u.Col] = ""
+			}
+		}
+	}
+	for _, u := range us {
+		if u.Row == 1 {
+			out[u.Tab][u.Col] = u.Value.String()
+		}
+	}
+	return out
 }

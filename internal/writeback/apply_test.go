@@ -17,9 +17,11 @@ import (
 // memSheet is an in-memory spreadsheet for the write-back rules; between
 // the job's read and its re-read, edit plays a manager.
 type memSheet struct {
-	book   *sheet.Book
-	edit   func(b *sheet.Book)
-	writes []sheet.Update
+	book *sheet.Book
+	edit func(b *sheet.Book)
+	// editOnWrite plays a manager between the re-read and the write.
+	editOnWrite func(b *sheet.Book)
+	writes      []sheet.Update
 }
 
 func (m *memSheet) Read(context.Context, []string) (*sheet.Book, error) { return clone(m.book), nil }
@@ -35,6 +37,10 @@ func (m *memSheet) ReadColumns(_ context.Context, reqs []sheet.ColumnsRequest) (
 	return out, nil
 }
 func (m *memSheet) Write(_ context.Context, us []sheet.Update) error {
+	if m.editOnWrite != nil {
+		m.editOnWrite(m.book)
+		m.editOnWrite = nil
+	}
 	for _, u := range us {
 		t := m.book.Tab(u.Tab)
 		for len(t.Rows) < u.Row {
@@ -224,5 +230,47 @@ func TestPlanOnlyChangedCellsThenNothing(t *testing.T) {
 	_, fix := plan(t, ms)
 	if len(fix) != 1 || fix[0].Header != "ステータス" || fix[0].Row != 2 {
 		t.Errorf("changes %+v", fix)
+	}
+}
+
+// TestApplyVerifiesAfterTheWrite: rows sorted between the re-read and the
+// write put statuses on other clients; the read after the write names each
+// such cell, and says which ones a person must put back (support accounts).
+func TestApplyVerifiesAfterTheWrite(t *testing.T) {
+	ms := &memSheet{book: newBook()}
+	s, changes := plan(t, ms)
+	ms.editOnWrite = func(b *sheet.Book) {
+		a := b.Tab("申込")
+		a.Rows[1], a.Rows[3] = a.Rows[3], a.Rows[1]
+	}
+	o, err := writeback.Apply(context.Background(), ms, s, changes)
+	var me *writeback.MisplacedError
+	if !errors.As(err, &me) || !errors.Is(err, writeback.ErrMisplaced) {
+		t.Fatalf("got %v", err)
+	}
+	if o.Written == 0 || o.Verified {
+		t.Errorf("outcome %+v", o)
+	}
+	byHand := 0
+	for _, m := range me.Cells {
+		if m.Tab != "申込" || (m.Row != 2 && m.Row != 4) {
+			t.Errorf("named %s, a row that did not move", m)
+		}
+		if m.ByHand {
+			byHand++
+			if m.Header != "サポートアカウント" {
+				t.Errorf("by hand: %s", m)
+			}
+		}
+	}
+	if byHand != 2 || len(me.Details()) != len(me.Cells) || !strings.Contains(me.Details()[0], "now holds client") {
+		t.Errorf("%d by hand; details %q", byHand, me.Details())
+	}
+
+	// Without edits the same read finds everything in place.
+	ms = &memSheet{book: newBook()}
+	s, changes = plan(t, ms)
+	if o, err := writeback.Apply(context.Background(), ms, s, changes); err != nil || !o.Verified {
+		t.Errorf("%+v, %v", o, err)
 	}
 }
