@@ -15,7 +15,7 @@ import (
 
 // Default holds the embedded templates.
 //
-//go:embed *.csv report.json mail/*.tmpl
+//go:embed *.csv report.json prep.json mail/*.tmpl
 var Default embed.FS
 
 // Open returns the named template from dir when dir is set and holds it,

@@ -68,6 +68,7 @@ func init() {
 		runCommand,
 		initCommand,
 		explainCommand,
+		prepCommand,
 		{name: "version", summary: "print the version", usage: "onboard version", example: "onboard version",
 			run: func(a *App, _ []string) int { fmt.Fprintln(a.Stdout, "onboard", Version); return ExitOK }},
 	}
