@@ -128,7 +128,9 @@ func TestRandomSecretsNeverLeak(t *testing.T) {
 // base64Decode decodes every base64-looking token at every alignment.
 func base64Decode(s string) string {
 	var b bytes.Buffer
-	for _, tok := range strings.FieldsFunc(s, func(r rune) bool { return !strings.ContainsRune("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_", r) }) {
+	for _, tok := range strings.FieldsFunc(s, func(r rune) bool {
+		return !strings.ContainsRune("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_", r)
+	}) {
 		for skip := 0; skip < 4 && skip < len(tok); skip++ {
 			t := tok[skip:]
 			t = t[:len(t)/4*4]
