@@ -184,6 +184,10 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 		}
 		return fail(stage, err)
 	}
+	if f.dryRun {
+		fmt.Fprintf(a.Stdout, "dry run: %d clients, %d changes not written, %d mails not sent\n", len(o.run.Out.Clients), len(o.run.Changes), len(o.res.Planned))
+		return o
+	}
 	fmt.Fprintf(a.Stdout, "sync: %d clients, %d cells written; reports sent: %d\n", len(o.run.Out.Clients), o.run.Outcome.Written, len(o.res.Sent))
 	return o
 }

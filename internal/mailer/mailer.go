@@ -298,7 +298,10 @@ func sendError(addr string, err error) error {
 		step = se.Reason.String()
 	}
 	kind := "refused the message"
-	if se.IsTemp() {
+	switch {
+	case se.ErrorCode() == 0: // no SMTP reply: the connection broke
+		kind = "lost the connection"
+	case se.IsTemp():
 		kind = "refused the message for now (temporary)"
 	}
 	return fmt.Errorf("%s %s at %s: %w", addr, kind, step, err)
