@@ -245,6 +245,13 @@ func TestNoSecretsWhenTheServerEchoesTheAuthBlob(t *testing.T) {
 	for _, p := range ps.take() {
 		outputs = append(outputs, p.body)
 	}
+	// A ping URL that fails: the HTTP error quotes the URL, not its token.
+	const token = "5f1c0a3e-0d6b-4c55-9a7e-2b8f4e1d9c30"
+	e.srv.EchoAuth = false
+	r = run(t, e.baseEnv, e.monitorArgs("2026-12-02T09:10:00+09:00", e.sheet, "--ping-url", "http://127.0.0.1:"+closedPort(t)+"/ping/"+token)...)
+	if !strings.Contains(r.stderr, "health-check ping failed") || strings.Contains(r.stderr, token) {
+		t.Errorf("ping token in the log:\n%s", r.stderr)
+	}
 	state, err := os.ReadFile(filepath.Join(e.dir, "onboard-state.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -78,8 +79,11 @@ func (a *App) runJob(args []string) int {
 	// through the redactor, and so does the error that the ping, the alert
 	// and the state file are made of.
 	secrets := f.mail.secrets(a.Env)
-	if u, err := url.Parse(f.pingURL); err == nil && len(u.Path) > 1 {
-		secrets.Add(u.Path) // the ping URL's token is a capability
+	if u, err := url.Parse(f.pingURL); err == nil {
+		// The ping URL's token (a UUID, a key) is a capability.
+		if token := path.Base(u.Path); len(token) >= 16 {
+			secrets.Add(token)
+		}
 	}
 	a.Stdout, a.Stderr = secrets.Writer(a.Stdout), secrets.Writer(a.Stderr)
 	if f.timeout <= 0 {
