@@ -146,7 +146,7 @@ func send(ctx context.Context, c Config, m Message) (string, error) {
 	// deadline passed or the run was stopped: that, not "use of closed
 	// network connection", is what happened.
 	stopped := func(step string, err error) error {
-		if ctx.Err() != nil {
+		if ctxEnded(ctx) {
 			return fmt.Errorf("mail via %s stopped at %s: %w", addr, step, context.Cause(ctx))
 		}
 		return err
@@ -162,7 +162,7 @@ func send(ctx context.Context, c Config, m Message) (string, error) {
 	}
 	client, err := smtp.NewClient(conn, c.Host) // reads the greeting
 	if err != nil {
-		if isTimeout(err) && ctx.Err() == nil {
+		if isTimeout(err) && !ctxEnded(ctx) {
 			hint := "check --smtp-port"
 			if c.TLSMode == StartTLS {
 				hint = "if it is a port that expects TLS from the start (usually 465), use --smtp-tls tls; else check --smtp-port"
@@ -305,6 +305,17 @@ func sendError(addr string, err error) error {
 		kind = "refused the message for now (temporary)"
 	}
 	return fmt.Errorf("%s %s at %s: %w", addr, kind, step, err)
+}
+
+// ctxEnded reports whether a failure came from the context's end. An I/O
+// deadline clamped to the context's deadline can fire a moment before the
+// context notices (and go-mail's SendError hides the timeout): once the
+// deadline has passed, wait for the context.
+func ctxEnded(ctx context.Context) bool {
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		<-ctx.Done()
+	}
+	return ctx.Err() != nil
 }
 
 func isTimeout(err error) bool {
