@@ -81,9 +81,9 @@ func sentWeeks(t *testing.T, path string) []string {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, _ := f.GetRows("送信履歴")
+	rows, _ := f.GetRows("送信履歴") // no tab yet: nothing sent
 	var weeks []string
-	for _, r := range rows[1:] {
+	for _, r := range rows[min(1, len(rows)):] {
 		weeks = append(weeks, r[0])
 	}
 	return weeks

@@ -35,7 +35,10 @@ const exitCodesHelp = `Exit codes:
   1   the run failed (sheet unreadable, write refused, mail failed...)
   2   usage error, or the sheet's layout is wrong (missing or duplicated header, broken matrix)
   3   check found problems in the data
-  75  another run holds the lock`
+  75  another run holds the lock
+  130 run stopped by SIGINT (Ctrl-C), 143 stopped by SIGTERM (systemd stop,
+      Kubernetes): the stage under way stops, nothing is half-written, the
+      fail ping and the alert go out, the lock is released`
 
 // Env reads an environment variable; tests pass their own.
 type Env func(string) string

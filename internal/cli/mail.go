@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"onboard/internal/mailer"
+	"onboard/internal/redact"
 )
 
 // mailFlags are the SMTP settings of report --send and run. There is no
@@ -76,6 +77,23 @@ func (m *mailFlags) configLoose(env Env) (mailer.Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// secrets is the SMTP credential as the redactor must know it: the
+// password from the file or the environment, with the username for the
+// AUTH encodings. A file that cannot be read holds nothing to redact.
+func (m *mailFlags) secrets(env Env) *redact.Secrets {
+	password := env("ONBOARD_SMTP_PASSWORD")
+	if m.passwordFile != "" {
+		if b, err := os.ReadFile(m.passwordFile); err == nil {
+			password = strings.TrimRight(string(b), "\r\n")
+		}
+	}
+	s := redact.Credentials(m.username, password)
+	if env("ONBOARD_SMTP_PASSWORD") != password {
+		s.Add(env("ONBOARD_SMTP_PASSWORD"))
+	}
+	return s
 }
 
 func (m *mailFlags) String() string {

@@ -4,14 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"onboard/internal/contract"
 	"onboard/internal/job"
 	"onboard/internal/lock"
+	"onboard/internal/mailer"
 	"onboard/internal/monitor"
 	"onboard/internal/onboarding"
 	"onboard/internal/report"
@@ -70,16 +75,43 @@ func (a *App) runJob(args []string) int {
 	if ok, code := a.parse(fs, args); !ok {
 		return code
 	}
+	// No credential reaches an output: every line printed or logged goes
+	// through the redactor, and so does the error that the ping, the alert
+	// and the state file are made of.
+	secrets := f.mail.secrets(a.Env)
+	if u, err := url.Parse(f.pingURL); err == nil {
+		// The ping URL's token (a UUID, a key) is a capability.
+		if token := path.Base(u.Path); len(token) >= 16 {
+			secrets.Add(token)
+		}
+	}
+	a.Stdout, a.Stderr = secrets.Writer(a.Stdout), secrets.Writer(a.Stderr)
+	if f.timeout <= 0 {
+		return a.fail("run", usageErr("--timeout %s: give a positive duration, e.g. 5m", f.timeout))
+	}
 	start := time.Now()
-	o := a.doRun(&f, start)
+	clock := startClock(start, f.timeout)
+	defer clock.release()
+	o := a.doRun(clock.work, &f, start)
 	if o.code == ExitLocked {
 		return o.code // the run holding the lock reports for both
 	}
-	a.finishRun(&f, o, start)
+	o.err = secrets.Error(o.err)
+	if sig := clock.signal(); sig != nil && o.code != ExitOK {
+		o.code = sig.exitCode()
+		if !errors.Is(o.err, monitor.ErrStopped) {
+			o.err = fmt.Errorf("%w: %w", *sig, o.err)
+		}
+	}
+	ctx, cancel := clock.finishing()
+	defer cancel()
+	a.finishRun(ctx, &f, o, start)
 	return o.code
 }
 
-func (a *App) doRun(f *runFlags, start time.Time) (o runOutcome) {
+// doRun does the run's work under ctx, which --timeout (less the reserve
+// for the ping and the alert) and SIGTERM/SIGINT end.
+func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOutcome) {
 	o.now = start
 	fail := func(stage string, err error) runOutcome {
 		o.stage, o.err = stage, err
@@ -91,8 +123,18 @@ func (a *App) doRun(f *runFlags, start time.Time) (o runOutcome) {
 		return fail(monitor.StageSetup, err)
 	}
 	o.now = cfg.Now
-	mail, err := f.mail.config(a.Env)
-	if err != nil {
+	var mail mailer.Config
+	if f.dryRun {
+		// A dry run sends nothing: it needs no SMTP settings, but says
+		// what a real run would trip on.
+		mail, err = f.mail.configLoose(a.Env)
+		if err == nil {
+			err = mail.Validate()
+		}
+		if err != nil {
+			a.log.Warn("the mail settings are incomplete: a real run would stop here", "err", err.Error())
+		}
+	} else if mail, err = f.mail.config(a.Env); err != nil {
 		return fail(monitor.StageSetup, err)
 	}
 	if f.catchUp < 1 {
@@ -115,31 +157,29 @@ func (a *App) doRun(f *runFlags, start time.Time) (o runOutcome) {
 	if o.ss, err = a.open(&f.common); err != nil {
 		return fail(monitor.StageSetup, err)
 	}
-	a.pinger(f).Start(context.Background(), "onboard run started on "+hostname())
+	a.pinger(f).Start(ctx, "onboard run started on "+hostname())
 
-	ctx, cancel := f.context()
-	defer cancel()
 	if o.run, err = job.Sync(ctx, o.ss, cfg, f.dryRun); err != nil {
 		return fail(monitor.StageSync, fmt.Errorf("sync: %w", err))
 	}
 	if o.run.Out.PoolLow {
 		a.log.Warn("support account pool is running low: prepare more accounts", "left", o.run.Out.PoolLeft, "warn_below", cfg.PoolLowWater)
 	}
-	if f.dryRun {
-		for _, w := range weekly.Due(map[string]bool{}, cfg.Now, f.catchUp) {
-			m := report.Build(o.run, report.Options{Week: w, Now: cfg.Now, StallDays: cfg.StallDays, Source: o.ss.Describe()})
-			path, err := report.WriteFile(f.out, m, layout)
-			if err != nil {
-				return fail(monitor.StageReport, err)
-			}
-			fmt.Fprintf(a.Stdout, "report: %s (dry run: not sent)\n", path)
-		}
-		return o
-	}
 	o.res, err = weekly.Deliver(ctx, o.ss, o.run, weekly.Options{OutDir: f.out, Templates: f.templates, Layout: layout,
-		CatchUp: f.catchUp, Now: cfg.Now, StallDays: cfg.StallDays, Mail: mail, Log: a.log, SentFile: sentFile(f)})
+		CatchUp: f.catchUp, Now: cfg.Now, StallDays: cfg.StallDays, Mail: mail, Log: a.log, SentFile: sentFile(f), DryRun: f.dryRun})
 	for _, p := range o.res.Written {
-		fmt.Fprintf(a.Stdout, "report: %s\n", p)
+		if f.dryRun {
+			fmt.Fprintf(a.Stdout, "report: %s (dry run: not sent)\n", p)
+		} else {
+			fmt.Fprintf(a.Stdout, "report: %s\n", p)
+		}
+	}
+	for _, p := range o.res.Planned {
+		to := strings.Join(p.To, ", ")
+		if to == "" {
+			to = "nobody yet (set --mail-to)"
+		}
+		fmt.Fprintf(a.Stdout, "would mail %s to %s: %s\n", p.Week, to, p.Subject)
 	}
 	if err != nil {
 		stage := monitor.StageMail
@@ -147,6 +187,10 @@ func (a *App) doRun(f *runFlags, start time.Time) (o runOutcome) {
 			stage = monitor.StageReport
 		}
 		return fail(stage, err)
+	}
+	if f.dryRun {
+		fmt.Fprintf(a.Stdout, "dry run: %d clients, %d changes not written, %d mails not sent\n", len(o.run.Out.Clients), len(o.run.Changes), len(o.res.Planned))
+		return o
 	}
 	fmt.Fprintf(a.Stdout, "sync: %d clients, %d cells written; reports sent: %d\n", len(o.run.Out.Clients), o.run.Outcome.Written, len(o.res.Sent))
 	return o
@@ -169,7 +213,10 @@ func (o runOutcome) summaryLine(start time.Time) string {
 
 // finishRun logs the summary line, pings, alerts and writes the metrics.
 // None of it changes the exit code.
-func (a *App) finishRun(f *runFlags, o runOutcome, start time.Time) {
+// ctx bounds all of it: the rest of --timeout, or a short grace after a
+// signal. The ping and the alert go out side by side so a slow one does not
+// starve the other.
+func (a *App) finishRun(ctx context.Context, f *runFlags, o runOutcome, start time.Time) {
 	line := o.summaryLine(start)
 	attrs := []any{"duration", time.Since(start).Round(time.Millisecond).String(), "reports_sent", len(o.res.Sent),
 		"weeks", strings.Join(o.res.Sent, ",")}
@@ -179,14 +226,28 @@ func (a *App) finishRun(f *runFlags, o runOutcome, start time.Time) {
 	if o.ss != nil {
 		attrs = append(attrs, "sheet", o.ss.Describe())
 	}
-	ctx := context.Background()
-	failed := o.code == ExitFailed || o.code == ExitUsage
-	if failed {
+	failed := o.code != ExitOK
+	if a.log == nil { // stopped before the logger was set up
+		a.log = slog.New(slog.NewTextHandler(a.Stderr, nil))
+	}
+	var pinged sync.WaitGroup
+	pinged.Add(1)
+	go func() {
+		defer pinged.Done()
+		if failed {
+			a.pinger(f).Fail(ctx, line)
+		} else {
+			a.pinger(f).Success(ctx, line)
+		}
+	}()
+	defer pinged.Wait()
+	switch {
+	case errors.Is(o.err, monitor.ErrStopped):
+		a.log.Error("run stopped by a signal", append(attrs, "stage", o.stage, "exit_code", o.code, "err", fmt.Sprint(o.err))...)
+	case failed:
 		a.log.Error("run failed", append(attrs, "stage", o.stage, "exit_code", o.code, "err", fmt.Sprint(o.err))...)
-		a.pinger(f).Fail(ctx, line)
-	} else {
+	default:
 		a.log.Info("run finished", attrs...)
-		a.pinger(f).Success(ctx, line)
 	}
 
 	stateDir := f.stateDir

@@ -25,7 +25,10 @@ const (
 
 var stageJa = map[string]string{StageSetup: "設定の読み込み", StageSync: "シートの同期", StageReport: "週次レポートの作成", StageMail: "週次レポートのメール送信"}
 
-// Failure is a run that ended with exit 1 or 2.
+// ErrStopped marks a run stopped by SIGTERM or SIGINT.
+var ErrStopped = errors.New("stopped by a signal")
+
+// Failure is a run that ended with exit 1 or 2, or was stopped by a signal.
 type Failure struct {
 	Stage    string
 	Err      error
@@ -117,8 +120,6 @@ func (a *Alerter) send(ctx context.Context, kind string, data map[string]any) bo
 			if send == nil {
 				send = mailer.Send
 			}
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-			defer cancel()
 			_, err = send(ctx, cfg, mailer.Message{Subject: strings.Join(strings.Fields(subject), " "), Body: body})
 		}
 	}
@@ -151,10 +152,12 @@ func Hint(stage string, err error) string {
 		return "シートの見出し（1行目）か条件マトリクスに問題があります。エラーに出ているタブと見出し・セルを直してください。直すまで何も書き込まれません。"
 	case errors.Is(err, sheet.ErrConflict):
 		return "実行中にファイルが保存されました。何も上書きしていません。次回の実行で自動的に処理されます（続く場合は、ファイルを開いたままのPCがないか確認してください）。"
+	case errors.Is(err, ErrStopped):
+		return "ジョブが停止されました（systemd の停止、Kubernetes、Ctrl-C など）。書きかけのファイルはありません。送っていないレポートは次回の実行で送信されます。停止が予定外なら、停止した人・仕組みを確認してください。"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "時間内に終わりませんでした（--timeout）。Google API や SMTP サーバーの応答の遅さ、ネットワークを確認してください。送っていないレポートは次回の実行で送信されます。"
 	case stage == StageMail:
 		return "メールを送れませんでした。SMTPの設定（ホスト・ポート・TLS・ユーザー名とパスワード）とネットワークを確認してください。レポートは保存済みで、次回の実行で送信されます。"
-	case errors.Is(err, context.DeadlineExceeded):
-		return "時間内に終わりませんでした（--timeout）。Google API の混雑やネットワークを確認してください。次回の実行で再試行されます。"
 	}
 	return "ログ（--log-format json）のエラーを確認してください。次回の実行で再試行されます。"
 }

@@ -47,11 +47,14 @@ func LoadState(dir string) (State, error) {
 	return s, nil
 }
 
-// Save writes the state atomically.
+// Save writes the state atomically, creating the folder when missing.
 func (s State) Save(dir string) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("state folder: %w", err)
 	}
 	return writeAtomic(filepath.Join(dir, StateFile), append(b, '\n'))
 }

@@ -55,6 +55,9 @@ type Options struct {
 	// 送信履歴 tab is read only when a week may be due. Losing the file
 	// costs one read.
 	SentFile string
+	// DryRun writes the due reports and composes their mails but sends and
+	// records nothing: it needs no SMTP settings.
+	DryRun bool
 	// Send delivers one mail; mailer.Send unless a test replaces it.
 	Send func(context.Context, mailer.Config, mailer.Message) (string, error)
 }
@@ -63,6 +66,14 @@ type Options struct {
 type Result struct {
 	Sent    []string // weeks mailed and recorded
 	Written []string // report files written (also those not sent)
+	// Planned are the mails a dry run would send.
+	Planned []Planned
+}
+
+// Planned is a mail a dry run would send.
+type Planned struct {
+	Week, Subject, File string
+	To                  []string
 }
 
 // Deliver writes and mails every due week's report, recording each in the
@@ -74,8 +85,13 @@ func Deliver(ctx context.Context, ss sheet.Spreadsheet, run *job.Run, o Options)
 	if send == nil {
 		send = mailer.Send
 	}
-	if err := o.Mail.Validate(); err != nil {
-		return res, err
+	if o.Mail.Log == nil {
+		o.Mail.Log = o.Log
+	}
+	if !o.DryRun {
+		if err := o.Mail.Validate(); err != nil {
+			return res, err
+		}
 	}
 	last := report.LastComplete(o.Now).String()
 	if o.SentFile != "" && readSent(o.SentFile) == last {
@@ -103,12 +119,24 @@ func Deliver(ctx context.Context, ss sheet.Spreadsheet, run *job.Run, o Options)
 		if err != nil {
 			return res, err
 		}
+		if o.DryRun {
+			res.Planned = append(res.Planned, Planned{Week: w.String(), Subject: subject, File: path, To: o.Mail.To})
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return res, fmt.Errorf("week %s: not sent, the report is kept at %s and the next run sends it: %w", w, path, context.Cause(ctx))
+		}
 		id, err := send(ctx, o.Mail, mailer.Message{Subject: subject, Body: body, Attachment: path, AttachmentType: mailer.XLSXType})
 		if err != nil {
 			return res, fmt.Errorf("week %s: the report is kept at %s and the next run sends it: %w", w, path, err)
 		}
+		// The server accepted the mail: record it even when the run's
+		// deadline passed meanwhile, or the next run would send it again.
+		recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 		entry := history.Entry{Week: w.String(), File: report.FileName(w), To: o.Mail.To, SentAt: o.Now, MessageID: id}
-		if err := history.Append(ctx, ss, entry); err != nil {
+		err = history.Append(recordCtx, ss, entry)
+		cancel()
+		if err != nil {
 			// The mail went out; without the record the next run would send
 			// it again, so say so loudly.
 			return res, fmt.Errorf("week %s was mailed (message %s) but not recorded in %s; add the row by hand to avoid a second mail: %w",
