@@ -51,6 +51,9 @@ func (w *Workbook) Describe() string { return w.path }
 func (w *Workbook) Path() string { return w.path }
 
 func (w *Workbook) load() error {
+	// Every run reads first: the temporary file of a run killed mid-save
+	// goes now, also when this run has nothing to write.
+	_, _ = atomicfile.CleanStale(w.path)
 	b, err := os.ReadFile(w.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -381,13 +384,10 @@ func (w *Workbook) checkUnchanged() error {
 	return nil
 }
 
-// save writes the workbook to a temporary file beside it and renames it over
-// the original, so a reader never sees half a file.
+// save writes the workbook to a temporary file beside the real file (links
+// followed) and renames it over it, so a reader never sees half a file; the
+// file keeps its mode and owner (atomicfile).
 func (w *Workbook) save() error {
-	perm := os.FileMode(0o644)
-	if st, err := os.Stat(w.path); err == nil {
-		perm = st.Mode().Perm()
-	}
 	h := sha256.New()
 	fill := func(out io.Writer) error {
 		if _, err := w.file.WriteTo(io.MultiWriter(out, h)); err != nil {
@@ -397,7 +397,7 @@ func (w *Workbook) save() error {
 	}
 	// Last look just before the rename: the window for a lost edit is the
 	// rename itself.
-	if err := atomicfile.Write(w.path, perm, fill, w.checkUnchanged); err != nil {
+	if err := atomicfile.Write(w.path, 0o644, fill, w.checkUnchanged); err != nil {
 		return err
 	}
 	copy(w.sum[:], h.Sum(nil))
