@@ -305,8 +305,7 @@ func (w *Workbook) set(u sheet.Update) error {
 	case sheet.Empty:
 		err = w.file.SetCellValue(u.Tab, axis, nil)
 	case sheet.Text:
-		// SetCellStr stores a string cell: "=1+1" stays text, never a formula.
-		err = w.file.SetCellStr(u.Tab, axis, u.Value.Str)
+		err = w.setText(u.Tab, axis, u.Value.Str)
 	case sheet.Number:
 		err = w.file.SetCellFloat(u.Tab, axis, u.Value.Num, -1, 64)
 	case sheet.Bool:
@@ -323,6 +322,26 @@ func (w *Workbook) set(u sheet.Update) error {
 		return fmt.Errorf("set tab %q cell %s: %w", u.Tab, axis, err)
 	}
 	return nil
+}
+
+// setText stores a string cell: "=1+1" stays text, never a formula.
+//
+// Text holding the .xlsx escape form _xHHHH_ (which excelize decodes on
+// reading: _x0041_ reads as "A") goes in as a one-run rich text, the one
+// path where excelize escapes it (as _x005F_x0041_, as Excel does):
+// SetCellStr stores it unescaped, and its table of shared strings is keyed
+// by the escaped form, so a later text equal to that form would get the
+// earlier one's cell. The conformance suite's storable-text test shows the
+// round trip.
+func (w *Workbook) setText(tab, axis, s string) error {
+	if !strings.Contains(s, "_x") {
+		return w.file.SetCellStr(tab, axis, s)
+	}
+	// Clear first: a rich text leaves a formula in the cell in place.
+	if err := w.file.SetCellValue(tab, axis, nil); err != nil {
+		return err
+	}
+	return w.file.SetCellRichText(tab, axis, []excelize.RichTextRun{{Text: s}})
 }
 
 func (w *Workbook) dateStyleID() (int, error) {
