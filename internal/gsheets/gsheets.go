@@ -75,6 +75,9 @@ type Spreadsheet struct {
 	tabs map[string]*tabInfo
 	// readOK: a read succeeded, so a 403 on a write means view-only access.
 	readOK bool
+	// listed is the tab list last fetched since the last Read began, nil
+	// when none was.
+	listed []string
 	// requests and retries count API calls for the run's metrics.
 	requests, retries int
 }

@@ -31,10 +31,9 @@ type Action struct {
 // Plan works out what a spreadsheet lacks. m is the matrix the tabs are
 // built from (the sheet's own 条件マトリクス tab wins when it exists).
 func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action, error) {
-	names := append(contract.TabNames(m), matrix.TabName)
-	book, err := ss.Read(ctx, names)
+	book, err := contract.ReadBook(ctx, ss, m)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
+		return nil, err
 	}
 	if t := book.Tab(matrix.TabName); t != nil {
 		if m, err = matrix.FromTab(t); err != nil {
@@ -61,12 +60,21 @@ func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action
 		}
 		present[spec.Key] = tab
 		cols := contract.Present(spec, tab)
-		next := contract.NextFreeColumn(tab)
+		var missing []contract.Column
 		for _, c := range spec.Columns {
-			if cols[c.Key] != 0 {
-				continue
+			if cols[c.Key] == 0 {
+				missing = append(missing, c)
 			}
-			next++
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		first, err := contract.PlaceColumns(tab, len(missing))
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range missing {
+			next := first + i
 			u := sheet.Update{Tab: tab.Name, Row: 1, Col: next, Value: sheet.TextValue(c.Name)}
 			actions = append(actions, Action{Tab: tab.Name, What: fmt.Sprintf("add header %s (%s)", c.Name, sheet.CellName(1, next)), write: []sheet.Update{u}})
 			if len(tab.Rows) == 0 {

@@ -69,6 +69,23 @@ func (s *Spreadsheet) Read(ctx context.Context, names []string) (*sheet.Book, er
 	return b, nil
 }
 
+// Titles lists the tabs' names in order.
+func (s *Spreadsheet) Titles(ctx context.Context) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.missing {
+		return nil, s.notFound()
+	}
+	names := make([]string, len(s.tabs))
+	for i, t := range s.tabs {
+		names[i] = t.Name
+	}
+	return names, nil
+}
+
 // ReadColumns returns each requested tab's header row and columns as they
 // are now; other cells are empty. A tab that does not exist is an error:
 // the job asks only for tabs it has read.
