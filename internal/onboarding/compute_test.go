@@ -367,3 +367,45 @@ func TestSupportAccountUsedTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestFutureSessionCountsFromItsDay: a session dated after today is a
+// problem on its row, and its results, confirmations and activity count
+// only once its day has come.
+func TestFutureSessionCountsFromItsDay(t *testing.T) {
+	a := app("10001", columnConds[3])
+	a.ScheduledOn = today.AddDays(3)
+	held := session("10001", 2, today.AddDays(-1), Done)
+	ahead := session("10001", 3, today.AddDays(3), NoResult, Done, Done, Done, Done)
+	ahead.Confirmed[2] = yes // a Business ID after all: column 2 from its day
+	unknown := session("99999", 4, today.AddDays(9))
+	in := Input{Applications: []Application{a}, Sessions: []Session{held, ahead, unknown}}
+
+	out := compute(t, in)
+	c := out.Clients[0]
+	if c.Status != InProgress || c.Column != 3 || len(c.Sessions) != 1 || c.LastActivity != today.AddDays(-1) {
+		t.Errorf("before its day: status %s column %d sessions %d last activity %s", c.Status, c.Column, len(c.Sessions), c.LastActivity)
+	}
+	if done, _ := c.Counts(); done != 1 {
+		t.Errorf("done %d, want only the held session's work", done)
+	}
+	for i, want := range map[int]string{1: "「" + ahead.HeldOn.String() + "」は未来の日付です", 2: "「" + unknown.HeldOn.String() + "」は未来の日付です"} {
+		ps := out.SessionProblems[i]
+		if len(ps) == 0 || !strings.Contains(ps[0].Message, want) || ps[0].Row != in.Sessions[i].Row || ps[0].Column != "実施日" || ps[0].Blocking {
+			t.Errorf("session %d problems %+v, want a note on 実施日 %q", i, ps, want)
+		}
+	}
+	if !strings.Contains(out.SessionProblems[2][1].Message, "申込にありません") {
+		t.Errorf("unknown client not named: %+v", out.SessionProblems[2])
+	}
+	if len(out.SessionProblems[0]) != 0 {
+		t.Errorf("held session: %+v", out.SessionProblems[0])
+	}
+
+	// On its day it counts.
+	in.Today = ahead.HeldOn
+	out = compute(t, in)
+	c = out.Clients[0]
+	if len(c.Sessions) != 2 || c.Column != 2 || len(out.SessionProblems[1]) != 0 {
+		t.Errorf("on its day: sessions %d column %d problems %+v", len(c.Sessions), c.Column, out.SessionProblems[1])
+	}
+}
