@@ -25,6 +25,10 @@ type Outcome struct {
 	// Filled counts blank-only changes skipped because a manager filled
 	// the cell meanwhile.
 	Filled int
+	// Withheld counts changes not written because another change of their
+	// group was refused (Gone or Filled): an assignment lands whole or
+	// not at all.
+	Withheld int
 }
 
 // Apply re-reads the key columns and the must-still-be-blank cells, sends
@@ -85,12 +89,15 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 	}
 
 	updates := make([]sheet.Update, 0, len(changes))
+	group := make([]int, 0, len(changes)) // each update's Group
+	refused := map[int]bool{}             // groups with a change refused
 	for _, c := range changes {
 		row := c.Row
 		if row > 1 {
 			rows := rowsByKey[c.Tab][c.Key]
 			if c.Occurrence >= len(rows) {
 				out.Gone++
+				refused[c.Group] = true
 				continue
 			}
 			row = rows[c.Occurrence]
@@ -100,9 +107,22 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 		}
 		if c.BlankOnly && !now.Tab(c.Tab).Cell(row, c.Col).IsEmpty() {
 			out.Filled++
+			refused[c.Group] = true
 			continue
 		}
 		updates = append(updates, sheet.Update{Tab: c.Tab, Row: row, Col: c.Col, Value: c.New})
+		group = append(group, c.Group)
+	}
+	if len(refused) > 0 {
+		kept := updates[:0]
+		for i, u := range updates {
+			if g := group[i]; g != 0 && refused[g] {
+				out.Withheld++
+				continue
+			}
+			kept = append(kept, u)
+		}
+		updates = kept
 	}
 	if len(updates) == 0 {
 		return out, nil

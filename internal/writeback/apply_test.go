@@ -3,6 +3,7 @@ package writeback_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -146,10 +147,14 @@ func TestApplyFollowsRowsToWhereTheyAreNow(t *testing.T) {
 			},
 			want: map[string]string{"10001": "未着手|s1@x.jp|A社", "10003": "未着手|s3@x.jp|C社"},
 			check: func(t *testing.T, o writeback.Outcome, b *sheet.Book) {
-				if o.Gone == 0 {
+				if o.Gone == 0 || o.Withheld != 2 {
 					t.Errorf("outcome %+v", o)
 				}
-				// The deleted client's pool assignment still lands in the pool (its row is there).
+				// The deleted client's pool marks are withheld with its fill:
+				// the account stays free for the next run.
+				if got := assignedOf(b); got != "s1@x.jp=10001,s2@x.jp=,s3@x.jp=10003" {
+					t.Errorf("pool %s", got)
+				}
 			},
 		},
 		{
@@ -159,9 +164,14 @@ func TestApplyFollowsRowsToWhereTheyAreNow(t *testing.T) {
 				a.Rows[1] = append(a.Rows[1], sheet.TextValue("manual@x.jp"))
 			},
 			want: map[string]string{"10001": "未着手|manual@x.jp|A社", "10002": "未着手|s2@x.jp|B社", "10003": "未着手|s3@x.jp|C社"},
-			check: func(t *testing.T, o writeback.Outcome, _ *sheet.Book) {
-				if o.Filled != 1 {
+			check: func(t *testing.T, o writeback.Outcome, b *sheet.Book) {
+				if o.Filled != 1 || o.Withheld != 2 {
 					t.Errorf("outcome %+v", o)
+				}
+				// The fill was refused, so the pool is not marked: no
+				// orphaned pool row assigned to a client holding another.
+				if got := assignedOf(b); got != "s1@x.jp=,s2@x.jp=10002,s3@x.jp=10003" {
+					t.Errorf("pool %s", got)
 				}
 			},
 		},
@@ -187,6 +197,21 @@ func TestApplyFollowsRowsToWhereTheyAreNow(t *testing.T) {
 			tt.check(t, o, ms.book)
 		})
 	}
+}
+
+// assignedOf lists the pool as email=client, with the 割当日 set for each
+// client, in row order.
+func assignedOf(b *sheet.Book) string {
+	tab := b.Tab("サポートアカウント")
+	var out []string
+	for r := 2; r <= len(tab.Rows); r++ {
+		to, on := tab.Cell(r, 4), tab.Cell(r, 5)
+		if to.IsEmpty() != on.IsEmpty() {
+			return fmt.Sprintf("row %d: 割当クライアントID %q but 割当日 %q", r, to.String(), on.String())
+		}
+		out = append(out, tab.Cell(r, 1).String()+"="+to.String())
+	}
+	return strings.Join(out, ",")
 }
 
 func TestApplyStopsWhenHeaderChanged(t *testing.T) {
