@@ -74,10 +74,12 @@ func assignPool(in Input, out *Output) {
 		p := &in.Pool[pi]
 		c := &out.Clients[users[0]]
 		switch {
-		case p.AssignedTo == "" && len(byClient[c.App.ClientID]) == 0 && c.App.ClientID != "":
+		case p.AssignedTo == "" && len(byClient[c.App.ClientID]) == 0 && c.App.ClientID != "" && !c.Duplicate:
 			// A client holds one pool row at most: with another already
-			// assigned, that one is flagged below instead.
+			// assigned, that one is flagged below instead. A duplicated ID
+			// names no one client: it waits until the ID is fixed.
 			out.Assignments = append(out.Assignments, Assignment{Client: users[0], Pool: pi, Manual: true})
+			byClient[c.App.ClientID] = []int{pi}
 		case p.AssignedTo != c.App.ClientID && len(users) == 1:
 			c.Problems = append(c.Problems, Problem{
 				Tab: TabApplications, Row: c.App.Row, Column: "サポートアカウント",

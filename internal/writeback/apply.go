@@ -69,6 +69,14 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 		return out, fmt.Errorf("re-read key columns: %w", err)
 	}
 
+	// Google answers a column read only down to the last row with a value
+	// in those columns, so rows at the end whose key cells are blank (a
+	// row with only a stray note) are not in the answer: they are blank-key
+	// rows still, and are counted as such up to the last row planned.
+	lastRow := map[string]int{}
+	for _, c := range changes {
+		lastRow[c.Tab] = max(lastRow[c.Tab], c.Row)
+	}
 	rowsByKey := map[string]map[string][]int{}
 	for _, req := range reqs {
 		tab := now.Tab(req.Tab)
@@ -81,8 +89,13 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 			return out, fmt.Errorf("tab %q: %w", req.Tab, ErrHeaderChanged)
 		}
 		index := map[string][]int{}
-		for r := 2; r <= len(tab.Rows); r++ {
-			k := l.RowKey(tab.Rows[r-1])
+		for r := 2; r <= max(len(tab.Rows), lastRow[req.Tab]); r++ {
+			var k string
+			if r <= len(tab.Rows) {
+				k = l.RowKey(tab.Rows[r-1])
+			} else {
+				k = l.RowKey(nil)
+			}
 			index[k] = append(index[k], r)
 		}
 		rowsByKey[req.Tab] = index
