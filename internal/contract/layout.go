@@ -142,16 +142,78 @@ func NewLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
 	if len(missing) > 0 {
 		return nil, layoutErr("tab %q: required header %s is missing from row 1", tab.Name, strings.Join(missing, ", "))
 	}
-	next := NextFreeColumn(tab)
+	var add []*Column
 	for i := range spec.Columns {
-		c := &spec.Columns[i]
-		if c.Owner != Manager && l.cols[c.Key] == 0 {
-			next++
-			l.cols[c.Key] = next
-			l.Added = append(l.Added, Placed{Column: c, Col: next})
+		if c := &spec.Columns[i]; c.Owner != Manager && l.cols[c.Key] == 0 {
+			add = append(add, c)
 		}
 	}
+	if len(add) == 0 {
+		return l, nil
+	}
+	first, err := PlaceColumns(tab, len(add))
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range add {
+		l.cols[c.Key] = first + i
+		l.Added = append(l.Added, Placed{Column: c, Col: first + i})
+	}
 	return l, nil
+}
+
+// MaxColumns is the widest sheet both backends hold: Excel ends at column
+// XFD (16,384); Google allows 18,278, but a sheet must move between them.
+const MaxColumns = 16_384
+
+// PlaceColumns returns the first of n adjacent columns where the job adds
+// its missing columns: right of the last used column, as long as they fit
+// within MaxColumns. When a cell far right (a stray value in XFD) leaves no
+// room there, they go at the start of the rightmost run of columns empty in
+// every row that is wide enough, so the rest still syncs and no manager's
+// cell is covered; the job never adds a column past the sheet's limit.
+// Without such a run it is a LayoutError naming the cell that blocks.
+func PlaceColumns(tab *sheet.Tab, n int) (int, error) {
+	last := NextFreeColumn(tab)
+	if last+n <= MaxColumns {
+		return last + 1, nil
+	}
+	used := make([]bool, MaxColumns+1) // 1-based
+	for _, row := range tab.Rows {
+		for c, v := range row[:min(len(row), MaxColumns)] {
+			if !v.IsEmpty() {
+				used[c+1] = true
+			}
+		}
+	}
+	run := 0
+	for c := MaxColumns; c >= 1; c-- {
+		if used[c] {
+			run = 0
+			continue
+		}
+		if run++; run >= n && (c == 1 || used[c-1]) {
+			return c, nil
+		}
+	}
+	// Fewer than n empty columns side by side anywhere: name the used cell
+	// furthest right, the one most likely put there by mistake.
+	row, col := lastUsedCell(tab)
+	return 0, layoutErr("tab %q: no room for the job's %d columns: the sheet ends at column %s and %s is used; clear %s (or any %d empty columns to the right of the data), then run again",
+		tab.Name, n, sheet.ColumnName(MaxColumns), sheet.CellName(row, col), sheet.CellName(row, col), n)
+}
+
+// lastUsedCell is the first non-empty cell of the rightmost used column.
+func lastUsedCell(tab *sheet.Tab) (row, col int) {
+	for r, cells := range tab.Rows {
+		for c := len(cells); c > col; c-- {
+			if !cells[c-1].IsEmpty() {
+				row, col = r+1, c
+				break
+			}
+		}
+	}
+	return row, col
 }
 
 // match finds the contract column a header names, by name or alias.

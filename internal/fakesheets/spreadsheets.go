@@ -470,6 +470,11 @@ func (s *Server) handleBatchUpdate(req *apiRequest) (any, *apiError) {
 			out.Replies = append(out.Replies, reply)
 		}
 	}
+	for _, sh := range work.sheets {
+		if sh.colCount > maxColumns {
+			return nil, badRequest("This action would increase the number of columns in the sheet above the limit of %d columns.", maxColumns)
+		}
+	}
 	if total := totalCells(work); total > maxCells {
 		return nil, badRequest("This action would increase the number of cells in the workbook above the limit of %d cells.", maxCells)
 	}

@@ -110,6 +110,8 @@ func (s *Spreadsheet) fail(op string, err error) error {
 		return newError(sheet.ErrPermission, err, "Google rejected the credentials for %s (401): check --credentials or GOOGLE_APPLICATION_CREDENTIALS", s.who())
 	case code == http.StatusBadRequest && strings.Contains(msg, "not supported for this document"):
 		return newError(sheet.ErrInvalid, err, "%s is not a Google Sheets spreadsheet (an .xlsx kept in Drive?): open it and use ファイル → Google スプレッドシートとして保存, then pass the new ID", s.id)
+	case code == http.StatusBadRequest && strings.Contains(msg, "above the limit of"):
+		return newError(sheet.ErrInvalid, err, "Google Sheets %s: the spreadsheet is at Google's size limit (%s): delete unused empty rows and columns (or tabs) to make room, then run again", op, msg)
 	case code == http.StatusBadRequest:
 		return newError(sheet.ErrInvalid, err, "Google Sheets %s: the request was refused (400): %s", op, msg)
 	case code == http.StatusTooManyRequests:

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"onboard/internal/example"
+	"onboard/internal/job"
 	"onboard/internal/sheet"
 )
 
@@ -104,4 +105,29 @@ func TestFillColumnsBeyondGrid(t *testing.T) {
 		t.Errorf("AA1 = %v", got)
 	}
 	assertStatusesRight(t, srv, id, config(t))
+}
+
+// TestGridAtGoogleCellLimit: when the job's columns need a wider grid but
+// the spreadsheet is at Google's 10,000,000 cells, the run stops with one
+// line saying what to do, and nothing is written.
+func TestGridAtGoogleCellLimit(t *testing.T) {
+	srv := newFake(t)
+	book := example.Generate(example.Config{Clients: 10, Seed: 1, Today: example.ExampleToday})
+	apps := book.Tabs[0]
+	for c := len(apps.Rows[0]) + 1; c <= 26; c++ {
+		apps.Rows[0] = append(apps.Rows[0], sheet.TextValue("社内メモ"+strconv.Itoa(c)))
+	}
+	id := srv.CreateSpreadsheet("onboarding", fakeTabs(book.Tabs, 0)...)
+	// Empty rows up to the limit, as a sheet pasted into over the years.
+	if err := srv.Resize(id, "申込", 9_000_000/26, 26); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(srv, id)
+	_, err := job.Sync(context.Background(), open(t, srv, id), config(t), false)
+	if err == nil || !strings.Contains(err.Error(), "size limit") || !strings.Contains(err.Error(), "delete unused empty rows") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("got %v, want one line about the size limit", err)
+	}
+	if after := snapshot(srv, id); !reflect.DeepEqual(before, after) {
+		t.Error("the sheet changed")
+	}
 }

@@ -61,12 +61,21 @@ func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action
 		}
 		present[spec.Key] = tab
 		cols := contract.Present(spec, tab)
-		next := contract.NextFreeColumn(tab)
+		var missing []contract.Column
 		for _, c := range spec.Columns {
-			if cols[c.Key] != 0 {
-				continue
+			if cols[c.Key] == 0 {
+				missing = append(missing, c)
 			}
-			next++
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		first, err := contract.PlaceColumns(tab, len(missing))
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range missing {
+			next := first + i
 			u := sheet.Update{Tab: tab.Name, Row: 1, Col: next, Value: sheet.TextValue(c.Name)}
 			actions = append(actions, Action{Tab: tab.Name, What: fmt.Sprintf("add header %s (%s)", c.Name, sheet.CellName(1, next)), write: []sheet.Update{u}})
 			if len(tab.Rows) == 0 {

@@ -184,6 +184,9 @@ func (r rowWriter) add(key string, v sheet.Value, blankOnly bool) {
 	if col == 0 {
 		return
 	}
+	// Planned as it will read back: text quoting a manager's cell may hold
+	// characters a backend cannot store as they are.
+	v = sheet.Storable(v)
 	old := r.old(key)
 	if same(old, v) || (blankOnly && !old.IsEmpty()) {
 		return

@@ -51,6 +51,9 @@ func (w *Workbook) Describe() string { return w.path }
 func (w *Workbook) Path() string { return w.path }
 
 func (w *Workbook) load() error {
+	// Every run reads first: the temporary file of a run killed mid-save
+	// goes now, also when this run has nothing to write.
+	_, _ = atomicfile.CleanStale(w.path)
 	b, err := os.ReadFile(w.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -302,8 +305,7 @@ func (w *Workbook) set(u sheet.Update) error {
 	case sheet.Empty:
 		err = w.file.SetCellValue(u.Tab, axis, nil)
 	case sheet.Text:
-		// SetCellStr stores a string cell: "=1+1" stays text, never a formula.
-		err = w.file.SetCellStr(u.Tab, axis, u.Value.Str)
+		err = w.setText(u.Tab, axis, u.Value.Str)
 	case sheet.Number:
 		err = w.file.SetCellFloat(u.Tab, axis, u.Value.Num, -1, 64)
 	case sheet.Bool:
@@ -320,6 +322,26 @@ func (w *Workbook) set(u sheet.Update) error {
 		return fmt.Errorf("set tab %q cell %s: %w", u.Tab, axis, err)
 	}
 	return nil
+}
+
+// setText stores a string cell: "=1+1" stays text, never a formula.
+//
+// Text holding the .xlsx escape form _xHHHH_ (which excelize decodes on
+// reading: _x0041_ reads as "A") goes in as a one-run rich text, the one
+// path where excelize escapes it (as _x005F_x0041_, as Excel does):
+// SetCellStr stores it unescaped, and its table of shared strings is keyed
+// by the escaped form, so a later text equal to that form would get the
+// earlier one's cell. The conformance suite's storable-text test shows the
+// round trip.
+func (w *Workbook) setText(tab, axis, s string) error {
+	if !strings.Contains(s, "_x") {
+		return w.file.SetCellStr(tab, axis, s)
+	}
+	// Clear first: a rich text leaves a formula in the cell in place.
+	if err := w.file.SetCellValue(tab, axis, nil); err != nil {
+		return err
+	}
+	return w.file.SetCellRichText(tab, axis, []excelize.RichTextRun{{Text: s}})
 }
 
 func (w *Workbook) dateStyleID() (int, error) {
@@ -381,13 +403,10 @@ func (w *Workbook) checkUnchanged() error {
 	return nil
 }
 
-// save writes the workbook to a temporary file beside it and renames it over
-// the original, so a reader never sees half a file.
+// save writes the workbook to a temporary file beside the real file (links
+// followed) and renames it over it, so a reader never sees half a file; the
+// file keeps its mode and owner (atomicfile).
 func (w *Workbook) save() error {
-	perm := os.FileMode(0o644)
-	if st, err := os.Stat(w.path); err == nil {
-		perm = st.Mode().Perm()
-	}
 	h := sha256.New()
 	fill := func(out io.Writer) error {
 		if _, err := w.file.WriteTo(io.MultiWriter(out, h)); err != nil {
@@ -397,7 +416,7 @@ func (w *Workbook) save() error {
 	}
 	// Last look just before the rename: the window for a lost edit is the
 	// rename itself.
-	if err := atomicfile.Write(w.path, perm, fill, w.checkUnchanged); err != nil {
+	if err := atomicfile.Write(w.path, 0o644, fill, w.checkUnchanged); err != nil {
 		return err
 	}
 	copy(w.sum[:], h.Sum(nil))

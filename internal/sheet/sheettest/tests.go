@@ -337,3 +337,42 @@ func (s *Suite) TestMissingSpreadsheet(t *testing.T) {
 		t.Error("Describe is empty")
 	}
 }
+
+// trickyTexts are texts that a backend might store differently from what
+// it was given: every control character, the non-characters, invalid
+// UTF-8, the .xlsx escape form _xHHHH_, and significant white space.
+func trickyTexts() []string {
+	var out []string
+	for c := rune(0); c < 0x20; c++ {
+		out = append(out, "a"+string(c)+"b")
+	}
+	out = append(out, "del\x7f", "\u0085\u2028\u200b", "\ufffe\uffff", "lone \xed\xa0\x80 surrogate \xff",
+		"_x0041_", "_x005F_", "_x005F_x0041_", "x_x0041_y_X0042_z_x00411_", "「_x0001_」は あり/なし で入力してください",
+		" leading", "trailing ", "\nnewline first", "crlf\r\nend\r", "\ttab")
+	return out
+}
+
+// TestWriteStorableText: text made storable (sheet.StorableText) reads back
+// exactly as written, so a job that plans storable text finds nothing to
+// change on the next run.
+func (s *Suite) TestWriteStorableText(t *testing.T) {
+	var us []sheet.Update
+	for i, v := range trickyTexts() {
+		us = append(us, sheet.Update{Tab: Apps, Row: 2 + i, Col: 7, Value: text(sheet.StorableText(v))})
+	}
+	s.write(t, us)
+}
+
+// TestReadStorableText: a spreadsheet made with storable text reads back
+// exactly.
+func (s *Suite) TestReadStorableText(t *testing.T) {
+	tabs := seed()
+	for _, v := range trickyTexts() {
+		tabs[2].Rows = append(tabs[2].Rows, []sheet.Value{text(sheet.StorableText(v))})
+	}
+	b, err := s.NewSpreadsheet(t, tabs).Read(ctx(t), names(tabs))
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	assertTab(t, b, Odd, tabs[2].Rows)
+}
