@@ -21,6 +21,9 @@ type memSheet struct {
 	book   *sheet.Book
 	edit   func(b *sheet.Book)
 	writes []sheet.Update
+	// asGoogle: ReadColumns answers only down to the last row with a
+	// value in the requested columns, as the Sheets API does.
+	asGoogle bool
 }
 
 func (m *memSheet) Read(context.Context, []string) (*sheet.Book, error) { return clone(m.book), nil }
@@ -31,7 +34,19 @@ func (m *memSheet) ReadColumns(_ context.Context, reqs []sheet.ColumnsRequest) (
 	}
 	out := &sheet.Book{}
 	for _, r := range reqs {
-		out.Tabs = append(out.Tabs, clone(&sheet.Book{Tabs: []*sheet.Tab{m.book.Tab(r.Tab)}}).Tabs[0])
+		tab := clone(&sheet.Book{Tabs: []*sheet.Tab{m.book.Tab(r.Tab)}}).Tabs[0]
+		if m.asGoogle {
+			last := 1
+			for i := range tab.Rows {
+				for _, c := range r.Cols {
+					if !tab.Cell(i+1, c).IsEmpty() {
+						last = max(last, i+1)
+					}
+				}
+			}
+			tab.Rows = tab.Rows[:last]
+		}
+		out.Tabs = append(out.Tabs, tab)
 	}
 	return out, nil
 }
@@ -249,5 +264,29 @@ func TestPlanOnlyChangedCellsThenNothing(t *testing.T) {
 	_, fix := plan(t, ms)
 	if len(fix) != 1 || fix[0].Header != "ステータス" || fix[0].Row != 2 {
 		t.Errorf("changes %+v", fix)
+	}
+}
+
+// TestApplyReachesBlankKeyRowsAtTheEnd: a last row whose key cells are
+// blank (only a stray word) gets its チェック although a column read on
+// Google stops above it; the next plan is empty.
+func TestApplyReachesBlankKeyRowsAtTheEnd(t *testing.T) {
+	ms := &memSheet{book: newBook(), asGoogle: true}
+	sessions := ms.book.Tab("セッション")
+	sessions.Rows = append(sessions.Rows, row("10001", "2026/11/20", "", "完了"), row("", "", "", "たぶん"))
+	s, changes := plan(t, ms)
+	o, err := writeback.Apply(context.Background(), ms, s, changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Gone != 0 {
+		t.Errorf("outcome %+v", o)
+	}
+	last := ms.book.Tab("セッション").Rows[2]
+	if got := last[len(last)-1].String(); !strings.Contains(got, "クライアントID: 入力してください") {
+		t.Errorf("the last row's チェック %q", got)
+	}
+	if _, again := plan(t, ms); len(again) != 0 {
+		t.Errorf("second plan: %d changes, first %+v", len(again), again[0])
 	}
 }
