@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"onboard/internal/civil"
@@ -351,6 +352,11 @@ func (r *rowReader) id(f field, required bool) string {
 		return ""
 	case strings.HasPrefix(id, "="):
 		r.problem(f, "%sは数式のように見えます: IDを入力してください", true, quote(v))
+		return ""
+	case strings.ContainsFunc(id, unicode.IsControl):
+		// Not an ID anyone can type or find, nor one a backend stores as
+		// read: the pool's 割当クライアントID would never match it.
+		r.problem(f, "%sに制御文字が含まれています: IDを入力し直してください", true, quote(v))
 		return ""
 	}
 	return id

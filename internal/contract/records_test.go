@@ -341,3 +341,24 @@ func TestSupportAccountTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestClientIDWithControlCharacters: an ID holding a control character
+// is a problem, not an ID (the pool could never name it back).
+func TestClientIDWithControlCharacters(t *testing.T) {
+	m, _ := matrix.Default("")
+	for _, id := range []string{"行\x1f区切り", "100\x0001", "\x07"} {
+		b := book([][]string{appHeader, {id, "2026/11/01", "さくら商店", "なし", "", "なし", "", ""}}, [][]string{sessionHeader, {id, "2026/11/02"}})
+		s, err := Read(b, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ps := range [][]onboarding.Problem{s.Applications[0].Problems, s.SessionRows[0].Problems} {
+			if len(ps) != 1 || ps[0].Col != 1 || !ps[0].Blocking || !strings.Contains(ps[0].Message, "制御文字") {
+				t.Errorf("%q: %+v", id, ps)
+			}
+		}
+		if s.Applications[0].ClientID != "" || s.SessionRows[0].ClientID != "" {
+			t.Errorf("%q read as ID %q / %q", id, s.Applications[0].ClientID, s.SessionRows[0].ClientID)
+		}
+	}
+}

@@ -628,7 +628,7 @@ func viewPool(m *matrix.Matrix, b *sheet.Book) poolView {
 	}
 	seen := map[string]bool{}
 	for r := 2; r <= len(apps.Rows); r++ {
-		id := parse.ClientID(apps.Cell(r, al.Col(contract.KeyClientID)))
+		id := clientID(apps.Cell(r, al.Col(contract.KeyClientID)))
 		if id == "" {
 			continue
 		}
@@ -652,7 +652,7 @@ func viewPool(m *matrix.Matrix, b *sheet.Book) poolView {
 	}
 	for r := 2; r <= len(pool.Rows); r++ {
 		email, _, ok := parse.Email(pool.Cell(r, pl.Col(contract.KeyEmail)))
-		to := parse.ClientID(pool.Cell(r, pl.Col(contract.KeyAssignedTo)))
+		to := clientID(pool.Cell(r, pl.Col(contract.KeyAssignedTo)))
 		if !ok || email == "" {
 			email = fmt.Sprintf("row %d", r)
 		}
@@ -664,6 +664,14 @@ func viewPool(m *matrix.Matrix, b *sheet.Book) poolView {
 		}
 	}
 	return v
+}
+
+// clientID reads an ID cell as a manager would: an error value is none.
+func clientID(v sheet.Value) string {
+	if _, isErr := sheet.ErrorValue(v); isErr {
+		return ""
+	}
+	return parse.ClientID(v)
 }
 
 // poolAgreement checks what one sync did to the pool and 申込: no client
@@ -730,7 +738,7 @@ func strayFlagged(m *matrix.Matrix, b *sheet.Book, lint []string) []string {
 				}
 			}
 			if !flagged {
-				out = append(out, fmt.Sprintf("pool %s is assigned to client %s, who holds %s, and check does not say so", e, id, held))
+				out = append(out, fmt.Sprintf("pool %s is assigned to client %s, who holds %s, and check does not say so (check: %s)", e, id, held, strings.Join(lint, " | ")))
 			}
 		}
 	}
