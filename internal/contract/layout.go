@@ -25,18 +25,33 @@ func layoutErr(format string, args ...any) error {
 	return &LayoutError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// FindTab returns the sheet tab that matches the contract tab by name or
-// alias (ignoring width, case, spaces and brackets), or nil.
+// FindTab returns the sheet tab that matches the contract tab (ResolveTab
+// over the book's tab names), or nil.
 func FindTab(book *sheet.Book, spec *Tab) (*sheet.Tab, error) {
-	if t := book.Tab(spec.Name); t != nil {
-		return t, nil
+	title, err := ResolveTab(book.Titles(), spec)
+	if err != nil || title == "" {
+		return nil, err
 	}
-	var found *sheet.Tab
-	for _, t := range book.Tabs {
-		h := parse.Header(t.Name)
-		if h == parse.Header(spec.Name) || h == parse.Header(spec.Alias) {
-			if found != nil {
-				return nil, layoutErr("tabs %q and %q both look like the %s tab; rename one", found.Name, t.Name, spec.Name)
+	return book.Tab(title), nil
+}
+
+// ResolveTab is the one rule for finding a contract tab among a
+// spreadsheet's tab titles, on every backend: the exact name wins; else
+// the one title that reads as the name or the English alias, ignoring
+// width (NFKC), case, spaces and brackets ("Applications ", "【申込】").
+// Two such titles are a LayoutError; none is "".
+func ResolveTab(titles []string, spec *Tab) (string, error) {
+	for _, t := range titles {
+		if t == spec.Name {
+			return t, nil
+		}
+	}
+	found := ""
+	name, alias := parse.Header(spec.Name), parse.Header(spec.Alias)
+	for _, t := range titles {
+		if h := parse.Header(t); h != "" && (h == name || h == alias) {
+			if found != "" && found != t {
+				return "", layoutErr("tabs %q and %q both look like the %s tab; rename one", found, t, spec.Name)
 			}
 			found = t
 		}

@@ -108,3 +108,36 @@ func TestRowKeyNormalises(t *testing.T) {
 		t.Errorf("keys %q %q", a, b)
 	}
 }
+
+// TestResolveTab is the one rule both backends find tabs by.
+func TestResolveTab(t *testing.T) {
+	apps := &specs(t)[0]
+	for _, tc := range []struct {
+		name   string
+		titles []string
+		want   string
+		err    string
+	}{
+		{"exact", []string{"メモ", "申込"}, "申込", ""},
+		{"English alias with a trailing space", []string{"Applications ", "sessions"}, "Applications ", ""},
+		{"full width and brackets", []string{"【申込】"}, "【申込】", ""},
+		{"full-width alias", []string{"ＡＰＰＬＩＣＡＴＩＯＮＳ"}, "ＡＰＰＬＩＣＡＴＩＯＮＳ", ""},
+		{"exact wins over look-alikes, wherever it is", []string{"Applications", " 申込 ", "申込"}, "申込", ""},
+		{"two look-alikes", []string{"Applications ", "【申込】"}, "", `tabs "Applications " and "【申込】" both look like the 申込 tab`},
+		{"none", []string{"申込み一覧", "App"}, "", ""},
+		{"no tabs", nil, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ResolveTab(tc.titles, apps)
+			if tc.err != "" {
+				if !IsLayout(err) || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("got %q, %v; want a layout error %q", got, err, tc.err)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Errorf("got %q, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+}

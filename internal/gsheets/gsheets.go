@@ -70,6 +70,9 @@ type Spreadsheet struct {
 	// tabs holds what the backend learnt about each tab: its grid size
 	// (echoed by every read) and its sheetId (from spreadsheets.get).
 	tabs map[string]*tabInfo
+	// listed is the tab list last fetched since the last Read began, nil
+	// when none was.
+	listed []string
 	// requests and retries count API calls for the run's metrics.
 	requests, retries int
 }

@@ -8,7 +8,6 @@ import (
 
 	"google.golang.org/api/sheets/v4"
 
-	"onboard/internal/parse"
 	"onboard/internal/sheet"
 )
 
@@ -24,6 +23,7 @@ const (
 // (one spreadsheets.get) and the read retried with the tabs that exist.
 // Nil names read every tab.
 func (s *Spreadsheet) Read(ctx context.Context, names []string) (*sheet.Book, error) {
+	s.listed = nil
 	names = unique(names)
 	if names == nil {
 		titles, err := s.titles(ctx)
@@ -227,6 +227,7 @@ func (s *Spreadsheet) titles(ctx context.Context) ([]string, error) {
 		}
 		names = append(names, p.Title)
 	}
+	s.listed = names
 	// Tabs renamed or deleted since are forgotten.
 	for name := range s.tabs {
 		if !contains(names, name) {
@@ -236,11 +237,19 @@ func (s *Spreadsheet) titles(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
-// existing maps requested names to the titles the spreadsheet has: the
-// exact title, else those Google would match (case aside), else those that
-// read as the same header to the contract (width, spaces and brackets
-// aside), so the contract still finds, or reports as ambiguous, a tab a
-// manager named a little differently.
+// Titles lists the spreadsheet's tabs: the list the last Read fetched when
+// a tab it was asked for was missing (the case where the contract needs
+// it), else one spreadsheets.get.
+func (s *Spreadsheet) Titles(ctx context.Context) ([]string, error) {
+	if s.listed != nil {
+		return append([]string(nil), s.listed...), nil
+	}
+	return s.titles(ctx)
+}
+
+// existing keeps the requested names the spreadsheet has, as Google finds
+// a tab in a range: by its exact title, else ignoring case. Finding a tab
+// named differently is the contract's (contract.ResolveTab).
 func (s *Spreadsheet) existing(ctx context.Context, names []string) ([]string, error) {
 	titles, err := s.titles(ctx)
 	if err != nil {
@@ -251,7 +260,6 @@ func (s *Spreadsheet) existing(ctx context.Context, names []string) ([]string, e
 		for _, match := range []func(string) bool{
 			func(t string) bool { return t == n },
 			func(t string) bool { return strings.EqualFold(t, n) },
-			func(t string) bool { return parse.Header(t) == parse.Header(n) },
 		} {
 			found := false
 			for _, t := range titles {

@@ -205,6 +205,9 @@ func (s *Spreadsheet) AddTab(ctx context.Context, name string, header []string) 
 	}
 	ti := s.tab(name)
 	ti.rows, ti.cols = int(props.GridProperties.RowCount), int(props.GridProperties.ColumnCount)
+	if s.listed != nil {
+		s.listed = append(s.listed, name)
+	}
 	if len(resp.Replies) > 0 && resp.Replies[0].AddSheet != nil && resp.Replies[0].AddSheet.Properties != nil {
 		ti.sheetID, ti.hasID = resp.Replies[0].AddSheet.Properties.SheetId, true
 	}

@@ -6,7 +6,6 @@ package job
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -72,9 +71,9 @@ func ComputeRecords(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run
 }
 
 func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*sheet.Book, *matrix.Matrix) (*contract.Sheet, error)) (*Run, error) {
-	book, err := ss.Read(ctx, append(contract.TabNames(cfg.Matrix), matrix.TabName))
+	book, err := contract.ReadBook(ctx, ss, cfg.Matrix)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
+		return nil, err
 	}
 	m := cfg.Matrix
 	if tab := book.Tab(matrix.TabName); tab != nil && !cfg.MatrixPinned {

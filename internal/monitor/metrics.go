@@ -2,9 +2,13 @@ package monitor
 
 import (
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
+
+	"onboard/internal/atomicfile"
 )
 
 // Figures are a run's numbers for the textfile collector.
@@ -57,7 +61,21 @@ func WriteMetrics(path string, f Figures) error {
 	gauge("onboard_reports_sent", "Weekly reports the last run mailed.", float64(f.Reports))
 	gauge("onboard_sheets_api_requests", "Google Sheets API requests of the last run.", float64(f.Requests))
 	gauge("onboard_sheets_api_retries", "Google Sheets API retries of the last run.", float64(f.Retries))
-	if err := prometheus.WriteToTextfile(path, reg); err != nil {
+	mfs, err := reg.Gather()
+	if err != nil {
+		return fmt.Errorf("write metrics %s: %w", path, err)
+	}
+	// atomicfile, not prometheus.WriteToTextfile: a linked file stays
+	// linked, and a killed run's temporary file is cleaned up.
+	err = atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		for _, mf := range mfs {
+			if _, err := expfmt.MetricFamilyToText(w, mf); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil)
+	if err != nil {
 		return fmt.Errorf("write metrics %s: %w", path, err)
 	}
 	return nil

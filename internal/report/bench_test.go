@@ -25,6 +25,7 @@ import (
 type memSheet struct{ book *sheet.Book }
 
 func (m memSheet) Read(context.Context, []string) (*sheet.Book, error) { return m.book, nil }
+func (m memSheet) Titles(context.Context) ([]string, error)            { return m.book.Titles(), nil }
 func (m memSheet) ReadColumns(context.Context, []sheet.ColumnsRequest) (*sheet.Book, error) {
 	return nil, sheet.ErrNotSupported
 }

@@ -31,10 +31,9 @@ type Action struct {
 // Plan works out what a spreadsheet lacks. m is the matrix the tabs are
 // built from (the sheet's own 条件マトリクス tab wins when it exists).
 func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action, error) {
-	names := append(contract.TabNames(m), matrix.TabName)
-	book, err := ss.Read(ctx, names)
+	book, err := contract.ReadBook(ctx, ss, m)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
+		return nil, err
 	}
 	if t := book.Tab(matrix.TabName); t != nil {
 		if m, err = matrix.FromTab(t); err != nil {

@@ -168,6 +168,15 @@ func (b *Book) Tab(name string) *Tab {
 	return nil
 }
 
+// Titles lists the book's tab names, in order.
+func (b *Book) Titles() []string {
+	out := make([]string, len(b.Tabs))
+	for i, t := range b.Tabs {
+		out[i] = t.Name
+	}
+	return out
+}
+
 // Update sets one cell. Row and Col are 1-based sheet coordinates.
 type Update struct {
 	Tab   string
@@ -181,8 +190,14 @@ type Update struct {
 // every backend behaves the same.
 type Spreadsheet interface {
 	// Read returns the named tabs with all their cells in one pass. A tab
-	// that does not exist is absent from the book, not an error.
+	// that does not exist is absent from the book, not an error. A backend
+	// may return more tabs than asked for (the local workbook returns all).
 	Read(ctx context.Context, tabs []string) (*Book, error)
+	// Titles lists the titles of all the spreadsheet's tabs, in order, so
+	// the contract can find a tab a manager named differently (an alias,
+	// another width) the same way on every backend. A backend may answer
+	// from what its last Read learnt.
+	Titles(ctx context.Context) ([]string, error)
 	// ReadColumns returns, for each request, the tab's header row and the
 	// given columns as they are now, for addressing rows just before a write.
 	// Only the requested columns are filled in the returned tabs.

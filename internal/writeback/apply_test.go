@@ -27,6 +27,7 @@ type memSheet struct {
 }
 
 func (m *memSheet) Read(context.Context, []string) (*sheet.Book, error) { return clone(m.book), nil }
+func (m *memSheet) Titles(context.Context) ([]string, error)            { return m.book.Titles(), nil }
 func (m *memSheet) ReadColumns(_ context.Context, reqs []sheet.ColumnsRequest) (*sheet.Book, error) {
 	if m.edit != nil {
 		m.edit(m.book)

@@ -101,6 +101,17 @@ func copyBook(b *sheet.Book) *sheet.Book {
 	return out
 }
 
+// Titles lists the workbook's tabs as last read (reading it when it was
+// not yet).
+func (w *Workbook) Titles(ctx context.Context) ([]string, error) {
+	if w.file == nil || w.broken {
+		if err := w.load(); err != nil {
+			return nil, err
+		}
+	}
+	return w.file.GetSheetList(), nil
+}
+
 // ReadColumns returns header rows and columns from the copy read last (kept
 // in step with this process's writes). The local file cannot change under
 // the job unnoticed: Write refuses to save over a file that changed on disk.

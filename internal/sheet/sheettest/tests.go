@@ -3,6 +3,7 @@ package sheettest
 import (
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"strconv"
 	"testing"
 
@@ -375,4 +376,27 @@ func (s *Suite) TestReadStorableText(t *testing.T) {
 		t.Fatalf("Read: %v", err)
 	}
 	assertTab(t, b, Odd, tabs[2].Rows)
+}
+
+// TestTitles lists every tab, in order, also after a tab is added.
+func (s *Suite) TestTitles(t *testing.T) {
+	tabs := seed()
+	ss := s.open(t, tabs)
+	got, err := ss.Titles(ctx(t))
+	if err != nil {
+		t.Fatalf("Titles: %v", err)
+	}
+	if want := names(tabs); !reflect.DeepEqual(got, want) {
+		t.Errorf("Titles = %q, want %q", got, want)
+	}
+	if err := ss.AddTab(ctx(t), "Applications ", []string{"a"}); err != nil {
+		t.Fatalf("AddTab: %v", err)
+	}
+	got, err = ss.Titles(ctx(t))
+	if err != nil {
+		t.Fatalf("Titles: %v", err)
+	}
+	if want := append(names(tabs), "Applications "); !reflect.DeepEqual(got, want) {
+		t.Errorf("after AddTab: Titles = %q, want %q", got, want)
+	}
 }
