@@ -9,7 +9,7 @@ WORK      := work
 EXAMPLE_NOW ?= 2026-11-25T09:00:00+09:00
 FUZZTIME  ?= 3s
 
-.PHONY: all build run test deps lint unit fuzz bench example clean docs
+.PHONY: all build run test deps lint unit fuzz bench example clean docs property
 
 all: build
 
@@ -53,6 +53,16 @@ fuzz:
 		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg >/dev/null || \
 			{ $(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg; exit 1; }; \
 	done
+
+# The property test over random workbooks: `make test` runs 200 from a
+# fixed seed; this runs PROPERTY_N from a new seed (printed, and printed
+# again with any failure to replay it).
+PROPERTY_N    ?= 5000
+PROPERTY_SEED ?= $(shell date +%s)
+property:
+	@echo "property: $(PROPERTY_N) workbooks from seed $(PROPERTY_SEED)"
+	ONBOARD_PROPERTY_N=$(PROPERTY_N) ONBOARD_PROPERTY_SEED=$(PROPERTY_SEED) \
+		$(GO) test -count=1 -timeout 0 -run '^TestPropertyRandomWorkbooks$$' -v ./internal/job
 
 bench:
 	@./scripts/install-deps.sh --bench

@@ -12,17 +12,46 @@ type Date int32
 
 var epoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
+// The one range of dates the job holds: what a spreadsheet can show,
+// 1900-01-01 to 9999-12-31. A typed date outside it is a problem on its
+// row, never a date wrapped into the range.
+const (
+	Min Date = 2       // 1900-01-01
+	Max Date = 2958465 // 9999-12-31
+)
+
+// secondsPerDay: day numbers are counted from Unix seconds, which hold any
+// year, rather than from a time.Duration, which stops at 292 years.
+const secondsPerDay = 86400
+
 // Of returns the date of t's wall clock in t's own location.
 func Of(t time.Time) Date {
 	y, m, d := t.Date()
 	return New(y, m, d)
 }
 
-// New returns the date y-m-d; month and day overflow like time.Date.
+// New returns the date y-m-d; month and day overflow like time.Date. The
+// result is only meaningful within [Min, Max]: see Make.
 func New(y int, m time.Month, d int) Date {
 	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	return Date(t.Sub(epoch).Hours() / 24)
+	return Date((t.Unix() - epoch.Unix()) / secondsPerDay)
 }
+
+// Make returns the date y-m-d when it exists and lies within [Min, Max];
+// ok is false for 2026-02-30, month 13, year 10000 and the like.
+func Make(y int, m time.Month, d int) (Date, bool) {
+	if y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return 0, false
+	}
+	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // 2026/02/30 rolls over: not a real date
+		return 0, false
+	}
+	return New(y, m, d), true
+}
+
+// Valid reports whether d lies within [Min, Max].
+func (d Date) Valid() bool { return d >= Min && d <= Max }
 
 // IsZero reports whether no date is set.
 func (d Date) IsZero() bool { return d == 0 }

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"onboard/internal/civil"
@@ -280,6 +281,21 @@ func (r *rowReader) cell(f field) sheet.Value {
 	return r.cells[f.col-1]
 }
 
+// value is the field's cell for a reader: every column of every tab is
+// read through it. A spreadsheet error value (#DIV/0!, #N/A...) is no data
+// in any column: it is a problem on the cell, and ok is false.
+func (r *rowReader) value(f field) (v sheet.Value, ok bool) {
+	v = r.cell(f)
+	if code, isErr := sheet.ErrorValue(v); isErr {
+		r.problem(f, "「%s」はスプレッドシートのエラー値です: 式か入力を直してください", true, code)
+		return sheet.Value{}, false
+	}
+	return v, true
+}
+
+// typed reports whether the field's cell holds anything, readable or not.
+func (r *rowReader) typed(f field) bool { return !r.cell(f).IsEmpty() }
+
 // MaxCellRunes is the longest text the job accepts in a cell it reads.
 const MaxCellRunes = 5000
 
@@ -304,7 +320,10 @@ func quote(v sheet.Value) string {
 }
 
 func (r *rowReader) text(f field) string {
-	v := r.cell(f)
+	v, ok := r.value(f)
+	if !ok {
+		return ""
+	}
 	s := parse.Text(v)
 	// A text has no more runes than bytes: most need no counting.
 	if n := len(s); n > MaxCellRunes {
@@ -320,7 +339,10 @@ func (r *rowReader) text(f field) string {
 }
 
 func (r *rowReader) id(f field, required bool) string {
-	v := r.cell(f)
+	v, ok := r.value(f)
+	if !ok {
+		return ""
+	}
 	id := parse.ClientID(v)
 	switch {
 	case id == "" && required:
@@ -331,12 +353,20 @@ func (r *rowReader) id(f field, required bool) string {
 	case strings.HasPrefix(id, "="):
 		r.problem(f, "%sは数式のように見えます: IDを入力してください", true, quote(v))
 		return ""
+	case strings.ContainsFunc(id, unicode.IsControl):
+		// Not an ID anyone can type or find, nor one a backend stores as
+		// read: the pool's 割当クライアントID would never match it.
+		r.problem(f, "%sに制御文字が含まれています: IDを入力し直してください", true, quote(v))
+		return ""
 	}
 	return id
 }
 
 func (r *rowReader) date(f field, required bool) civil.Date {
-	v := r.cell(f)
+	v, ok := r.value(f)
+	if !ok {
+		return 0
+	}
 	d, set, ok := parse.Date(v)
 	switch {
 	case !ok:
@@ -348,7 +378,10 @@ func (r *rowReader) date(f field, required bool) civil.Date {
 }
 
 func (r *rowReader) yesNo(f field) matrix.Known {
-	v := r.cell(f)
+	v, ok := r.value(f)
+	if !ok {
+		return matrix.Known{Bad: true}
+	}
 	yes, set, ok := parse.YesNo(v)
 	if !ok {
 		r.problem(f, "%sは あり/なし で入力してください", true, quote(v))
@@ -358,7 +391,10 @@ func (r *rowReader) yesNo(f field) matrix.Known {
 }
 
 func (r *rowReader) email(f field, blocking bool) string {
-	v := r.cell(f)
+	v, ok := r.value(f)
+	if !ok {
+		return ""
+	}
 	if v.Kind == sheet.Text && plainEmail(v.Str) {
 		return v.Str // what parse.Email returns for it, without its allocations
 	}
@@ -371,8 +407,8 @@ func (r *rowReader) email(f field, blocking bool) string {
 }
 
 func (r *rowReader) result(f field) onboarding.Result {
-	v := r.cell(f)
-	if v.IsEmpty() {
+	v, ok := r.value(f)
+	if !ok || v.IsEmpty() {
 		return onboarding.NoResult
 	}
 	if res, ok := resultWords[v.Str]; ok { // as typed, the common case
@@ -479,7 +515,7 @@ func (ar *appReader) read(r *rowReader) onboarding.Application {
 	a.ClientID = r.id(ar.id, true)
 	a.AppliedOn = r.date(ar.applied, false)
 	a.Company = r.text(ar.company)
-	if a.Company == "" {
+	if a.Company == "" && !r.typed(ar.company) {
 		r.problem(ar.company, "入力してください", true)
 	}
 	a.Contact = r.text(ar.contact)
@@ -492,6 +528,7 @@ func (ar *appReader) read(r *rowReader) onboarding.Application {
 	a.ScheduledOn = r.date(ar.scheduled, false)
 	a.HandoverOn = r.date(ar.handover, false)
 	a.SupportAccount = r.email(ar.support, true)
+	a.SupportAccountTyped = r.typed(ar.support)
 	a.Problems = r.problems
 	return a
 }

@@ -220,3 +220,145 @@ func copyBook(b *sheet.Book) *sheet.Book {
 	}
 	return out
 }
+
+// TestErrorValuesInEveryColumn puts a spreadsheet error value into every
+// column the job reads, of every tab: each is a blocking problem naming
+// its cell, and never data (no record field holds it).
+func TestErrorValuesInEveryColumn(t *testing.T) {
+	m, _ := matrix.Default("")
+	codes := []string{"#DIV/0!", "#VALUE!", "#NAME?", "#NULL!", "#NUM!", "#N/A", "#REF!", " #n/a "}
+	n := 0
+	for _, spec := range Tabs(m) {
+		for _, col := range spec.Columns {
+			if col.Owner == Job {
+				continue
+			}
+			code := codes[n%len(codes)]
+			n++
+			b := example.Generate(example.Config{Clients: 4, Seed: 1, Today: example.ExampleToday})
+			probe, err := Read(b, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := map[string]*Layout{TabApplications: probe.Apps, TabSessions: probe.Sessions, TabPool: probe.Pool}[spec.Key]
+			c := l.Col(col.Key)
+			if c < 1 {
+				t.Fatalf("%s: the example has no column %s", spec.Name, col.Name)
+			}
+			tab := b.Tab(l.Name)
+			for len(tab.Rows[2]) < c {
+				tab.Rows[2] = append(tab.Rows[2], sheet.Value{})
+			}
+			tab.Rows[2][c-1] = sheet.TextValue(code)
+			s, err := Read(b, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rec any
+			var problems []onboarding.Problem
+			switch spec.Key {
+			case TabApplications:
+				rec, problems = s.Applications[1], s.Applications[1].Problems
+				if !s.Applications[1].SupportAccountTyped && col.Key == KeySupportAccount {
+					t.Errorf("サポートアカウント %q: not seen as typed, so it would be filled", code)
+				}
+			case TabSessions:
+				rec, problems = s.SessionRows[1], s.SessionRows[1].Problems
+			case TabPool:
+				rec, problems = s.PoolRows[1], s.PoolRows[1].Problems
+			}
+			found := false
+			for _, p := range problems {
+				if p.Row == 3 && p.Col == c && p.Blocking && strings.Contains(p.Message, strings.ToUpper(strings.TrimSpace(code))) &&
+					strings.HasPrefix(p.Message, l.HeaderText(col.Key)+": ") && strings.Contains(p.Message, "エラー値") {
+					found = true
+				} else if p.Col == c {
+					t.Errorf("%s!%s %q: a second problem on the cell: %s", l.Name, sheet.CellName(3, c), code, p.Message)
+				}
+			}
+			if !found {
+				t.Errorf("%s!%s (%s) %q: no error-value problem in %+v", l.Name, sheet.CellName(3, c), col.Name, code, problems)
+			}
+			if f, ok := holds(reflect.ValueOf(rec), strings.TrimSpace(code)); ok {
+				t.Errorf("%s!%s %q taken as data in %s", l.Name, sheet.CellName(3, c), code, f)
+			}
+		}
+	}
+	if n < 30 {
+		t.Fatalf("only %d columns probed", n)
+	}
+}
+
+// holds reports the field of a record that holds s (case-insensitively).
+func holds(v reflect.Value, s string) (string, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		return "", strings.EqualFold(v.String(), s)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if !v.Type().Field(i).IsExported() {
+				continue
+			}
+			if f, ok := holds(v.Field(i), s); ok {
+				return v.Type().Field(i).Name + f, true
+			}
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			if f, ok := holds(v.Index(i), s); ok {
+				return "[]" + f, true
+			}
+		}
+	}
+	return "", false
+}
+
+// TestSupportAccountTyped: a サポートアカウント cell holding anything but
+// an address (or blanks) is a problem naming the column, and typed, so
+// the job never fills it.
+func TestSupportAccountTyped(t *testing.T) {
+	m, _ := matrix.Default("")
+	for _, c := range []struct {
+		cell  string
+		typed bool
+		addr  string
+	}{
+		{"", false, ""}, {"  ", false, ""}, {"s@x.jp", true, "s@x.jp"}, {"abc", true, ""}, {"=1+1", true, ""},
+		{"サポートアカウント", true, ""}, {"#DIV/0!", true, ""}, {"support_10001@", true, ""},
+	} {
+		b := book([][]string{appHeader, {"10001", "2026/11/01", "さくら商店", "なし", "", "なし", "", c.cell}}, [][]string{sessionHeader})
+		s, err := Read(b, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := s.Applications[0]
+		if a.SupportAccountTyped != c.typed || a.SupportAccount != c.addr {
+			t.Errorf("%q: typed %v account %q", c.cell, a.SupportAccountTyped, a.SupportAccount)
+		}
+		named := len(a.Problems) == 1 && a.Problems[0].Col == 8 && strings.HasPrefix(a.Problems[0].Message, "サポートアカウント: ") && a.Problems[0].Blocking
+		if c.typed && c.addr == "" && !named || (!c.typed || c.addr != "") && len(a.Problems) != 0 {
+			t.Errorf("%q: problems %+v", c.cell, a.Problems)
+		}
+	}
+}
+
+// TestClientIDWithControlCharacters: an ID holding a control character
+// is a problem, not an ID (the pool could never name it back).
+func TestClientIDWithControlCharacters(t *testing.T) {
+	m, _ := matrix.Default("")
+	for _, id := range []string{"行\x1f区切り", "100\x0001", "\x07"} {
+		b := book([][]string{appHeader, {id, "2026/11/01", "さくら商店", "なし", "", "なし", "", ""}}, [][]string{sessionHeader, {id, "2026/11/02"}})
+		s, err := Read(b, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ps := range [][]onboarding.Problem{s.Applications[0].Problems, s.SessionRows[0].Problems} {
+			if len(ps) != 1 || ps[0].Col != 1 || !ps[0].Blocking || !strings.Contains(ps[0].Message, "制御文字") {
+				t.Errorf("%q: %+v", id, ps)
+			}
+		}
+		if s.Applications[0].ClientID != "" || s.SessionRows[0].ClientID != "" {
+			t.Errorf("%q read as ID %q / %q", id, s.Applications[0].ClientID, s.SessionRows[0].ClientID)
+		}
+	}
+}

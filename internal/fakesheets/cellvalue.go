@@ -79,6 +79,14 @@ var (
 // sheetsEpoch is day 0 of Google's (and Excel's) date serial numbers.
 var sheetsEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
+// serialOf is the date serial of a UTC wall-clock time, counted from Unix
+// seconds: a time.Duration (t.Sub) stops at 292 years, and Sheets holds
+// dates up to 9999-12-31.
+func serialOf(t time.Time) float64 {
+	secs := t.Unix() - sheetsEpoch.Unix()
+	return float64(secs)/86400 + float64(t.Nanosecond())/86400e9
+}
+
 // parseUserEntered interprets a string the way Google does for
 // valueInputOption=USER_ENTERED in the en_US locale: numbers (with grouping,
 // percent, currency), booleans, dates and times become typed values with an
@@ -180,7 +188,7 @@ func parseDateInput(t string) (cell, bool) {
 		if day.Day() != di {
 			return cell{}, false // e.g. 2021-02-30 stays text, as in Sheets
 		}
-		serial := day.Sub(sheetsEpoch).Hours() / 24
+		serial := serialOf(day)
 		kind := fmtDate
 		if m[4] != "" {
 			frac, ok := timeFraction(m[4], m[5], m[6])

@@ -101,7 +101,7 @@ func goCell(v any) cell {
 		return numberCell(float64(t))
 	case time.Time:
 		u := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
-		serial := u.Sub(sheetsEpoch).Hours() / 24
+		serial := serialOf(u)
 		kind := fmtDate
 		if serial != math.Trunc(serial) {
 			kind = fmtDateTime

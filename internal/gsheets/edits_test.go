@@ -222,6 +222,17 @@ func TestManagerEditsDuringRun(t *testing.T) {
 			if got := srv.Cell(id, "申込", supportRow, 12); got != "support_manual@uetaya.com" || run.Outcome.Filled == 0 {
 				t.Errorf("support account %v, filled meanwhile %d", got, run.Outcome.Filled)
 			}
+			// The refused fill takes its pool marks with it: no pool row is
+			// assigned to a client holding another account.
+			client := fmt.Sprint(srv.Cell(id, "申込", supportRow, 1))
+			for r, row := range srv.Values(id, "サポートアカウント") {
+				if r > 0 && len(row) > 3 && fmt.Sprint(row[3]) == client {
+					t.Errorf("pool row %d %v is assigned to client %s, who holds support_manual@uetaya.com", r+1, row, client)
+				}
+			}
+			if run.Outcome.Withheld != 2 {
+				t.Errorf("withheld %d, want the pool's 割当クライアントID and 割当日", run.Outcome.Withheld)
+			}
 		}},
 		{name: "job cell edited", prepared: true, edit: func(t *testing.T, srv *fakesheets.Server, id string) {
 			if err := srv.TypeCell(id, "申込", rowOf(srv, id, "10010"), statusCol, "手で書いた"); err != nil {

@@ -4,13 +4,12 @@ import (
 	"fmt"
 	"sort"
 
-	"onboard/internal/contract"
 	"onboard/internal/onboarding"
 )
 
 // Lint is what `onboard check` reports: every problem sync writes into the
-// チェック cells, plus what only a person can act on: stalled clients,
-// sessions dated in the future, and a pool about to run out.
+// チェック cells (sessions dated in the future among them), plus what only
+// a person can act on: stalled clients and a pool about to run out.
 func (r *Run) Lint(cfg Config) []onboarding.Problem {
 	ps := r.Problems()
 	today := cfg.Today()
@@ -24,16 +23,6 @@ func (r *Run) Lint(cfg Config) []onboarding.Problem {
 			Message: fmt.Sprintf("停滞: %d日間動きがありません（最終活動 %s、ステータス %s）",
 				int(today-c.LastActivity), c.LastActivity, c.Status),
 		})
-	}
-	col := r.Sheet.Sessions.Col(contract.KeyHeldOn)
-	for i := range r.Sheet.SessionRows {
-		s := &r.Sheet.SessionRows[i]
-		if s.HeldOn > today {
-			ps = append(ps, onboarding.Problem{
-				Tab: r.Sheet.Sessions.Name, Row: s.Row, Col: col, Column: r.Sheet.Sessions.HeaderText(contract.KeyHeldOn),
-				Message: fmt.Sprintf("%s: 「%s」は未来の日付です（予定は申込のセッション予定日へ）", r.Sheet.Sessions.HeaderText(contract.KeyHeldOn), s.HeldOn),
-			})
-		}
 	}
 	if r.Out.PoolLow && r.Sheet.Pool != nil {
 		ps = append(ps, onboarding.Problem{

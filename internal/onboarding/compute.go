@@ -83,6 +83,17 @@ func Compute(in Input) *Output {
 		if s.ClientID == "" {
 			continue
 		}
+		if s.HeldOn > in.Today {
+			// The sheet guide: セッション records what was held. A session
+			// dated ahead counts from its day on, not before.
+			out.SessionProblems[si] = append(out.SessionProblems[si], Problem{
+				Tab: TabSessions, Row: s.Row, Column: "実施日",
+				Message: fmt.Sprintf("実施日: 「%s」は未来の日付です: その日までこの行の結果は数えません（予定は申込のセッション予定日へ）", s.HeldOn),
+			})
+			if _, ok := byID[s.ClientID]; ok {
+				continue
+			}
+		}
 		rows, ok := byID[s.ClientID]
 		if !ok {
 			out.SessionProblems[si] = append(out.SessionProblems[si], Problem{

@@ -367,3 +367,104 @@ func TestSupportAccountUsedTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestFutureSessionCountsFromItsDay: a session dated after today is a
+// problem on its row, and its results, confirmations and activity count
+// only once its day has come.
+func TestFutureSessionCountsFromItsDay(t *testing.T) {
+	a := app("10001", columnConds[3])
+	a.ScheduledOn = today.AddDays(3)
+	held := session("10001", 2, today.AddDays(-1), Done)
+	ahead := session("10001", 3, today.AddDays(3), NoResult, Done, Done, Done, Done)
+	ahead.Confirmed[2] = yes // a Business ID after all: column 2 from its day
+	unknown := session("99999", 4, today.AddDays(9))
+	in := Input{Applications: []Application{a}, Sessions: []Session{held, ahead, unknown}}
+
+	out := compute(t, in)
+	c := out.Clients[0]
+	if c.Status != InProgress || c.Column != 3 || len(c.Sessions) != 1 || c.LastActivity != today.AddDays(-1) {
+		t.Errorf("before its day: status %s column %d sessions %d last activity %s", c.Status, c.Column, len(c.Sessions), c.LastActivity)
+	}
+	if done, _ := c.Counts(); done != 1 {
+		t.Errorf("done %d, want only the held session's work", done)
+	}
+	for i, want := range map[int]string{1: "「" + ahead.HeldOn.String() + "」は未来の日付です", 2: "「" + unknown.HeldOn.String() + "」は未来の日付です"} {
+		ps := out.SessionProblems[i]
+		if len(ps) == 0 || !strings.Contains(ps[0].Message, want) || ps[0].Row != in.Sessions[i].Row || ps[0].Column != "実施日" || ps[0].Blocking {
+			t.Errorf("session %d problems %+v, want a note on 実施日 %q", i, ps, want)
+		}
+	}
+	if !strings.Contains(out.SessionProblems[2][1].Message, "申込にありません") {
+		t.Errorf("unknown client not named: %+v", out.SessionProblems[2])
+	}
+	if len(out.SessionProblems[0]) != 0 {
+		t.Errorf("held session: %+v", out.SessionProblems[0])
+	}
+
+	// On its day it counts.
+	in.Today = ahead.HeldOn
+	out = compute(t, in)
+	c = out.Clients[0]
+	if len(c.Sessions) != 2 || c.Column != 2 || len(out.SessionProblems[1]) != 0 {
+		t.Errorf("on its day: sessions %d column %d problems %+v", len(c.Sessions), c.Column, out.SessionProblems[1])
+	}
+}
+
+// TestPoolOncePerClient: a client gets a pool account at most once. An
+// unreadable サポートアカウント cell is no reason to assign; a pool row
+// already naming the client fills a blank 申込 rather than a second
+// account; a client holding another account is never marked in the pool
+// twice, and the stray pool row is flagged.
+func TestPoolOncePerClient(t *testing.T) {
+	unreadable := app("10001", columnConds[3])
+	unreadable.SupportAccountTyped = true // "abc", "=1+1", "#N/A": the reader's problem is on the row
+	blank := app("10002", columnConds[3])
+	blankBad := app("10003", columnConds[3])
+	blankBad.SupportAccountTyped = true
+	other := app("10004", columnConds[3])
+	other.SupportAccount = "c@x.jp" // typed by a manager while the pool names d@x.jp
+	fresh := app("10005", columnConds[3])
+	p := pool("a@x.jp", "b@x.jp", "c@x.jp", "d@x.jp", "e@x.jp", "f@x.jp", "g@x.jp")
+	p[0].AssignedTo = "10002" // 申込 blank: filled from here
+	p[1].AssignedTo = "10003" // 申込 unreadable: nothing to do but the row's problem
+	p[3].AssignedTo = "10004" // 10004 holds c@x.jp: d is stray, c is not marked
+	p[5].AssignedTo = "10002" // a second pool row for 10002: stray
+	p[6].AssignedTo = "10003" // a second for 10003, whose 申込 is unreadable
+
+	out := compute(t, Input{Applications: []Application{unreadable, blank, blankBad, other, fresh}, Pool: p})
+	got := map[string]string{}
+	for _, c := range out.Clients {
+		got[c.App.ClientID] = c.SupportAccount
+	}
+	want := map[string]string{"10001": "", "10002": "a@x.jp", "10003": "", "10004": "c@x.jp", "10005": "e@x.jp"}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("client %s: %q, want %q", id, got[id], w)
+		}
+	}
+	var assigned []string
+	for _, a := range out.Assignments {
+		assigned = append(assigned, fmt.Sprintf("%s→%s manual=%v", p[a.Pool].Email, out.Clients[a.Client].App.ClientID, a.Manual))
+	}
+	if got := strings.Join(assigned, ", "); got != "a@x.jp→10002 manual=false, e@x.jp→10005 manual=false" {
+		t.Errorf("assignments: %s", got)
+	}
+	for i, want := range map[int]string{
+		3: "割当クライアントID: 10004 の申込のサポートアカウントは「c@x.jp」です",
+		5: "割当クライアントID: 10002 の申込のサポートアカウントは「a@x.jp」です",
+		6: "割当クライアントID: 10003 には 3行目のアカウントも割り当てられています",
+	} {
+		ps := out.PoolProblems[i]
+		if len(ps) != 1 || !strings.Contains(ps[0].Message, want) || ps[0].Row != p[i].Row || ps[0].Column != "割当クライアントID" {
+			t.Errorf("pool row %d: %+v, want %q", p[i].Row, ps, want)
+		}
+	}
+	for _, i := range []int{0, 1, 2, 4} {
+		if len(out.PoolProblems[i]) != 0 {
+			t.Errorf("pool row %d: %+v", p[i].Row, out.PoolProblems[i])
+		}
+	}
+	if out.PoolLeft != 0 {
+		t.Errorf("pool left %d", out.PoolLeft)
+	}
+}

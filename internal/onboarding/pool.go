@@ -10,7 +10,10 @@ import (
 // assignPool gives every client that is not finished and has no support
 // account the first prepared, free pool account. Clients go in order of
 // application date, then ID, so the same sheet always gives the same
-// result. An account once given is never taken back.
+// result. An account once given is never taken back, and a client gets
+// one at most once: not when its サポートアカウント cell holds anything,
+// readable or not, nor when the pool already names it (then 申込 is
+// filled from the pool).
 func assignPool(in Input, out *Output) {
 	byEmail := make(map[string]int, len(in.Pool))
 	for i := range in.Pool {
@@ -29,6 +32,14 @@ func assignPool(in Input, out *Output) {
 			continue
 		}
 		byEmail[p.Email] = i
+	}
+
+	// Pool rows by the client they are assigned to.
+	byClient := map[string][]int{}
+	for i := range in.Pool {
+		if id := in.Pool[i].AssignedTo; id != "" {
+			byClient[id] = append(byClient[id], i)
+		}
 	}
 
 	// Accounts already in use, whether the pool records it or a manager
@@ -63,8 +74,12 @@ func assignPool(in Input, out *Output) {
 		p := &in.Pool[pi]
 		c := &out.Clients[users[0]]
 		switch {
-		case p.AssignedTo == "":
+		case p.AssignedTo == "" && len(byClient[c.App.ClientID]) == 0 && c.App.ClientID != "" && !c.Duplicate:
+			// A client holds one pool row at most: with another already
+			// assigned, that one is flagged below instead. A duplicated ID
+			// names no one client: it waits until the ID is fixed.
 			out.Assignments = append(out.Assignments, Assignment{Client: users[0], Pool: pi, Manual: true})
+			byClient[c.App.ClientID] = []int{pi}
 		case p.AssignedTo != c.App.ClientID && len(users) == 1:
 			c.Problems = append(c.Problems, Problem{
 				Tab: TabApplications, Row: c.App.Row, Column: "サポートアカウント",
@@ -85,7 +100,21 @@ func assignPool(in Input, out *Output) {
 	var want []int
 	for i := range out.Clients {
 		c := &out.Clients[i]
-		if c.SupportAccount == "" && !c.Duplicate && c.App.ClientID != "" && !finished(c) {
+		if c.SupportAccount != "" || c.App.SupportAccountTyped || c.Duplicate || c.App.ClientID == "" {
+			continue
+		}
+		if rows := byClient[c.App.ClientID]; len(rows) > 0 {
+			// The pool says this client has an account and 申込 is blank:
+			// fill it from the pool rather than give a second one.
+			p := &in.Pool[rows[0]]
+			if p.Email != "" && byEmail[p.Email] == rows[0] && len(taken[p.Email]) == 0 {
+				c.SupportAccount = p.Email
+				taken[p.Email] = []int{i}
+				out.Assignments = append(out.Assignments, Assignment{Client: i, Pool: rows[0]})
+			}
+			continue
+		}
+		if !finished(c) {
 			want = append(want, i)
 		}
 	}
@@ -119,6 +148,46 @@ func assignPool(in Input, out *Output) {
 	}
 	out.PoolLeft = len(free)
 	out.PoolLow = out.PoolLeft < in.PoolLowWater
+	flagStrayAssignments(in, out, byClient)
+}
+
+// flagStrayAssignments notes the pool rows assigned to a client that
+// holds another account, or that holds one pool row already: the pool
+// and 申込 must agree, and a manager decides which is right.
+func flagStrayAssignments(in Input, out *Output, byClient map[string][]int) {
+	clients := map[string]*Client{}
+	for i := range out.Clients {
+		c := &out.Clients[i]
+		if c.App.ClientID != "" && !c.Duplicate {
+			clients[c.App.ClientID] = c
+		}
+	}
+	for id, rows := range byClient {
+		c := clients[id]
+		if c == nil {
+			continue
+		}
+		held := -1 // the pool row the client holds
+		for _, pi := range rows {
+			if c.SupportAccount != "" && strings.EqualFold(in.Pool[pi].Email, c.SupportAccount) {
+				held = pi
+			}
+		}
+		if held < 0 && c.SupportAccount == "" {
+			held = rows[0] // 申込 is blank or unreadable: the first is the one
+		}
+		for _, pi := range rows {
+			if pi == held {
+				continue
+			}
+			p := &in.Pool[pi]
+			msg := fmt.Sprintf("割当クライアントID: %s の申込のサポートアカウントは「%s」です: このアカウントの割当を見直してください", id, c.SupportAccount)
+			if c.SupportAccount == "" {
+				msg = fmt.Sprintf("割当クライアントID: %s には %d行目のアカウントも割り当てられています: 割当を見直してください", id, in.Pool[held].Row)
+			}
+			out.PoolProblems[pi] = append(out.PoolProblems[pi], Problem{Tab: TabPool, Row: p.Row, Column: "割当クライアントID", Message: msg})
+		}
+	}
 }
 
 // finished reports whether the client needs no support account any more:

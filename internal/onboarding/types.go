@@ -70,7 +70,11 @@ type Application struct {
 	ScheduledOn    civil.Date
 	HandoverOn     civil.Date
 	SupportAccount string
-	Problems       []Problem
+	// SupportAccountTyped: the サポートアカウント cell holds something,
+	// readable or not. Such a cell is never filled, so a client whose
+	// cell is unreadable gets no pool account: it gets a problem.
+	SupportAccountTyped bool
+	Problems            []Problem
 }
 
 // Session is one row of セッション.

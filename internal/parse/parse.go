@@ -113,12 +113,11 @@ func YesNo(v sheet.Value) (yes, set, ok bool) {
 	return false, true, false
 }
 
-// Spreadsheet serials for 1900-01-01 and 9999-12-31; anything outside is
-// not a date a person meant.
-const minSerial, maxSerial = 1, 2958465
-
+// A time of day may follow a date, after spaces or a T (ISO 8601), the
+// one rule for 2026/12/03 10:00 and 2026-12-03T10:00 alike; the text is
+// lower case by then (Word), so the T is a t.
 var (
-	reYMD    = regexp.MustCompile(`^(\d{4})\s*[/\-.年]\s*(\d{1,2})\s*[/\-.月]\s*(\d{1,2})\s*日?(?:\s*[\sT]\s*\d{1,2}:\d{2}(?::\d{2})?)?$`)
+	reYMD    = regexp.MustCompile(`^(\d{4})\s*[/\-.年]\s*(\d{1,2})\s*[/\-.月]\s*(\d{1,2})\s*日?(?:(?:\s+|\s*t\s*)(\d{1,2}):(\d{2})(?::(\d{2}))?)?$`)
 	reReiwa  = regexp.MustCompile(`^(?:r|令和)\s*(\d{1,2}|元)\s*[/\-.年]\s*(\d{1,2})\s*[/\-.月]\s*(\d{1,2})\s*日?$`)
 	reDigits = regexp.MustCompile(`^\d{8}$`)
 )
@@ -131,7 +130,8 @@ func Date(v sheet.Value) (d civil.Date, set, ok bool) {
 	case sheet.Empty:
 		return 0, false, true
 	case sheet.Number, sheet.Date:
-		if math.IsNaN(v.Num) || v.Num < minSerial || v.Num > maxSerial {
+		// The range test is on the float, before a conversion could wrap.
+		if math.IsNaN(v.Num) || v.Num < float64(civil.Min) || v.Num >= float64(civil.Max)+1 {
 			return 0, true, false
 		}
 		return civil.Date(math.Floor(v.Num)), true, true
@@ -141,6 +141,9 @@ func Date(v sheet.Value) (d civil.Date, set, ok bool) {
 			return 0, false, true
 		}
 		if m := reYMD.FindStringSubmatch(s); m != nil {
+			if !clock(m[4], m[5], m[6]) {
+				return 0, true, false
+			}
 			return ymd(m[1], m[2], m[3], 0)
 		}
 		if m := reReiwa.FindStringSubmatch(s); m != nil {
@@ -164,15 +167,26 @@ func ymd(ys, ms, ds string, yearOffset int) (civil.Date, bool, bool) {
 	if err1 != nil || err2 != nil || err3 != nil {
 		return 0, true, false
 	}
-	y += yearOffset
-	if y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 {
+	date, ok := civil.Make(y+yearOffset, time.Month(m), d)
+	if !ok {
 		return 0, true, false
 	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d { // 2026/02/30 rolls over: not a real date
-		return 0, true, false
+	return date, true, true
+}
+
+// clock reports whether an optional time of day after a date is a real
+// one (00:00 to 23:59:59); the job keeps only the date.
+func clock(hh, mm, ss string) bool {
+	if hh == "" {
+		return true
 	}
-	return civil.Of(t), true, true
+	h, _ := strconv.Atoi(hh)
+	m, _ := strconv.Atoi(mm)
+	s := 0
+	if ss != "" {
+		s, _ = strconv.Atoi(ss)
+	}
+	return h <= 23 && m <= 59 && s <= 59
 }
 
 // ClientID normalises a client ID: NFKC (so １０００１ is 10001), spaces

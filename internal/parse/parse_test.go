@@ -1,6 +1,10 @@
 package parse
 
 import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -83,6 +87,12 @@ func TestDate(t *testing.T) {
 		sheet.TextValue("2026-11-24"),
 		sheet.TextValue("2026年11月24日"),
 		sheet.TextValue("2026/11/24 13:05"),
+		// One rule for the time after a date: spaces or an ISO T.
+		sheet.TextValue("2026-11-24T13:05"),
+		sheet.TextValue("2026-11-24T13:05:09"),
+		sheet.TextValue("2026/11/24T13:05"),
+		sheet.TextValue("2026-11-24 13:05"),
+		sheet.TextValue("２０２６－１１－２４Ｔ１３：０５"),
 		sheet.TextValue("２０２６／１１／２４"),
 		sheet.TextValue("2026.11.24"),
 		sheet.TextValue("20261124"),
@@ -106,6 +116,12 @@ func TestDate(t *testing.T) {
 		sheet.TextValue("来週"), sheet.TextValue("2026/02/30"), sheet.TextValue("2026/13/01"),
 		sheet.TextValue("11/24"), sheet.TextValue("2026/11/24/1"), sheet.NumberValue(-5),
 		sheet.NumberValue(1e12), sheet.BoolValue(true),
+		// A time that is not one, with either separator.
+		sheet.TextValue("2026/11/24 25:00"), sheet.TextValue("2026-11-24T25:00"), sheet.TextValue("2026-11-24T10:60"),
+		sheet.TextValue("2026-11-24T"), sheet.TextValue("2026-11-24X10:00"),
+		// Outside the one range the calendar holds (civil.Min to civil.Max).
+		sheet.TextValue("10000/01/01"), sheet.TextValue("1899/12/31"), sheet.TextValue("令和9999年1月1日"),
+		sheet.NumberValue(float64(civil.Max) + 1), sheet.NumberValue(float64(civil.Min) - 0.5),
 	}
 	for _, v := range bad {
 		if _, set, ok := Date(v); ok || !set {
@@ -114,6 +130,31 @@ func TestDate(t *testing.T) {
 	}
 	if _, set, ok := Date(sheet.Value{}); set || !ok {
 		t.Error("an empty cell is an unset date, not a problem")
+	}
+}
+
+// TestDateFarFuture: dates centuries ahead are the dates typed, never a
+// date wrapped into another month (a time.Duration stops at 292 years).
+func TestDateFarFuture(t *testing.T) {
+	for _, c := range []struct {
+		in   sheet.Value
+		want string
+	}{
+		{sheet.TextValue("9999/12/31"), "9999/12/31"},
+		{sheet.TextValue("2500/06/15"), "2500/06/15"},
+		{sheet.TextValue("2192-01-01T00:00"), "2192/01/01"},
+		{sheet.TextValue("1900/01/01"), "1900/01/01"},
+		{sheet.NumberValue(float64(civil.Max)), "9999/12/31"},
+		{sheet.Value{Kind: sheet.Date, Num: float64(civil.Max) + 0.99}, "9999/12/31"},
+		{sheet.NumberValue(float64(civil.Min)), "1900/01/01"},
+	} {
+		d, set, ok := Date(c.in)
+		if !ok || !set || d.String() != c.want {
+			t.Errorf("Date(%v %q) = %q,%v,%v; want %s", c.in.Kind, c.in.String(), d.String(), set, ok, c.want)
+		}
+		if !d.Valid() {
+			t.Errorf("Date(%q) = %d outside [civil.Min, civil.Max]", c.in.String(), d)
+		}
 	}
 }
 
@@ -177,22 +218,53 @@ func FuzzYesNo(f *testing.F) {
 	})
 }
 
+// ymdPrefix matches plain ASCII y/m/d or y-m-d text, whose accepted
+// date must read as typed.
+var ymdPrefix = regexp.MustCompile(`^(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:$|[ T])`)
+
 func FuzzDate(f *testing.F) {
 	for _, s := range []string{"2026/11/24", "2026年11月24日", "R8.11.24", "令和元年1月1日", "20261124", "9999/12/31", "1900/01/01"} {
 		f.Add(s, 46350.0)
 	}
+	for _, s := range []string{"2500/06/15", "2026-12-03T10:00", "2026/12/03 10:00", "9999-12-31T23:59:59"} {
+		f.Add(s, 2958465.5)
+	}
 	f.Fuzz(func(t *testing.T, s string, n float64) {
+		var dates []civil.Date
 		for _, v := range []sheet.Value{sheet.TextValue(s), sheet.NumberValue(n)} {
 			d, set, ok := Date(v)
-			if ok && set && (d < 1 || d > 2958465) {
-				t.Errorf("Date(%q) = %v outside the serial range", v.String(), d)
+			if !ok || !set {
+				continue
 			}
-			if ok && set && v.Kind == sheet.Text {
-				// What was accepted must read back the same from its own rendering.
-				again, _, ok2 := Date(sheet.TextValue(d.String()))
-				if !ok2 || again != d {
-					t.Errorf("Date(%q) = %v does not round-trip (%v)", s, d, again)
+			if !d.Valid() {
+				t.Errorf("Date(%q) = %d outside [civil.Min, civil.Max]", v.String(), d)
+			}
+			// What was accepted reads back the same from its rendering, as
+			// text and as a date cell.
+			again, _, ok2 := Date(sheet.TextValue(d.String()))
+			cell, _, ok3 := Date(sheet.DayValue(d))
+			if !ok2 || again != d || !ok3 || cell != d {
+				t.Errorf("Date(%q) = %d (%s) does not round-trip: text %d %v, cell %d %v", v.String(), d, d, again, ok2, cell, ok3)
+			}
+			if v.Kind == sheet.Number && d != civil.Date(math.Floor(n)) {
+				t.Errorf("Date(%v) = %d, want the serial's day", n, d)
+			}
+			// A typed y/m/d is the date shown, never one wrapped into range.
+			if m := ymdPrefix.FindStringSubmatch(s); m != nil && v.Kind == sheet.Text {
+				y, _ := strconv.Atoi(m[1])
+				mo, _ := strconv.Atoi(m[2])
+				day, _ := strconv.Atoi(m[3])
+				if want := fmt.Sprintf("%04d/%02d/%02d", y, mo, day); d.String() != want {
+					t.Errorf("Date(%q) = %s, want %s", s, d, want)
 				}
+			}
+			dates = append(dates, d)
+		}
+		// Day numbers order as the calendar does: yyyy/mm/dd compares as text.
+		if len(dates) == 2 {
+			a, b := dates[0], dates[1]
+			if (a < b) != (a.String() < b.String()) || (a == b) != (a.String() == b.String()) {
+				t.Errorf("order: %d (%s) vs %d (%s)", a, a, b, b)
 			}
 		}
 	})

@@ -134,7 +134,8 @@ func DateFromSerial(serial float64) time.Time {
 // SerialFromDate converts the civil date of t to a whole serial number.
 func SerialFromDate(t time.Time) float64 {
 	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	return math.Round(d.Sub(serialEpoch).Hours() / 24)
+	// Unix seconds, not d.Sub: a time.Duration stops at 292 years.
+	return float64((d.Unix() - serialEpoch.Unix()) / 86400)
 }
 
 // Tab is one worksheet: Rows[0] is the header row (sheet row 1). Rows may be

@@ -36,6 +36,10 @@ type Outcome struct {
 	// Resent counts cells written again after a write's answer was lost
 	// and a read showed them not stored.
 	Resent int
+	// Withheld counts changes not written because another change of their
+	// group was refused (Gone or Filled): an assignment lands whole or
+	// not at all.
+	Withheld int
 }
 
 // maxWrites bounds the writes of one Apply: a write whose answer was lost
@@ -80,12 +84,22 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 	if err != nil {
 		return out, fmt.Errorf("re-read key columns: %w", err)
 	}
-	before, err := indexKeys(now, layouts, cols, true)
+
+	// Google answers a column read only down to the last row with a value
+	// in those columns, so rows at the end whose key cells are blank (a
+	// row with only a stray note) are not in the answer: they are blank-key
+	// rows still, and are counted as such up to the last row planned.
+	lastRow := map[string]int{}
+	for _, c := range changes {
+		lastRow[c.Tab] = max(lastRow[c.Tab], c.Row)
+	}
+	before, err := indexKeys(now, layouts, cols, lastRow, true)
 	if err != nil {
 		return out, err
 	}
 
 	updates := make([]placed, 0, len(changes))
+	refused := map[int]bool{} // groups with a change refused
 	for i := range changes {
 		c := &changes[i]
 		row := c.Row
@@ -93,6 +107,7 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 			rows := before.rows[c.Tab][c.Key]
 			if c.Occurrence >= len(rows) {
 				out.Gone++
+				refused[c.Group] = true
 				continue
 			}
 			row = rows[c.Occurrence]
@@ -102,9 +117,22 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 		}
 		if c.BlankOnly && !now.Tab(c.Tab).Cell(row, c.Col).IsEmpty() {
 			out.Filled++
+			refused[c.Group] = true
 			continue
 		}
 		updates = append(updates, placed{Update: sheet.Update{Tab: c.Tab, Row: row, Col: c.Col, Value: c.New}, ch: c})
+	}
+	if len(refused) > 0 {
+		// An assignment lands whole or not at all.
+		kept := updates[:0]
+		for _, u := range updates {
+			if g := u.ch.Group; g != 0 && refused[g] {
+				out.Withheld++
+				continue
+			}
+			kept = append(kept, u)
+		}
+		updates = kept
 	}
 	if len(updates) == 0 {
 		return out, nil
@@ -134,7 +162,7 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 		if rerr != nil {
 			return out, fmt.Errorf("write %d cells: %w; reading them back failed too (%v): the next run checks them", len(pending), err, rerr)
 		}
-		idx, ierr := indexKeys(after, layouts, cols, false)
+		idx, ierr := indexKeys(after, layouts, cols, lastRow, false)
 		if ierr != nil {
 			return out, fmt.Errorf("write %d cells: %w; reading them back: %w", len(pending), err, ierr)
 		}
@@ -172,7 +200,7 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 		out.VerifyErr = err
 		return out, nil
 	}
-	idx, err := indexKeys(after, layouts, cols, false)
+	idx, err := indexKeys(after, layouts, cols, lastRow, false)
 	if err != nil {
 		out.VerifyErr = err
 		return out, nil
@@ -260,7 +288,7 @@ type keyIndex struct {
 // indexKeys indexes a read of the key columns. Before the write, a header
 // row that differs from the one the plan was made on is ErrHeaderChanged;
 // after it (strict false) each written column is checked on its own.
-func indexKeys(book *sheet.Book, layouts map[string]*contract.Layout, cols map[string]map[int]bool, strict bool) (*keyIndex, error) {
+func indexKeys(book *sheet.Book, layouts map[string]*contract.Layout, cols map[string]map[int]bool, lastRow map[string]int, strict bool) (*keyIndex, error) {
 	idx := &keyIndex{header: map[string][]sheet.Value{}, rows: map[string]map[string][]int{},
 		keyOf: map[string]map[int]string{}, occOf: map[string]map[int]int{}, keyCols: map[string][]int{}, jobHeaders: map[string]map[string]bool{}}
 	for name := range cols {
@@ -287,8 +315,13 @@ func indexKeys(book *sheet.Book, layouts map[string]*contract.Layout, cols map[s
 		}
 		idx.jobHeaders[name] = jobs
 		rows, keyOf, occOf := map[string][]int{}, map[int]string{}, map[int]int{}
-		for r := 2; r <= len(tab.Rows); r++ {
-			k := l.RowKey(tab.Rows[r-1])
+		for r := 2; r <= max(len(tab.Rows), lastRow[name]); r++ {
+			var k string
+			if r <= len(tab.Rows) {
+				k = l.RowKey(tab.Rows[r-1])
+			} else {
+				k = l.RowKey(nil)
+			}
 			occOf[r] = len(rows[k])
 			rows[k] = append(rows[k], r)
 			keyOf[r] = k

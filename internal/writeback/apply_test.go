@@ -3,6 +3,7 @@ package writeback_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -22,6 +23,9 @@ type memSheet struct {
 	// editOnWrite plays a manager between the re-read and the write.
 	editOnWrite func(b *sheet.Book)
 	writes      []sheet.Update
+	// asGoogle: ReadColumns answers only down to the last row with a
+	// value in the requested columns, as the Sheets API does.
+	asGoogle bool
 }
 
 func (m *memSheet) Read(context.Context, []string) (*sheet.Book, error) { return clone(m.book), nil }
@@ -33,7 +37,19 @@ func (m *memSheet) ReadColumns(_ context.Context, reqs []sheet.ColumnsRequest) (
 	}
 	out := &sheet.Book{}
 	for _, r := range reqs {
-		out.Tabs = append(out.Tabs, clone(&sheet.Book{Tabs: []*sheet.Tab{m.book.Tab(r.Tab)}}).Tabs[0])
+		tab := clone(&sheet.Book{Tabs: []*sheet.Tab{m.book.Tab(r.Tab)}}).Tabs[0]
+		if m.asGoogle {
+			last := 1
+			for i := range tab.Rows {
+				for _, c := range r.Cols {
+					if !tab.Cell(i+1, c).IsEmpty() {
+						last = max(last, i+1)
+					}
+				}
+			}
+			tab.Rows = tab.Rows[:last]
+		}
+		out.Tabs = append(out.Tabs, tab)
 	}
 	return out, nil
 }
@@ -153,10 +169,14 @@ func TestApplyFollowsRowsToWhereTheyAreNow(t *testing.T) {
 			},
 			want: map[string]string{"10001": "未着手|s1@x.jp|A社", "10003": "未着手|s3@x.jp|C社"},
 			check: func(t *testing.T, o writeback.Outcome, b *sheet.Book) {
-				if o.Gone == 0 {
+				if o.Gone == 0 || o.Withheld != 2 {
 					t.Errorf("outcome %+v", o)
 				}
-				// The deleted client's pool assignment still lands in the pool (its row is there).
+				// The deleted client's pool marks are withheld with its fill:
+				// the account stays free for the next run.
+				if got := assignedOf(b); got != "s1@x.jp=10001,s2@x.jp=,s3@x.jp=10003" {
+					t.Errorf("pool %s", got)
+				}
 			},
 		},
 		{
@@ -166,9 +186,14 @@ func TestApplyFollowsRowsToWhereTheyAreNow(t *testing.T) {
 				a.Rows[1] = append(a.Rows[1], sheet.TextValue("manual@x.jp"))
 			},
 			want: map[string]string{"10001": "未着手|manual@x.jp|A社", "10002": "未着手|s2@x.jp|B社", "10003": "未着手|s3@x.jp|C社"},
-			check: func(t *testing.T, o writeback.Outcome, _ *sheet.Book) {
-				if o.Filled != 1 {
+			check: func(t *testing.T, o writeback.Outcome, b *sheet.Book) {
+				if o.Filled != 1 || o.Withheld != 2 {
 					t.Errorf("outcome %+v", o)
+				}
+				// The fill was refused, so the pool is not marked: no
+				// orphaned pool row assigned to a client holding another.
+				if got := assignedOf(b); got != "s1@x.jp=,s2@x.jp=10002,s3@x.jp=10003" {
+					t.Errorf("pool %s", got)
 				}
 			},
 		},
@@ -194,6 +219,21 @@ func TestApplyFollowsRowsToWhereTheyAreNow(t *testing.T) {
 			tt.check(t, o, ms.book)
 		})
 	}
+}
+
+// assignedOf lists the pool as email=client, with the 割当日 set for each
+// client, in row order.
+func assignedOf(b *sheet.Book) string {
+	tab := b.Tab("サポートアカウント")
+	var out []string
+	for r := 2; r <= len(tab.Rows); r++ {
+		to, on := tab.Cell(r, 4), tab.Cell(r, 5)
+		if to.IsEmpty() != on.IsEmpty() {
+			return fmt.Sprintf("row %d: 割当クライアントID %q but 割当日 %q", r, to.String(), on.String())
+		}
+		out = append(out, tab.Cell(r, 1).String()+"="+to.String())
+	}
+	return strings.Join(out, ",")
 }
 
 func TestApplyStopsWhenHeaderChanged(t *testing.T) {
@@ -273,5 +313,29 @@ func TestApplyVerifiesAfterTheWrite(t *testing.T) {
 	s, changes = plan(t, ms)
 	if o, err := writeback.Apply(context.Background(), ms, s, changes); err != nil || !o.Verified {
 		t.Errorf("%+v, %v", o, err)
+	}
+}
+
+// TestApplyReachesBlankKeyRowsAtTheEnd: a last row whose key cells are
+// blank (only a stray word) gets its チェック although a column read on
+// Google stops above it; the next plan is empty.
+func TestApplyReachesBlankKeyRowsAtTheEnd(t *testing.T) {
+	ms := &memSheet{book: newBook(), asGoogle: true}
+	sessions := ms.book.Tab("セッション")
+	sessions.Rows = append(sessions.Rows, row("10001", "2026/11/20", "", "完了"), row("", "", "", "たぶん"))
+	s, changes := plan(t, ms)
+	o, err := writeback.Apply(context.Background(), ms, s, changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Gone != 0 {
+		t.Errorf("outcome %+v", o)
+	}
+	last := ms.book.Tab("セッション").Rows[2]
+	if got := last[len(last)-1].String(); !strings.Contains(got, "クライアントID: 入力してください") {
+		t.Errorf("the last row's チェック %q", got)
+	}
+	if _, again := plan(t, ms); len(again) != 0 {
+		t.Errorf("second plan: %d changes, first %+v", len(again), again[0])
 	}
 }

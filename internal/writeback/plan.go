@@ -31,6 +31,11 @@ type Change struct {
 	// BlankOnly: write only if the cell is still empty at write time (a
 	// manager's cell the job fills, or a header the job adds).
 	BlankOnly bool
+	// Group, when not 0, ties changes that are written together or not at
+	// all: a pool assignment's 申込 fill and pool marks. Were one refused
+	// (a manager filled the cell meanwhile, the row went), the others
+	// would leave the pool and 申込 disagreeing.
+	Group int
 }
 
 // MaxProblemRunes bounds a チェック cell; Google allows 50,000 characters.
@@ -87,12 +92,14 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 		r.set(contract.KeyNextAction, sheet.TextValue(c.Next))
 		r.set(contract.KeyProblems, sheet.TextValue(joinProblems(c.Problems)))
 	}
-	for _, a := range out.Assignments {
+	for i, a := range out.Assignments {
 		if a.Manual {
 			continue
 		}
 		c := &out.Clients[a.Client]
+		p.group = i + 1
 		p.at(s.Apps, c.App.Row, keys).fill(contract.KeySupportAccount, sheet.TextValue(c.SupportAccount))
+		p.group = 0
 	}
 
 	skeys := p.occurrences(s.Sessions)
@@ -105,11 +112,13 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 		for i := range s.PoolRows {
 			p.at(s.Pool, s.PoolRows[i].Row, pkeys).set(contract.KeyProblems, sheet.TextValue(joinProblems(out.PoolProblems[i])))
 		}
-		for _, a := range out.Assignments {
+		for i, a := range out.Assignments {
 			c := &out.Clients[a.Client]
 			r := p.at(s.Pool, s.PoolRows[a.Pool].Row, pkeys)
+			p.group = i + 1
 			r.fill(contract.KeyAssignedTo, sheet.TextValue(c.App.ClientID))
 			r.fill(contract.KeyAssignedOn, sheet.DayValue(today))
+			p.group = 0
 		}
 	}
 	return p.changes
@@ -134,6 +143,7 @@ func joinProblems(ps []onboarding.Problem) string {
 type planner struct {
 	s       *contract.Sheet
 	changes []Change
+	group   int // the Group of the changes being added
 }
 
 type rowKey struct {
@@ -183,7 +193,7 @@ func (r rowWriter) add(key string, v sheet.Value, blankOnly bool) {
 	}
 	r.p.changes = append(r.p.changes, Change{
 		Tab: r.l.Name, Row: r.row, Col: col, Header: r.l.HeaderText(key),
-		Key: r.key.key, Occurrence: r.key.occ, Old: old, New: v, BlankOnly: blankOnly,
+		Key: r.key.key, Occurrence: r.key.occ, Old: old, New: v, BlankOnly: blankOnly, Group: r.p.group,
 	})
 }
 
