@@ -67,13 +67,10 @@ func init() {
 		reportCommand,
 		runCommand,
 		initCommand,
-		{name: "version", summary: "print the version", usage: "onboard version", example: "onboard version",
-			run: func(a *App, _ []string) int { fmt.Fprintln(a.Stdout, "onboard", Version); return ExitOK }},
+		{name: "version", summary: "print the version and the commit it was built from (also --version, -v)",
+			usage: "onboard version", example: "onboard version", run: (*App).version},
 	}
 }
-
-// Version is set at build time with -ldflags "-X onboard/internal/cli.Version=...".
-var Version = "dev"
 
 // Main runs onboard with args (without the program name) and returns the
 // exit code.
@@ -88,6 +85,9 @@ func Main(args []string, stdout, stderr io.Writer, env Env) int {
 			return ExitUsage
 		}
 		return ExitOK
+	}
+	if args[0] == "--version" || args[0] == "-v" {
+		return a.Run(append([]string{"version"}, args[1:]...))
 	}
 	return a.Run(args)
 }
@@ -145,6 +145,7 @@ func (a *App) parse(fs *pflag.FlagSet, args []string) (ok bool, code int) {
 		if errors.Is(err, pflag.ErrHelp) {
 			return false, ExitOK
 		}
+		fmt.Fprintf(a.Stderr, "onboard %s: %s\n", fs.Name(), flagError(fs, err))
 		return false, ExitUsage
 	}
 	var envErr error
@@ -162,16 +163,19 @@ func (a *App) parse(fs *pflag.FlagSet, args []string) (ok bool, code int) {
 		} else {
 			envErr = fs.Set(f.Name, v)
 		}
-		if envErr != nil {
+		var bad *pflag.InvalidValueError
+		if errors.As(envErr, &bad) {
+			envErr = fmt.Errorf("environment %s=%q: %s", name, v, valueHint(f, bad.Unwrap()))
+		} else if envErr != nil {
 			envErr = fmt.Errorf("environment %s=%q: %w", name, v, envErr)
 		}
 	})
 	if envErr != nil {
-		fmt.Fprintln(a.Stderr, "onboard:", envErr)
+		fmt.Fprintf(a.Stderr, "onboard %s: %v\n", fs.Name(), envErr)
 		return false, ExitUsage
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(a.Stderr, "onboard %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		fmt.Fprintf(a.Stderr, "onboard %s: unexpected argument %q (flags are --name VALUE); run 'onboard %s --help' for the flags\n", fs.Name(), fs.Arg(0), fs.Name())
 		return false, ExitUsage
 	}
 	return true, ExitOK
