@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"onboard/internal/onboarding"
 	"onboard/internal/report"
 	"onboard/internal/sheet"
+	"onboard/internal/statedir"
 	"onboard/internal/weekly"
 )
 
@@ -34,6 +36,8 @@ type runFlags struct {
 	out         string
 	lockFile    string
 	stateDir    string
+	stateMode   fs.FileMode
+	stateErr    error // no state folder could be found
 	catchUp     int
 	dryRun      bool
 	alertTo     []string
@@ -58,19 +62,22 @@ func (a *App) runJob(args []string) int {
 	fs := a.flagSet("run")
 	f.register(fs)
 	fs.BoolVar(&f.dryRun, "dry-run", false, "sync as a dry run, write the due reports, send and record nothing")
-	fs.StringVar(&f.out, "out", "out", "folder the weekly reports are written to (kept there)")
+	fs.StringVar(&f.out, "out", "", "folder the weekly reports are written to and kept in (default: reports in the state folder)")
 	fs.IntVar(&f.catchUp, "catch-up", 4, "at most this many missed weeks are sent in one run")
-	fs.StringVar(&f.lockFile, "lock-file", lock.DefaultPath(), "lock that keeps two runs from overlapping")
+	fs.StringVar(&f.lockFile, "lock-file", "", "lock that keeps two runs from overlapping (default: "+lock.FileName+" in the state folder)")
 	f.mail.register(fs)
 	fs.StringArrayVar(&f.alertTo, "alert-to", nil, "mail a failed run (exit 1 or 2) to this address, once per distinct failure (repeatable)")
 	fs.DurationVar(&f.alertRepeat, "alert-repeat", 24*time.Hour, "repeat an alert for the same failure after this long")
-	fs.StringVar(&f.stateDir, "state-dir", "", "folder for the alert state file (default: the lock file's folder)")
+	fs.StringVar(&f.stateDir, "state-dir", "", "folder for the lock, the alert state and the reports, created if missing "+
+		"(default: the --lock-file's folder if given, else $STATE_DIRECTORY under systemd, "+statedir.SystemDir+" for root, "+
+		"$XDG_STATE_HOME/onboard, ~/.local/state/onboard)")
 	fs.StringVar(&f.pingURL, "ping-url", "", "healthchecks.io-style URL: pinged at URL/start, URL on success, URL/fail on failure")
 	fs.StringVar(&f.metricsFile, "metrics-file", "", "write the run's figures here in the Prometheus text format (node_exporter textfile collector)")
 	if ok, code := a.parse(fs, args); !ok {
 		return code
 	}
 	start := time.Now()
+	f.stateErr = a.resolveState(&f)
 	o := a.doRun(&f, start)
 	if o.code == ExitLocked {
 		return o.code // the run holding the lock reports for both
@@ -101,6 +108,12 @@ func (a *App) doRun(f *runFlags, start time.Time) (o runOutcome) {
 	layout, err := report.LoadLayout(f.templates)
 	if err != nil {
 		return fail(monitor.StageSetup, &contract.LayoutError{Msg: err.Error()})
+	}
+	if f.stateErr != nil {
+		return fail(monitor.StageSetup, f.stateErr)
+	}
+	if err := statedir.Ensure(f.stateDir, f.stateMode); err != nil {
+		return fail(monitor.StageSetup, err)
 	}
 	held, err := lock.Acquire(f.lockFile)
 	if errors.Is(err, lock.ErrHeld) {
@@ -152,6 +165,31 @@ func (a *App) doRun(f *runFlags, start time.Time) (o runOutcome) {
 	return o
 }
 
+// resolveState settles the state folder, the lock file and the report
+// folder; doRun creates the state folder. The defaults are per platform,
+// not /tmp: a lock or state file there left by a run by hand as root
+// trapped the cron user, and /tmp may be read-only in a container.
+func (a *App) resolveState(f *runFlags) error {
+	f.stateMode = 0o750
+	switch {
+	case f.stateDir != "":
+	case f.lockFile != "":
+		f.stateDir = filepath.Dir(f.lockFile)
+	default:
+		var err error
+		if f.stateDir, f.stateMode, err = statedir.Default(a.Env, os.Geteuid()); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	if f.lockFile == "" {
+		f.lockFile = filepath.Join(f.stateDir, lock.FileName)
+	}
+	if f.out == "" {
+		f.out = filepath.Join(f.stateDir, "reports")
+	}
+	return nil
+}
+
 // summaryLine is the run's one-line summary: logged, and the ping body.
 func (o runOutcome) summaryLine(start time.Time) string {
 	var b strings.Builder
@@ -190,15 +228,15 @@ func (a *App) finishRun(f *runFlags, o runOutcome, start time.Time) {
 	}
 
 	stateDir := f.stateDir
-	if stateDir == "" {
-		stateDir = filepath.Dir(f.lockFile)
-	}
 	mail, _ := f.mail.configLoose(a.Env)
 	al := &monitor.Alerter{To: splitAddrs(f.alertTo), Mail: mail, Repeat: f.alertRepeat, StateDir: stateDir,
 		Host: hostname(), Sheet: f.sheet, Templates: f.templates, Now: o.now, Log: a.log}
-	if failed {
+	switch {
+	case stateDir == "": // no folder to keep the state in (no HOME): the failure says so
+		a.log.Warn("no state folder: alerts not sent", "err", fmt.Sprint(f.stateErr))
+	case failed:
 		al.Record(ctx, &monitor.Failure{Stage: o.stage, Err: o.err, ExitCode: o.code}, line)
-	} else {
+	default:
 		al.Record(ctx, nil, line)
 	}
 
