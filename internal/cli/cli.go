@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"onboard/internal/matrix"
 	"onboard/internal/sheet"
 	"onboard/internal/xlsxbook"
+	"onboard/templates"
 )
 
 // Exit codes, documented in the README and in --help.
@@ -45,6 +47,7 @@ type App struct {
 	Stdout, Stderr io.Writer
 	Env            Env
 	log            *slog.Logger
+	sheet          string // --sheet, for the next step in a message
 }
 
 type command struct {
@@ -241,6 +244,7 @@ func (a *App) setup(c *common) (job.Config, error) {
 	if c.sheet == "" {
 		return cfg, usageErr("--sheet is required (a .xlsx file, or a Google spreadsheet ID or URL)")
 	}
+	a.sheet = c.sheet
 	loc, err := time.LoadLocation(c.timezone)
 	if err != nil {
 		return cfg, usageErr("--timezone %q: %v", c.timezone, err)
@@ -253,6 +257,15 @@ func (a *App) setup(c *common) (job.Config, error) {
 	}
 	if c.stallDays < 1 {
 		return cfg, usageErr("--stall-days must be at least 1")
+	}
+	if c.templates != "" {
+		unknown, err := templates.CheckDir(c.templates)
+		if err != nil {
+			return cfg, usageErr("%v", err)
+		}
+		for _, u := range unknown {
+			a.log.Warn("--templates: this file overrides nothing (misspelt?)", "file", filepath.Join(c.templates, u), "templates", strings.Join(templates.Names(), ", "))
+		}
 	}
 	m, err := a.loadMatrix(c)
 	if err != nil {
@@ -305,6 +318,9 @@ func usageErr(format string, args ...any) error {
 
 // fail prints err as one line and returns the exit code its kind calls for.
 func (a *App) fail(cmd string, err error) int {
+	if contract.InitAdds(err) && a.sheet != "" {
+		err = fmt.Errorf("%w: add it, or run 'onboard init --sheet %s' to add what is missing", err, a.sheet)
+	}
 	fmt.Fprintf(a.Stderr, "onboard %s: %v\n", cmd, err)
 	var ue *usageError
 	if errors.As(err, &ue) || contract.IsLayout(err) {
