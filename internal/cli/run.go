@@ -44,6 +44,7 @@ type runFlags struct {
 	alertRepeat time.Duration
 	pingURL     string
 	metricsFile string
+	active      activeHours
 }
 
 // runOutcome is what a run did, for the summary, alerts, pings and metrics.
@@ -55,6 +56,8 @@ type runOutcome struct {
 	res   weekly.Result
 	ss    sheet.Spreadsheet
 	now   time.Time
+	// skipped: outside --active-hours, nothing was done or is reported.
+	skipped bool
 }
 
 func (a *App) runJob(args []string) int {
@@ -72,6 +75,7 @@ func (a *App) runJob(args []string) int {
 		"(default: the --lock-file's folder if given, else $STATE_DIRECTORY under systemd, "+statedir.SystemDir+" for root, "+
 		"$XDG_STATE_HOME/onboard, ~/.local/state/onboard)")
 	fs.StringVar(&f.pingURL, "ping-url", "", "healthchecks.io-style URL: pinged at URL/start, URL on success, URL/fail on failure")
+	fs.Var(&f.active, "active-hours", "run only in this window of --timezone, e.g. 08:00-20:30; other runs exit 0 at once (for a cron that ignores CRON_TZ)")
 	fs.StringVar(&f.metricsFile, "metrics-file", "", "write the run's figures here in the Prometheus text format (node_exporter textfile collector)")
 	if ok, code := a.parse(fs, args); !ok {
 		return code
@@ -79,8 +83,8 @@ func (a *App) runJob(args []string) int {
 	start := time.Now()
 	f.stateErr = a.resolveState(&f)
 	o := a.doRun(&f, start)
-	if o.code == ExitLocked {
-		return o.code // the run holding the lock reports for both
+	if o.code == ExitLocked || o.skipped {
+		return o.code // the run holding the lock reports for both; a skipped run did nothing
 	}
 	a.finishRun(&f, o, start)
 	return o.code
@@ -98,6 +102,11 @@ func (a *App) doRun(f *runFlags, start time.Time) (o runOutcome) {
 		return fail(monitor.StageSetup, err)
 	}
 	o.now = cfg.Now
+	if !f.active.contains(cfg.Now) {
+		a.log.Info("outside --active-hours: nothing to do", "active_hours", f.active.String(), "now", cfg.Now.Format("15:04 MST"))
+		o.skipped = true
+		return o
+	}
 	mail, err := f.mail.config(a.Env)
 	if err != nil {
 		return fail(monitor.StageSetup, err)
