@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests use, when they are missing:
 # python3-openpyxl (an independent reader of the workbooks we write), for
-# Debian's /usr/bin/python3 (a pyenv python3 earlier on PATH lacks it).
-# Needs root for apt-get; without it, says what to install.
+# Debian's /usr/bin/python3 (a pyenv python3 earlier on PATH lacks it), and
+# systemd for systemd-analyze (the test of deploy/systemd verifies the
+# units). Needs root for apt-get; without it, says what to install.
 set -euo pipefail
 
 missing=()
 /usr/bin/python3 -c 'import openpyxl' 2>/dev/null || missing+=(python3-openpyxl)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 
 if [ ${#missing[@]} -eq 0 ]; then
 	exit 0

@@ -277,7 +277,7 @@ func serviceAccountKey(t *testing.T, path string, uid int) {
 	der, _ := x509.MarshalPKCS8PrivateKey(key)
 	cred, _ := json.Marshal(map[string]string{
 		"type": "service_account", "project_id": "onboard-test", "private_key_id": "0123456789abcdef",
-		"private_key": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+		"private_key":  string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
 		"client_email": "onboard@onboard-test.iam.gserviceaccount.com", "client_id": "1",
 		"token_uri": tokens.URL + "/token", "auth_uri": "https://accounts.google.com/o/oauth2/auth",
 	})
