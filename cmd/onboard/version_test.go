@@ -2,12 +2,14 @@ package main_test
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -159,6 +161,22 @@ func TestVersionFromEveryBuild(t *testing.T) {
 	if len(buildArgs) == 0 {
 		t.Fatal("make image passes no --build-arg")
 	}
+	buildCmd, declared := dockerfileBuild(t)
+	for _, a := range buildArgs {
+		if name, _, _ := strings.Cut(a, "="); !declared[name] {
+			t.Errorf("make image passes --build-arg %s, which the Dockerfile does not declare", name)
+		}
+	}
+	out := t.TempDir()
+	buildCmd = strings.ReplaceAll(buildCmd, "/out/onboard", filepath.Join(out, "onboard"))
+	sh(t, ctx, buildArgs, "sh", "-c", buildCmd)
+	check("image build", filepath.Join(out, "onboard"))
+}
+
+// dockerfileBuild is the Dockerfile's `go build` RUN line and the ARGs it
+// declares.
+func dockerfileBuild(t *testing.T) (string, map[string]bool) {
+	t.Helper()
 	dockerfile, err := os.ReadFile("../../deploy/Dockerfile")
 	if err != nil {
 		t.Fatal(err)
@@ -173,16 +191,35 @@ func TestVersionFromEveryBuild(t *testing.T) {
 			buildCmd = strings.TrimPrefix(line, "RUN ")
 		}
 	}
-	for _, a := range buildArgs {
-		if name, _, _ := strings.Cut(a, "="); !declared[name] {
-			t.Errorf("make image passes --build-arg %s, which the Dockerfile does not declare", name)
-		}
-	}
 	if !strings.Contains(buildCmd, "-o /out/onboard") {
 		t.Fatalf("the Dockerfile's build command %q does not write /out/onboard", buildCmd)
 	}
-	out := t.TempDir()
-	buildCmd = strings.ReplaceAll(buildCmd, "/out/onboard", filepath.Join(out, "onboard"))
-	sh(t, ctx, buildArgs, "sh", "-c", buildCmd)
-	check("image build", filepath.Join(out, "onboard"))
+	return buildCmd, declared
+}
+
+var (
+	imageBinaryOnce sync.Once
+	imageBinaryPath string
+	imageBinaryErr  string
+)
+
+// imageBinary is the binary the container image ships: the Dockerfile's
+// build command (static, CGO_ENABLED=0) run on these sources.
+func imageBinary(t *testing.T) string {
+	t.Helper()
+	imageBinaryOnce.Do(func() {
+		buildCmd, _ := dockerfileBuild(t)
+		path := filepath.Join(filepath.Dir(binary), "image-onboard")
+		cmd := exec.Command("sh", "-c", strings.ReplaceAll(buildCmd, "/out/onboard", path))
+		cmd.Dir = "../.."
+		if out, err := cmd.CombinedOutput(); err != nil {
+			imageBinaryErr = fmt.Sprintf("%s: %v\n%s", buildCmd, err, out)
+			return
+		}
+		imageBinaryPath = path
+	})
+	if imageBinaryPath == "" {
+		t.Fatalf("the image's build command failed: %s", imageBinaryErr)
+	}
+	return imageBinaryPath
 }

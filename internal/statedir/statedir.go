@@ -59,6 +59,10 @@ func Ensure(dir string, mode fs.FileMode) error {
 			err = syscall.Access(dir, 2|1) // W_OK|X_OK: create and rename files in it
 		}
 	}
+	if err != nil && readOnlyFS(dir) {
+		// Said first: chown would not help (a container's read-only root).
+		err = syscall.EROFS
+	}
 	switch {
 	case err == nil:
 		return nil
@@ -77,6 +81,13 @@ func Ensure(dir string, mode fs.FileMode) error {
 			"run 'sudo install -d -o %s -m 750 %s', or give --state-dir a folder of your own", dir, at, Owner(at), modeOf(at), Me(), meName(), dir)
 	}
 	return fmt.Errorf("state folder %s: %w; give --state-dir a folder this user can write", dir, err)
+}
+
+// readOnlyFS reports whether dir, or its nearest existing folder, is on a
+// file system mounted read-only.
+func readOnlyFS(dir string) bool {
+	var st syscall.Statfs_t
+	return syscall.Statfs(existingAncestor(dir), &st) == nil && st.Flags&0x1 != 0 // ST_RDONLY
 }
 
 func existingAncestor(dir string) string {
