@@ -130,8 +130,12 @@ func TestStateFolderAcrossUsers(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "state folder "+state+" belongs to nobody (uid 65534): run onboard as that user (sudo -u nobody onboard run") {
 		t.Errorf("root in the service user's folder: exit %d\n%s", r.code, r.stderr)
 	}
-	if after, _ := os.ReadDir(state); len(after) != len(before) {
+	after, _ := os.ReadDir(state)
+	if len(after) != len(before) {
 		t.Errorf("root's refused run left files: %v → %v", before, after)
+	}
+	for _, e := range after {
+		wantFile(t, filepath.Join(state, e.Name()), svc, 0)
 	}
 
 	// A lock file root left behind (an older version, or a shared

@@ -122,6 +122,9 @@ func (a *App) doRun(f *runFlags, start time.Time) (o runOutcome) {
 		return fail(monitor.StageSetup, f.stateErr)
 	}
 	if err := statedir.Ensure(f.stateDir, f.stateMode); err != nil {
+		if errors.Is(err, statedir.ErrOtherUsers) {
+			f.stateErr = err // write nothing there, not even the alert state
+		}
 		return fail(monitor.StageSetup, err)
 	}
 	held, err := lock.Acquire(f.lockFile)
@@ -241,7 +244,7 @@ func (a *App) finishRun(f *runFlags, o runOutcome, start time.Time) {
 	al := &monitor.Alerter{To: splitAddrs(f.alertTo), Mail: mail, Repeat: f.alertRepeat, StateDir: stateDir,
 		Host: hostname(), Sheet: f.sheet, Templates: f.templates, Now: o.now, Log: a.log}
 	switch {
-	case stateDir == "": // no folder to keep the state in (no HOME): the failure says so
+	case stateDir == "" || f.stateErr != nil: // no state folder it may use: the failure says why
 		a.log.Warn("no state folder: alerts not sent", "err", fmt.Sprint(f.stateErr))
 	case failed:
 		al.Record(ctx, &monitor.Failure{Stage: o.stage, Err: o.err, ExitCode: o.code}, line)

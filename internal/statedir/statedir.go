@@ -18,6 +18,10 @@ import (
 // deploy files use for the service user).
 const SystemDir = "/var/lib/onboard"
 
+// ErrOtherUsers: root was given another user's state folder, where it
+// must write nothing, not even the alert state of its refused run.
+var ErrOtherUsers = errors.New("root in another user's folder")
+
 // Default is the state folder for a process with this environment and uid:
 // systemd's $STATE_DIRECTORY (StateDirectory=), /var/lib/onboard for root,
 // $XDG_STATE_HOME/onboard, else ~/.local/state/onboard. mode is what to
@@ -53,8 +57,8 @@ func Ensure(dir string, mode fs.FileMode) error {
 			if uid := ownerUID(info); os.Geteuid() == 0 && uid > 0 {
 				// Root would leave root-owned reports and state behind that
 				// the owner's next scheduled run cannot replace.
-				return fmt.Errorf("state folder %s belongs to %s: run onboard as that user (sudo -u %s onboard run ...) "+
-					"so the files it writes stay theirs, or give --state-dir a folder of root's", dir, userName(uid), lookupName(uid))
+				return fmt.Errorf("%w: state folder %s belongs to %s: run onboard as that user (sudo -u %s onboard run ...) "+
+					"so the files it writes stay theirs, or give --state-dir a folder of root's", ErrOtherUsers, dir, userName(uid), lookupName(uid))
 			}
 			err = syscall.Access(dir, 2|1) // W_OK|X_OK: create and rename files in it
 		}
