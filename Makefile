@@ -9,12 +9,27 @@ WORK      := work
 EXAMPLE_NOW ?= 2026-11-25T09:00:00+09:00
 FUZZTIME  ?= 3s
 
-.PHONY: all build run test deps lint unit fuzz bench example clean docs property
+.PHONY: all build image run test deps lint unit fuzz bench example clean docs property
 
 all: build
 
+# `onboard version` prints the module version and commit. The go command
+# stamps them from .git (-buildvcs=auto beats a GOFLAGS=-buildvcs=false);
+# the -X values are the fallback where it cannot read .git (a git worktree,
+# the container image: see `make image`).
+VERSION_INFO := $(shell ./scripts/version.sh)
+VERSION  ?= $(word 1,$(VERSION_INFO))
+REVISION ?= $(word 2,$(VERSION_INFO))
+LDFLAGS  := -X onboard/internal/cli.stampedVersion=$(VERSION) -X onboard/internal/cli.stampedRevision=$(REVISION)
+IMAGE    ?= onboard
+
 build:
-	$(GO) build -trimpath -o $(BIN) ./cmd/onboard
+	$(GO) build -trimpath -buildvcs=auto -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/onboard
+
+# The container image (deploy/Dockerfile); .dockerignore keeps .git out of
+# the context, so the version and commit come in as build arguments.
+image:
+	docker build -f deploy/Dockerfile --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(IMAGE) .
 
 deps:
 	$(GO) mod download
@@ -36,6 +51,7 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 	$(GO) vet ./...
+	@$(GO) mod tidy -diff >/dev/null 2>&1 || { echo "go.mod/go.sum are not tidy; run: go mod tidy" >&2; $(GO) mod tidy -diff; exit 1; }
 
 unit:
 	$(GO) test -count=1 -timeout 15m ./...

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests use, when they are missing:
 # python3-openpyxl (an independent reader of the workbooks we write), for
-# Debian's /usr/bin/python3 (a pyenv python3 earlier on PATH lacks it).
-# With --bench, also python3-xlsxwriter: the peer `make bench` measures the
-# weekly report against.
+# Debian's /usr/bin/python3 (a pyenv python3 earlier on PATH lacks it), and
+# systemd for systemd-analyze (the test of deploy/systemd verifies the
+# units). With --bench, also python3-xlsxwriter: the peer `make bench`
+# measures the weekly report against.
 # Needs root for apt-get; without it, says what to install.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ missing=()
 if [ "${1:-}" = --bench ]; then
 	/usr/bin/python3 -c 'import xlsxwriter' 2>/dev/null || missing+=(python3-xlsxwriter)
 fi
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 
 if [ ${#missing[@]} -eq 0 ]; then
 	exit 0

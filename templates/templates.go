@@ -52,3 +52,52 @@ func Render(dir, name string, data any) (string, error) {
 	}
 	return buf.String(), nil
 }
+
+// CheckDir checks a --templates folder: it must exist and hold at least one
+// of the embedded templates' names, so a mistyped path is an error rather
+// than silently the embedded defaults. unknown lists the files in it that
+// look like templates but override nothing (a misspelt name).
+func CheckDir(dir string) (unknown []string, err error) {
+	info, err := os.Stat(dir)
+	if err != nil || !info.IsDir() {
+		return nil, fmt.Errorf("--templates %s: no such folder; give a folder holding some of %s, or leave --templates out for the embedded ones", dir, Names())
+	}
+	known := map[string]bool{}
+	for _, n := range Names() {
+		known[n] = true
+	}
+	found := false
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		rel = filepath.ToSlash(rel)
+		switch ext := filepath.Ext(rel); {
+		case known[rel]:
+			found = true
+		case ext == ".csv" || ext == ".json" || ext == ".tmpl":
+			unknown = append(unknown, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("--templates %s: %w", dir, err)
+	}
+	if !found {
+		return unknown, fmt.Errorf("--templates %s holds none of %s: nothing would be overridden; check the folder", dir, Names())
+	}
+	return unknown, nil
+}
+
+// Names lists the embedded templates by path: matrix.csv, mail/alert_body.tmpl, ...
+func Names() []string {
+	var names []string
+	_ = fs.WalkDir(Default, ".", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			names = append(names, path)
+		}
+		return err
+	})
+	return names
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"onboard/internal/matrix"
 	"onboard/internal/sheet"
 	"onboard/internal/xlsxbook"
+	"onboard/templates"
 )
 
 // Exit codes, documented in the README and in --help.
@@ -48,6 +50,7 @@ type App struct {
 	Stdout, Stderr io.Writer
 	Env            Env
 	log            *slog.Logger
+	sheet          string // --sheet, for the next step in a message
 }
 
 type command struct {
@@ -72,13 +75,10 @@ func init() {
 		initCommand,
 		explainCommand,
 		prepCommand,
-		{name: "version", summary: "print the version", usage: "onboard version", example: "onboard version",
-			run: func(a *App, _ []string) int { fmt.Fprintln(a.Stdout, "onboard", Version); return ExitOK }},
+		{name: "version", summary: "print the version and the commit it was built from (also --version, -v)",
+			usage: "onboard version", example: "onboard version", run: (*App).version},
 	}
 }
-
-// Version is set at build time with -ldflags "-X onboard/internal/cli.Version=...".
-var Version = "dev"
 
 // Main runs onboard with args (without the program name) and returns the
 // exit code.
@@ -93,6 +93,9 @@ func Main(args []string, stdout, stderr io.Writer, env Env) int {
 			return ExitUsage
 		}
 		return ExitOK
+	}
+	if args[0] == "--version" || args[0] == "-v" {
+		return a.Run(append([]string{"version"}, args[1:]...))
 	}
 	return a.Run(args)
 }
@@ -150,6 +153,7 @@ func (a *App) parse(fs *pflag.FlagSet, args []string) (ok bool, code int) {
 		if errors.Is(err, pflag.ErrHelp) {
 			return false, ExitOK
 		}
+		fmt.Fprintf(a.Stderr, "onboard %s: %s\n", fs.Name(), flagError(fs, err))
 		return false, ExitUsage
 	}
 	var envErr error
@@ -167,17 +171,20 @@ func (a *App) parse(fs *pflag.FlagSet, args []string) (ok bool, code int) {
 		} else {
 			envErr = fs.Set(f.Name, v)
 		}
-		if envErr != nil {
+		var bad *pflag.InvalidValueError
+		if errors.As(envErr, &bad) {
+			envErr = fmt.Errorf("environment %s=%q: %s", name, v, valueHint(f, bad.Unwrap()))
+		} else if envErr != nil {
 			envErr = fmt.Errorf("environment %s=%q: %w", name, v, envErr)
 		}
 	})
 	if envErr != nil {
-		fmt.Fprintln(a.Stderr, "onboard:", envErr)
+		fmt.Fprintf(a.Stderr, "onboard %s: %v\n", fs.Name(), envErr)
 		return false, ExitUsage
 	}
 	// explain takes the client ID as its one argument; it checks it.
 	if fs.NArg() > 0 && fs.Name() != "explain" {
-		fmt.Fprintf(a.Stderr, "onboard %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		fmt.Fprintf(a.Stderr, "onboard %s: unexpected argument %q (flags are --name VALUE); run 'onboard %s --help' for the flags\n", fs.Name(), fs.Arg(0), fs.Name())
 		return false, ExitUsage
 	}
 	return true, ExitOK
@@ -243,6 +250,7 @@ func (a *App) setup(c *common) (job.Config, error) {
 	if c.sheet == "" {
 		return cfg, usageErr("--sheet is required (a .xlsx file, or a Google spreadsheet ID or URL)")
 	}
+	a.sheet = c.sheet
 	loc, err := time.LoadLocation(c.timezone)
 	if err != nil {
 		return cfg, usageErr("--timezone %q: %v", c.timezone, err)
@@ -255,6 +263,15 @@ func (a *App) setup(c *common) (job.Config, error) {
 	}
 	if c.stallDays < 1 {
 		return cfg, usageErr("--stall-days must be at least 1")
+	}
+	if c.templates != "" {
+		unknown, err := templates.CheckDir(c.templates)
+		if err != nil {
+			return cfg, usageErr("%v", err)
+		}
+		for _, u := range unknown {
+			a.log.Warn("--templates: this file overrides nothing (misspelt?)", "file", filepath.Join(c.templates, u), "templates", strings.Join(templates.Names(), ", "))
+		}
 	}
 	m, err := a.loadMatrix(c)
 	if err != nil {
@@ -307,6 +324,9 @@ func usageErr(format string, args ...any) error {
 
 // fail prints err as one line and returns the exit code its kind calls for.
 func (a *App) fail(cmd string, err error) int {
+	if contract.InitAdds(err) && a.sheet != "" {
+		err = fmt.Errorf("%w: add it, or run 'onboard init --sheet %s' to add what is missing", err, a.sheet)
+	}
 	// An error about many cells names each on a line of its own first.
 	var d interface{ Details() []string }
 	if errors.As(err, &d) {

@@ -39,7 +39,8 @@ func (a *App) initSheet(args []string) int {
 		return a.fail("init", err)
 	}
 	if wb, ok := ss.(*xlsxbook.Workbook); ok {
-		if _, err := os.Stat(wb.Path()); errors.Is(err, fs.ErrNotExist) {
+		// A missing or empty (0-byte, e.g. touched) file becomes a new workbook.
+		if info, err := os.Stat(wb.Path()); errors.Is(err, fs.ErrNotExist) || (err == nil && info.Mode().IsRegular() && info.Size() == 0) {
 			if dryRun {
 				fmt.Fprintf(a.Stdout, "would create %s with the tabs %s, then set them up\n", wb.Path(), strings.Join(contract.TabNames(cfg.Matrix), ", "))
 				return ExitOK

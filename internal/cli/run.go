@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -21,6 +22,7 @@ import (
 	"onboard/internal/onboarding"
 	"onboard/internal/report"
 	"onboard/internal/sheet"
+	"onboard/internal/statedir"
 	"onboard/internal/weekly"
 )
 
@@ -39,12 +41,15 @@ type runFlags struct {
 	out         string
 	lockFile    string
 	stateDir    string
+	stateMode   fs.FileMode
+	stateErr    error // no state folder could be found
 	catchUp     int
 	dryRun      bool
 	alertTo     []string
 	alertRepeat time.Duration
 	pingURL     string
 	metricsFile string
+	active      activeHours
 }
 
 // runOutcome is what a run did, for the summary, alerts, pings and metrics.
@@ -56,6 +61,8 @@ type runOutcome struct {
 	res   weekly.Result
 	ss    sheet.Spreadsheet
 	now   time.Time
+	// skipped: outside --active-hours, nothing was done or is reported.
+	skipped bool
 }
 
 func (a *App) runJob(args []string) int {
@@ -63,14 +70,17 @@ func (a *App) runJob(args []string) int {
 	fs := a.flagSet("run")
 	f.register(fs)
 	fs.BoolVar(&f.dryRun, "dry-run", false, "sync as a dry run, write the due reports, send and record nothing")
-	fs.StringVar(&f.out, "out", "out", "folder the weekly reports are written to (kept there)")
+	fs.StringVar(&f.out, "out", "", "folder the weekly reports are written to and kept in (default: reports in the state folder)")
 	fs.IntVar(&f.catchUp, "catch-up", 4, "at most this many missed weeks are sent in one run")
-	fs.StringVar(&f.lockFile, "lock-file", lock.DefaultPath(), "lock that keeps two runs from overlapping")
+	fs.StringVar(&f.lockFile, "lock-file", "", "lock that keeps two runs from overlapping (default: "+lock.FileName+" in the state folder)")
 	f.mail.register(fs)
 	fs.StringArrayVar(&f.alertTo, "alert-to", nil, "mail a failed run (exit 1 or 2) to this address, once per distinct failure (repeatable)")
 	fs.DurationVar(&f.alertRepeat, "alert-repeat", 24*time.Hour, "repeat an alert for the same failure after this long")
-	fs.StringVar(&f.stateDir, "state-dir", "", "folder for the alert state file (default: the lock file's folder)")
+	fs.StringVar(&f.stateDir, "state-dir", "", "folder for the lock, the alert state and the reports, created if missing "+
+		"(default: the --lock-file's folder if given, else $STATE_DIRECTORY under systemd, "+statedir.SystemDir+" for root, "+
+		"$XDG_STATE_HOME/onboard, ~/.local/state/onboard)")
 	fs.StringVar(&f.pingURL, "ping-url", "", "healthchecks.io-style URL: pinged at URL/start, URL on success, URL/fail on failure")
+	fs.Var(&f.active, "active-hours", "run only in this window of --timezone, e.g. 08:00-20:30; other runs exit 0 at once (for a cron that ignores CRON_TZ)")
 	fs.StringVar(&f.metricsFile, "metrics-file", "", "write the run's figures here in the Prometheus text format (node_exporter textfile collector)")
 	if ok, code := a.parse(fs, args); !ok {
 		return code
@@ -90,11 +100,12 @@ func (a *App) runJob(args []string) int {
 		return a.fail("run", usageErr("--timeout %s: give a positive duration, e.g. 5m", f.timeout))
 	}
 	start := time.Now()
+	f.stateErr = a.resolveState(&f)
 	clock := startClock(start, f.timeout)
 	defer clock.release()
 	o := a.doRun(clock.work, &f, start)
-	if o.code == ExitLocked {
-		return o.code // the run holding the lock reports for both
+	if o.code == ExitLocked || o.skipped {
+		return o.code // the run holding the lock reports for both; a skipped run did nothing
 	}
 	o.err = secrets.Error(o.err)
 	if sig := clock.signal(); sig != nil && o.code != ExitOK {
@@ -123,6 +134,11 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 		return fail(monitor.StageSetup, err)
 	}
 	o.now = cfg.Now
+	if !f.active.contains(cfg.Now) {
+		a.log.Info("outside --active-hours: nothing to do", "active_hours", f.active.String(), "now", cfg.Now.Format("15:04 MST"))
+		o.skipped = true
+		return o
+	}
 	var mail mailer.Config
 	if f.dryRun {
 		// A dry run sends nothing: it needs no SMTP settings, but says
@@ -143,6 +159,15 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 	layout, err := report.LoadLayout(f.templates)
 	if err != nil {
 		return fail(monitor.StageSetup, &contract.LayoutError{Msg: err.Error()})
+	}
+	if f.stateErr != nil {
+		return fail(monitor.StageSetup, f.stateErr)
+	}
+	if err := statedir.Ensure(f.stateDir, f.stateMode); err != nil {
+		if errors.Is(err, statedir.ErrOtherUsers) {
+			f.stateErr = err // write nothing there, not even the alert state
+		}
+		return fail(monitor.StageSetup, err)
 	}
 	held, err := lock.Acquire(f.lockFile)
 	if errors.Is(err, lock.ErrHeld) {
@@ -194,6 +219,31 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 	}
 	fmt.Fprintf(a.Stdout, "sync: %d clients, %d cells written; reports sent: %d\n", len(o.run.Out.Clients), o.run.Outcome.Written, len(o.res.Sent))
 	return o
+}
+
+// resolveState settles the state folder, the lock file and the report
+// folder; doRun creates the state folder. The defaults are per platform,
+// not /tmp: a lock or state file there left by a run by hand as root
+// trapped the cron user, and /tmp may be read-only in a container.
+func (a *App) resolveState(f *runFlags) error {
+	f.stateMode = 0o750
+	switch {
+	case f.stateDir != "":
+	case f.lockFile != "":
+		f.stateDir = filepath.Dir(f.lockFile)
+	default:
+		var err error
+		if f.stateDir, f.stateMode, err = statedir.Default(a.Env, os.Geteuid()); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	if f.lockFile == "" {
+		f.lockFile = filepath.Join(f.stateDir, lock.FileName)
+	}
+	if f.out == "" {
+		f.out = filepath.Join(f.stateDir, "reports")
+	}
+	return nil
 }
 
 // summaryLine is the run's one-line summary: logged, and the ping body.
@@ -251,15 +301,15 @@ func (a *App) finishRun(ctx context.Context, f *runFlags, o runOutcome, start ti
 	}
 
 	stateDir := f.stateDir
-	if stateDir == "" {
-		stateDir = filepath.Dir(f.lockFile)
-	}
 	mail, _ := f.mail.configLoose(a.Env)
 	al := &monitor.Alerter{To: splitAddrs(f.alertTo), Mail: mail, Repeat: f.alertRepeat, StateDir: stateDir,
 		Host: hostname(), Sheet: f.sheet, Templates: f.templates, Now: o.now, Log: a.log}
-	if failed {
+	switch {
+	case stateDir == "" || f.stateErr != nil: // no state folder it may use: the failure says why
+		a.log.Warn("no state folder: alerts not sent", "err", fmt.Sprint(f.stateErr))
+	case failed:
 		al.Record(ctx, &monitor.Failure{Stage: o.stage, Err: o.err, ExitCode: o.code}, line)
-	} else {
+	default:
 		al.Record(ctx, nil, line)
 	}
 

@@ -11,9 +11,20 @@ import (
 
 // LayoutError is a problem with the sheet's shape (a tab or header missing
 // or repeated): the run stops before anything is written.
-type LayoutError struct{ Msg string }
+type LayoutError struct {
+	Msg string
+	// InitAdds is set when `onboard init` fixes it (a missing tab): the
+	// command line says so with the sheet it was given.
+	InitAdds bool
+}
 
 func (e *LayoutError) Error() string { return e.Msg }
+
+// InitAdds reports whether err is a layout error `onboard init` fixes.
+func InitAdds(err error) bool {
+	var le *LayoutError
+	return errors.As(err, &le) && le.InitAdds
+}
 
 // IsLayout reports whether err is a LayoutError.
 func IsLayout(err error) bool {

@@ -77,7 +77,7 @@ func read(book *sheet.Book, m *matrix.Matrix, release bool) (*Sheet, error) {
 		}
 		if tab == nil {
 			if spec.Required {
-				return nil, layoutErr("tab %q (%s) is missing from the spreadsheet", spec.Name, spec.Alias)
+				return nil, &LayoutError{Msg: fmt.Sprintf("tab %q (%s) is missing from the spreadsheet", spec.Name, spec.Alias), InitAdds: true}
 			}
 			continue
 		}

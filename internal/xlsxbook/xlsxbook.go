@@ -57,13 +57,16 @@ func (w *Workbook) load() error {
 	b, err := os.ReadFile(w.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("workbook %s: %w", w.path, sheet.ErrNotFound)
+			return fmt.Errorf("workbook %s: %w; check --sheet, or create it with 'onboard init --sheet %s'", w.path, sheet.ErrNotFound, w.path)
 		}
 		return fmt.Errorf("read workbook %s: %w", w.path, err)
 	}
+	if len(b) == 0 {
+		return fmt.Errorf("workbook %s is an empty file (0 bytes): set it up with 'onboard init --sheet %s'", w.path, w.path)
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(b))
 	if err != nil {
-		return fmt.Errorf("open workbook %s (is it an .xlsx file?): %w", w.path, err)
+		return fmt.Errorf("workbook %s is not an .xlsx file (%v): save it from Excel as an Excel workbook (.xlsx), or check --sheet", w.path, err)
 	}
 	if w.file != nil {
 		_ = w.file.Close()
