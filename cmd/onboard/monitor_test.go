@@ -124,7 +124,7 @@ func TestPings(t *testing.T) {
 	}
 	got := ps.take()
 	if len(got) != 2 || got[0].path != "POST /ping/5f1c0a3e-uuid/start" || got[1].path != "POST /ping/5f1c0a3e-uuid" ||
-		!strings.HasPrefix(got[1].body, "onboard run ok; clients=61 changes_written=391 reports_sent=1") {
+		!strings.HasPrefix(got[1].body, "onboard run ok; clients=61 changes_written=507 reports_sent=1") {
 		t.Errorf("success pings %+v", got)
 	}
 	missing := filepath.Join(e.dir, "gone.xlsx")
@@ -179,7 +179,7 @@ func TestMetricsFile(t *testing.T) {
 	}
 	m := readMetrics(t, path)
 	want := map[string]float64{
-		"onboard_run_exit_code": 0, "onboard_cells_written": 391, "onboard_reports_sent": 1,
+		"onboard_run_exit_code": 0, "onboard_cells_written": 507, "onboard_reports_sent": 1,
 		"onboard_clients{status=要確認}": 8, "onboard_clients{status=完了}": 17, "onboard_clients{status=セッション予定}": 7,
 		"onboard_problems{severity=blocking}": 9, "onboard_support_accounts_left": 8,
 	}

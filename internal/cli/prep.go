@@ -2,7 +2,9 @@ package cli
 
 import (
 	"encoding/json"
+
 	"fmt"
+	"github.com/spf13/pflag"
 	"strings"
 	"time"
 
@@ -114,4 +116,25 @@ func (a *App) prep(args []string) int {
 		return a.fail("prep", err)
 	}
 	return ExitOK
+}
+
+// prepTabFlags are sync's and run's settings of the セッション準備 tab.
+type prepTabFlags struct{ days int }
+
+func (p *prepTabFlags) register(fs *pflag.FlagSet) {
+	fs.IntVar(&p.days, "prep-days", 14, "the セッション準備 tab lists sessions from today through this many days ahead (and overdue ones)")
+}
+
+// apply has the sync keep the セッション準備 tab, in the instructions'
+// words from templates (else the embedded ones).
+func (p *prepTabFlags) apply(cfg *job.Config, templates string) error {
+	if p.days < 0 {
+		return usageErr("--prep-days %d: give 0 or more days", p.days)
+	}
+	in, err := prep.LoadInstructions(templates)
+	if err != nil {
+		return &contract.LayoutError{Msg: err.Error()}
+	}
+	cfg.Prep, cfg.PrepDays = in, p.days
+	return nil
 }

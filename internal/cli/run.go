@@ -50,6 +50,7 @@ type runFlags struct {
 	pingURL     string
 	metricsFile string
 	active      activeHours
+	prepTab     prepTabFlags
 }
 
 // runOutcome is what a run did, for the summary, alerts, pings and metrics.
@@ -82,6 +83,7 @@ func (a *App) runJob(args []string) int {
 	fs.StringVar(&f.pingURL, "ping-url", "", "healthchecks.io-style URL: pinged at URL/start, URL on success, URL/fail on failure")
 	fs.Var(&f.active, "active-hours", "run only in this window of --timezone, e.g. 08:00-20:30; other runs exit 0 at once (for a cron that ignores CRON_TZ)")
 	fs.StringVar(&f.metricsFile, "metrics-file", "", "write the run's figures here in the Prometheus text format (node_exporter textfile collector)")
+	f.prepTab.register(fs)
 	if ok, code := a.parse(fs, args); !ok {
 		return code
 	}
@@ -130,6 +132,9 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 		return o
 	}
 	cfg, err := a.setup(&f.common)
+	if err == nil {
+		err = f.prepTab.apply(&cfg, f.templates)
+	}
 	if err != nil {
 		return fail(monitor.StageSetup, err)
 	}

@@ -16,13 +16,18 @@ import (
 func (a *App) sync(args []string) int {
 	var c common
 	var dryRun bool
+	var prepTab prepTabFlags
 	fs := a.flagSet("sync")
 	c.register(fs)
 	fs.BoolVar(&dryRun, "dry-run", false, "print every change (tab, row, column, old → new) and write nothing")
+	prepTab.register(fs)
 	if ok, code := a.parse(fs, args); !ok {
 		return code
 	}
 	cfg, err := a.setup(&c)
+	if err == nil {
+		err = prepTab.apply(&cfg, c.templates)
+	}
 	if err != nil {
 		return a.fail("sync", err)
 	}

@@ -15,10 +15,11 @@ import (
 // their contract names first (on Google one values.batchGet when they all
 // exist); only when one is missing is the tab list consulted (on Google
 // the list that read fetched already), and the tabs found under other
-// titles are read with one more call.
-func ReadBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) (*sheet.Book, error) {
+// titles are read with one more call. owned names job-owned tabs to read
+// in the same call (by their exact names: the job made them).
+func ReadBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, owned ...string) (*sheet.Book, error) {
 	specs := Tabs(m)
-	names := append(TabNames(m), matrix.TabName)
+	names := append(append(TabNames(m), matrix.TabName), owned...)
 	book, err := ss.Read(ctx, names)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)

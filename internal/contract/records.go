@@ -22,6 +22,8 @@ type Sheet struct {
 	Sessions *Layout
 	Pool     *Layout // nil when the spreadsheet has no pool tab
 	Tabs     map[string]*sheet.Tab
+	// Prep is the job-owned セッション準備 tab as read; nil when absent.
+	Prep *sheet.Tab
 
 	Applications []onboarding.Application
 	SessionRows  []onboarding.Session

@@ -6,6 +6,7 @@ package job
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"onboard/internal/contract"
 	"onboard/internal/matrix"
 	"onboard/internal/onboarding"
+	"onboard/internal/prep"
 	"onboard/internal/sheet"
 	"onboard/internal/writeback"
 )
@@ -27,6 +29,10 @@ type Config struct {
 	StallDays    int
 	PoolLowWater int
 	Log          *slog.Logger
+	// Prep, when set, has sync keep the セッション準備 tab: the sessions
+	// from today through PrepDays ahead, in these instructions' words.
+	Prep     *prep.Instructions
+	PrepDays int
 }
 
 // Today is the team's calendar date at Now.
@@ -52,6 +58,10 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 		return nil, err
 	}
 	run.Changes = writeback.Plan(run.Sheet, run.Out, cfg.Today())
+	if cfg.Prep != nil {
+		sessions := prep.Build(run.Sheet.Matrix, run.Out, run.Sheet.PoolRows, cfg.Prep, prep.Options{Today: cfg.Today(), Days: cfg.PrepDays})
+		run.Changes = append(run.Changes, writeback.PlanTab(contract.PrepTabName, run.Sheet.Prep, contract.PrepGrid(sessions))...)
+	}
 	return run, nil
 }
 
@@ -71,7 +81,11 @@ func ComputeRecords(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run
 }
 
 func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*sheet.Book, *matrix.Matrix) (*contract.Sheet, error)) (*Run, error) {
-	book, err := contract.ReadBook(ctx, ss, cfg.Matrix)
+	var owned []string
+	if cfg.Prep != nil {
+		owned = append(owned, contract.PrepTabName)
+	}
+	book, err := contract.ReadBook(ctx, ss, cfg.Matrix, owned...)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +100,7 @@ func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*s
 	if err != nil {
 		return nil, err
 	}
+	s.Prep = book.Tab(contract.PrepTabName)
 	out := onboarding.Compute(onboarding.Input{
 		Matrix:       m,
 		Applications: s.Applications,
@@ -114,6 +129,9 @@ func Sync(ctx context.Context, ss sheet.Spreadsheet, cfg Config, dryRun bool) (*
 		if dryRun || len(run.Changes) == 0 {
 			return run, nil
 		}
+		if err := addOwnedTabs(ctx, ss, run); err != nil {
+			return run, err
+		}
 		run.Outcome, err = writeback.Apply(ctx, ss, run.Sheet, run.Changes)
 		if errors.Is(err, writeback.ErrHeaderChanged) && attempt < MaxAttempts {
 			log.Warn("header row changed during the run; starting over", "attempt", attempt, "err", err)
@@ -124,6 +142,33 @@ func Sync(ctx context.Context, ss sheet.Spreadsheet, cfg Config, dryRun bool) (*
 		}
 		return run, nil
 	}
+}
+
+// addOwnedTabs creates the job-owned tabs the plan writes to that do not
+// exist yet (init creates them; a sheet set up before they existed gets
+// them on its first sync). The new tab holds its header row already.
+func addOwnedTabs(ctx context.Context, ss sheet.Spreadsheet, run *Run) error {
+	if run.Sheet.Prep != nil {
+		return nil
+	}
+	planned := false
+	for _, c := range run.Changes {
+		planned = planned || (c.Owned && c.Tab == contract.PrepTabName)
+	}
+	if !planned {
+		return nil
+	}
+	if err := ss.AddTab(ctx, contract.PrepTabName, contract.PrepHeader); err != nil && !errors.Is(err, sheet.ErrTabExists) {
+		return fmt.Errorf("add tab %q: %w", contract.PrepTabName, err)
+	}
+	kept := run.Changes[:0]
+	for _, c := range run.Changes {
+		if !(c.Owned && c.Tab == contract.PrepTabName && c.Row == 1) {
+			kept = append(kept, c)
+		}
+	}
+	run.Changes = kept
+	return nil
 }
 
 // StatusCounts counts clients per status.

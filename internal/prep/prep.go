@@ -89,7 +89,10 @@ type Session struct {
 	SupportReady bool     `json:"support_account_ready"`
 	Conditions   []string `json:"conditions"` // "LINE公式アカウント: あり", as the application states them
 	Works        []string `json:"works"`      // what to do, in order, with the form values filled in
-	Cautions     []string `json:"cautions"`   // 注意
+	// Undecided: the conditions select no matrix column, so the works are
+	// not known until they are confirmed.
+	Undecided bool     `json:"works_undecided"`
+	Cautions  []string `json:"cautions"` // 注意
 }
 
 // Options choose the sessions.
@@ -173,6 +176,7 @@ func session(m *matrix.Matrix, c *onboarding.Client, ready map[string]bool, in *
 		s.Conditions = append(s.Conditions, cond.Name+": "+v)
 	}
 	if c.Needs == nil {
+		s.Undecided = true
 		s.Cautions = append(s.Cautions, "条件が未入力か矛盾しています: 作業が決まりません。最初に条件を確認してください")
 	}
 	if c.Duplicate {

@@ -20,6 +20,9 @@ func (s *Session) SupportText() string {
 
 // WorksText numbers the works, one per line.
 func (s *Session) WorksText() string {
+	if s.Undecided {
+		return "（条件を確認するまで決まりません）"
+	}
 	if len(s.Works) == 0 {
 		return "（残作業なし）"
 	}

@@ -31,7 +31,7 @@ type Action struct {
 // Plan works out what a spreadsheet lacks. m is the matrix the tabs are
 // built from (the sheet's own 条件マトリクス tab wins when it exists).
 func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action, error) {
-	book, err := contract.ReadBook(ctx, ss, m)
+	book, err := contract.ReadBook(ctx, ss, m, contract.PrepTabName)
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +89,9 @@ func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action
 	if book.Tab(matrix.TabName) == nil {
 		actions = append(actions, Action{Tab: matrix.TabName, What: "add tab with the condition matrix (" + m.Source + ")", rowsFor: m.Table()})
 	}
+	if book.Tab(contract.PrepTabName) == nil {
+		actions = append(actions, Action{Tab: contract.PrepTabName, What: "add tab for the operators' session preparation (sync keeps it)", addTab: contract.PrepHeader})
+	}
 
 	prep, ok := ss.(sheet.Preparer)
 	if !ok {
@@ -98,7 +101,7 @@ func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action
 	for _, t := range present {
 		tabNames = append(tabNames, t.Name)
 	}
-	tabNames = append(tabNames, matrix.TabName)
+	tabNames = append(tabNames, matrix.TabName, contract.PrepTabName)
 	have, err := prep.Inspect(ctx, tabNames)
 	if err != nil {
 		return nil, fmt.Errorf("inspect %s: %w", ss.Describe(), err)
@@ -132,8 +135,10 @@ func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action
 				fmt.Sprintf("warning-only protection over the job's columns %s", colList(jobCols))))
 		}
 	}
-	if st := have[matrix.TabName]; !st.Frozen {
-		actions = append(actions, step(sheet.SetupStep{Kind: sheet.FreezeHeader, Tab: matrix.TabName}, "freeze the header row"))
+	for _, name := range []string{matrix.TabName, contract.PrepTabName} {
+		if st := have[name]; !st.Frozen {
+			actions = append(actions, step(sheet.SetupStep{Kind: sheet.FreezeHeader, Tab: name}, "freeze the header row"))
+		}
 	}
 	return actions, nil
 }

@@ -70,6 +70,9 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 	}
 	cols := map[string]map[int]bool{}
 	for _, c := range changes {
+		if c.Owned {
+			continue
+		}
 		if cols[c.Tab] == nil {
 			cols[c.Tab] = map[int]bool{}
 			for _, k := range layouts[c.Tab].KeyCols() {
@@ -91,7 +94,9 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 	// rows still, and are counted as such up to the last row planned.
 	lastRow := map[string]int{}
 	for _, c := range changes {
-		lastRow[c.Tab] = max(lastRow[c.Tab], c.Row)
+		if !c.Owned {
+			lastRow[c.Tab] = max(lastRow[c.Tab], c.Row)
+		}
 	}
 	before, err := indexKeys(now, layouts, cols, lastRow, true)
 	if err != nil {
@@ -103,6 +108,10 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 	for i := range changes {
 		c := &changes[i]
 		row := c.Row
+		if c.Owned {
+			updates = append(updates, placed{Update: sheet.Update{Tab: c.Tab, Row: row, Col: c.Col, Value: c.New}, ch: c})
+			continue
+		}
 		if row > 1 {
 			rows := before.rows[c.Tab][c.Key]
 			if c.Occurrence >= len(rows) {
@@ -156,6 +165,9 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 		// Settle by reading the written cells with the keys and headers.
 		readCols := copyCols(cols)
 		for _, u := range pending {
+			if readCols[u.Tab] == nil {
+				readCols[u.Tab] = map[int]bool{} // a job-owned tab
+			}
 			readCols[u.Tab][u.Col] = true
 		}
 		after, rerr := ss.ReadColumns(ctx, columnsRequests(readCols))
@@ -169,7 +181,7 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 		var left []placed
 		var wrong []Misplaced
 		for _, u := range pending {
-			if m, bad := misplaced(u, before, idx, headers, true); bad {
+			if m, bad := misplaced(u, before, idx, headers, true); bad && !u.ch.Owned {
 				wrong = append(wrong, m)
 				continue
 			}
@@ -207,6 +219,9 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 	}
 	var wrong []Misplaced
 	for _, u := range updates {
+		if u.ch.Owned {
+			continue // no client or header to check on a job-owned tab
+		}
 		if m, bad := misplaced(u, before, idx, headers, false); bad {
 			wrong = append(wrong, m)
 		}

@@ -31,6 +31,9 @@ type Change struct {
 	// BlankOnly: write only if the cell is still empty at write time (a
 	// manager's cell the job fills, or a header the job adds).
 	BlankOnly bool
+	// Owned: the cell is on a tab the job owns whole; it is written where
+	// planned, with no key to follow and no client to check.
+	Owned bool
 	// Group, when not 0, ties changes that are written together or not at
 	// all: a pool assignment's 申込 fill and pool marks. Were one refused
 	// (a manager filled the cell meanwhile, the row went), the others
