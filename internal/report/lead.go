@@ -336,3 +336,35 @@ func allWorksDone(c *onboarding.Client) bool {
 	done, required := c.Counts()
 	return done == required
 }
+
+// Value is a figure that may not be known: no client reached the stage in
+// the week, or an earlier week cannot be rebuilt.
+type Value struct {
+	V     float64
+	Known bool
+}
+
+// LeadFigure is one lead-time figure of サマリー and the mail, this week
+// beside the previous one. Percent figures are shares from 0 to 1; the
+// others are days or clients.
+type LeadFigure struct {
+	Key        string // one of LeadFigureKeys
+	Percent    bool
+	This, Prev Value
+}
+
+// LeadFigures are the summary's lead-time figures, in LeadFigureKeys order.
+func (m *Model) LeadFigures() []LeadFigure {
+	lt := &m.Lead
+	median := func(s Stats) Value { return Value{V: float64(s.Median), Known: s.N > 0} }
+	ratio := func(s Share) Value {
+		v, ok := s.Ratio()
+		return Value{V: v, Known: ok}
+	}
+	figs := []LeadFigure{{Key: LeadFigureKeys[0], This: median(lt.Stages[StageApplyToDone].Week), Prev: median(lt.Trend[TrendWeeks-2].Done)}}
+	for i, t := range Targets {
+		sl := lt.Levels[t]
+		figs = append(figs, LeadFigure{Key: LeadFigureKeys[1+i], Percent: true, This: ratio(sl.This), Prev: ratio(sl.Prev)})
+	}
+	return append(figs, LeadFigure{Key: LeadFigureKeys[3], This: Value{V: float64(len(lt.Breaches)), Known: true}})
+}

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"onboard/internal/report"
@@ -269,6 +270,69 @@ func TestLeadTimeTargets(t *testing.T) {
 		}
 		if got := lt.Levels[report.TargetFirstSession].Prev; got != (report.Share{N: 1, Met: tc.met}) {
 			t.Errorf("%+v: last week's first-session share %+v, want %d of 1", tc.targets, got, tc.met)
+		}
+	}
+}
+
+// TestLeadTabReadBack renders a hand-made week and reads the リードタイム
+// tab back with excelize and openpyxl: the tables, the shares as numbers,
+// the breaching client, and the empty per-operator mark.
+func TestLeadTabReadBack(t *testing.T) {
+	apps := []app{
+		{id: "A", company: "A社", applied: -10, cond: "bid", handover: day(6)},
+		{id: "I", company: "I社", applied: -10, cond: "bid", op: "田中"},
+	}
+	m := buildModel(t, apps, []sess{{id: "A", held: -3, results: all5}}, 9)
+	layout, err := report.LoadLayout("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := report.WriteFile(t.TempDir(), m, layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := readBack(t, path)
+	rows := want.sheets["リードタイム"]
+	find := func(label string) []cell {
+		for _, r := range rows {
+			if len(r) > 0 && r[0] != nil && r[0][1] == label {
+				return r
+			}
+		}
+		t.Fatalf("no row %q in リードタイム:\n%s", label, dump(want))
+		return nil
+	}
+	line := func(r []cell) string {
+		var s []string
+		for _, c := range r {
+			s = append(s, c.String())
+		}
+		return strings.Join(s, " ")
+	}
+	for label, wantLine := range map[string]string{
+		// A: 7 days to the first session (last week), 0 to the works,
+		// 9 to the handover and 16 in all (this week).
+		"申込→初回セッション":         `s:"申込→初回セッション" n:0 s:"—" s:"—" s:"—" n:1 n:7 n:7 n:7`,
+		"申込→完了":              `s:"申込→完了" n:1 n:16 n:16 n:16 n:1 n:16 n:16 n:16`,
+		"初回セッション（申込から14日以内）": `s:"初回セッション（申込から14日以内）" n:14 n:0 n:0 s:"—" n:1 n:1 n:1 n:1`,
+		"引き渡し（全作業完了から7日以内）":  `s:"引き渡し（全作業完了から7日以内）" n:7 n:1 n:0 n:0 n:0 n:0 s:"—" n:0`,
+		"（未設定）":              `s:"（未設定）" s:"申込→初回セッション" n:0 s:"—" s:"—" s:"—" n:1 n:7 n:7 n:7`,
+		// I: no session 19 days after applying, 5 past the target.
+		"19": `n:19 n:5 d:2026-11-06 s:"初回セッション未実施" s:"I" s:"I社" s:"田中" s:"未着手" s:"初期設定セッションを予約する（停滞: 最終活動 2026/11/06）"`,
+	} {
+		var got []cell
+		if label == "19" {
+			got = rows[len(rows)-1]
+		} else {
+			got = find(label)
+		}
+		if g := line(got); g != wantLine {
+			t.Errorf("%s:\n got %s\nwant %s", label, g, wantLine)
+		}
+	}
+	for _, mode := range []string{"normal", "read_only"} {
+		if got := openpyxl(t, path, mode)["リードタイム"]; !reflect.DeepEqual(got, rows) {
+			t.Errorf("openpyxl %s reads リードタイム differently:\n got %v\nwant %v", mode, got, rows)
 		}
 	}
 }
