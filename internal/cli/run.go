@@ -45,6 +45,7 @@ type runFlags struct {
 	alertRepeat time.Duration
 	pingURL     string
 	metricsFile string
+	sla         serviceFlags
 }
 
 // runOutcome is what a run did, for the summary, alerts, pings and metrics.
@@ -67,6 +68,7 @@ func (a *App) runJob(args []string) int {
 	fs.IntVar(&f.catchUp, "catch-up", 4, "at most this many missed weeks are sent in one run")
 	fs.StringVar(&f.lockFile, "lock-file", lock.DefaultPath(), "lock that keeps two runs from overlapping")
 	f.mail.register(fs)
+	f.sla.register(fs)
 	fs.StringArrayVar(&f.alertTo, "alert-to", nil, "mail a failed run (exit 1 or 2) to this address, once per distinct failure (repeatable)")
 	fs.DurationVar(&f.alertRepeat, "alert-repeat", 24*time.Hour, "repeat an alert for the same failure after this long")
 	fs.StringVar(&f.stateDir, "state-dir", "", "folder for the alert state file (default: the lock file's folder)")
@@ -140,6 +142,10 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 	if f.catchUp < 1 {
 		return fail(monitor.StageSetup, usageErr("--catch-up must be at least 1"))
 	}
+	targets, err := f.sla.targets()
+	if err != nil {
+		return fail(monitor.StageSetup, err)
+	}
 	layout, err := report.LoadLayout(f.templates)
 	if err != nil {
 		return fail(monitor.StageSetup, &contract.LayoutError{Msg: err.Error()})
@@ -166,7 +172,7 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 		a.log.Warn("support account pool is running low: prepare more accounts", "left", o.run.Out.PoolLeft, "warn_below", cfg.PoolLowWater)
 	}
 	o.res, err = weekly.Deliver(ctx, o.ss, o.run, weekly.Options{OutDir: f.out, Templates: f.templates, Layout: layout,
-		CatchUp: f.catchUp, Now: cfg.Now, StallDays: cfg.StallDays, Mail: mail, Log: a.log, SentFile: sentFile(f), DryRun: f.dryRun})
+		CatchUp: f.catchUp, Now: cfg.Now, StallDays: cfg.StallDays, Targets: targets, Mail: mail, Log: a.log, SentFile: sentFile(f), DryRun: f.dryRun})
 	for _, p := range o.res.Written {
 		if f.dryRun {
 			fmt.Fprintf(a.Stdout, "report: %s (dry run: not sent)\n", p)
