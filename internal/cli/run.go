@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"onboard/internal/civil"
 	"onboard/internal/contract"
 	"onboard/internal/job"
 	"onboard/internal/lock"
@@ -296,6 +297,11 @@ func (a *App) finishRun(ctx context.Context, f *runFlags, o runOutcome, start ti
 				}
 			}
 			fig.PoolLeft = o.run.Out.PoolLeft
+			// The figures of the week the report covers: the last
+			// complete one.
+			targets, _ := f.sla.targets() // validated before the run
+			lt := report.BuildLeadTimes(o.run.Out.Clients, report.LastComplete(o.now), civil.Of(o.now), targets)
+			fig.LeadTimes, fig.Levels = leadMetrics(lt)
 		}
 		if c, ok := o.ss.(sheet.Counter); ok {
 			fig.Requests, fig.Retries = c.Counts()
