@@ -67,8 +67,11 @@ func (g *grid) row(row, style int, values ...any) {
 	}
 }
 
-func (r *renderer) expand(s string) string {
-	m := r.m
+func (r *renderer) expand(s string) string { return r.m.Expand(s) }
+
+// Expand fills a layout text's placeholders ({week}, {today},
+// {first_session_days}, ...) with the model's values.
+func (m *Model) Expand(s string) string {
 	week, prev := m.Week, m.Week.Add(-1)
 	return strings.NewReplacer(
 		"{week}", week.String(), "{prev}", prev.String(),
