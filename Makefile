@@ -87,8 +87,9 @@ bench:
 example:
 	$(GO) run ./cmd/genexample --out examples/onboarding.xlsx
 
-# docs/report-summary.png: the サマリー tab of the example's weekly report as
-# LibreOffice renders it (PDF, then page 1 at 80 dpi). Installs LibreOffice
+# docs/report-summary.png and docs/report-leadtime.png: the サマリー and
+# リードタイム tabs of the example's weekly report as LibreOffice renders
+# them (PDF, then pages 1 and 2 at 80 dpi). Installs LibreOffice
 # Calc, poppler-utils and the Noto CJK fonts when missing (apt-get, as root).
 DOCS_TMP := $(WORK)/docs
 docs: build
@@ -107,7 +108,8 @@ docs: build
 	libreoffice -env:UserInstallation=file://$(abspath $(DOCS_TMP))/profile --headless \
 		--convert-to pdf --outdir $(DOCS_TMP) $(DOCS_TMP)/onboard-weekly-*.xlsx >/dev/null 2>&1
 	pdftoppm -png -r 80 -f 1 -l 1 -singlefile $(DOCS_TMP)/onboard-weekly-*.pdf docs/report-summary
-	@echo "docs/report-summary.png"
+	pdftoppm -png -r 80 -f 2 -l 2 -singlefile $(DOCS_TMP)/onboard-weekly-*.pdf docs/report-leadtime
+	@echo "docs/report-summary.png docs/report-leadtime.png"
 
 # demo-google runs the same job through the Google Sheets backend: it
 # starts cmd/fakesheets (the fake Sheets API, in memory, seeded from the

@@ -182,6 +182,16 @@ func TestMetricsFile(t *testing.T) {
 		"onboard_run_exit_code": 0, "onboard_cells_written": 507, "onboard_reports_sent": 1,
 		"onboard_clients{status=要確認}": 8, "onboard_clients{status=完了}": 17, "onboard_clients{status=セッション予定}": 7,
 		"onboard_problems{severity=blocking}": 9, "onboard_support_accounts_left": 8,
+		// W47's lead times and service levels, as the report's リードタイム
+		// tab shows them (internal/report TestExampleLeadTimes).
+		"onboard_lead_time_days{quantile=0.5}{stage=apply_to_done}{window=week}":        28,
+		"onboard_lead_time_days{quantile=0.9}{stage=apply_to_done}{window=12weeks}":     27,
+		"onboard_lead_time_days{quantile=1}{stage=apply_to_first_session}{window=week}": 67,
+		"onboard_lead_time_clients{stage=first_session_to_works_done}{window=12weeks}":  25,
+		"onboard_sla_met_ratio{target=first_session}":                                   6.0 / 7,
+		"onboard_sla_met_ratio{target=handover}":                                        1,
+		"onboard_sla_breaching_clients{target=handover}":                                7,
+		"onboard_sla_target_days{target=first_session}":                                 14,
 	}
 	for k, v := range want {
 		if got, ok := m[k]; !ok || got != v {

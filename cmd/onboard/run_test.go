@@ -141,7 +141,7 @@ func TestRunMailsTheWeekOnce(t *testing.T) {
 	}
 	// Every figure in the body is the report's.
 	figures := summaryFigures(t, file)
-	line := regexp.MustCompile(`(?m)^・(.+?): (\d+)`)
+	line := regexp.MustCompile(`(?m)^・(.+?): (\d+(?:\.\d+%)?)`)
 	matches := line.FindAllStringSubmatch(p.Body, -1)
 	checked := 0
 	for _, m := range matches {
@@ -150,6 +150,15 @@ func TestRunMailsTheWeekOnce(t *testing.T) {
 			if want != m[2] {
 				t.Errorf("%s: mail %s, report %s", m[1], m[2], want)
 			}
+		}
+	}
+	if checked < 9 { // 7 figures, the median 申込→完了, 2 shares, the breaches
+		t.Errorf("only %d figures matched the report\n%s\n%v", checked, p.Body, figures)
+	}
+	for _, want := range []string{"■ リードタイムと目標（", "・申込→完了の中央値（日）: 28（24）",
+		"・初回セッション14日以内の割合: 85.7%（60.0%）", "・引き渡し7日以内の割合: 100.0%（100.0%）", "・目標超過中のクライアント（作成時点）: 7\n"} {
+		if !strings.Contains(strings.ReplaceAll(p.Body, "\r\n", "\n"), want) { // a mail's lines end in CRLF
+			t.Errorf("the body has no %q:\n%s", want, p.Body)
 		}
 	}
 	if checked < 5 {

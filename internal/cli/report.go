@@ -29,8 +29,10 @@ func (a *App) report(args []string) int {
 	var weekFlag, out string
 	var send bool
 	var mf mailFlags
+	var sla serviceFlags
 	fs := a.flagSet("report")
 	c.register(fs)
+	sla.register(fs)
 	fs.StringVar(&weekFlag, "week", "", "ISO week to report, e.g. 2026-W47; default: the last complete Monday–Sunday week in --timezone")
 	fs.StringVar(&out, "out", "out", "folder the workbook is written to (created when missing)")
 	fs.BoolVar(&send, "send", false, "mail the report (the mail flags below) and record it in the 送信履歴 tab")
@@ -39,12 +41,16 @@ func (a *App) report(args []string) int {
 		return code
 	}
 	var mail mailer.Config
+	var err error
 	if send {
 		c.command = "report --send" // records 送信履歴: a Google sheet opens read-write
-		var err error
 		if mail, err = mf.config(a.Env); err != nil {
 			return a.fail("report", err)
 		}
+	}
+	targets, err := sla.targets()
+	if err != nil {
+		return a.fail("report", err)
 	}
 	var week report.Week
 	if weekFlag != "" {
@@ -80,7 +86,7 @@ func (a *App) report(args []string) int {
 		return a.fail("report", err)
 	}
 	source := ss.Describe()
-	m := report.Build(run, report.Options{Week: week, Now: cfg.Now, StallDays: cfg.StallDays, Source: source})
+	m := report.Build(run, report.Options{Week: week, Now: cfg.Now, StallDays: cfg.StallDays, Source: source, Targets: targets})
 	path, err := report.WriteFile(out, m, layout)
 	if err != nil {
 		return a.fail("report", err)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"onboard/internal/cli"
 )
 
@@ -133,4 +135,55 @@ func fileSum(t *testing.T, path string) [32]byte {
 		t.Fatal(err)
 	}
 	return sha256.Sum256(b)
+}
+
+// TestReportServiceLevelFlags: the targets come from the flags or their
+// ONBOARD_* variables and reach the リードタイム tab; a target under one
+// day is a usage error.
+func TestReportServiceLevelFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		env       map[string]string
+		args      []string
+		wantFirst string
+		wantHand  string
+	}{
+		{"defaults", nil, nil, "初回セッション（申込から14日以内）", "引き渡し（全作業完了から7日以内）"},
+		{"flags", nil, []string{"--sla-first-session-days", "3", "--sla-handover-days", "2"}, "初回セッション（申込から3日以内）", "引き渡し（全作業完了から2日以内）"},
+		{"environment", map[string]string{"ONBOARD_SLA_FIRST_SESSION_DAYS": "21", "ONBOARD_SLA_HANDOVER_DAYS": "10"}, nil,
+			"初回セッション（申込から21日以内）", "引き渡し（全作業完了から10日以内）"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			args := append([]string{"report", "--sheet", example, "--now", "2026-11-25T09:00:00+09:00", "--out", out, "--log-level", "error"}, tc.args...)
+			r := runCLI(tc.env, args...)
+			if r.code != cli.ExitOK {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			f, err := excelize.OpenFile(filepath.Join(out, "onboard-weekly-2026-W47.xlsx"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rows, err := f.GetRows("リードタイム")
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := map[string]bool{}
+			for _, row := range rows {
+				if len(row) > 1 {
+					found[row[0]] = true
+				}
+			}
+			if !found[tc.wantFirst] || !found[tc.wantHand] {
+				t.Errorf("リードタイム has no rows %q and %q", tc.wantFirst, tc.wantHand)
+			}
+		})
+	}
+	for _, args := range [][]string{{"--sla-first-session-days", "0"}, {"--sla-handover-days", "-1"}} {
+		r := runCLI(nil, append([]string{"report", "--sheet", example, "--out", t.TempDir()}, args...)...)
+		if r.code != cli.ExitUsage || !strings.Contains(r.stderr, "must be at least 1") {
+			t.Errorf("%v: exit %d, %q; want a usage error", args, r.code, r.stderr)
+		}
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"onboard/internal/civil"
 	"onboard/internal/contract"
 	"onboard/internal/job"
 	"onboard/internal/lock"
@@ -51,6 +52,7 @@ type runFlags struct {
 	metricsFile string
 	active      activeHours
 	prepTab     prepTabFlags
+	sla         serviceFlags
 }
 
 // runOutcome is what a run did, for the summary, alerts, pings and metrics.
@@ -75,6 +77,7 @@ func (a *App) runJob(args []string) int {
 	fs.IntVar(&f.catchUp, "catch-up", 4, "at most this many missed weeks are sent in one run")
 	fs.StringVar(&f.lockFile, "lock-file", "", "lock that keeps two runs from overlapping (default: "+lock.FileName+" in the state folder)")
 	f.mail.register(fs)
+	f.sla.register(fs)
 	fs.StringArrayVar(&f.alertTo, "alert-to", nil, "mail a failed run (exit 1 or 2) to this address, once per distinct failure (repeatable)")
 	fs.DurationVar(&f.alertRepeat, "alert-repeat", 24*time.Hour, "repeat an alert for the same failure after this long")
 	fs.StringVar(&f.stateDir, "state-dir", "", "folder for the lock, the alert state and the reports, created if missing "+
@@ -161,6 +164,10 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 	if f.catchUp < 1 {
 		return fail(monitor.StageSetup, usageErr("--catch-up must be at least 1"))
 	}
+	targets, err := f.sla.targets()
+	if err != nil {
+		return fail(monitor.StageSetup, err)
+	}
 	layout, err := report.LoadLayout(f.templates)
 	if err != nil {
 		return fail(monitor.StageSetup, &contract.LayoutError{Msg: err.Error()})
@@ -196,7 +203,7 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 		a.log.Warn("support account pool is running low: prepare more accounts", "left", o.run.Out.PoolLeft, "warn_below", cfg.PoolLowWater)
 	}
 	o.res, err = weekly.Deliver(ctx, o.ss, o.run, weekly.Options{OutDir: f.out, Templates: f.templates, Layout: layout,
-		CatchUp: f.catchUp, Now: cfg.Now, StallDays: cfg.StallDays, Mail: mail, Log: a.log, SentFile: sentFile(f), DryRun: f.dryRun})
+		CatchUp: f.catchUp, Now: cfg.Now, StallDays: cfg.StallDays, Targets: targets, Mail: mail, Log: a.log, SentFile: sentFile(f), DryRun: f.dryRun})
 	for _, p := range o.res.Written {
 		if f.dryRun {
 			fmt.Fprintf(a.Stdout, "report: %s (dry run: not sent)\n", p)
@@ -345,6 +352,11 @@ func (a *App) finishRun(ctx context.Context, f *runFlags, o runOutcome, start ti
 				}
 			}
 			fig.PoolLeft = o.run.Out.PoolLeft
+			// The figures of the week the report covers: the last
+			// complete one.
+			targets, _ := f.sla.targets() // validated before the run
+			lt := report.BuildLeadTimes(o.run.Out.Clients, report.LastComplete(o.now), civil.Of(o.now), targets)
+			fig.LeadTimes, fig.Levels = leadMetrics(lt)
 		}
 		if c, ok := o.ss.(sheet.Counter); ok {
 			fig.Requests, fig.Retries = c.Counts()

@@ -25,9 +25,31 @@ type Figures struct {
 	Reports     int
 	Requests    int
 	Retries     int
+	// LeadTimes and Levels are the lead times and service levels of the
+	// last complete week (the weekly report's figures); written when Known.
+	LeadTimes []LeadTime
+	Levels    []ServiceLevel
 	// Known is false when the run failed before it read the sheet: only
 	// the run-level figures are then written.
 	Known bool
+}
+
+// LeadTime is one stage's durations in days over a window ("week": the
+// last complete week, "12weeks": the 12 weeks ending with it). The
+// quantiles are nearest-rank and only written when Clients > 0.
+type LeadTime struct {
+	Stage, Window    string
+	Clients          int
+	Median, P90, Max float64
+}
+
+// ServiceLevel is one target over the last complete week, and the open
+// clients breaching it now.
+type ServiceLevel struct {
+	Target       string
+	Days         int
+	Clients, Met int
+	Breaching    int
 }
 
 // WriteMetrics writes the figures in the Prometheus text format for
@@ -56,6 +78,7 @@ func WriteMetrics(path string, f Figures) error {
 		reg.MustRegister(problems)
 		gauge("onboard_stalled_clients", "Clients not 完了 with no activity for the stall period.", float64(f.Stalled))
 		gauge("onboard_support_accounts_left", "Prepared support accounts still free.", float64(f.PoolLeft))
+		registerLeadTimes(reg, f)
 	}
 	gauge("onboard_cells_written", "Cells the last run wrote to the sheet.", float64(f.Cells))
 	gauge("onboard_reports_sent", "Weekly reports the last run mailed.", float64(f.Reports))
@@ -79,6 +102,45 @@ func WriteMetrics(path string, f Figures) error {
 		return fmt.Errorf("write metrics %s: %w", path, err)
 	}
 	return nil
+}
+
+// registerLeadTimes adds the weekly report's lead-time and service-level
+// figures. A quantile or a ratio over no clients is left out rather than
+// written as 0, which would read as "instant" or "all missed".
+func registerLeadTimes(reg *prometheus.Registry, f Figures) {
+	if len(f.LeadTimes) > 0 {
+		days := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "onboard_lead_time_days",
+			Help: "Days a stage took for the clients that finished it in the window (nearest-rank quantile; 1 is the maximum)."},
+			[]string{"stage", "window", "quantile"})
+		clients := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "onboard_lead_time_clients",
+			Help: "Clients that finished a stage in the window."}, []string{"stage", "window"})
+		for _, lt := range f.LeadTimes {
+			clients.WithLabelValues(lt.Stage, lt.Window).Set(float64(lt.Clients))
+			if lt.Clients == 0 {
+				continue
+			}
+			days.WithLabelValues(lt.Stage, lt.Window, "0.5").Set(lt.Median)
+			days.WithLabelValues(lt.Stage, lt.Window, "0.9").Set(lt.P90)
+			days.WithLabelValues(lt.Stage, lt.Window, "1").Set(lt.Max)
+		}
+		reg.MustRegister(days, clients)
+	}
+	if len(f.Levels) > 0 {
+		ratio := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "onboard_sla_met_ratio",
+			Help: "Share of the last complete week's clients that met a service-level target."}, []string{"target"})
+		target := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "onboard_sla_target_days",
+			Help: "A service-level target in days."}, []string{"target"})
+		breaching := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "onboard_sla_breaching_clients",
+			Help: "Open clients past a service-level target now."}, []string{"target"})
+		for _, sl := range f.Levels {
+			target.WithLabelValues(sl.Target).Set(float64(sl.Days))
+			breaching.WithLabelValues(sl.Target).Set(float64(sl.Breaching))
+			if sl.Clients > 0 {
+				ratio.WithLabelValues(sl.Target).Set(float64(sl.Met) / float64(sl.Clients))
+			}
+		}
+		reg.MustRegister(ratio, target, breaching)
+	}
 }
 
 func unix(t time.Time) float64 {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"onboard/internal/civil"
 	"onboard/internal/job"
 	"onboard/internal/matrix"
 	"onboard/internal/report"
@@ -128,7 +129,7 @@ func TestExampleWorkbook(t *testing.T) {
 	}
 	wb := readBack(t, path)
 
-	wantTabs := []string{"サマリー", "クライアント一覧", "今週のセッション", "残作業", "オペレーター別", "データの問題"}
+	wantTabs := []string{"サマリー", "リードタイム", "クライアント一覧", "今週のセッション", "残作業", "オペレーター別", "データの問題"}
 	if !reflect.DeepEqual(wb.names, wantTabs) {
 		t.Fatalf("tabs %v, want %v", wb.names, wantTabs)
 	}
@@ -142,11 +143,19 @@ func TestExampleWorkbook(t *testing.T) {
 	rows := map[string]int{"クライアント一覧": 61, "今週のセッション": 14, "残作業": 30, "オペレーター別": 4, "データの問題": 13}
 	for i, name := range wantTabs {
 		got := wb.sheets[name]
-		if name == "サマリー" {
-			if len(got) != 59 {
-				t.Errorf("サマリー has %d rows, want 59", len(got))
+		switch name {
+		case "サマリー":
+			if len(got) != 66 {
+				t.Errorf("サマリー has %d rows, want 66", len(got))
 			}
-		} else {
+		case "リードタイム":
+			// 2 title lines, 4 sections of 3 lines (blank, title, header)
+			// and a blank before nothing else: 4 stages, 16 operator
+			// rows, 2 targets, 12 weeks; then the 7 breaching clients.
+			if want := 2 + 5*3 + 4 + 16 + 2 + 12 + 7; len(got) != want {
+				t.Errorf("リードタイム has %d rows, want %d", len(got), want)
+			}
+		default:
 			var hs []string
 			for _, c := range got[0] {
 				hs = append(hs, c[1].(string))
@@ -215,7 +224,7 @@ func checkLayout(t *testing.T, path string, layout *report.Layout) {
 	if err != nil || !panes.Freeze || panes.YSplit != 1 || panes.TopLeftCell != "A2" {
 		t.Errorf("%s panes %+v, %v: want the header row frozen", list, panes, err)
 	}
-	if xml := sheetXML(t, path, 1); !strings.Contains(xml, `<autoFilter ref="$A$1:$P$62"`) {
+	if xml := sheetXML(t, path, 2); !strings.Contains(xml, `<autoFilter ref="$A$1:$P$62"`) {
 		t.Errorf("%s has no autofilter over A1:P62", list)
 	}
 	// Excel wants <cols> in ascending order.
@@ -270,6 +279,22 @@ func checkLayout(t *testing.T, path string, layout *report.Layout) {
 	// Charts: one for statuses, one for the trend.
 	if xml := sheetXML(t, path, 0); !strings.Contains(xml, "<drawing ") {
 		t.Errorf("サマリー has no drawing (charts)")
+	}
+	// リードタイム, streamed, keeps its chart: the weekly median on the
+	// left axis, the two shares within target on a secondary one.
+	if xml := sheetXML(t, path, 1); !strings.Contains(xml, "<drawing ") {
+		t.Errorf("リードタイム has no drawing (chart)")
+	}
+	chart := zipEntry(t, path, "xl/charts/chart3.xml")
+	// The trend table is rows 37–48 (the golden file shows them).
+	for _, want := range []string{"&#39;リードタイム&#39;!$D$37:$D$48", "&#39;リードタイム&#39;!$E$37:$E$48",
+		"&#39;リードタイム&#39;!$F$37:$F$48", "&#39;リードタイム&#39;!$A$37:$A$48", `<axPos val="r">`, `formatCode="0%"`, `<dispBlanksAs val="gap">`} {
+		if !strings.Contains(chart, want) {
+			t.Errorf("the lead-time chart has no %s", want)
+		}
+	}
+	if n := strings.Count(chart, "<lineChart>"); n != 2 {
+		t.Errorf("the lead-time chart has %d line charts, want 2 (days, and shares on the secondary axis)", n)
 	}
 }
 
@@ -332,5 +357,78 @@ func TestSummaryLabelsAreUnique(t *testing.T) {
 	}
 	if len(seen) < 10 {
 		t.Fatalf("only %d labelled figures found on %s: %v", len(seen), layout.Summary.Title, seen)
+	}
+}
+
+// TestExampleLeadTimes pins the bundled example's lead times for 2026-W47
+// (today 2026/11/25). Four clients are worked out by hand from the sheet:
+//
+//	10023 高橋: 申込 10/22, sessions 10/30, 11/06, 11/15 (the last of ②–⑤
+//	       done), 担当作業完了日 11/19 → 8, 16, 4 and 28 days; handed over
+//	       this week, so it alone makes this week's 申込→完了 (28).
+//	10020 高橋: 申込 10/17, sessions 10/23, 10/31, 11/08 (all done),
+//	       handover 11/10 → 6, 16, 2, 24.
+//	10022 鈴木: 申込 10/20, sessions 10/24, 11/03, 11/11, handover 11/13
+//	       → 4, 18, 2, 24. With 10020 the handovers of last week: median
+//	       24 (the lower of 24, 24), both within 7 days.
+//	10011 鈴木: 申込 9/27, sessions 10/11, 10/18 (all done), no handover:
+//	       waiting 38 days since 10/18, 31 past the 7-day target, the
+//	       oldest breach.
+func TestExampleLeadTimes(t *testing.T) {
+	m := exampleModel(t)
+	byID := func(id string) report.Milestones {
+		return report.MilestonesOf(&m.Run.Out.Clients[m.ClientByID[id]])
+	}
+	d := func(month, day int) int { return int(civil.New(2026, time.Month(month), day)) }
+	for _, tc := range []struct {
+		id    string
+		dates [4]int // applied, first session, works done, handover
+		days  [4]int // per stage
+	}{
+		{"10023", [4]int{d(10, 22), d(10, 30), d(11, 15), d(11, 19)}, [4]int{8, 16, 4, 28}},
+		{"10020", [4]int{d(10, 17), d(10, 23), d(11, 8), d(11, 10)}, [4]int{6, 16, 2, 24}},
+		{"10022", [4]int{d(10, 20), d(10, 24), d(11, 11), d(11, 13)}, [4]int{4, 18, 2, 24}},
+	} {
+		ms := byID(tc.id)
+		if got := [4]int{int(ms.Applied), int(ms.FirstSession), int(ms.WorksDone), int(ms.Handover)}; got != tc.dates {
+			t.Errorf("%s milestones %v, want %v", tc.id, got, tc.dates)
+		}
+		for i, s := range report.Stages {
+			start, end, ok := ms.Span(s)
+			if !ok || int(end-start) != tc.days[i] {
+				t.Errorf("%s %s: %d days (%v), want %d", tc.id, s.Key(), end-start, ok, tc.days[i])
+			}
+		}
+	}
+	lt := m.Lead
+	st := func(n, med, p90, mx int) report.Stats { return report.Stats{N: n, Median: med, P90: p90, Max: mx} }
+	wantStages := []report.StageStats{
+		{Stage: report.StageApplyToFirst, Week: st(7, 8, 67, 67), Trend: st(38, 7, 13, 67)},
+		{Stage: report.StageFirstToWorks, Week: st(2, 3, 4, 4), Trend: st(25, 10, 17, 18)},
+		{Stage: report.StageWorksToHandover, Week: st(1, 4, 4, 4), Trend: st(17, 2, 5, 5)},
+		{Stage: report.StageApplyToDone, Week: st(1, 28, 28, 28), Trend: st(17, 23, 27, 28)},
+	}
+	if !reflect.DeepEqual(lt.Stages, wantStages) {
+		t.Errorf("stages\n got %+v\nwant %+v", lt.Stages, wantStages)
+	}
+	wantLevels := []report.ServiceLevel{
+		{Target: report.TargetFirstSession, Days: 14, This: report.Share{N: 7, Met: 6}, Prev: report.Share{N: 5, Met: 3}},
+		{Target: report.TargetHandover, Days: 7, This: report.Share{N: 1, Met: 1}, Prev: report.Share{N: 2, Met: 2}, Breaching: 7},
+	}
+	if !reflect.DeepEqual(lt.Levels, wantLevels) {
+		t.Errorf("levels\n got %+v\nwant %+v", lt.Levels, wantLevels)
+	}
+	if prev := lt.Trend[report.TrendWeeks-2].Done; prev != st(2, 24, 24, 24) {
+		t.Errorf("last week's 申込→完了 %+v, want 10020 and 10022 (24, 24)", prev)
+	}
+	var ids []string
+	for _, b := range lt.Breaches {
+		ids = append(ids, m.Run.Out.Clients[b.Client].App.ClientID)
+	}
+	if want := []string{"10011", "10015", "10021", "10024", "10026", "10029", "10033"}; !reflect.DeepEqual(ids, want) {
+		t.Errorf("breaches %v, want %v", ids, want)
+	}
+	if b := lt.Breaches[0]; b.Target != report.TargetHandover || int(b.Since) != d(10, 18) || b.Days != 38 || b.Over != 31 {
+		t.Errorf("10011's breach %+v", b)
 	}
 }

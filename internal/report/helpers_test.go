@@ -169,12 +169,17 @@ func ref(col, row int) string {
 // sheetXML returns a worksheet's XML from the .xlsx package.
 func sheetXML(t testing.TB, path string, index int) string {
 	t.Helper()
+	return zipEntry(t, path, fmt.Sprintf("xl/worksheets/sheet%d.xml", index+1))
+}
+
+// zipEntry returns one part of the .xlsx package.
+func zipEntry(t testing.TB, path, name string) string {
+	t.Helper()
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer zr.Close()
-	name := fmt.Sprintf("xl/worksheets/sheet%d.xml", index+1)
 	for _, zf := range zr.File {
 		if zf.Name == name {
 			rc, err := zf.Open()

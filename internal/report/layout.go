@@ -29,6 +29,7 @@ type Layout struct {
 	Widths        Widths            `json:"widths"`
 
 	Summary   SummaryLayout `json:"summary"`
+	Lead      LeadLayout    `json:"lead"`
 	Clients   TabLayout     `json:"clients"`
 	Sessions  TabLayout     `json:"sessions"`
 	Backlog   TabLayout     `json:"backlog"`
@@ -117,7 +118,56 @@ type SummaryLayout struct {
 	TrendSection      string                 `json:"trend_section"`
 	TrendHeaders      []string               `json:"trend_headers"`
 	TrendChart        string                 `json:"trend_chart"`
+	// The lead-time figures (LeadFigureKeys): this week beside the
+	// previous one, as the figures above.
+	LeadSection string                 `json:"lead_section"`
+	LeadHeaders []string               `json:"lead_headers"`
+	LeadFigures map[string]FigureLabel `json:"lead_figures"`
 }
+
+// LeadLayout is the リードタイム tab's words. Labels may use {days} (a
+// target's limit) and the summary's placeholders.
+type LeadLayout struct {
+	Title           string                 `json:"title"`
+	Heading         string                 `json:"heading"`
+	Caption         string                 `json:"caption"`
+	Stages          map[string]string      `json:"stages"` // by StageKeys
+	StageSection    string                 `json:"stage_section"`
+	StageHeaders    []string               `json:"stage_headers"`
+	OperatorSection string                 `json:"operator_section"`
+	OperatorHeaders []string               `json:"operator_headers"`
+	Unassigned      string                 `json:"unassigned"`
+	LevelSection    string                 `json:"level_section"`
+	LevelHeaders    []string               `json:"level_headers"`
+	Targets         map[string]TargetLabel `json:"targets"` // by TargetKeys
+	TrendSection    string                 `json:"trend_section"`
+	TrendHeaders    []string               `json:"trend_headers"`
+	TrendChart      string                 `json:"trend_chart"`
+	BreachSection   string                 `json:"breach_section"`
+	BreachColumns   []Column               `json:"breach_columns"`
+	Empty           string                 `json:"empty"` // a table with no rows
+}
+
+// TargetLabel names a service level in its table and in the list of
+// clients breaching it.
+type TargetLabel struct {
+	Label  string `json:"label"`
+	Breach string `json:"breach"`
+}
+
+// Header counts of the リードタイム tab's tables.
+const (
+	leadStageCols    = 9
+	leadOperatorCols = 10
+	leadLevelCols    = 9
+	leadTrendCols    = 6
+)
+
+// LeadFigureKeys are the lead-time figures on サマリー, in order.
+var LeadFigureKeys = []string{"median_apply_to_done", "sla_first_session", "sla_handover", "breaches"}
+
+// breachKeys are the columns the list of breaching clients accepts.
+var breachKeys = []string{"days_waiting", "over_days", "since", "target", "client_id", "company", "operator", "status", "next_action", "row"}
 
 // Column keys each data tab accepts.
 var tabKeys = map[string][]string{
@@ -223,18 +273,25 @@ func (l *Layout) validate() error {
 			bad("summary.figures.%s: unknown figure (known: %s)", k, strings.Join(FigureKeys, ", "))
 		}
 	}
+	labels(bad, "summary.lead_figures", s.LeadFigures, LeadFigureKeys, func(f FigureLabel) string { return f.Label })
 	for _, h := range []struct {
 		name string
 		got  []string
 		want int
 	}{{"figure_headers", s.FigureHeaders, 5}, {"work_headers", s.WorkHeaders, 4}, {"condition_headers", s.ConditionHeaders, 2},
-		{"literacy_headers", s.LiteracyHeaders, 2}, {"status_headers", s.StatusHeaders, 2}, {"trend_headers", s.TrendHeaders, 5}} {
+		{"literacy_headers", s.LiteracyHeaders, 2}, {"status_headers", s.StatusHeaders, 2}, {"trend_headers", s.TrendHeaders, 5},
+		{"lead_headers", s.LeadHeaders, 5}} {
 		if len(h.got) != h.want {
 			bad("summary.%s: give %d headers, got %d", h.name, h.want, len(h.got))
 		}
 	}
+	l.Lead.validate(bad)
 
 	titles := map[string]string{s.Title: "summary"}
+	if l.Lead.Title == s.Title {
+		bad("lead.title %q is also summary's title", l.Lead.Title)
+	}
+	titles[l.Lead.Title] = "lead"
 	for _, t := range l.tabs() {
 		if err := checkTitle(t.layout.Title); err != nil {
 			bad("%s.title: %v", t.key, err)
@@ -243,21 +300,7 @@ func (l *Layout) validate() error {
 			bad("%s.title %q is also %s's title", t.key, t.layout.Title, prev)
 		}
 		titles[t.layout.Title] = t.key
-		if len(t.layout.Columns) == 0 {
-			bad("%s.columns: give at least one column", t.key)
-		}
-		seen := map[string]bool{}
-		for i, c := range t.layout.Columns {
-			switch {
-			case !slices.Contains(tabKeys[t.key], c.Key):
-				bad("%s.columns[%d]: unknown key %q (known: %s)", t.key, i, c.Key, strings.Join(tabKeys[t.key], ", "))
-			case seen[c.Key]:
-				bad("%s.columns[%d]: key %q appears twice", t.key, i, c.Key)
-			case c.Header == "":
-				bad("%s.columns[%d] (%s): header is required", t.key, i, c.Key)
-			}
-			seen[c.Key] = true
-		}
+		checkColumns(bad, t.key+".columns", t.layout.Columns, tabKeys[t.key])
 	}
 	if err := checkTitle(s.Title); err != nil {
 		bad("summary.title: %v", err)
@@ -277,6 +320,70 @@ type namedTab struct {
 func (l *Layout) tabs() []namedTab {
 	return []namedTab{{"clients", &l.Clients}, {"sessions", &l.Sessions}, {"backlog", &l.Backlog},
 		{"operators", &l.Operators}, {"problems", &l.Problems}}
+}
+
+func (ll *LeadLayout) validate(bad func(string, ...any)) {
+	if err := checkTitle(ll.Title); err != nil {
+		bad("lead.title: %v", err)
+	}
+	for _, f := range []struct{ name, v string }{{"heading", ll.Heading}, {"unassigned", ll.Unassigned},
+		{"trend_chart", ll.TrendChart}, {"empty", ll.Empty}} {
+		if f.v == "" {
+			bad("lead.%s is required", f.name)
+		}
+	}
+	for _, h := range []struct {
+		name string
+		got  []string
+		want int
+	}{{"stage_headers", ll.StageHeaders, leadStageCols}, {"operator_headers", ll.OperatorHeaders, leadOperatorCols},
+		{"level_headers", ll.LevelHeaders, leadLevelCols}, {"trend_headers", ll.TrendHeaders, leadTrendCols}} {
+		if len(h.got) != h.want {
+			bad("lead.%s: give %d headers, got %d", h.name, h.want, len(h.got))
+		}
+	}
+	labels(bad, "lead.stages", ll.Stages, StageKeys, func(s string) string { return s })
+	labels(bad, "lead.targets", ll.Targets, TargetKeys, func(t TargetLabel) string { return t.Label })
+	for k, t := range ll.Targets {
+		if t.Breach == "" && slices.Contains(TargetKeys, k) {
+			bad("lead.targets.%s.breach is required", k)
+		}
+	}
+	checkColumns(bad, "lead.breach_columns", ll.BreachColumns, breachKeys)
+}
+
+// labels checks that a map of labels names every key, and only those.
+func labels[V any](bad func(string, ...any), field string, m map[string]V, keys []string, label func(V) string) {
+	for _, k := range keys {
+		if v, ok := m[k]; !ok || label(v) == "" {
+			bad("%s.%s: a label is required", field, k)
+		}
+	}
+	for k := range m {
+		if !slices.Contains(keys, k) {
+			bad("%s.%s: unknown key (known: %s)", field, k, strings.Join(keys, ", "))
+		}
+	}
+}
+
+// checkColumns checks a tab's columns: at least one, known keys, each
+// once, with a header.
+func checkColumns(bad func(string, ...any), field string, cols []Column, keys []string) {
+	if len(cols) == 0 {
+		bad("%s: give at least one column", field)
+	}
+	seen := map[string]bool{}
+	for i, c := range cols {
+		switch {
+		case !slices.Contains(keys, c.Key):
+			bad("%s[%d]: unknown key %q (known: %s)", field, i, c.Key, strings.Join(keys, ", "))
+		case seen[c.Key]:
+			bad("%s[%d]: key %q appears twice", field, i, c.Key)
+		case c.Header == "":
+			bad("%s[%d] (%s): header is required", field, i, c.Key)
+		}
+		seen[c.Key] = true
+	}
 }
 
 // checkTitle applies Excel's rules for sheet names.

@@ -70,6 +70,14 @@ func TestLayoutErrors(t *testing.T) {
 		{"wrong header count", `"work_headers": ["作業", "必要なクライアント", "完了", "完了率"]`, `"work_headers": ["作業"]`, "summary.work_headers: give 4 headers, got 1"},
 		{"wrap wider than the cap", `"wrap": 24`, `"wrap": 60`, "widths.wrap: 60 is wider than widths.max"},
 		{"bad alignment", `"align": "right"`, `"align": "middle"`, `styles.figure.align: "middle"`},
+		{"unknown breach column", `{"key": "over_days", "header": "超過日数"}`, `{"key": "overdue", "header": "超過日数"}`, `lead.breach_columns[1]: unknown key "overdue"`},
+		{"missing stage label", `"apply_to_done":               "申込→完了"`, `"apply_to_end": "申込→完了"`, "lead.stages.apply_to_done: a label is required"},
+		{"lead tab named as the summary", `"title": "リードタイム"`, `"title": "サマリー"`, `lead.title "サマリー" is also summary's title`},
+		{"missing breach word", `"breach": "初回セッション未実施"`, `"breach": ""`, "lead.targets.first_session.breach is required"},
+		{"wrong lead header count", `"level_section": "目標の達成状況",
+    "level_headers": ["目標",`, `"level_section": "目標の達成状況",
+    "level_headers": [`, "lead.level_headers: give 9 headers, got 8"},
+		{"unknown summary lead figure", `"breaches":             {`, `"breach":             {`, "summary.lead_figures.breaches: a label is required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !strings.Contains(js, tc.from) {

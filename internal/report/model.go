@@ -42,6 +42,9 @@ type Options struct {
 	Now       time.Time // when the report is made, in the team's zone
 	StallDays int
 	Source    string // the spreadsheet, for the caption
+	// Targets are the service levels' limits; a zero limit takes its
+	// default (DefaultTargets).
+	Targets ServiceTargets
 }
 
 // Count is a figure that may not be known (a snapshot the sheet's dates
@@ -113,6 +116,8 @@ type Model struct {
 	Problems     []onboarding.Problem
 	// ClientByID maps a client ID to its first application row's client.
 	ClientByID map[string]int
+	// Lead are the lead times and service levels (リードタイム tab).
+	Lead LeadTimes
 }
 
 // Build computes the model. It never fails: the run already turned every
@@ -270,6 +275,8 @@ func Build(run *job.Run, opt Options) *Model {
 		return cmp.Compare(x.Name, y.Name)
 	})
 	m.Problems = run.Problems()
+	m.Lead = BuildLeadTimes(clients, week, m.Today, opt.Targets)
+	m.Targets = m.Lead.Targets
 	return m
 }
 
@@ -360,10 +367,11 @@ func appendBacklog(items []BacklogItem, ci int, c *onboarding.Client, today civi
 }
 
 // worksDoneOn is the date of the session after which every required work
-// was done: the handover has waited since then.
+// was done (and stayed done: a work reopened later restarts the wait): the
+// handover has waited since then. Call it only when every work is done.
 func worksDoneOn(c *onboarding.Client) civil.Date {
 	states := make([]onboarding.Result, len(c.Needs))
-	var last civil.Date
+	var last, since civil.Date
 	for _, s := range c.Sessions {
 		for w, r := range s.Results {
 			if r != onboarding.NoResult && w < len(states) {
@@ -380,11 +388,17 @@ func worksDoneOn(c *onboarding.Client) civil.Date {
 				break
 			}
 		}
-		if done && !last.IsZero() {
-			return last
+		switch {
+		case !done:
+			since = 0
+		case since.IsZero():
+			since = last // still zero after undated rows: the next dated session
 		}
 	}
-	return last
+	if since.IsZero() {
+		return last
+	}
+	return since
 }
 
 // undatedLast orders dates with "no date" after every real one.

@@ -55,6 +55,8 @@ func buildRun(t testing.TB, apps []app, sessions []sess, today civil.Date) *job.
 			oa, use, bid = "あり", "なし", "あり"
 		case "bid":
 			bid = "あり"
+		case "unknown": // no answers: the conditions stay unresolved
+			oa, bid = "", ""
 		}
 		row := []sheet.Value{text(a.id), d(a.applied), text(a.company), text(oa), text(use), text(bid), text(a.op), {}, text("s" + a.id + "@x.jp")}
 		if a.handover != nil {

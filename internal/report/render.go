@@ -73,6 +73,9 @@ func Render(m *Model, l *Layout) (f *excelize.File, err error) {
 	if err := r.summary(); err != nil {
 		return nil, fmt.Errorf("report tab %q: %w", l.Summary.Title, err)
 	}
+	if err := r.leadTab(); err != nil {
+		return nil, fmt.Errorf("report tab %q: %w", l.Lead.Title, err)
+	}
 	if err := r.dataTabs(); err != nil {
 		return nil, err
 	}
@@ -129,7 +132,9 @@ type renderer struct {
 	status     map[onboarding.Status]int
 	// Summary tables: the same in a bordered box.
 	boxDate, boxPercent, boxDiff int
-	boxStatus                    map[onboarding.Status]int
+	// Summary figures that are shares, and their change in points.
+	figPercent, figPointDiff int
+	boxStatus                map[onboarding.Status]int
 }
 
 func (r *renderer) styles() error {
@@ -157,6 +162,8 @@ func (r *renderer) styles() error {
 		{&r.boxDate, box, l.DateFormat},
 		{&r.boxPercent, box, l.PercentFormat},
 		{&r.boxDiff, figure, "+#,##0;-#,##0;0"},
+		{&r.figPercent, figure, l.PercentFormat},
+		{&r.figPointDiff, figure, "+0.0%;-0.0%;0.0%"},
 	} {
 		if *s.id, err = r.newStyle(s.style, "", s.fmt); err != nil {
 			return fmt.Errorf("report number format %q: %w", s.fmt, err)

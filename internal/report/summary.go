@@ -67,8 +67,11 @@ func (g *grid) row(row, style int, values ...any) {
 	}
 }
 
-func (r *renderer) expand(s string) string {
-	m := r.m
+func (r *renderer) expand(s string) string { return r.m.Expand(s) }
+
+// Expand fills a layout text's placeholders ({week}, {today},
+// {first_session_days}, ...) with the model's values.
+func (m *Model) Expand(s string) string {
 	week, prev := m.Week, m.Week.Add(-1)
 	return strings.NewReplacer(
 		"{week}", week.String(), "{prev}", prev.String(),
@@ -77,6 +80,8 @@ func (r *renderer) expand(s string) string {
 		"{prev_end}", prev.End().String(), "{today}", m.Now.Format("2006/01/02"),
 		"{now}", m.Now.Format("2006/01/02 15:04"), "{zone}", m.Now.Location().String(),
 		"{source}", m.Source, "{stall_days}", strconv.Itoa(m.StallDays),
+		"{trend_start}", week.Add(1-TrendWeeks).Start().String(),
+		"{first_session_days}", strconv.Itoa(m.Targets.FirstSessionDays), "{handover_days}", strconv.Itoa(m.Targets.HandoverDays),
 	).Replace(s)
 }
 
@@ -116,6 +121,35 @@ func (r *renderer) summary() error {
 			diff = fr.This.N - fr.Prev.N
 		}
 		g.put(4, row, diff, r.boxDiff, true)
+		g.put(5, row, r.expand(lab.Note), st["note"], true)
+	}
+	row++
+
+	section(l.LeadSection, l.LeadHeaders)
+	for _, lf := range m.LeadFigures() {
+		row++
+		lab := l.LeadFigures[lf.Key]
+		style, diffStyle := st["figure"], r.boxDiff
+		value := func(v Value) any {
+			switch {
+			case !v.Known:
+				return l.Unknown
+			case lf.Percent:
+				return v.V
+			}
+			return int(v.V)
+		}
+		if lf.Percent {
+			style, diffStyle = r.figPercent, r.figPointDiff
+		}
+		g.put(1, row, r.expand(lab.Label), st["cell"], true)
+		g.put(2, row, value(lf.This), style, true)
+		g.put(3, row, value(lf.Prev), style, true)
+		var diff any
+		if lf.This.Known && lf.Prev.Known {
+			diff = value(Value{V: lf.This.V - lf.Prev.V, Known: true})
+		}
+		g.put(4, row, diff, diffStyle, true)
 		g.put(5, row, r.expand(lab.Note), st["note"], true)
 	}
 	row++

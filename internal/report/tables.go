@@ -17,6 +17,7 @@ const (
 	textCell
 	intCell
 	dateCell
+	realCell // a fraction, shown by its style (a percentage)
 )
 
 // cellValue is one cell of a data tab. Text always becomes a string cell,
@@ -25,6 +26,7 @@ type cellValue struct {
 	kind  cellKind
 	s     string
 	n     int // a number, or a date's serial day
+	f     float64
 	style int // 0: none (dates take their column's date style)
 }
 
@@ -170,6 +172,8 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTr
 				cells[c].Value = v.s
 			case intCell, dateCell:
 				cells[c].Value = v.n
+			case realCell:
+				cells[c].Value = v.f
 			}
 			if v.kind == blankCell && v.style == 0 {
 				buf[c] = nil // no cell at all, as for an empty value

@@ -48,6 +48,7 @@ type Options struct {
 	CatchUp   int
 	Now       time.Time
 	StallDays int
+	Targets   report.ServiceTargets // service levels; zero limits take the defaults
 	Mail      mailer.Config
 	Log       *slog.Logger
 	// SentFile, when set, keeps the newest week known to be sent, so that a
@@ -109,7 +110,7 @@ func Deliver(ctx context.Context, ss sheet.Spreadsheet, run *job.Run, o Options)
 		return res, nil
 	}
 	for _, w := range due {
-		m := report.Build(run, report.Options{Week: w, Now: o.Now, StallDays: o.StallDays, Source: ss.Describe()})
+		m := report.Build(run, report.Options{Week: w, Now: o.Now, StallDays: o.StallDays, Source: ss.Describe(), Targets: o.Targets})
 		path, err := report.WriteFile(o.OutDir, m, o.Layout)
 		if err != nil {
 			return res, fmt.Errorf("week %s: %w: %w", w, ErrReport, err)

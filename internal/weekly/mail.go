@@ -32,7 +32,10 @@ type MailData struct {
 	FileName, Path   string
 	Sheet, SentAt    string
 	Figures          []FigureLine
-	NeedsReview      []ReviewLine
+	// LeadTimes are the lead-time figures of サマリー: the median
+	// 申込→完了 in days, the shares within target, the breaching clients.
+	LeadTimes   []FigureLine
+	NeedsReview []ReviewLine
 }
 
 // Figure returns this week's value of a figure by key ("applications",
@@ -65,6 +68,26 @@ func NewMailData(m *report.Model, l *report.Layout, path string, sentAt time.Tim
 			label = fl.Label
 		}
 		d.Figures = append(d.Figures, FigureLine{Key: f.Key, Label: label, This: count(f.This), Prev: count(f.Prev)})
+	}
+	for _, f := range m.LeadFigures() {
+		label := f.Key
+		if fl, ok := l.Summary.LeadFigures[f.Key]; ok && fl.Label != "" {
+			label = m.Expand(fl.Label)
+		}
+		value := func(v report.Value) string {
+			switch {
+			case !v.Known:
+				return ""
+			case f.Percent:
+				return strconv.FormatFloat(100*v.V, 'f', 1, 64) + "%"
+			}
+			return strconv.Itoa(int(v.V))
+		}
+		line := FigureLine{Key: f.Key, Label: label, This: value(f.This), Prev: value(f.Prev)}
+		if line.This == "" {
+			line.This = l.Summary.Unknown // no client reached the stage this week
+		}
+		d.LeadTimes = append(d.LeadTimes, line)
 	}
 	for i := range m.Run.Out.Clients {
 		c := &m.Run.Out.Clients[i]
