@@ -499,12 +499,24 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 		case s.is(tokEnd, "row"):
 			endRow()
 		case s.is(tokStart, "c"):
-			col := c.col + 1
-			if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
-				col = refCol(ref)
+			c = cellScan{col: c.col + 1, v: c.v[:0], rt: c.rt}
+			for a := s.attrs; ; {
+				key, val, rest, ok := nextAttr(a)
+				if !ok {
+					break
+				}
+				switch string(key) {
+				case "r":
+					if len(val) > 0 {
+						c.col = refCol(val)
+					}
+				case "s":
+					c.style, _ = strconv.Atoi(string(val))
+				case "t":
+					c.typ = cellType(val)
+				}
+				a = rest
 			}
-			t, _ := attr(s.attrs, "t")
-			c = cellScan{col: col, style: attrInt(s.attrs, "s"), typ: string(t), v: c.v[:0], rt: c.rt}
 			if s.self {
 				endCell()
 			} else {
@@ -542,6 +554,24 @@ func typed(raw, typ string, styles dateStyles, style func() int) sheet.Value {
 		return sheet.Value{Kind: sheet.Date, Num: f}
 	}
 	return sheet.NumberValue(f)
+}
+
+// cellType returns a cell's t attribute, without allocating for the
+// usual ones.
+func cellType(t []byte) string {
+	switch string(t) {
+	case "s":
+		return "s"
+	case "n":
+		return "n"
+	case "b":
+		return "b"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	}
+	return string(t)
 }
 
 // refCol returns the 1-based column of a cell reference such as "AB12".

@@ -126,15 +126,14 @@ func (s *xmlScanner) next() bool {
 		} else if body[len(body)-1] == '/' {
 			s.self, body = true, body[:len(body)-1]
 		}
-		i := bytes.IndexAny(body, " \t\r\n")
-		if i < 0 {
-			i = len(body)
+		i, local := 0, 0
+		for i < len(body) && !isSpace(body[i]) {
+			if body[i] == ':' {
+				local = i + 1
+			}
+			i++
 		}
-		s.qname, s.attrs = body[:i], body[i:]
-		s.name = s.qname
-		if c := bytes.IndexByte(s.name, ':'); c >= 0 {
-			s.name = s.name[c+1:]
-		}
+		s.qname, s.attrs, s.name = body[:i], body[i:], body[local:i]
 		return true
 	}
 }
@@ -200,30 +199,51 @@ func (s *xmlScanner) is(kind tokenKind, name string) bool {
 
 // attr returns the raw value of the attribute with that local name.
 func attr(attrs []byte, name string) ([]byte, bool) {
-	for len(attrs) > 0 {
-		eq := bytes.IndexByte(attrs, '=')
-		if eq < 0 {
-			return nil, false
-		}
-		key := bytes.TrimSpace(attrs[:eq])
-		if c := bytes.IndexByte(key, ':'); c >= 0 {
-			key = key[c+1:]
-		}
-		rest := bytes.TrimLeft(attrs[eq+1:], " \t\r\n")
-		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-			return nil, false
-		}
-		end := bytes.IndexByte(rest[1:], rest[0])
-		if end < 0 {
+	for {
+		key, val, rest, ok := nextAttr(attrs)
+		if !ok {
 			return nil, false
 		}
 		if string(key) == name {
-			return rest[1 : 1+end], true
+			return val, true
 		}
-		attrs = rest[end+2:]
+		attrs = rest
 	}
-	return nil, false
 }
+
+// nextAttr splits the first attribute off a start tag's attributes: its
+// local name, its raw value and the attributes after it.
+func nextAttr(attrs []byte) (key, val, rest []byte, ok bool) {
+	i := 0
+	for i < len(attrs) && isSpace(attrs[i]) {
+		i++
+	}
+	start := i
+	for i < len(attrs) && attrs[i] != '=' && !isSpace(attrs[i]) {
+		if attrs[i] == ':' {
+			start = i + 1
+		}
+		i++
+	}
+	key = attrs[start:i]
+	for i < len(attrs) && attrs[i] != '=' {
+		i++
+	}
+	i++
+	for i < len(attrs) && isSpace(attrs[i]) {
+		i++
+	}
+	if i >= len(attrs) || (attrs[i] != '"' && attrs[i] != '\'') {
+		return nil, nil, nil, false
+	}
+	end := bytes.IndexByte(attrs[i+1:], attrs[i])
+	if end < 0 {
+		return nil, nil, nil, false
+	}
+	return key, attrs[i+1 : i+1+end], attrs[i+2+end:], true
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // attrString returns an attribute's value unescaped.
 func attrString(attrs []byte, name string) (string, bool) {
