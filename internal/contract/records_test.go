@@ -1,12 +1,10 @@
 package contract
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
 	"onboard/internal/civil"
-	"onboard/internal/example"
 	"onboard/internal/matrix"
 	"onboard/internal/onboarding"
 	"onboard/internal/parse"
@@ -155,68 +153,4 @@ func FuzzPlainEmail(f *testing.F) {
 			t.Errorf("plainEmail(%q) but parse.Email gives %q, %v, %v", s, addr, set, ok)
 		}
 	})
-}
-
-// TestReadRecordsMatchesRead: ReadRecords gives the records Read gives,
-// problems included, for a sheet large enough to be read in chunks, and
-// lets the cells go.
-func TestReadRecordsMatchesRead(t *testing.T) {
-	m, _ := matrix.Default("")
-	cfg := example.Config{Clients: 3000, Seed: 7, Today: example.ExampleToday, Problems: true, SessionsPerClient: 3}
-	b := example.Generate(cfg)
-	// Blank rows between the data, some at a chunk's edge.
-	sessions := b.Tab("セッション")
-	for _, r := range []int{1, readChunk - 1, readChunk, readChunk + 1, 2 * readChunk} {
-		sessions.Rows[r] = make([]sheet.Value, len(sessions.Rows[r]))
-	}
-	want, err := Read(copyBook(b), m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := ReadRecords(b, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(want.SessionRows) <= readChunk || len(want.Applications) == 0 || len(want.PoolRows) == 0 {
-		t.Fatalf("%d sessions, %d applications, %d pool rows: too few to test chunks", len(want.SessionRows), len(want.Applications), len(want.PoolRows))
-	}
-	if !reflect.DeepEqual(got.Applications, want.Applications) {
-		t.Error("applications differ")
-	}
-	if !reflect.DeepEqual(got.SessionRows, want.SessionRows) {
-		t.Error("sessions differ")
-	}
-	if !reflect.DeepEqual(got.PoolRows, want.PoolRows) {
-		t.Error("pool rows differ")
-	}
-	var problems int
-	for _, a := range got.Applications {
-		problems += len(a.Problems)
-	}
-	if problems == 0 {
-		t.Error("no problems read: the sheet was meant to have some")
-	}
-	if got.Tabs != nil {
-		t.Error("ReadRecords kept the tabs")
-	}
-	for _, name := range []string{"申込", "セッション", "サポートアカウント"} {
-		if rows := b.Tab(name).Rows; len(rows) != 1 {
-			t.Errorf("%s keeps %d rows, want only its header", name, len(rows))
-		}
-	}
-	if b.Tab("条件マトリクス") == nil || len(b.Tab("条件マトリクス").Rows) < 2 {
-		t.Error("a tab outside the contract was changed")
-	}
-}
-
-func copyBook(b *sheet.Book) *sheet.Book {
-	out := &sheet.Book{}
-	for _, t := range b.Tabs {
-		c := &sheet.Tab{Name: t.Name}
-		for _, r := range t.Rows {
-			c.Rows = append(c.Rows, append([]sheet.Value(nil), r...))
-		}
-		out.Tabs = append(out.Tabs, c)
-	}
-	return out
 }

@@ -46,13 +46,17 @@ type Run struct {
 // MaxAttempts bounds the restarts when headers keep changing.
 const MaxAttempts = 3
 
-// Evaluate reads the spreadsheet and computes every client, writing nothing.
+// Evaluate reads the spreadsheet and computes every client, writing
+// nothing. Run.Sheet.Tabs is nil: once the changes are planned the cells
+// are not needed, and a large sheet's cells are most of a sync's memory
+// (issue 13: 100,000 clients in < 1 GB).
 func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
 	run, err := Compute(ctx, ss, cfg)
 	if err != nil {
 		return nil, err
 	}
 	run.Changes = writeback.Plan(run.Sheet, run.Out, cfg.Today())
+	run.Sheet.Tabs = nil
 	return run, nil
 }
 
@@ -61,14 +65,6 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 // change for nearly every status cell.
 func Compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
 	return compute(ctx, ss, cfg, contract.Read)
-}
-
-// ComputeRecords is Compute for a reader that needs the records and never
-// the cells (the weekly report): the cells are let go row by row as they
-// are read (contract.ReadRecords), so that a large sheet's cells and its
-// records are never both held whole. Run.Sheet.Tabs is nil.
-func ComputeRecords(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
-	return compute(ctx, ss, cfg, contract.ReadRecords)
 }
 
 func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*sheet.Book, *matrix.Matrix) (*contract.Sheet, error)) (*Run, error) {
