@@ -2,7 +2,6 @@ package contract
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
 	"unicode"
@@ -53,22 +52,13 @@ func TabNames(m *matrix.Matrix) []string {
 // Read applies the contract to a book. A missing required tab or header,
 // or a duplicated header, is a LayoutError; bad cells become problems.
 func Read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
-	return read(book, m, false)
-}
-
-// ReadRecords is Read for a reader that needs the records and never the
-// cells (the weekly report): each data row is let go as soon as it is
-// read, so that a large sheet's cells and its records are never both held
-// whole. The book's contract tabs keep only their header rows, and the
-// Sheet has no Tabs.
-func ReadRecords(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
-	return read(book, m, true)
+	return read(book, m)
 }
 
 // parallelRows is the size of a tab worth reading on its own goroutine.
 const parallelRows = 2000
 
-func read(book *sheet.Book, m *matrix.Matrix, release bool) (*Sheet, error) {
+func read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
 	s := &Sheet{Matrix: m, Tabs: map[string]*sheet.Tab{}}
 	specs := Tabs(m)
 	for i := range specs {
@@ -99,129 +89,50 @@ func read(book *sheet.Book, m *matrix.Matrix, release bool) (*Sheet, error) {
 	}
 	apps, sessions, pool := s.Tabs[TabApplications], s.Tabs[TabSessions], s.Tabs[TabPool]
 	// Each tab's rows and layout are its own, unless one sheet tab serves
-	// two contract tabs: then rows are neither read side by side nor let go.
+	// two contract tabs: then rows are not read side by side.
 	distinct := apps != sessions && (pool == nil || pool != apps && pool != sessions)
-	switch {
-	case release && distinct:
-		s.readReleasing(apps, sessions, pool)
-		return s, nil
-	case distinct && len(sessions.Rows) >= parallelRows:
+	if distinct && len(sessions.Rows) >= parallelRows {
 		// The sessions, the largest tab, are read beside the others.
 		var wg sync.WaitGroup
-		wg.Go(func() { s.SessionRows = readTab(s.Sessions, sessions, 0, newSessionReader(s.Sessions, m).read).slice() })
+		wg.Go(func() { s.SessionRows = readTab(s.Sessions, sessions, newSessionReader(s.Sessions, m).read) })
 		s.readOthers(apps, pool)
 		wg.Wait()
-	default:
-		s.SessionRows = readTab(s.Sessions, sessions, 0, newSessionReader(s.Sessions, m).read).slice()
+	} else {
+		s.SessionRows = readTab(s.Sessions, sessions, newSessionReader(s.Sessions, m).read)
 		s.readOthers(apps, pool)
-	}
-	if release {
-		s.Tabs = nil
 	}
 	return s, nil
 }
 
 // readOthers reads the applications and the pool into one slice each.
 func (s *Sheet) readOthers(apps, pool *sheet.Tab) {
-	s.Applications = readTab(s.Apps, apps, 0, newAppReader(s.Apps, s.Matrix).read).slice()
+	s.Applications = readTab(s.Apps, apps, newAppReader(s.Apps, s.Matrix).read)
 	if s.Pool != nil {
-		s.PoolRows = poolSlice(readTab(s.Pool, pool, 0, newPoolReader(s.Pool).read))
+		s.PoolRows = readTab(s.Pool, pool, newPoolReader(s.Pool).read)
 	}
 }
 
-// readChunk is how many records a tab's rows are read into at a time when
-// they are let go.
-const readChunk = 4096
-
-// readReleasing reads the tabs for ReadRecords, letting each row go once
-// read. It saves memory at some cost in time: the records are gathered in
-// small chunks, since an array for all of a tab's records allocated up
-// front would sit beside the cells not yet let go (300,000 sessions are
-// 55 MB of records); only once every tab is read and the cells collected
-// are they laid out in one slice per tab. One reader, so that the garbage
-// collector, on another core, keeps up with the rows let go.
-func (s *Sheet) readReleasing(apps, sessions, pool *sheet.Tab) {
-	sessionRecs := readTab(s.Sessions, sessions, readChunk, newSessionReader(s.Sessions, s.Matrix).read)
-	appRecs := readTab(s.Apps, apps, readChunk, newAppReader(s.Apps, s.Matrix).read)
-	var poolRecs records[onboarding.PoolAccount]
-	if s.Pool != nil {
-		poolRecs = readTab(s.Pool, pool, readChunk, newPoolReader(s.Pool).read)
-	}
-	s.Tabs = nil
-	if sessionRecs.chunked() || appRecs.chunked() || poolRecs.chunked() {
-		runtime.GC() // the cells let go: their memory is free for the slices
-	}
-	s.Applications = appRecs.slice()
-	if s.Pool != nil {
-		s.PoolRows = poolSlice(poolRecs)
-	}
-	s.SessionRows = sessionRecs.slice()
-}
-
-func poolSlice(recs records[onboarding.PoolAccount]) []onboarding.PoolAccount {
-	if p := recs.slice(); len(p) > 0 {
-		return p
-	}
-	return nil // as when rows were appended one by one
-}
-
-// records are a tab's records as read: in one chunk, or several.
-type records[T any] struct {
-	chunks [][]T
-	n      int
-}
-
-func (r records[T]) chunked() bool { return len(r.chunks) > 1 }
-
-// slice lays the records out in one slice, letting the chunks go.
-func (r records[T]) slice() []T {
-	if len(r.chunks) == 1 {
-		return r.chunks[0]
-	}
-	out := make([]T, 0, r.n)
-	for i, c := range r.chunks {
-		out = append(out, c...)
-		r.chunks[i] = nil
-	}
-	return out
-}
-
-// readTab reads every non-blank data row of a tab into a record. With a
-// chunk size, each row is let go once read, the records are gathered that
-// many at a time, and the tab keeps only its header row; without, they
-// are read into one slice.
-func readTab[T any](l *Layout, tab *sheet.Tab, chunk int, read func(r *rowReader) T) records[T] {
-	release := chunk > 0
-	if !release {
-		chunk = max(len(tab.Rows)-1, 1)
+// readTab reads every non-blank data row of a tab into a record; nil when
+// there is none.
+func readTab[T any](l *Layout, tab *sheet.Tab, read func(r *rowReader) T) []T {
+	if len(tab.Rows) <= 1 {
+		return nil
 	}
 	manager := l.managerCols()
-	var recs records[T]
+	out := make([]T, 0, len(tab.Rows)-1)
 	var r rowReader // one for all rows: read's reader escapes
-	for from := 1; ; from += chunk {
-		to := max(min(from+chunk, len(tab.Rows)), from) // rows [from, to), 0-based
-		out := make([]T, 0, to-from)
-		for i := from; i < to; i++ {
-			cells := tab.Rows[i]
-			if release {
-				tab.Rows[i] = nil
-			}
-			if blankRow(cells, manager) {
-				continue
-			}
-			r = rowReader{l: l, row: i + 1, cells: cells}
-			out = append(out, read(&r))
+	for i := 1; i < len(tab.Rows); i++ {
+		cells := tab.Rows[i]
+		if blankRow(cells, manager) {
+			continue
 		}
-		recs.chunks = append(recs.chunks, out)
-		recs.n += len(out)
-		if to >= len(tab.Rows) {
-			break
-		}
+		r = rowReader{l: l, row: i + 1, cells: cells}
+		out = append(out, read(&r))
 	}
-	if release && len(tab.Rows) > 1 {
-		tab.Rows = [][]sheet.Value{tab.Rows[0]}
+	if len(out) == 0 {
+		return nil
 	}
-	return recs
+	return out
 }
 
 // managerCols are the 1-based columns of a layout's manager cells (all
@@ -483,7 +394,6 @@ var resultWords = func() map[string]onboarding.Result {
 type appReader struct {
 	id, applied, company, contact, adminEmail, operator, scheduled, handover, support field
 	conds                                                                             []field
-	known                                                                             slab[matrix.Known]
 }
 
 func newAppReader(l *Layout, m *matrix.Matrix) *appReader {
@@ -493,23 +403,6 @@ func newAppReader(l *Layout, m *matrix.Matrix) *appReader {
 		scheduled: l.field(KeyScheduledOn), handover: l.field(KeyHandoverOn), support: l.field(KeySupportAccount),
 		conds: l.fields(CondKey, len(m.Conditions)),
 	}
-}
-
-// slab hands out n values at a time from one allocation shared by many
-// rows, rather than one small allocation per row. Each slice's capacity
-// ends with it, so an append cannot run into the next row's.
-type slab[T any] struct{ free []T }
-
-func (s *slab[T]) take(n int) []T {
-	if n == 0 {
-		return []T{}
-	}
-	if len(s.free) < n {
-		s.free = make([]T, n*1024)
-	}
-	out := s.free[:n:n]
-	s.free = s.free[n:]
-	return out
 }
 
 func (ar *appReader) read(r *rowReader) onboarding.Application {
@@ -522,7 +415,7 @@ func (ar *appReader) read(r *rowReader) onboarding.Application {
 	}
 	a.Contact = r.text(ar.contact)
 	a.AdminEmail = r.email(ar.adminEmail, false)
-	a.Conditions = ar.known.take(len(ar.conds))
+	a.Conditions = make([]matrix.Known, len(ar.conds))
 	for i, f := range ar.conds {
 		a.Conditions[i] = r.yesNo(f)
 	}
@@ -539,8 +432,6 @@ func (ar *appReader) read(r *rowReader) onboarding.Application {
 type sessionReader struct {
 	id, held, operator, business, scale, literacy, memo field
 	confirms, works                                     []field
-	known                                               slab[matrix.Known]
-	results                                             slab[onboarding.Result]
 }
 
 func newSessionReader(l *Layout, m *matrix.Matrix) *sessionReader {
@@ -556,11 +447,11 @@ func (sr *sessionReader) read(r *rowReader) onboarding.Session {
 	s.ClientID = r.id(sr.id, true)
 	s.HeldOn = r.date(sr.held, true)
 	s.Operator = r.text(sr.operator)
-	s.Confirmed = sr.known.take(len(sr.confirms))
+	s.Confirmed = make([]matrix.Known, len(sr.confirms))
 	for i, f := range sr.confirms {
 		s.Confirmed[i] = r.yesNo(f)
 	}
-	s.Results = sr.results.take(len(sr.works))
+	s.Results = make([]onboarding.Result, len(sr.works))
 	for i, f := range sr.works {
 		s.Results[i] = r.result(f)
 	}

@@ -51,7 +51,10 @@ type Run struct {
 // MaxAttempts bounds the restarts when headers keep changing.
 const MaxAttempts = 3
 
-// Evaluate reads the spreadsheet and computes every client, writing nothing.
+// Evaluate reads the spreadsheet and computes every client, writing
+// nothing. Run.Sheet.Tabs is nil: once the changes are planned the cells
+// are not needed, and a large sheet's cells are most of a sync's memory
+// (issue 13: 100,000 clients in < 1 GB).
 func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
 	run, err := Compute(ctx, ss, cfg)
 	if err != nil {
@@ -62,6 +65,8 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 		sessions := prep.Build(run.Sheet.Matrix, run.Out, run.Sheet.PoolRows, cfg.Prep, prep.Options{Today: cfg.Today(), Days: cfg.PrepDays})
 		run.Changes = append(run.Changes, writeback.PlanTab(contract.PrepTabName, run.Sheet.Prep, contract.PrepGrid(sessions))...)
 	}
+	// Only the plan reads the cells: let a large sheet's go.
+	run.Sheet.Tabs = nil
 	return run, nil
 }
 
@@ -70,14 +75,6 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 // change for nearly every status cell.
 func Compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
 	return compute(ctx, ss, cfg, contract.Read)
-}
-
-// ComputeRecords is Compute for a reader that needs the records and never
-// the cells (the weekly report): the cells are let go row by row as they
-// are read (contract.ReadRecords), so that a large sheet's cells and its
-// records are never both held whole. Run.Sheet.Tabs is nil.
-func ComputeRecords(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
-	return compute(ctx, ss, cfg, contract.ReadRecords)
 }
 
 func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*sheet.Book, *matrix.Matrix) (*contract.Sheet, error)) (*Run, error) {

@@ -55,7 +55,7 @@ func blankSupportRows(b *sheet.Book) []int {
 // poolAssignments maps each client ID to the pool rows assigned to it.
 func poolAssignments(t *testing.T, b *sheet.Book, s *contract.Sheet) map[string][]int {
 	t.Helper()
-	pool := s.Tabs[contract.TabPool]
+	pool := b.Tab(s.Pool.Name)
 	out := map[string][]int{}
 	for r := 2; r <= len(pool.Rows); r++ {
 		if id := parse.ClientID(pool.Cell(r, s.Pool.Col(contract.KeyAssignedTo))); id != "" {

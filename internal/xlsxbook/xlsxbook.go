@@ -12,7 +12,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -24,19 +23,16 @@ import (
 // Workbook is a local .xlsx spreadsheet.
 type Workbook struct {
 	path string
+	// file is excelize's model of the workbook, loaded only to inspect,
+	// prepare or add tabs; Read and Write scan and patch the package.
 	file *excelize.File
 	// sum is the SHA-256 of the file as read (or last saved): a save first
 	// checks the disk still holds exactly this.
-	sum [32]byte
-	// dateStyles caches, by style index, whether a style formats a date.
-	dateStyles map[int]bool
-	dateStyle  int // the style the job gives date cells it writes; 0 = not made yet
-	// broken is set when a failed write left the in-memory copy ahead of
-	// the disk; the next call must read again.
+	sum     [32]byte
+	haveSum bool // sum is set: the file was read, loaded or saved
+	// broken is set when a failed excelize change left file ahead of the
+	// disk; the next call must load it again.
 	broken bool
-	// cache is the book as read, kept in step with every write, so
-	// ReadColumns need not decode the sheets again.
-	cache *sheet.Book
 }
 
 var _ sheet.Spreadsheet = (*Workbook)(nil)
@@ -50,184 +46,129 @@ func (w *Workbook) Describe() string { return w.path }
 // Path is the workbook's file path.
 func (w *Workbook) Path() string { return w.path }
 
-func (w *Workbook) load() error {
-	// Every run reads first: the temporary file of a run killed mid-save
-	// goes now, also when this run has nothing to write.
-	_, _ = atomicfile.CleanStale(w.path)
+// readFile returns the file's bytes.
+func (w *Workbook) readFile() ([]byte, error) {
 	b, err := os.ReadFile(w.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("workbook %s: %w; check --sheet, or create it with 'onboard init --sheet %s'", w.path, sheet.ErrNotFound, w.path)
+			return nil, fmt.Errorf("workbook %s: %w; check --sheet, or create it with 'onboard init --sheet %s'", w.path, sheet.ErrNotFound, w.path)
 		}
-		return fmt.Errorf("read workbook %s: %w", w.path, err)
+		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
 	}
 	if len(b) == 0 {
-		return fmt.Errorf("workbook %s is an empty file (0 bytes): set it up with 'onboard init --sheet %s'", w.path, w.path)
+		return nil, fmt.Errorf("workbook %s is an empty file (0 bytes): set it up with 'onboard init --sheet %s'", w.path, w.path)
+	}
+	return b, nil
+}
+
+// notXLSX is the error for a file that is not an .xlsx package.
+func (w *Workbook) notXLSX(err error) error {
+	return fmt.Errorf("workbook %s is not an .xlsx file (%v): save it from Excel as an Excel workbook (.xlsx), or check --sheet", w.path, err)
+}
+
+// load reads excelize's model of the file, for the calls that need it.
+func (w *Workbook) load() error {
+	b, err := w.readFile()
+	if err != nil {
+		return err
+	}
+	if w.haveSum && sha256.Sum256(b) != w.sum {
+		return w.conflict()
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(b))
 	if err != nil {
-		return fmt.Errorf("workbook %s is not an .xlsx file (%v): save it from Excel as an Excel workbook (.xlsx), or check --sheet", w.path, err)
+		return w.notXLSX(err)
 	}
-	if w.file != nil {
-		_ = w.file.Close()
-	}
-	w.file, w.sum, w.broken = f, sha256.Sum256(b), false
-	w.dateStyles, w.dateStyle = map[int]bool{}, 0
+	w.closeFile()
+	w.file, w.sum, w.haveSum, w.broken = f, sha256.Sum256(b), true, false
 	return nil
 }
 
-// Read loads the workbook from disk and returns all its tabs: the contract
+func (w *Workbook) closeFile() {
+	if w.file != nil {
+		_ = w.file.Close()
+		w.file = nil
+	}
+}
+
+// Read reads the workbook from disk and returns all its tabs: the contract
 // finds its tabs by name, also when a manager wrote them a little
 // differently, so the backend does not filter.
 func (w *Workbook) Read(ctx context.Context, names []string) (*sheet.Book, error) {
-	if err := w.load(); err != nil {
-		return nil, err
-	}
-	book, err := w.book(ctx)
+	// Every run reads first: the temporary file of a run killed mid-save
+	// goes now, also when this run has nothing to write.
+	_, _ = atomicfile.CleanStale(w.path)
+	data, err := w.readFile()
 	if err != nil {
 		return nil, err
 	}
-	w.cache = book
-	return copyBook(book), nil
-}
-
-// copyBook copies the row slices so a caller cannot change the cache.
-func copyBook(b *sheet.Book) *sheet.Book {
-	out := &sheet.Book{Tabs: make([]*sheet.Tab, len(b.Tabs))}
-	for i, t := range b.Tabs {
-		rows := make([][]sheet.Value, len(t.Rows))
-		for r, row := range t.Rows {
-			rows[r] = append([]sheet.Value(nil), row...)
-		}
-		out.Tabs[i] = &sheet.Tab{Name: t.Name, Rows: rows}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	return out
+	p, err := openPackage(data)
+	if err != nil {
+		return nil, w.notXLSX(err)
+	}
+	book, err := p.readTabs(nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("workbook %s: %w", w.path, err)
+	}
+	w.sum, w.haveSum = sha256.Sum256(data), true
+	w.closeFile()
+	return book, nil
 }
 
-// Titles lists the workbook's tabs as last read (reading it when it was
-// not yet).
+// Titles lists the workbook's tabs, in order, from the file as it is now.
 func (w *Workbook) Titles(ctx context.Context) ([]string, error) {
-	if w.file == nil || w.broken {
-		if err := w.load(); err != nil {
-			return nil, err
-		}
+	data, err := w.readFile()
+	if err != nil {
+		return nil, err
 	}
-	return w.file.GetSheetList(), nil
+	p, err := openPackage(data)
+	if err != nil {
+		return nil, w.notXLSX(err)
+	}
+	names := make([]string, len(p.tabs))
+	for i, t := range p.tabs {
+		names[i] = t.name
+	}
+	return names, ctx.Err()
 }
 
-// ReadColumns returns header rows and columns from the copy read last (kept
-// in step with this process's writes). The local file cannot change under
-// the job unnoticed: Write refuses to save over a file that changed on disk.
+// ReadColumns reads, from the file as it is now, each requested tab's
+// header row and the requested columns of its other rows.
 func (w *Workbook) ReadColumns(ctx context.Context, reqs []sheet.ColumnsRequest) (*sheet.Book, error) {
-	if w.cache == nil || w.broken {
-		if _, err := w.Read(ctx, nil); err != nil {
-			return nil, err
+	data, err := w.readFile()
+	if err != nil {
+		return nil, err
+	}
+	p, err := openPackage(data)
+	if err != nil {
+		return nil, w.notXLSX(err)
+	}
+	if !w.haveSum {
+		// A caller that only reads columns (送信履歴) writes over what it read.
+		w.sum, w.haveSum = sha256.Sum256(data), true
+	}
+	cols := map[string][]int{}
+	for _, req := range reqs {
+		if _, ok := p.tab(req.Tab); !ok {
+			return nil, fmt.Errorf("workbook %s tab %q: %w", w.path, req.Tab, sheet.ErrTabNotFound)
 		}
+		cols[req.Tab] = append(cols[req.Tab], req.Cols...)
+	}
+	read, err := p.readTabs(func(name string) bool { _, ok := cols[name]; return ok }, cols)
+	if err != nil {
+		return nil, fmt.Errorf("workbook %s: %w", w.path, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	book := &sheet.Book{}
 	for _, req := range reqs {
-		src := w.cache.Tab(req.Tab)
-		if src == nil {
-			return nil, fmt.Errorf("workbook %s tab %q: %w", w.path, req.Tab, sheet.ErrTabNotFound)
-		}
-		tab := &sheet.Tab{Name: src.Name, Rows: make([][]sheet.Value, len(src.Rows))}
-		for r, row := range src.Rows {
-			if r == 0 {
-				tab.Rows[0] = append([]sheet.Value(nil), row...)
-				continue
-			}
-			out := make([]sheet.Value, len(row))
-			for _, c := range req.Cols {
-				if c >= 1 && c <= len(row) {
-					out[c-1] = row[c-1]
-				}
-			}
-			tab.Rows[r] = out
-		}
-		book.Tabs = append(book.Tabs, tab)
+		book.Tabs = append(book.Tabs, read.Tab(req.Tab))
 	}
 	return book, nil
-}
-
-// book converts every tab of the in-memory file.
-func (w *Workbook) book(ctx context.Context) (*sheet.Book, error) {
-	book := &sheet.Book{}
-	for _, name := range w.file.GetSheetList() {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		tab, err := w.tab(name)
-		if err != nil {
-			return nil, err
-		}
-		book.Tabs = append(book.Tabs, tab)
-	}
-	return book, nil
-}
-
-func (w *Workbook) tab(name string) (*sheet.Tab, error) {
-	raw, err := w.file.GetRows(name, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, fmt.Errorf("read tab %q: %w", name, err)
-	}
-	tab := &sheet.Tab{Name: name, Rows: make([][]sheet.Value, len(raw))}
-	for r, row := range raw {
-		vals := make([]sheet.Value, len(row))
-		for c, s := range row {
-			if s == "" {
-				continue
-			}
-			vals[c], err = w.value(name, r+1, c+1, s)
-			if err != nil {
-				return nil, err
-			}
-		}
-		tab.Rows[r] = vals
-	}
-	return tab, nil
-}
-
-// value types a raw cell. Only cells that read as numbers need a look at
-// the cell's type and style (bool, date or number); everything else is text.
-func (w *Workbook) value(tab string, row, col int, raw string) (sheet.Value, error) {
-	f, err := strconv.ParseFloat(raw, 64)
-	if err != nil {
-		return sheet.Value{Kind: sheet.Text, Str: raw}, nil
-	}
-	axis := sheet.CellName(row, col)
-	typ, err := w.file.GetCellType(tab, axis)
-	if err != nil {
-		return sheet.Value{}, fmt.Errorf("read tab %q cell %s: %w", tab, axis, err)
-	}
-	switch typ {
-	case excelize.CellTypeBool:
-		return sheet.BoolValue(f != 0), nil
-	case excelize.CellTypeSharedString, excelize.CellTypeInlineString, excelize.CellTypeFormula:
-		return sheet.Value{Kind: sheet.Text, Str: raw}, nil
-	case excelize.CellTypeDate:
-		return sheet.Value{Kind: sheet.Date, Num: f}, nil
-	}
-	style, err := w.file.GetCellStyle(tab, axis)
-	if err != nil {
-		return sheet.Value{}, fmt.Errorf("read tab %q cell %s style: %w", tab, axis, err)
-	}
-	if w.isDateStyle(style) {
-		return sheet.Value{Kind: sheet.Date, Num: f}, nil
-	}
-	return sheet.NumberValue(f), nil
-}
-
-func (w *Workbook) isDateStyle(idx int) bool {
-	if idx == 0 {
-		return false
-	}
-	if v, ok := w.dateStyles[idx]; ok {
-		return v
-	}
-	st, err := w.file.GetStyle(idx)
-	is := err == nil && st != nil && (builtinDate(st.NumFmt) || (st.CustomNumFmt != nil && customDate(*st.CustomNumFmt)))
-	w.dateStyles[idx] = is
-	return is
 }
 
 // builtinDate reports whether a built-in number format shows a date.
@@ -258,119 +199,6 @@ func customDate(code string) bool {
 	return strings.ContainsAny(s, "ydg") || strings.Contains(s, "年") || strings.Contains(s, "日")
 }
 
-// Write applies updates and saves the workbook atomically. If the file on
-// disk changed since it was read, nothing is saved and the error wraps
-// sheet.ErrConflict.
-func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
-	if w.file == nil || w.broken {
-		return fmt.Errorf("workbook %s: write before read: %w", w.path, sheet.ErrInvalid)
-	}
-	if err := w.checkUnchanged(); err != nil {
-		return err
-	}
-	w.broken = true // until the save below succeeds
-	for _, u := range updates {
-		if err := w.set(u); err != nil {
-			return err
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := w.save(); err != nil {
-		return err
-	}
-	for _, u := range updates {
-		w.cacheSet(u)
-	}
-	w.broken = false
-	return nil
-}
-
-func (w *Workbook) cacheSet(u sheet.Update) {
-	if w.cache == nil {
-		return
-	}
-	t := w.cache.Tab(u.Tab)
-	if t == nil {
-		return
-	}
-	for len(t.Rows) < u.Row {
-		t.Rows = append(t.Rows, nil)
-	}
-	row := t.Rows[u.Row-1]
-	for len(row) < u.Col {
-		row = append(row, sheet.Value{})
-	}
-	row[u.Col-1] = u.Value
-	t.Rows[u.Row-1] = row
-}
-
-func (w *Workbook) set(u sheet.Update) error {
-	if u.Row < 1 || u.Col < 1 || u.Row > excelize.TotalRows || u.Col > excelize.MaxColumns {
-		return fmt.Errorf("tab %q row %d column %d: %w", u.Tab, u.Row, u.Col, sheet.ErrOutOfRange)
-	}
-	if idx, err := w.file.GetSheetIndex(u.Tab); err != nil || idx < 0 {
-		return fmt.Errorf("workbook %s tab %q: %w", w.path, u.Tab, sheet.ErrTabNotFound)
-	}
-	axis := sheet.CellName(u.Row, u.Col)
-	var err error
-	switch u.Value.Kind {
-	case sheet.Empty:
-		err = w.file.SetCellValue(u.Tab, axis, nil)
-	case sheet.Text:
-		err = w.setText(u.Tab, axis, u.Value.Str)
-	case sheet.Number:
-		err = w.file.SetCellFloat(u.Tab, axis, u.Value.Num, -1, 64)
-	case sheet.Bool:
-		err = w.file.SetCellBool(u.Tab, axis, u.Value.Bool())
-	case sheet.Date:
-		if err = w.file.SetCellFloat(u.Tab, axis, u.Value.Num, -1, 64); err == nil {
-			var style int
-			if style, err = w.dateStyleID(); err == nil {
-				err = w.file.SetCellStyle(u.Tab, axis, axis, style)
-			}
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("set tab %q cell %s: %w", u.Tab, axis, err)
-	}
-	return nil
-}
-
-// setText stores a string cell: "=1+1" stays text, never a formula.
-//
-// Text holding the .xlsx escape form _xHHHH_ (which excelize decodes on
-// reading: _x0041_ reads as "A") goes in as a one-run rich text, the one
-// path where excelize escapes it (as _x005F_x0041_, as Excel does):
-// SetCellStr stores it unescaped, and its table of shared strings is keyed
-// by the escaped form, so a later text equal to that form would get the
-// earlier one's cell. The conformance suite's storable-text test shows the
-// round trip.
-func (w *Workbook) setText(tab, axis, s string) error {
-	if !strings.Contains(s, "_x") {
-		return w.file.SetCellStr(tab, axis, s)
-	}
-	// Clear first: a rich text leaves a formula in the cell in place.
-	if err := w.file.SetCellValue(tab, axis, nil); err != nil {
-		return err
-	}
-	return w.file.SetCellRichText(tab, axis, []excelize.RichTextRun{{Text: s}})
-}
-
-func (w *Workbook) dateStyleID() (int, error) {
-	if w.dateStyle == 0 {
-		code := "yyyy/mm/dd"
-		id, err := w.file.NewStyle(&excelize.Style{CustomNumFmt: &code})
-		if err != nil {
-			return 0, err
-		}
-		w.dateStyle = id
-		w.dateStyles[id] = true
-	}
-	return w.dateStyle, nil
-}
-
 // AddTab creates a tab with a header row and saves the workbook.
 func (w *Workbook) AddTab(ctx context.Context, name string, header []string) error {
 	if w.file == nil || w.broken {
@@ -388,9 +216,6 @@ func (w *Workbook) AddTab(ctx context.Context, name string, header []string) err
 	if _, err := w.file.NewSheet(name); err != nil {
 		return fmt.Errorf("add tab %q: %w", name, err)
 	}
-	if w.cache != nil {
-		w.cache.Tabs = append(w.cache.Tabs, &sheet.Tab{Name: name})
-	}
 	for i, h := range header {
 		if err := w.file.SetCellStr(name, sheet.CellName(1, i+1), h); err != nil {
 			return fmt.Errorf("add tab %q header: %w", name, err)
@@ -399,28 +224,39 @@ func (w *Workbook) AddTab(ctx context.Context, name string, header []string) err
 	if err := w.save(); err != nil {
 		return err
 	}
-	for i, h := range header {
-		w.cacheSet(sheet.Update{Tab: name, Row: 1, Col: i + 1, Value: sheet.TextValue(h)})
-	}
 	w.broken = false
 	return nil
 }
 
 func (w *Workbook) checkUnchanged() error {
-	b, err := os.ReadFile(w.path)
-	if err != nil {
-		return fmt.Errorf("check workbook %s before saving: %w", w.path, err)
-	}
-	if sha256.Sum256(b) != w.sum {
-		return fmt.Errorf("workbook %s changed on disk since it was read; nothing was saved, the next run picks the change up: %w", w.path, sheet.ErrConflict)
-	}
-	return nil
+	_, err := w.readUnchanged()
+	return err
 }
 
-// save writes the workbook to a temporary file beside the real file (links
-// followed) and renames it over it, so a reader never sees half a file; the
-// file keeps its mode and owner (atomicfile).
+// readUnchanged returns the file's bytes, or an ErrConflict when they are
+// not those read (or last saved).
+func (w *Workbook) readUnchanged() ([]byte, error) {
+	b, err := os.ReadFile(w.path)
+	if err != nil {
+		return nil, fmt.Errorf("check workbook %s before saving: %w", w.path, err)
+	}
+	if sha256.Sum256(b) != w.sum {
+		return nil, w.conflict()
+	}
+	return b, nil
+}
+
+func (w *Workbook) conflict() error {
+	return fmt.Errorf("workbook %s changed on disk since it was read; nothing was saved, the next run picks the change up: %w", w.path, sheet.ErrConflict)
+}
+
+// save writes the workbook to a temporary file beside it and renames it over
+// the original, so a reader never sees half a file.
 func (w *Workbook) save() error {
+	perm := os.FileMode(0o644)
+	if st, err := os.Stat(w.path); err == nil {
+		perm = st.Mode().Perm()
+	}
 	h := sha256.New()
 	fill := func(out io.Writer) error {
 		if _, err := w.file.WriteTo(io.MultiWriter(out, h)); err != nil {
@@ -430,7 +266,7 @@ func (w *Workbook) save() error {
 	}
 	// Last look just before the rename: the window for a lost edit is the
 	// rename itself.
-	if err := atomicfile.Write(w.path, 0o644, fill, w.checkUnchanged); err != nil {
+	if err := atomicfile.Write(w.path, perm, fill, w.checkUnchanged); err != nil {
 		return err
 	}
 	copy(w.sum[:], h.Sum(nil))

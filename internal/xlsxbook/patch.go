@@ -1,0 +1,646 @@
+package xlsxbook
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"onboard/internal/atomicfile"
+	"onboard/internal/sheet"
+)
+
+// Write patches the updated cells into the workbook's sheet XML and copies
+// every other part of the package untouched (issue 13: a sync that
+// re-encodes only what changed is what makes 100,000 clients fit in
+// < 10 s and < 1 GB). Text is an inline string, never a formula; a date
+// gets a date style (styles.xml gains one when it has none). The file is
+// saved atomically, and not at all if it changed on disk since it was
+// read: then the error wraps sheet.ErrConflict.
+func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
+	if !w.haveSum {
+		return fmt.Errorf("workbook %s: write before read: %w", w.path, sheet.ErrInvalid)
+	}
+	for _, u := range updates {
+		if u.Row < 1 || u.Col < 1 || u.Row > excelize.TotalRows || u.Col > excelize.MaxColumns {
+			return fmt.Errorf("tab %q row %d column %d: %w", u.Tab, u.Row, u.Col, sheet.ErrOutOfRange)
+		}
+	}
+	data, err := w.readUnchanged()
+	if err != nil {
+		return err
+	}
+	p, err := openPackage(data)
+	if err != nil {
+		return w.notXLSX(err)
+	}
+	byPart := map[string][]sheet.Update{}
+	needDate := false
+	for _, u := range updates {
+		t, ok := p.tab(u.Tab)
+		if !ok || p.parts[t.part] == nil {
+			return fmt.Errorf("workbook %s tab %q: %w", w.path, u.Tab, sheet.ErrTabNotFound)
+		}
+		byPart[t.part] = append(byPart[t.part], u)
+		needDate = needDate || u.Value.Kind == sheet.Date
+	}
+	if len(updates) == 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	styles, err := p.readStyles()
+	if err != nil {
+		return fmt.Errorf("read workbook %s styles: %w", w.path, err)
+	}
+	// openpyxl reads _xHHHH_ escapes only in shared strings: text holding
+	// one literally goes there, so that both readers get it back.
+	var shared map[string]int
+	var newSST []byte
+	if p.parts[p.sharedStrings] != nil {
+		var texts []string
+		for _, u := range updates {
+			if u.Value.Kind == sheet.Text && bstrEscape.MatchString(u.Value.Str) {
+				texts = append(texts, u.Value.Str)
+			}
+		}
+		if len(texts) > 0 {
+			if shared, newSST, err = p.appendSharedStrings(texts); err != nil {
+				return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
+			}
+		}
+	}
+	dateXf, newStyles := 0, []byte(nil)
+	if needDate {
+		if dateXf, newStyles, err = p.dateStyle(); err != nil {
+			return fmt.Errorf("add a date style to workbook %s: %w", w.path, err)
+		}
+	}
+	perm := os.FileMode(0o644)
+	if st, err := os.Stat(w.path); err == nil {
+		perm = st.Mode().Perm()
+	}
+	h := sha256.New()
+	fill := func(out io.Writer) error {
+		zw := zip.NewWriter(io.MultiWriter(out, h))
+		// The rewritten sheet is most of the save's time: the fastest
+		// deflate level costs a little size (issue 13, the 100,000-client sync).
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		if err := zw.SetComment(p.comment); err != nil {
+			return err
+		}
+		for _, f := range p.order {
+			name := strings.TrimPrefix(f.Name, "/")
+			var err error
+			switch {
+			case byPart[name] != nil:
+				err = p.rewrite(zw, f, func(dst io.Writer, src io.Reader) error {
+					return patchSheet(dst, src, byPart[name], cellStyles{dateXf, styles}, shared)
+				})
+			case name == p.sharedStrings && newSST != nil:
+				err = p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error {
+					_, err := dst.Write(newSST)
+					return err
+				})
+			case name == p.styles && newStyles != nil:
+				err = p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error {
+					_, err := dst.Write(newStyles)
+					return err
+				})
+			default:
+				err = zw.Copy(f)
+			}
+			if err != nil {
+				return fmt.Errorf("save workbook %s part %s: %w", w.path, name, err)
+			}
+		}
+		return zw.Close()
+	}
+	// Last look just before the rename: the window for a lost edit is the
+	// rename itself.
+	if err := atomicfile.Write(w.path, perm, fill, w.checkUnchanged); err != nil {
+		return err
+	}
+	copy(w.sum[:], h.Sum(nil))
+	w.closeFile() // excelize's copy, if any, is older than the file now
+	return nil
+}
+
+// rewrite writes a new version of the part f through edit.
+func (p *xlsxPackage) rewrite(zw *zip.Writer, f *zip.File, edit func(dst io.Writer, src io.Reader) error) error {
+	src, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
+	if err != nil {
+		return err
+	}
+	return edit(dst, src)
+}
+
+// dateFormat is the number format of the date cells the job writes.
+const dateFormat = "yyyy/mm/dd"
+
+// dateStyle returns the index of a plain cell style showing dateFormat,
+// and the new styles part when one had to be added (nil otherwise).
+func (p *xlsxPackage) dateStyle() (int, []byte, error) {
+	data, err := p.readAll(p.styles)
+	if err != nil {
+		return 0, nil, err
+	}
+	s := newBytesScanner(data)
+	fmtID, maxID := -1, 163 // custom formats start at 164
+	xfs, inXfs := 0, false
+	var numFmtsEnd, numFmtsStart, xfsStart, xfsEnd, sheetStart [2]int // token offsets: start, end
+	var prefix string
+	reuse := -1
+	offset := func() int { return s.pos }
+	for s.next() {
+		end := offset()
+		start := end - len(s.raw)
+		switch {
+		case s.is(tokStart, "styleSheet"):
+			sheetStart = [2]int{start, end}
+			prefix = string(s.qname[:len(s.qname)-len(s.name)])
+		case s.is(tokStart, "numFmts"):
+			numFmtsStart = [2]int{start, end}
+		case s.is(tokEnd, "numFmts"):
+			numFmtsEnd = [2]int{start, end}
+		case s.is(tokStart, "numFmt"):
+			id := attrInt(s.attrs, "numFmtId")
+			maxID = max(maxID, id)
+			if code, _ := attrString(s.attrs, "formatCode"); code == dateFormat && fmtID < 0 {
+				fmtID = id
+			}
+		case s.is(tokStart, "cellXfs"):
+			xfsStart, inXfs = [2]int{start, end}, !s.self
+		case s.is(tokEnd, "cellXfs"):
+			xfsEnd, inXfs = [2]int{start, end}, false
+		case inXfs && s.is(tokStart, "xf"):
+			if reuse < 0 && s.self && fmtID >= 0 && attrInt(s.attrs, "numFmtId") == fmtID &&
+				attrInt(s.attrs, "fontId") == 0 && attrInt(s.attrs, "fillId") == 0 && attrInt(s.attrs, "borderId") == 0 {
+				reuse = xfs
+			}
+			xfs++
+		}
+	}
+	if s.err != nil {
+		return 0, nil, s.err
+	}
+	if reuse >= 0 {
+		return reuse, nil, nil
+	}
+	if xfsEnd[1] == 0 || xfsStart[1] == 0 {
+		return 0, nil, fmt.Errorf("the styles part has no cellXfs list")
+	}
+	type insert struct {
+		at       int
+		text     string
+		cut      int // bytes replaced at at
+		sortLast bool
+	}
+	var ins []insert
+	if fmtID < 0 {
+		fmtID = maxID + 1
+		numFmt := fmt.Sprintf(`<%snumFmt numFmtId="%d" formatCode="%s"/>`, prefix, fmtID, dateFormat)
+		if numFmtsEnd[1] > 0 {
+			tag := data[numFmtsStart[0]:numFmtsStart[1]]
+			ins = append(ins, insert{at: numFmtsStart[0], cut: len(tag), text: string(setCount(tag, +1))},
+				insert{at: numFmtsEnd[0], text: numFmt})
+		} else {
+			ins = append(ins, insert{at: sheetStart[1], text: fmt.Sprintf(`<%snumFmts count="1">%s</%snumFmts>`, prefix, numFmt, prefix)})
+		}
+	}
+	tag := data[xfsStart[0]:xfsStart[1]]
+	ins = append(ins, insert{at: xfsStart[0], cut: len(tag), text: string(setCount(tag, +1))},
+		insert{at: xfsEnd[0], text: fmt.Sprintf(`<%sxf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`, prefix, fmtID)})
+	slices.SortStableFunc(ins, func(a, b insert) int { return a.at - b.at })
+	var out bytes.Buffer
+	last := 0
+	for _, in := range ins {
+		out.Write(data[last:in.at])
+		out.WriteString(in.text)
+		last = in.at + in.cut
+	}
+	out.Write(data[last:])
+	return xfs, out.Bytes(), nil
+}
+
+// appendSharedStrings returns the shared strings part with the texts
+// added at its end, and each text's index.
+func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byte, error) {
+	data, err := p.readAll(p.sharedStrings)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := newBytesScanner(data)
+	n, sstTag, end, prefix := 0, [2]int{}, -1, ""
+	for s.next() {
+		switch {
+		case s.is(tokStart, "sst"):
+			sstTag = [2]int{s.pos - len(s.raw), s.pos}
+			prefix = string(s.qname[:len(s.qname)-len(s.name)])
+		case s.is(tokStart, "si"):
+			n++
+		case s.is(tokEnd, "sst"):
+			end = s.pos - len(s.raw)
+		}
+	}
+	if s.err != nil {
+		return nil, nil, s.err
+	}
+	if end < 0 {
+		return nil, nil, fmt.Errorf("the shared strings part has no end")
+	}
+	index := map[string]int{}
+	var items []byte
+	for _, t := range texts {
+		if _, ok := index[t]; ok {
+			continue
+		}
+		index[t] = n + len(index)
+		items = fmt.Appendf(items, `<%ssi><%st xml:space="preserve">`, prefix, prefix)
+		items = appendEscapedText(items, t)
+		items = fmt.Appendf(items, `</%st></%ssi>`, prefix, prefix)
+	}
+	tag := data[sstTag[0]:sstTag[1]]
+	tag = setAttrInt(setAttrInt(tag, "count", len(texts)), "uniqueCount", len(index))
+	out := append([]byte(nil), data[:sstTag[0]]...)
+	out = append(out, tag...)
+	out = append(out, data[sstTag[1]:end]...)
+	out = append(out, items...)
+	out = append(out, data[end:]...)
+	return index, out, nil
+}
+
+// setAttrInt returns a start tag with an integer attribute moved by delta.
+func setAttrInt(tag []byte, name string, delta int) []byte {
+	v, ok := attr(tag[1:len(tag)-1], name)
+	if !ok {
+		return tag
+	}
+	n, _ := strconv.Atoi(string(v))
+	i := bytes.Index(tag, []byte(name+`="`+string(v)))
+	if i < 0 {
+		return tag
+	}
+	i += len(name) + 2
+	out := append([]byte(nil), tag[:i]...)
+	out = strconv.AppendInt(out, int64(n+delta), 10)
+	return append(out, tag[i+len(v):]...)
+}
+
+// setCount returns a start tag with its count attribute moved by delta.
+func setCount(tag []byte, delta int) []byte { return setAttrInt(tag, "count", delta) }
+
+// rowEdit is one row's updates, by column.
+type rowEdit struct {
+	row   int
+	cells []sheet.Update
+}
+
+// rowEdits sorts updates by row and column; of two updates to one cell the
+// later wins.
+func rowEdits(updates []sheet.Update) []rowEdit {
+	us := slices.Clone(updates)
+	slices.SortStableFunc(us, func(a, b sheet.Update) int {
+		if a.Row != b.Row {
+			return a.Row - b.Row
+		}
+		return a.Col - b.Col
+	})
+	var out []rowEdit
+	for i, u := range us {
+		if i+1 < len(us) && us[i+1].Row == u.Row && us[i+1].Col == u.Col {
+			continue
+		}
+		if len(out) == 0 || out[len(out)-1].row != u.Row {
+			out = append(out, rowEdit{row: u.Row})
+		}
+		e := &out[len(out)-1]
+		e.cells = append(e.cells, u)
+	}
+	return out
+}
+
+// patchSheet copies a worksheet part, replacing or inserting the updated
+// cells; every other byte is copied as it is.
+func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cellStyles, shared map[string]int) error {
+	edits := rowEdits(updates)
+	maxRow, maxCol := 0, 0
+	for _, u := range updates {
+		maxRow, maxCol = max(maxRow, u.Row), max(maxCol, u.Col)
+	}
+	out := bufio.NewWriterSize(dst, 256<<10)
+	s := newXMLScanner(src)
+	var (
+		prefix string // the namespace prefix of the sheet's elements
+		next   int    // the next row edit
+		rowNum int    // the current row's number
+		edit   *rowEdit
+		cell   int // the next cell of edit
+		col    int // the current cell's column
+		inData bool
+		buf    []byte
+	)
+	newCell := func(u sheet.Update, oldStyle int) {
+		buf = appendCell(buf[:0], prefix, u, oldStyle, styles, shared)
+		out.Write(buf)
+	}
+	// cellsBefore writes the edit's new cells left of column c.
+	cellsBefore := func(c int) {
+		for edit != nil && cell < len(edit.cells) && edit.cells[cell].Col < c {
+			newCell(edit.cells[cell], 0)
+			cell++
+		}
+	}
+	// rowsBefore writes the edits' new rows above row r.
+	rowsBefore := func(r int) {
+		for next < len(edits) && edits[next].row < r {
+			e := &edits[next]
+			fmt.Fprintf(out, `<%srow r="%d">`, prefix, e.row)
+			for _, u := range e.cells {
+				newCell(u, 0)
+			}
+			fmt.Fprintf(out, `</%srow>`, prefix)
+			next++
+		}
+	}
+	for s.next() {
+		switch {
+		case !inData:
+			switch {
+			case s.is(tokStart, "dimension"):
+				out.Write(widenDimension(s.raw, maxRow, maxCol))
+				continue
+			case s.is(tokStart, "sheetData"):
+				prefix = string(s.qname[:len(s.qname)-len(s.name)])
+				if s.self {
+					fmt.Fprintf(out, `<%ssheetData>`, prefix)
+					rowsBefore(excelize.TotalRows + 1)
+					fmt.Fprintf(out, `</%ssheetData>`, prefix)
+					continue
+				}
+				inData = true
+			}
+		case edit != nil && s.is(tokStart, "c"):
+			col++
+			if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
+				col = refCol(ref)
+			}
+			cellsBefore(col)
+			if cell < len(edit.cells) && edit.cells[cell].Col == col {
+				oldStyle := attrInt(s.attrs, "s")
+				if !s.self {
+					if err := skipElement(s); err != nil {
+						return err
+					}
+				}
+				newCell(edit.cells[cell], oldStyle)
+				cell++
+				continue
+			}
+			if !s.self {
+				if err := copyElement(out, s); err != nil {
+					return err
+				}
+				continue
+			}
+		case edit != nil && s.is(tokEnd, "row"):
+			cellsBefore(excelize.MaxColumns + 1)
+			edit = nil
+		case s.is(tokStart, "row"):
+			n := attrInt(s.attrs, "r")
+			if n <= 0 {
+				n = rowNum + 1
+			}
+			rowNum, col = n, 0
+			rowsBefore(n)
+			if next < len(edits) && edits[next].row == n {
+				edit, cell = &edits[next], 0
+				next++
+				out.Write(withoutSpans(s.raw))
+				if s.self {
+					cellsBefore(excelize.MaxColumns + 1)
+					fmt.Fprintf(out, `</%srow>`, prefix)
+					edit = nil
+				}
+				continue
+			}
+		case s.is(tokEnd, "sheetData"):
+			rowsBefore(excelize.TotalRows + 1)
+			inData = false
+		}
+		out.Write(s.raw)
+	}
+	if s.err != nil {
+		return s.err
+	}
+	if next < len(edits) {
+		return fmt.Errorf("the worksheet has no sheetData")
+	}
+	return out.Flush()
+}
+
+// skipElement reads up to the end of the element whose start tag was
+// just read.
+func skipElement(s *xmlScanner) error {
+	return copyElement(io.Discard, s)
+}
+
+// copyElement copies the rest of the element whose start tag was just
+// read and copied.
+func copyElement(out io.Writer, s *xmlScanner) error {
+	if _, err := out.Write(s.raw); err != nil {
+		return err
+	}
+	depth := 1
+	for depth > 0 && s.next() {
+		switch {
+		case s.kind == tokStart && !s.self:
+			depth++
+		case s.kind == tokEnd:
+			depth--
+		}
+		if _, err := out.Write(s.raw); err != nil {
+			return err
+		}
+	}
+	if depth > 0 {
+		if s.err != nil {
+			return s.err
+		}
+		return errTruncatedXML
+	}
+	return nil
+}
+
+// withoutSpans drops a row's spans attribute: an optional hint that a new
+// cell could make wrong.
+func withoutSpans(tag []byte) []byte {
+	i := bytes.Index(tag, []byte(" spans="))
+	if i < 0 {
+		return tag
+	}
+	q := i + len(" spans=")
+	if q >= len(tag) {
+		return tag
+	}
+	end := bytes.IndexByte(tag[q+1:], tag[q])
+	if end < 0 {
+		return tag
+	}
+	return append(append([]byte(nil), tag[:i]...), tag[q+1+end+1:]...)
+}
+
+// widenDimension returns the dimension tag grown to cover the row and
+// column given.
+func widenDimension(tag []byte, row, col int) []byte {
+	ref, ok := attr(tag[1:len(tag)-1], "ref")
+	if !ok {
+		return tag
+	}
+	first, last, _ := strings.Cut(string(ref), ":")
+	if last == "" {
+		last = first
+	}
+	lastCol, lastRow := refCol([]byte(last)), 0
+	lastRow, _ = strconv.Atoi(strings.TrimLeft(last, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$"))
+	if lastCol >= col && lastRow >= row {
+		return tag
+	}
+	newRef := first + ":" + sheet.CellName(max(lastRow, row), max(lastCol, col))
+	i := bytes.Index(tag, ref)
+	out := append([]byte(nil), tag[:i]...)
+	out = append(out, newRef...)
+	return append(out, tag[i+len(ref):]...)
+}
+
+// cellStyles are what a patch needs to know of the styles: which show
+// dates, and the one for new date cells.
+type cellStyles struct {
+	date  int
+	dates dateStyles
+}
+
+// appendCell appends the XML of an updated cell. The cell keeps its style,
+// except that a date gets a date style when it has none. Text is an
+// inline string, or the shared string given for it.
+func appendCell(b []byte, prefix string, u sheet.Update, style int, styles cellStyles, shared map[string]int) []byte {
+	v := u.Value
+	if v.Kind == sheet.Date && !styles.dates.is(style) {
+		style = styles.date
+	}
+	if v.Kind == sheet.Empty || (v.Kind == sheet.Text && v.Str == "") {
+		if style == 0 {
+			return b
+		}
+	}
+	b = append(b, '<')
+	b = append(b, prefix...)
+	b = append(b, `c r="`...)
+	b = append(b, sheet.ColumnName(u.Col)...)
+	b = strconv.AppendInt(b, int64(u.Row), 10)
+	b = append(b, '"')
+	if style != 0 {
+		b = append(b, ` s="`...)
+		b = strconv.AppendInt(b, int64(style), 10)
+		b = append(b, '"')
+	}
+	switch v.Kind {
+	case sheet.Text:
+		if v.Str == "" {
+			return append(b, "/>"...)
+		}
+		if i, ok := shared[v.Str]; ok {
+			b = append(b, ` t="s"><`...)
+			b = append(b, prefix...)
+			b = append(b, "v>"...)
+			b = strconv.AppendInt(b, int64(i), 10)
+			b = append(b, "</"...)
+			b = append(b, prefix...)
+			b = append(b, "v>"...)
+			break
+		}
+		b = append(b, ` t="inlineStr"><`...)
+		b = append(b, prefix...)
+		b = append(b, `is><`...)
+		b = append(b, prefix...)
+		b = append(b, `t xml:space="preserve">`...)
+		b = appendEscapedText(b, v.Str)
+		b = append(b, "</"...)
+		b = append(b, prefix...)
+		b = append(b, "t></"...)
+		b = append(b, prefix...)
+		b = append(b, "is>"...)
+	case sheet.Number, sheet.Date:
+		b = append(b, "><"...)
+		b = append(b, prefix...)
+		b = append(b, "v>"...)
+		b = strconv.AppendFloat(b, v.Num, 'f', -1, 64)
+		b = append(b, "</"...)
+		b = append(b, prefix...)
+		b = append(b, "v>"...)
+	case sheet.Bool:
+		b = append(b, ` t="b"><`...)
+		b = append(b, prefix...)
+		b = append(b, "v>"...)
+		if v.Bool() {
+			b = append(b, '1')
+		} else {
+			b = append(b, '0')
+		}
+		b = append(b, "</"...)
+		b = append(b, prefix...)
+		b = append(b, "v>"...)
+	default:
+		return append(b, "/>"...)
+	}
+	b = append(b, "</"...)
+	b = append(b, prefix...)
+	return append(b, "c>"...)
+}
+
+// appendEscapedText appends s as the text of a string item: XML escapes,
+// a literal _xHHHH_ kept literal (_x005F_ before it), and characters XML
+// cannot hold as _xHHHH_, so that a reader gets s back.
+func appendEscapedText(b []byte, s string) []byte {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '&':
+			b = append(b, "&amp;"...)
+		case r == '<':
+			b = append(b, "&lt;"...)
+		case r == '>':
+			b = append(b, "&gt;"...)
+		case r == '\r':
+			b = append(b, "&#13;"...)
+		case r == '_' && bstrEscape.MatchString(s[i:min(i+7, len(s))]) && len(s)-i >= 7:
+			b = append(b, "_x005F_"...)
+		case (r < 0x20 && r != '\t' && r != '\n') || r == 0xFFFE || r == 0xFFFF:
+			b = fmt.Appendf(b, "_x%04X_", r)
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
+}

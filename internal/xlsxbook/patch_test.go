@@ -1,0 +1,266 @@
+package xlsxbook
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/internal/sheet"
+)
+
+// randomUpdates are updates of every kind to random cells of the book:
+// inside the data, right of it, below it, and in blank rows.
+func randomUpdates(rng *rand.Rand, book *sheet.Book, n int) []sheet.Update {
+	var us []sheet.Update
+	for range n {
+		tab := book.Tabs[rng.IntN(len(book.Tabs))]
+		u := sheet.Update{Tab: tab.Name, Row: 1 + rng.IntN(len(tab.Rows)+5), Col: 1 + rng.IntN(70)}
+		if rng.IntN(10) == 0 {
+			u.Row += 100
+		}
+		switch rng.IntN(6) {
+		case 0, 1:
+			u.Value = sheet.TextValue(randomText(rng))
+		case 2:
+			u.Value = sheet.NumberValue(math.Round(rng.Float64()*1e6) / 100)
+		case 3:
+			u.Value = sheet.BoolValue(rng.IntN(2) == 0)
+		case 4:
+			u.Value = sheet.Value{Kind: sheet.Date, Num: float64(44000 + rng.IntN(3000))}
+		case 5:
+			u.Value = sheet.Value{}
+		}
+		us = append(us, u)
+	}
+	return us
+}
+
+// applied is the book with the updates made, and the cells they made.
+func applied(book *sheet.Book, us []sheet.Update) (*sheet.Book, map[string]map[[2]int]sheet.Value) {
+	final := map[string]map[[2]int]sheet.Value{}
+	for _, u := range us {
+		if final[u.Tab] == nil {
+			final[u.Tab] = map[[2]int]sheet.Value{}
+		}
+		final[u.Tab][[2]int{u.Row, u.Col}] = u.Value
+	}
+	for _, t := range book.Tabs {
+		for rc, v := range final[t.Name] {
+			for len(t.Rows) < rc[0] {
+				t.Rows = append(t.Rows, nil)
+			}
+			for len(t.Rows[rc[0]-1]) < rc[1] {
+				t.Rows[rc[0]-1] = append(t.Rows[rc[0]-1], sheet.Value{})
+			}
+			t.Rows[rc[0]-1][rc[1]-1] = v
+		}
+	}
+	return book, final
+}
+
+// parts returns the uncompressed content of every part, in order.
+func parts(t *testing.T, data []byte) ([]string, map[string][]byte) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	out := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, f.Name)
+		out[f.Name] = b
+	}
+	return names, out
+}
+
+// openpyxlCells is every cell openpyxl reads: tab → A1 → [kind, value].
+func openpyxlCells(t *testing.T, path string) map[string]map[string][2]any {
+	t.Helper()
+	out, err := exec.Command("/usr/bin/python3", "testdata/read_openpyxl.py", path).Output()
+	if err != nil {
+		t.Fatalf("openpyxl cannot read the patched workbook: %v %s", err, stderrOf(err))
+	}
+	var cells map[string]map[string][2]any
+	if err := json.Unmarshal(out, &cells); err != nil {
+		t.Fatal(err)
+	}
+	return cells
+}
+
+func readBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func stderrOf(err error) string {
+	if ee, ok := err.(*exec.ExitError); ok {
+		return string(ee.Stderr)
+	}
+	return ""
+}
+
+// TestPatchOracle is the writer's oracle test: random updates patched
+// into random workbooks written by excelize and by openpyxl read back, in
+// excelize and in openpyxl, as the updated values (text stays text, dates
+// are dates), every other cell reads as before, and every part of the
+// package the patch did not need to touch is byte-identical.
+func TestPatchOracle(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for i := range 8 {
+		path := filepath.Join(dir, fmt.Sprintf("excelize-%d.xlsx", i))
+		excelizeBook(t, rand.New(rand.NewPCG(uint64(i), 31)), path)
+		paths = append(paths, path)
+	}
+	paths = append(paths, openpyxlBooks(t, dir, 4, 31)...)
+	for i, path := range paths {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(i), 7))
+			before := readBytes(t, path)
+			w := Open(path)
+			book, err := w.Read(context.Background(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			us := randomUpdates(rng, book, 40)
+			if err := w.Write(context.Background(), us); err != nil {
+				t.Fatal(err)
+			}
+			orig := filepath.Join(t.TempDir(), "before.xlsx")
+			if err := os.WriteFile(orig, before, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			want, final := applied(excelizeRead(t, orig), us)
+			got := excelizeRead(t, path)
+			sameCells(t, got, want, final)
+
+			// Untouched parts are byte-identical.
+			after := readBytes(t, path)
+			names, old := parts(t, before)
+			newNames, now := parts(t, after)
+			if fmt.Sprint(names) != fmt.Sprint(newNames) {
+				t.Errorf("parts %v, want %v", newNames, names)
+			}
+			p, err := openPackage(before)
+			if err != nil {
+				t.Fatal(err)
+			}
+			touched := map[string]bool{p.styles: true, p.sharedStrings: true}
+			for _, u := range us {
+				tp, _ := p.tab(u.Tab)
+				touched[tp.part] = true
+			}
+			for _, n := range names {
+				if !touched[n] && !bytes.Equal(old[n], now[n]) {
+					t.Errorf("part %s changed", n)
+				}
+			}
+
+			// openpyxl reads the updated cells as written.
+			cells := openpyxlCells(t, path)
+			for tab, vs := range final {
+				for rc, v := range vs {
+					ref := sheet.CellName(rc[0], rc[1])
+					g, ok := cells[tab][ref]
+					if v.Kind == sheet.Text && p.parts[p.sharedStrings] == nil && bstrEscape.MatchString(v.Str) {
+						// Without a shared strings part the text is an inline
+						// string, whose _xHHHH_ escapes openpyxl does not read.
+						continue
+					}
+					if !openpyxlSame(v, g, ok) {
+						t.Errorf("openpyxl %s!%s = %v (present %v), want %v %q", tab, ref, g, ok, v.Kind, v.String())
+					}
+				}
+			}
+		})
+	}
+}
+
+// openpyxlSame reports whether openpyxl read v. openpyxl reads no
+// _xHHHH_ escape but deletes every "x005F_" in a shared string: a text
+// holding "x005F_" or a character XML cannot hold has no form it reads
+// back, so for those only excelize is the oracle.
+func openpyxlSame(v sheet.Value, g [2]any, ok bool) bool {
+	if v.Kind == sheet.Text && (strings.Contains(v.Str, "x005F_") || strings.ContainsFunc(v.Str, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' })) {
+		return true
+	}
+	if v.IsEmpty() {
+		return !ok || g[0] == "text" && g[1] == ""
+	}
+	if !ok {
+		return false
+	}
+	switch v.Kind {
+	case sheet.Text:
+		return g[0] == "text" && g[1] == v.Str
+	case sheet.Bool:
+		return g[0] == "bool" && g[1] == v.Bool()
+	case sheet.Date:
+		n, _ := g[1].(float64)
+		return g[0] == "date" && math.Abs(n-v.Num) < 1e-6
+	case sheet.Number:
+		n, _ := g[1].(float64)
+		return (g[0] == "number" || g[0] == "date") && math.Abs(n-v.Num) < 1e-6
+	}
+	return false
+}
+
+// sameCells compares every cell excelize reads with the expected book:
+// exactly, except that a number written into a cell with a date style
+// reads as a date.
+func sameCells(t *testing.T, got, want *sheet.Book, final map[string]map[[2]int]sheet.Value) {
+	t.Helper()
+	for _, w := range want.Tabs {
+		g := got.Tab(w.Name)
+		if g == nil {
+			t.Fatalf("tab %q is gone", w.Name)
+		}
+		for r := 1; r <= max(len(g.Rows), len(w.Rows)); r++ {
+			width := 0
+			if r <= len(g.Rows) {
+				width = len(g.Rows[r-1])
+			}
+			if r <= len(w.Rows) {
+				width = max(width, len(w.Rows[r-1]))
+			}
+			for c := 1; c <= width; c++ {
+				a, b := g.Cell(r, c), w.Cell(r, c)
+				_, updated := final[w.Name][[2]int{r, c}]
+				ok := a.Kind == b.Kind && a.Str == b.Str && a.Num == b.Num
+				if updated && b.Kind == sheet.Number {
+					ok = (a.Kind == sheet.Number || a.Kind == sheet.Date) && a.Num == b.Num
+				}
+				if updated && b.IsEmpty() {
+					ok = a.IsEmpty()
+				}
+				if !ok {
+					t.Errorf("excelize %s!%s = %v %q, want %v %q (updated %v)", w.Name, sheet.CellName(r, c), a.Kind, a.String(), b.Kind, b.String(), updated)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,605 @@
+package xlsxbook
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/xuri/excelize/v2"
+
+	"onboard/internal/sheet"
+)
+
+// The local backend reads a workbook by scanning its parts' XML bytes
+// rather than through excelize's worksheet model, which costs ~70 KB per
+// client and a style lookup per numeric cell (issue 13: a 100,000-client
+// sync in < 10 s and < 1 GB). The values and types are those excelize
+// reads (TestScanMatchesExcelize is the oracle).
+
+// xlsxPackage is an opened .xlsx file: its parts by name and its tabs in
+// workbook order.
+type xlsxPackage struct {
+	parts         map[string]*zip.File
+	order         []*zip.File
+	comment       string
+	workbook      string // the workbook part, e.g. xl/workbook.xml
+	tabs          []tabPart
+	sharedStrings string // part names; "" when the package has none
+	styles        string
+}
+
+type tabPart struct {
+	name string // the tab's name
+	part string // its worksheet part, e.g. xl/worksheets/sheet1.xml
+}
+
+func (p *xlsxPackage) tab(name string) (tabPart, bool) {
+	for _, t := range p.tabs {
+		if t.name == name {
+			return t, true
+		}
+	}
+	return tabPart{}, false
+}
+
+// openPackage reads the package's table of contents: the workbook part,
+// its tabs and where its shared strings and styles are.
+func openPackage(data []byte) (*xlsxPackage, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	p := &xlsxPackage{parts: map[string]*zip.File{}, order: zr.File, comment: zr.Comment, workbook: "xl/workbook.xml"}
+	for _, f := range zr.File {
+		p.parts[strings.TrimPrefix(f.Name, "/")] = f
+	}
+	rootRels, err := p.rels("_rels/.rels", "")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rootRels {
+		if strings.HasSuffix(r.typ, "/officeDocument") {
+			p.workbook = r.target
+		}
+	}
+	dir := path.Dir(p.workbook)
+	rels, err := p.rels(path.Join(dir, "_rels", path.Base(p.workbook)+".rels"), dir)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]string{}
+	for _, r := range rels {
+		byID[r.id] = r.target
+		switch {
+		case strings.HasSuffix(r.typ, "/sharedStrings"):
+			p.sharedStrings = r.target
+		case strings.HasSuffix(r.typ, "/styles"):
+			p.styles = r.target
+		}
+	}
+	err = p.scan(p.workbook, func(s *xmlScanner) error {
+		if s.is(tokStart, "sheet") {
+			name, _ := attrString(s.attrs, "name")
+			id, _ := attrString(s.attrs, "id")
+			p.tabs = append(p.tabs, tabPart{name: name, part: byID[id]})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+type relationship struct{ id, typ, target string }
+
+// rels reads a relationships part; targets are resolved against dir.
+func (p *xlsxPackage) rels(name, dir string) ([]relationship, error) {
+	if p.parts[name] == nil {
+		return nil, nil
+	}
+	var out []relationship
+	err := p.scan(name, func(s *xmlScanner) error {
+		if s.is(tokStart, "Relationship") {
+			var r relationship
+			r.id, _ = attrString(s.attrs, "Id")
+			r.typ, _ = attrString(s.attrs, "Type")
+			r.target, _ = attrString(s.attrs, "Target")
+			if strings.HasPrefix(r.target, "/") {
+				r.target = strings.TrimPrefix(r.target, "/")
+			} else {
+				r.target = path.Join(dir, r.target)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// scan runs fn on every token of a part; a missing part has none.
+func (p *xlsxPackage) scan(name string, fn func(*xmlScanner) error) error {
+	f := p.parts[name]
+	if f == nil {
+		return nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return fmt.Errorf("part %s: %w", name, err)
+	}
+	defer rc.Close()
+	s := newXMLScanner(rc)
+	for s.next() {
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	if s.err != nil {
+		return fmt.Errorf("part %s: %w", name, s.err)
+	}
+	return nil
+}
+
+// richText gathers the text of a shared string item or an inline string
+// as excelize does: the item's own <t>, then each run's <t>; phonetic
+// runs and anything deeper are not text.
+type richText struct {
+	path      [2]string
+	depth     int
+	top, runs []byte
+}
+
+func (rt *richText) reset() { rt.depth, rt.top, rt.runs = 0, rt.top[:0], rt.runs[:0] }
+
+// token takes a token inside the item; it reports false at the item's end.
+func (rt *richText) token(s *xmlScanner) bool {
+	switch s.kind {
+	case tokStart:
+		if !s.self {
+			if rt.depth < len(rt.path) {
+				rt.path[rt.depth] = string(s.name)
+			}
+			rt.depth++
+		}
+	case tokEnd:
+		if rt.depth == 0 {
+			return false
+		}
+		rt.depth--
+	case tokText:
+		switch {
+		case rt.depth == 1 && rt.path[0] == "t":
+			rt.top = s.textAppend(rt.top)
+		case rt.depth == 2 && rt.path[0] == "r" && rt.path[1] == "t":
+			rt.runs = s.textAppend(rt.runs)
+		}
+	}
+	return true
+}
+
+func (rt *richText) String() string {
+	if len(rt.top)+len(rt.runs) == 0 {
+		return ""
+	}
+	return unescapeBSTR(string(rt.top) + string(rt.runs))
+}
+
+var bstrEscape = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
+
+// unescapeBSTR decodes the _xHHHH_ escapes Excel uses for characters XML
+// cannot hold; _x005F_ is a literal underscore.
+func unescapeBSTR(s string) string {
+	if !strings.Contains(s, "_x") {
+		return s
+	}
+	var b strings.Builder
+	cursor := 0
+	for _, m := range bstrEscape.FindAllStringIndex(s, -1) {
+		b.WriteString(s[cursor:m[0]])
+		cursor = m[1]
+		if s[m[0]:m[1]] == "_x005F_" {
+			b.WriteByte('_')
+			continue
+		}
+		if v, err := strconv.Unquote(`"\u` + s[m[0]+2:m[1]-1] + `"`); err == nil {
+			b.WriteString(v)
+		}
+	}
+	b.WriteString(s[cursor:])
+	return b.String()
+}
+
+// readSharedStrings reads the shared string table.
+func (p *xlsxPackage) readSharedStrings() ([]string, error) {
+	var out []string
+	var rt richText
+	in := false
+	err := p.scan(p.sharedStrings, func(s *xmlScanner) error {
+		switch {
+		case in:
+			if !rt.token(s) {
+				out = append(out, rt.String())
+				in = false
+			}
+		case s.is(tokStart, "si"):
+			if s.self {
+				out = append(out, "")
+			} else {
+				rt.reset()
+				in = true
+			}
+		case s.is(tokStart, "sst"):
+			if n := attrInt(s.attrs, "uniqueCount"); n > 0 && n < 1<<24 {
+				out = make([]string, 0, n)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// dateStyles reports, by cell style index, which styles show a date.
+type dateStyles []bool
+
+func (d dateStyles) is(idx int) bool { return idx > 0 && idx < len(d) && d[idx] }
+
+// readStyles finds the cell styles whose number format is a date.
+func (p *xlsxPackage) readStyles() (dateStyles, error) {
+	custom := map[int]string{}
+	var ids []int // numFmtId per cell style; -1 when absent
+	inXfs := false
+	err := p.scan(p.styles, func(s *xmlScanner) error {
+		switch {
+		case s.is(tokStart, "numFmt"):
+			if code, ok := attrString(s.attrs, "formatCode"); ok {
+				custom[attrInt(s.attrs, "numFmtId")] = code
+			}
+		case s.is(tokStart, "cellXfs"):
+			inXfs = !s.self
+		case s.is(tokEnd, "cellXfs"):
+			inXfs = false
+		case inXfs && s.is(tokStart, "xf"):
+			id := -1
+			if v, ok := attr(s.attrs, "numFmtId"); ok {
+				if n, err := strconv.Atoi(string(v)); err == nil {
+					id = n
+				}
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	out := make(dateStyles, len(ids))
+	for i, id := range ids {
+		out[i] = numFmtIsDate(id, custom)
+	}
+	return out, err
+}
+
+// numFmtIsDate reports whether a number format shows a date, as
+// Workbook.isDateStyle decided it through excelize's GetStyle: built-in
+// and language formats by id, others by their code.
+func numFmtIsDate(id int, custom map[int]string) bool {
+	switch {
+	case id < 0:
+		return false
+	case (id >= 0 && id <= 4) || (id >= 9 && id <= 22) || (id >= 37 && id <= 49) ||
+		(27 <= id && id <= 36) || (50 <= id && id <= 62) || (67 <= id && id <= 81):
+		return builtinDate(id)
+	}
+	code, ok := custom[id]
+	return ok && customDate(code)
+}
+
+// readTabs reads the tabs want takes (all when want is nil), each on its
+// own goroutine beside the others, with the shared strings and styles
+// first. A tab with columns listed in cols keeps, below its header row,
+// only those columns.
+func (p *xlsxPackage) readTabs(want func(string) bool, cols map[string][]int) (*sheet.Book, error) {
+	var sst []string
+	var styles dateStyles
+	var errSST, errStyles error
+	var wg sync.WaitGroup
+	wg.Go(func() { sst, errSST = p.readSharedStrings() })
+	styles, errStyles = p.readStyles()
+	wg.Wait()
+	if errSST != nil {
+		return nil, fmt.Errorf("read shared strings: %w", errSST)
+	}
+	if errStyles != nil {
+		return nil, fmt.Errorf("read styles: %w", errStyles)
+	}
+	book := &sheet.Book{}
+	var errs []error
+	var mu sync.Mutex
+	for _, t := range p.tabs {
+		if want != nil && !want(t.name) {
+			continue
+		}
+		tab := &sheet.Tab{Name: t.name}
+		book.Tabs = append(book.Tabs, tab)
+		wg.Go(func() {
+			var keep []bool
+			if cs, ok := cols[t.name]; ok {
+				for _, c := range cs {
+					if c >= 1 && c <= excelize.MaxColumns {
+						keep = append(keep, make([]bool, max(0, c+1-len(keep)))...)
+						keep[c] = true
+					}
+				}
+				keep = append(keep, false) // not nil: nothing else is kept
+			}
+			rows, err := p.readSheet(t.part, sst, styles, keep)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("read tab %q: %w", t.name, err))
+			}
+			tab.Rows = rows
+		})
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return book, nil
+}
+
+// colStyle is a <col> element's style for a range of columns.
+type colStyle struct{ min, max, style int }
+
+// cellScan is one <c> element as read.
+type cellScan struct {
+	col, style int
+	typ        string
+	v          []byte
+	formula    bool
+	inline     bool
+	rt         richText
+}
+
+// readSheet reads a worksheet's cells into rows, as xlsxbook read them
+// through excelize's GetRows (raw values) and GetCellType/GetCellStyle:
+// row i is sheet row i+1, rows end at their last cell, trailing blank
+// rows are dropped. With keep, rows below the first hold only the columns
+// keep marks.
+func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, keep []bool) ([][]sheet.Value, error) {
+	f := p.parts[part]
+	if f == nil {
+		return nil, fmt.Errorf("worksheet part %s is missing", part)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	s := newXMLScanner(rc)
+
+	var (
+		cols     []colStyle
+		rows     [][]sheet.Value
+		row      []sheet.Value // the row being read
+		rowNum   int
+		rowStyle int
+		c        cellScan
+		inData   bool
+		inCell   bool
+		inV      bool
+		inIS     bool
+	)
+	styleOf := func() int {
+		if c.style != 0 {
+			return c.style
+		}
+		if rowStyle != 0 {
+			return rowStyle
+		}
+		for _, cs := range cols {
+			if cs.min <= c.col && c.col <= cs.max && cs.style != 0 {
+				return cs.style
+			}
+		}
+		return 0
+	}
+	endCell := func() {
+		if keep != nil && rowNum > 1 && (c.col >= len(keep) || !keep[c.col]) {
+			return
+		}
+		var raw string
+		switch c.typ {
+		case "s":
+			if len(c.v) > 0 {
+				i, _ := strconv.Atoi(string(bytes.TrimSpace(c.v)))
+				if i >= 0 && i < len(sst) {
+					raw = sst[i]
+				}
+			}
+		case "inlineStr":
+			if c.inline {
+				raw = c.rt.String()
+			} else {
+				raw = string(c.v)
+			}
+		default:
+			raw = string(c.v)
+		}
+		if raw == "" && !c.formula {
+			return
+		}
+		if c.col > len(row) {
+			for len(row) < c.col-1 {
+				row = append(row, sheet.Value{})
+			}
+		}
+		row = append(row, typed(raw, c.typ, styles, styleOf))
+	}
+	endRow := func() {
+		if len(row) == 0 {
+			return
+		}
+		for len(rows) < rowNum-1 {
+			rows = append(rows, nil)
+		}
+		rows = append(rows, append([]sheet.Value(nil), row...))
+	}
+
+	for s.next() {
+		switch {
+		case inIS:
+			if !c.rt.token(s) {
+				inIS = false
+			}
+		case inV:
+			switch s.kind {
+			case tokText:
+				c.v = s.textAppend(c.v)
+			case tokEnd:
+				inV = false
+			}
+		case inCell:
+			switch {
+			case s.kind == tokStart && string(s.name) == "v":
+				inV = !s.self
+			case s.kind == tokStart && string(s.name) == "f":
+				c.formula = true
+			case s.kind == tokStart && string(s.name) == "is":
+				c.inline = true
+				c.rt.reset()
+				inIS = !s.self
+			case s.is(tokEnd, "c"):
+				inCell = false
+				endCell()
+			}
+		case !inData:
+			switch {
+			case s.is(tokStart, "col"):
+				cols = append(cols, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), attrInt(s.attrs, "style")})
+			case s.is(tokStart, "sheetData"):
+				if s.self {
+					return rows, nil
+				}
+				inData = true
+			}
+		case s.is(tokStart, "row"):
+			n := attrInt(s.attrs, "r")
+			if n <= 0 {
+				n = rowNum + 1
+			}
+			rowNum, rowStyle, row = n, attrInt(s.attrs, "s"), row[:0]
+			c.col = 0
+			if s.self {
+				endRow()
+			}
+		case s.is(tokEnd, "row"):
+			endRow()
+		case s.is(tokStart, "c"):
+			c = cellScan{col: c.col + 1, v: c.v[:0], rt: c.rt}
+			for a := s.attrs; ; {
+				key, val, rest, ok := nextAttr(a)
+				if !ok {
+					break
+				}
+				switch string(key) {
+				case "r":
+					if len(val) > 0 {
+						c.col = refCol(val)
+					}
+				case "s":
+					c.style, _ = strconv.Atoi(string(val))
+				case "t":
+					c.typ = cellType(val)
+				}
+				a = rest
+			}
+			if s.self {
+				endCell()
+			} else {
+				inCell = true
+			}
+		case s.is(tokEnd, "sheetData"):
+			return rows, nil
+		}
+	}
+	if s.err != nil {
+		return nil, s.err
+	}
+	return rows, nil
+}
+
+// typed types a raw cell value as Workbook.value did with excelize: only
+// values that read as numbers look at the cell's type and style.
+func typed(raw, typ string, styles dateStyles, style func() int) sheet.Value {
+	if raw == "" {
+		return sheet.Value{}
+	}
+	f, err := strconv.ParseFloat(raw, 64)
+	if err != nil {
+		return sheet.Value{Kind: sheet.Text, Str: raw}
+	}
+	switch typ {
+	case "b":
+		return sheet.BoolValue(f != 0)
+	case "s", "inlineStr", "str":
+		return sheet.Value{Kind: sheet.Text, Str: raw}
+	case "d":
+		return sheet.Value{Kind: sheet.Date, Num: f}
+	}
+	if styles.is(style()) {
+		return sheet.Value{Kind: sheet.Date, Num: f}
+	}
+	return sheet.NumberValue(f)
+}
+
+// cellType returns a cell's t attribute, without allocating for the
+// usual ones.
+func cellType(t []byte) string {
+	switch string(t) {
+	case "s":
+		return "s"
+	case "n":
+		return "n"
+	case "b":
+		return "b"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	}
+	return string(t)
+}
+
+// refCol returns the 1-based column of a cell reference such as "AB12".
+func refCol(ref []byte) int {
+	col := 0
+	for _, b := range ref {
+		switch {
+		case 'A' <= b && b <= 'Z':
+			col = col*26 + int(b-'A') + 1
+		case 'a' <= b && b <= 'z':
+			col = col*26 + int(b-'a') + 1
+		default:
+			return col
+		}
+	}
+	return col
+}
+
+// readAll reads the whole of a part.
+func (p *xlsxPackage) readAll(name string) ([]byte, error) {
+	f := p.parts[name]
+	if f == nil {
+		return nil, fmt.Errorf("part %s is missing", name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
