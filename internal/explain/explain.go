@@ -211,15 +211,9 @@ func explainClient(run *job.Run, c *onboarding.Client, today civil.Date, stallDa
 				})
 			}
 		}
-		if c.Required(w) && !wk.Done {
-			tag := work.Short()
-			if c.Needs[w].String() == "確認" {
-				tag += "(確認)"
-			}
-			out.Remaining = append(out.Remaining, tag)
-		}
 		out.Works = append(out.Works, wk)
 	}
+	out.Remaining = append(out.Remaining, c.WorkTags(m, true)...)
 	out.Done, out.Required = c.Counts()
 
 	out.Support = support(run, c)

@@ -237,20 +237,7 @@ func yesNo(b bool) string {
 
 // remaining lists the short labels of required works not done.
 func remaining(m *matrix.Matrix, c *Client) []string {
-	var open []string
-	for w := range m.Works {
-		if c.Required(w) && !c.States[w].IsDone() {
-			open = append(open, workTag(m, c, w))
-		}
-	}
-	return open
-}
-
-func workTag(m *matrix.Matrix, c *Client, w int) string {
-	if c.Needs[w] == matrix.Check {
-		return m.Works[w].Short() + "(確認)"
-	}
-	return m.Works[w].Short()
+	return c.WorkTags(m, true)
 }
 
 func decideStatus(m *matrix.Matrix, c *Client, today civil.Date, stallDays int) {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"strconv"
 	"strings"
 
 	"onboard/internal/contract"
@@ -96,7 +95,7 @@ func (r *renderer) clientColumn(key string, _ int) func(int) cellValue {
 	case "support_account":
 		return func(i int) cellValue { return text(r.client(i).SupportAccount) }
 	case "problems":
-		return func(i int) cellValue { return text(joinProblems(r.client(i).Problems)) }
+		return func(i int) cellValue { return text(onboarding.ProblemText(r.client(i).Problems)) }
 	case "row":
 		return func(i int) cellValue { return num(r.client(i).App.Row) }
 	}
@@ -265,52 +264,35 @@ func newWorkText(m *matrix.Matrix) *workText {
 	return &workText{m: m, cache: map[[2]uint64]string{}, prog: map[[2]int]string{}}
 }
 
-func (t *workText) required(c *onboarding.Client) string {
-	return t.list(c, func(int) bool { return true })
-}
+func (t *workText) required(c *onboarding.Client) string { return t.list(c, false) }
 
-func (t *workText) remaining(c *onboarding.Client) string {
-	return t.list(c, func(w int) bool { return !c.States[w].IsDone() })
-}
+func (t *workText) remaining(c *onboarding.Client) string { return t.list(c, true) }
 
-func (t *workText) list(c *onboarding.Client, keep func(w int) bool) string {
+// list is c.WorkTags joined, memoised by which works are listed and which
+// of them are 確認.
+func (t *workText) list(c *onboarding.Client, openOnly bool) string {
 	if c.Needs == nil {
 		return ""
 	}
-	// The key: which works are listed, and which of them are 確認.
+	if len(c.Needs) > 64 { // beyond the key's reach: build it each time
+		return strings.Join(c.WorkTags(t.m, openOnly), " ")
+	}
 	var listed, check uint64
 	for w := range c.Needs {
-		if c.Required(w) && keep(w) && w < 64 {
+		if c.Required(w) && (!openOnly || !c.States[w].IsDone()) {
 			listed |= 1 << w
 			if c.Needs[w] == matrix.Check {
 				check |= 1 << w
 			}
 		}
 	}
-	if len(c.Needs) > 64 { // beyond the key's reach: build it each time
-		return t.build(c, keep)
-	}
 	key := [2]uint64{listed, check}
 	if s, ok := t.cache[key]; ok {
 		return s
 	}
-	s := t.build(c, keep)
+	s := strings.Join(c.WorkTags(t.m, openOnly), " ")
 	t.cache[key] = s
 	return s
-}
-
-func (t *workText) build(c *onboarding.Client, keep func(w int) bool) string {
-	var tags []string
-	for w := range c.Needs {
-		if c.Required(w) && keep(w) {
-			tag := t.m.Works[w].Short()
-			if c.Needs[w] == matrix.Check {
-				tag += "(確認)"
-			}
-			tags = append(tags, tag)
-		}
-	}
-	return strings.Join(tags, " ")
 }
 
 func (t *workText) progress(c *onboarding.Client) string {
@@ -321,32 +303,12 @@ func (t *workText) progress(c *onboarding.Client) string {
 	key := [2]int{done, req}
 	s, ok := t.prog[key]
 	if !ok {
-		s = strconv.Itoa(done) + "/" + strconv.Itoa(req)
+		s = c.Progress()
 		t.prog[key] = s
 	}
 	return s
 }
 
-// joinProblems lists a client's problems as the チェック column does.
-func joinProblems(ps []onboarding.Problem) string {
-	switch len(ps) {
-	case 0:
-		return ""
-	case 1:
-		return ps[0].Message
-	}
-	msgs := make([]string, 0, len(ps))
-	for _, p := range ps {
-		dup := false
-		for _, m := range msgs {
-			dup = dup || m == p.Message
-		}
-		if !dup {
-			msgs = append(msgs, p.Message)
-		}
-	}
-	return strings.Join(msgs, "; ")
-}
 
 // problemIndex finds the client a problem's row belongs to.
 type problemIndex struct {

@@ -5,13 +5,10 @@
 package writeback
 
 import (
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"onboard/internal/civil"
 	"onboard/internal/contract"
-	"onboard/internal/matrix"
 	"onboard/internal/onboarding"
 	"onboard/internal/sheet"
 )
@@ -41,9 +38,6 @@ type Change struct {
 	Group int
 }
 
-// MaxProblemRunes bounds a チェック cell; Google allows 50,000 characters.
-const MaxProblemRunes = 2000
-
 // Plan lists the changes that bring the sheet in line with the computed
 // output. today stamps ステータス更新日 and pool assignments.
 func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change {
@@ -63,37 +57,16 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 	for i := range out.Clients {
 		c := &out.Clients[i]
 		r := p.at(s.Apps, c.App.Row, keys)
-		var required, open []string
-		if c.Needs != nil {
-			for w := range m.Works {
-				if !c.Required(w) {
-					continue
-				}
-				tag := m.Works[w].Short()
-				if c.Needs[w] == matrix.Check {
-					tag += "(確認)"
-				}
-				required = append(required, tag)
-				if !c.States[w].IsDone() {
-					open = append(open, tag)
-				}
-			}
-		}
-		progress := ""
-		if c.Needs != nil {
-			done, req := c.Counts()
-			progress = strconv.Itoa(done) + "/" + strconv.Itoa(req)
-		}
-		r.set(contract.KeyRequiredWork, sheet.TextValue(strings.Join(required, " ")))
-		r.set(contract.KeyRemainingWork, sheet.TextValue(strings.Join(open, " ")))
-		r.set(contract.KeyProgress, sheet.TextValue(progress))
+		r.set(contract.KeyRequiredWork, sheet.TextValue(strings.Join(c.WorkTags(m, false), " ")))
+		r.set(contract.KeyRemainingWork, sheet.TextValue(strings.Join(c.WorkTags(m, true), " ")))
+		r.set(contract.KeyProgress, sheet.TextValue(c.Progress()))
 		oldStatus := strings.TrimSpace(r.old(contract.KeyStatus).String())
 		r.set(contract.KeyStatus, sheet.TextValue(string(c.Status)))
 		if oldStatus != string(c.Status) {
 			r.set(contract.KeyStatusChanged, sheet.DayValue(today))
 		}
 		r.set(contract.KeyNextAction, sheet.TextValue(c.Next))
-		r.set(contract.KeyProblems, sheet.TextValue(joinProblems(c.Problems)))
+		r.set(contract.KeyProblems, sheet.TextValue(onboarding.ProblemText(c.Problems)))
 	}
 	for i, a := range out.Assignments {
 		if a.Manual {
@@ -108,12 +81,12 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 	skeys := p.occurrences(s.Sessions)
 	for i := range s.SessionRows {
 		row := s.SessionRows[i].Row
-		p.at(s.Sessions, row, skeys).set(contract.KeyProblems, sheet.TextValue(joinProblems(out.SessionProblems[i])))
+		p.at(s.Sessions, row, skeys).set(contract.KeyProblems, sheet.TextValue(onboarding.ProblemText(out.SessionProblems[i])))
 	}
 	if s.Pool != nil {
 		pkeys := p.occurrences(s.Pool)
 		for i := range s.PoolRows {
-			p.at(s.Pool, s.PoolRows[i].Row, pkeys).set(contract.KeyProblems, sheet.TextValue(joinProblems(out.PoolProblems[i])))
+			p.at(s.Pool, s.PoolRows[i].Row, pkeys).set(contract.KeyProblems, sheet.TextValue(onboarding.ProblemText(out.PoolProblems[i])))
 		}
 		for i, a := range out.Assignments {
 			c := &out.Clients[a.Client]
@@ -125,22 +98,6 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 		}
 	}
 	return p.changes
-}
-
-func joinProblems(ps []onboarding.Problem) string {
-	msgs := make([]string, 0, len(ps))
-	seen := map[string]bool{}
-	for _, p := range ps {
-		if !seen[p.Message] {
-			seen[p.Message] = true
-			msgs = append(msgs, p.Message)
-		}
-	}
-	s := strings.Join(msgs, "; ")
-	if utf8.RuneCountInString(s) > MaxProblemRunes {
-		s = string([]rune(s)[:MaxProblemRunes-1]) + "…"
-	}
-	return s
 }
 
 type planner struct {
