@@ -12,78 +12,29 @@ import (
 	"onboard/internal/matrix"
 	"onboard/internal/onboarding"
 	"onboard/internal/sheet"
+	"onboard/internal/sheet/memsheet"
 	"onboard/internal/writeback"
 )
 
-// memSheet is an in-memory spreadsheet for the write-back rules; between
-// the job's read and its re-read, edit plays a manager.
-type memSheet struct {
-	book *sheet.Book
-	edit func(b *sheet.Book)
-	// editOnWrite plays a manager between the re-read and the write.
-	editOnWrite func(b *sheet.Book)
-	writes      []sheet.Update
-	// asGoogle: ReadColumns answers only down to the last row with a
-	// value in the requested columns, as the Sheets API does.
-	asGoogle bool
+// newSheet is the in-memory backend holding newBook.
+func newSheet() *memsheet.Spreadsheet { return memsheet.FromBook("test", newBook()) }
+
+// editBeforeReadColumns plays a manager between the job's read and its
+// re-read, once.
+func editBeforeReadColumns(ms *memsheet.Spreadsheet, edit func(*sheet.Book)) {
+	ms.BeforeReadColumns = func(s *memsheet.Spreadsheet) {
+		s.BeforeReadColumns = nil
+		s.Mutate(edit)
+	}
 }
 
-func (m *memSheet) Read(context.Context, []string) (*sheet.Book, error) { return clone(m.book), nil }
-func (m *memSheet) Titles(context.Context) ([]string, error)            { return m.book.Titles(), nil }
-func (m *memSheet) ReadColumns(_ context.Context, reqs []sheet.ColumnsRequest) (*sheet.Book, error) {
-	if m.edit != nil {
-		m.edit(m.book)
-		m.edit = nil
+// writtenCells counts the cells of every Write.
+func writtenCells(ms *memsheet.Spreadsheet) int {
+	n := 0
+	for _, w := range ms.Writes() {
+		n += len(w)
 	}
-	out := &sheet.Book{}
-	for _, r := range reqs {
-		tab := clone(&sheet.Book{Tabs: []*sheet.Tab{m.book.Tab(r.Tab)}}).Tabs[0]
-		if m.asGoogle {
-			last := 1
-			for i := range tab.Rows {
-				for _, c := range r.Cols {
-					if !tab.Cell(i+1, c).IsEmpty() {
-						last = max(last, i+1)
-					}
-				}
-			}
-			tab.Rows = tab.Rows[:last]
-		}
-		out.Tabs = append(out.Tabs, tab)
-	}
-	return out, nil
-}
-func (m *memSheet) Write(_ context.Context, us []sheet.Update) error {
-	if m.editOnWrite != nil {
-		m.editOnWrite(m.book)
-		m.editOnWrite = nil
-	}
-	for _, u := range us {
-		t := m.book.Tab(u.Tab)
-		for len(t.Rows) < u.Row {
-			t.Rows = append(t.Rows, nil)
-		}
-		for len(t.Rows[u.Row-1]) < u.Col {
-			t.Rows[u.Row-1] = append(t.Rows[u.Row-1], sheet.Value{})
-		}
-		t.Rows[u.Row-1][u.Col-1] = u.Value
-	}
-	m.writes = append(m.writes, us...)
-	return nil
-}
-func (m *memSheet) AddTab(context.Context, string, []string) error { return nil }
-func (m *memSheet) Describe() string                               { return "memory" }
-
-func clone(b *sheet.Book) *sheet.Book {
-	out := &sheet.Book{}
-	for _, t := range b.Tabs {
-		c := &sheet.Tab{Name: t.Name}
-		for _, r := range t.Rows {
-			c.Rows = append(c.Rows, append([]sheet.Value(nil), r...))
-		}
-		out.Tabs = append(out.Tabs, c)
-	}
-	return out
+	return n
 }
 
 func row(cells ...string) []sheet.Value {
@@ -110,11 +61,10 @@ func newBook() *sheet.Book {
 	}}
 }
 
-func plan(t *testing.T, ms *memSheet) (*contract.Sheet, []writeback.Change) {
+func plan(t *testing.T, ms *memsheet.Spreadsheet) (*contract.Sheet, []writeback.Change) {
 	t.Helper()
 	m, _ := matrix.Default("")
-	b, _ := ms.Read(context.Background(), nil)
-	s, err := contract.Read(b, m)
+	s, err := contract.Read(ms.Book(), m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,14 +150,16 @@ func TestApplyFollowsRowsToWhereTheyAreNow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := &memSheet{book: newBook()}
+			ms := newSheet()
 			s, changes := plan(t, ms)
-			ms.edit = tt.edit
+			if tt.edit != nil {
+				editBeforeReadColumns(ms, tt.edit)
+			}
 			o, err := writeback.Apply(context.Background(), ms, s, changes)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := statusOf(t, ms.book)
+			got := statusOf(t, ms.Book())
 			for id, w := range tt.want {
 				if got[id] != w {
 					t.Errorf("client %s: %q, want %q", id, got[id], w)
@@ -216,7 +168,7 @@ func TestApplyFollowsRowsToWhereTheyAreNow(t *testing.T) {
 			if len(got) != len(tt.want) {
 				t.Errorf("clients %v", got)
 			}
-			tt.check(t, o, ms.book)
+			tt.check(t, o, ms.Book())
 		})
 	}
 }
@@ -237,29 +189,29 @@ func assignedOf(b *sheet.Book) string {
 }
 
 func TestApplyStopsWhenHeaderChanged(t *testing.T) {
-	ms := &memSheet{book: newBook()}
+	ms := newSheet()
 	s, changes := plan(t, ms)
-	ms.edit = func(b *sheet.Book) {
+	editBeforeReadColumns(ms, func(b *sheet.Book) {
 		h := b.Tab("申込").Rows[0]
 		h[1], h[2] = h[2], h[1] // a column moved
-	}
+	})
 	_, err := writeback.Apply(context.Background(), ms, s, changes)
 	if !errors.Is(err, writeback.ErrHeaderChanged) || !strings.Contains(err.Error(), "申込") {
 		t.Fatalf("got %v", err)
 	}
-	if len(ms.writes) != 0 {
-		t.Errorf("%d cells written to a guessed column", len(ms.writes))
+	if n := writtenCells(ms); n != 0 {
+		t.Errorf("%d cells written to a guessed column", n)
 	}
 }
 
 func TestPlanOnlyChangedCellsThenNothing(t *testing.T) {
-	ms := &memSheet{book: newBook()}
+	ms := newSheet()
 	s, changes := plan(t, ms)
 	if _, err := writeback.Apply(context.Background(), ms, s, changes); err != nil {
 		t.Fatal(err)
 	}
 	// Headers were added at the right end, once.
-	if h := ms.book.Tab("申込").Rows[0]; len(h) != 13 || h[6].String() != "必要作業" || h[12].String() != "ステータス更新日" {
+	if h := ms.Book().Tab("申込").Rows[0]; len(h) != 13 || h[6].String() != "必要作業" || h[12].String() != "ステータス更新日" {
 		t.Errorf("header %v", h)
 	}
 	_, again := plan(t, ms)
@@ -267,7 +219,7 @@ func TestPlanOnlyChangedCellsThenNothing(t *testing.T) {
 		t.Errorf("second plan: %d changes, first %+v", len(again), again[0])
 	}
 	// A manager edits a job cell: only that cell is put back.
-	ms.book.Tab("申込").Rows[1][9] = sheet.TextValue("手で書いた")
+	ms.Edit("申込", 2, 10, sheet.TextValue("手で書いた"))
 	_, fix := plan(t, ms)
 	if len(fix) != 1 || fix[0].Header != "ステータス" || fix[0].Row != 2 {
 		t.Errorf("changes %+v", fix)
@@ -278,11 +230,14 @@ func TestPlanOnlyChangedCellsThenNothing(t *testing.T) {
 // write put statuses on other clients; the read after the write names each
 // such cell, and says which ones a person must put back (support accounts).
 func TestApplyVerifiesAfterTheWrite(t *testing.T) {
-	ms := &memSheet{book: newBook()}
+	ms := newSheet()
 	s, changes := plan(t, ms)
-	ms.editOnWrite = func(b *sheet.Book) {
-		a := b.Tab("申込")
-		a.Rows[1], a.Rows[3] = a.Rows[3], a.Rows[1]
+	ms.BeforeWrite = func(s *memsheet.Spreadsheet) {
+		s.BeforeWrite = nil
+		s.Mutate(func(b *sheet.Book) {
+			a := b.Tab("申込")
+			a.Rows[1], a.Rows[3] = a.Rows[3], a.Rows[1]
+		})
 	}
 	o, err := writeback.Apply(context.Background(), ms, s, changes)
 	var me *writeback.MisplacedError
@@ -309,7 +264,7 @@ func TestApplyVerifiesAfterTheWrite(t *testing.T) {
 	}
 
 	// Without edits the same read finds everything in place.
-	ms = &memSheet{book: newBook()}
+	ms = newSheet()
 	s, changes = plan(t, ms)
 	if o, err := writeback.Apply(context.Background(), ms, s, changes); err != nil || !o.Verified {
 		t.Errorf("%+v, %v", o, err)
@@ -320,9 +275,11 @@ func TestApplyVerifiesAfterTheWrite(t *testing.T) {
 // blank (only a stray word) gets its チェック although a column read on
 // Google stops above it; the next plan is empty.
 func TestApplyReachesBlankKeyRowsAtTheEnd(t *testing.T) {
-	ms := &memSheet{book: newBook(), asGoogle: true}
-	sessions := ms.book.Tab("セッション")
+	b := newBook()
+	sessions := b.Tab("セッション")
 	sessions.Rows = append(sessions.Rows, row("10001", "2026/11/20", "", "完了"), row("", "", "", "たぶん"))
+	ms := memsheet.FromBook("test", b)
+	ms.ShortColumnReads = true
 	s, changes := plan(t, ms)
 	o, err := writeback.Apply(context.Background(), ms, s, changes)
 	if err != nil {
@@ -331,7 +288,7 @@ func TestApplyReachesBlankKeyRowsAtTheEnd(t *testing.T) {
 	if o.Gone != 0 {
 		t.Errorf("outcome %+v", o)
 	}
-	last := ms.book.Tab("セッション").Rows[2]
+	last := ms.Book().Tab("セッション").Rows[2]
 	if got := last[len(last)-1].String(); !strings.Contains(got, "クライアントID: 入力してください") {
 		t.Errorf("the last row's チェック %q", got)
 	}

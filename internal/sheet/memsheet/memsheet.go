@@ -27,6 +27,9 @@ type Spreadsheet struct {
 	// editing the sheet in the job's write window.
 	BeforeReadColumns func(s *Spreadsheet)
 	BeforeWrite       func(s *Spreadsheet)
+	// ShortColumnReads has ReadColumns answer only down to the last row
+	// with a value in the requested columns, as the Sheets API does.
+	ShortColumnReads bool
 }
 
 var _ sheet.Spreadsheet = (*Spreadsheet)(nil)
@@ -120,6 +123,15 @@ func (s *Spreadsheet) ReadColumns(ctx context.Context, reqs []sheet.ColumnsReque
 				}
 			}
 		}
+		if s.ShortColumnReads {
+			last := 1
+			for i := range out.Rows {
+				if i > 0 && len(out.Rows[i]) > 0 {
+					last = i + 1
+				}
+			}
+			out.Rows = out.Rows[:min(last, len(out.Rows))]
+		}
 		b.Tabs = append(b.Tabs, out)
 	}
 	return b, nil
@@ -185,6 +197,16 @@ func (s *Spreadsheet) Edit(tab string, row, col int, v sheet.Value) {
 		s.tabs = append(s.tabs, &sheet.Tab{Name: tab})
 	}
 	s.set(sheet.Update{Tab: tab, Row: row, Col: col, Value: v})
+}
+
+// Mutate runs fn on the stored tabs, as a manager editing the sheet
+// would; fn must not keep the book.
+func (s *Spreadsheet) Mutate(fn func(b *sheet.Book)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := &sheet.Book{Tabs: s.tabs}
+	fn(b)
+	s.tabs = b.Tabs
 }
 
 // InsertRow inserts an empty row before 1-based row in tab, as a manager
