@@ -309,7 +309,6 @@ func (t *workText) progress(c *onboarding.Client) string {
 	return s
 }
 
-
 // problemIndex finds the client a problem's row belongs to.
 type problemIndex struct {
 	m        *Model
