@@ -284,7 +284,7 @@ func (a *App) loadMatrix(c *common) (*matrix.Matrix, error) {
 	if c.matrixFile == "" {
 		m, err := matrix.Default(c.templates)
 		if err != nil {
-			return nil, &contract.LayoutError{Msg: err.Error()}
+			return nil, configErr(err)
 		}
 		return m, nil
 	}
@@ -294,7 +294,7 @@ func (a *App) loadMatrix(c *common) (*matrix.Matrix, error) {
 	}
 	m, err := matrix.ParseCSV(b, c.matrixFile)
 	if err != nil {
-		return nil, &contract.LayoutError{Msg: err.Error()}
+		return nil, configErr(err)
 	}
 	return m, nil
 }
@@ -322,6 +322,15 @@ func usageErr(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
+// configError is a setting the run cannot start with (a template folder's
+// file, --matrix): exit 2, like a usage error, with the cause kept.
+type configError struct{ err error }
+
+func (e *configError) Error() string { return e.err.Error() }
+func (e *configError) Unwrap() error { return e.err }
+
+func configErr(err error) error { return &configError{err: err} }
+
 // fail prints err as one line and returns the exit code its kind calls for.
 func (a *App) fail(cmd string, err error) int {
 	if contract.InitAdds(err) && a.sheet != "" {
@@ -336,7 +345,8 @@ func (a *App) fail(cmd string, err error) int {
 	}
 	fmt.Fprintf(a.Stderr, "onboard %s: %v\n", cmd, err)
 	var ue *usageError
-	if errors.As(err, &ue) || contract.IsLayout(err) {
+	var ce *configError
+	if errors.As(err, &ue) || errors.As(err, &ce) || contract.IsLayout(err) {
 		return ExitUsage
 	}
 	return ExitFailed

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"onboard/internal/contract"
-	"onboard/internal/history"
 	"onboard/internal/job"
 	"onboard/internal/mailer"
 	"onboard/internal/report"
@@ -72,7 +70,7 @@ func (a *App) report(args []string) int {
 	}
 	layout, err := report.LoadLayout(c.templates)
 	if err != nil {
-		return a.fail("report", &contract.LayoutError{Msg: err.Error()})
+		return a.fail("report", configErr(err))
 	}
 	ss, err := a.open(&c)
 	if err != nil {
@@ -109,17 +107,9 @@ func (a *App) report(args []string) int {
 // sendReport mails a written report and records it in 送信履歴: an explicit
 // --send mails the week even if it was sent before.
 func (a *App) sendReport(ctx context.Context, ss sheet.Spreadsheet, m *report.Model, l *report.Layout, templatesDir string, mail mailer.Config, path string, now time.Time) error {
-	subject, body, err := weekly.Compose(templatesDir, weekly.NewMailData(m, l, path, now))
+	id, err := weekly.Send(ctx, ss, m, path, weekly.Options{Templates: templatesDir, Layout: l, Mail: mail, Now: now, Log: a.log})
 	if err != nil {
 		return err
-	}
-	id, err := mailer.Send(ctx, mail, mailer.Message{Subject: subject, Body: body, Attachment: path, AttachmentType: mailer.XLSXType})
-	if err != nil {
-		return fmt.Errorf("the report is kept at %s: %w", path, err)
-	}
-	entry := history.Entry{Week: m.Week.String(), File: report.FileName(m.Week), To: mail.To, SentAt: now, MessageID: id}
-	if err := history.Append(ctx, ss, entry); err != nil {
-		return fmt.Errorf("week %s was mailed (message %s) but not recorded in %s: %w", m.Week, id, history.TabName, err)
 	}
 	fmt.Fprintf(a.Stdout, "sent to %s (message %s)\n", strings.Join(mail.To, ", "), id)
 	return nil

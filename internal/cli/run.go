@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"onboard/internal/civil"
-	"onboard/internal/contract"
 	"onboard/internal/job"
 	"onboard/internal/lock"
 	"onboard/internal/mailer"
@@ -170,7 +169,7 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 	}
 	layout, err := report.LoadLayout(f.templates)
 	if err != nil {
-		return fail(monitor.StageSetup, &contract.LayoutError{Msg: err.Error()})
+		return fail(monitor.StageSetup, configErr(err))
 	}
 	if f.stateErr != nil {
 		return fail(monitor.StageSetup, f.stateErr)

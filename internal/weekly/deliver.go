@@ -127,27 +127,51 @@ func Deliver(ctx context.Context, ss sheet.Spreadsheet, run *job.Run, o Options)
 		if err := ctx.Err(); err != nil {
 			return res, fmt.Errorf("week %s: not sent, the report is kept at %s and the next run sends it: %w", w, path, context.Cause(ctx))
 		}
-		id, err := send(ctx, o.Mail, mailer.Message{Subject: subject, Body: body, Attachment: path, AttachmentType: mailer.XLSXType})
+		id, err := sendAndRecord(ctx, ss, o, send, w, subject, body, path)
 		if err != nil {
-			return res, fmt.Errorf("week %s: the report is kept at %s and the next run sends it: %w", w, path, err)
-		}
-		// The server accepted the mail: record it even when the run's
-		// deadline passed meanwhile, or the next run would send it again.
-		recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-		entry := history.Entry{Week: w.String(), File: report.FileName(w), To: o.Mail.To, SentAt: o.Now, MessageID: id}
-		err = history.Append(recordCtx, ss, entry)
-		cancel()
-		if err != nil {
-			// The mail went out; without the record the next run would send
-			// it again, so say so loudly.
-			return res, fmt.Errorf("week %s was mailed (message %s) but not recorded in %s; add the row by hand to avoid a second mail: %w",
-				w, id, history.TabName, err)
+			return res, err
 		}
 		res.Sent = append(res.Sent, w.String())
 		noteSent(o, w.String())
 		o.Log.Info("weekly report sent", "week", w.String(), "file", path, "recipients", len(o.Mail.To), "message_id", id)
 	}
 	return res, nil
+}
+
+// Send mails one written report and records it in 送信履歴, whether or
+// not the week was sent before (onboard report --send). It returns the
+// message ID.
+func Send(ctx context.Context, ss sheet.Spreadsheet, m *report.Model, path string, o Options) (string, error) {
+	subject, body, err := Compose(o.Templates, NewMailData(m, o.Layout, path, o.Now))
+	if err != nil {
+		return "", err
+	}
+	send := o.Send
+	if send == nil {
+		send = mailer.Send
+	}
+	return sendAndRecord(ctx, ss, o, send, m.Week, subject, body, path)
+}
+
+// sendAndRecord mails a week's report and records it in 送信履歴. The
+// server accepting the mail means it was sent: it is recorded even when
+// the run's deadline passed meanwhile, or the next run would send it again.
+func sendAndRecord(ctx context.Context, ss sheet.Spreadsheet, o Options, send func(context.Context, mailer.Config, mailer.Message) (string, error),
+	w report.Week, subject, body, path string) (string, error) {
+	id, err := send(ctx, o.Mail, mailer.Message{Subject: subject, Body: body, Attachment: path, AttachmentType: mailer.XLSXType})
+	if err != nil {
+		return "", fmt.Errorf("week %s: the report is kept at %s and the next run sends it: %w", w, path, err)
+	}
+	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	entry := history.Entry{Week: w.String(), File: report.FileName(w), To: o.Mail.To, SentAt: o.Now, MessageID: id}
+	if err := history.Append(recordCtx, ss, entry); err != nil {
+		// The mail went out; without the record the next run would send
+		// it again, so say so loudly.
+		return id, fmt.Errorf("week %s was mailed (message %s) but not recorded in %s; add the row by hand to avoid a second mail: %w",
+			w, id, history.TabName, err)
+	}
+	return id, nil
 }
 
 // readSent returns the week in the sent file, "" when there is none.
