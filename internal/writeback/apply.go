@@ -292,8 +292,11 @@ func copyCols(cols map[string]map[int]bool) map[string]map[int]bool {
 type keyIndex struct {
 	header map[string][]sheet.Value
 	rows   map[string]map[string][]int
-	keyOf  map[string]map[int]string
-	occOf  map[string]map[int]int
+	// keyOf and occOf give each row's key and its occurrence among the
+	// rows of that key, by row number (slices: a first sync of a large
+	// sheet indexes hundreds of thousands of rows, twice).
+	keyOf map[string][]string
+	occOf map[string][]int32
 	// keyCols are each tab's key columns; jobHeaders its job-owned
 	// headers (names and aliases, as parse.Header normalises them).
 	keyCols    map[string][]int
@@ -305,7 +308,7 @@ type keyIndex struct {
 // after it (strict false) each written column is checked on its own.
 func indexKeys(book *sheet.Book, layouts map[string]*contract.Layout, cols map[string]map[int]bool, lastRow map[string]int, strict bool) (*keyIndex, error) {
 	idx := &keyIndex{header: map[string][]sheet.Value{}, rows: map[string]map[string][]int{},
-		keyOf: map[string]map[int]string{}, occOf: map[string]map[int]int{}, keyCols: map[string][]int{}, jobHeaders: map[string]map[string]bool{}}
+		keyOf: map[string][]string{}, occOf: map[string][]int32{}, keyCols: map[string][]int{}, jobHeaders: map[string]map[string]bool{}}
 	for name := range cols {
 		tab := book.Tab(name)
 		l := layouts[name]
@@ -329,21 +332,38 @@ func indexKeys(book *sheet.Book, layouts map[string]*contract.Layout, cols map[s
 			}
 		}
 		idx.jobHeaders[name] = jobs
-		rows, keyOf, occOf := map[string][]int{}, map[int]string{}, map[int]int{}
-		for r := 2; r <= max(len(tab.Rows), lastRow[name]); r++ {
+		last := max(len(tab.Rows), lastRow[name])
+		rows, keyOf, occOf := map[string][]int{}, make([]string, last+1), make([]int32, last+1)
+		for r := 2; r <= last; r++ {
 			var k string
 			if r <= len(tab.Rows) {
 				k = l.RowKey(tab.Rows[r-1])
 			} else {
 				k = l.RowKey(nil)
 			}
-			occOf[r] = len(rows[k])
+			occOf[r] = int32(len(rows[k]))
 			rows[k] = append(rows[k], r)
 			keyOf[r] = k
 		}
 		idx.rows[name], idx.keyOf[name], idx.occOf[name] = rows, keyOf, occOf
 	}
 	return idx, nil
+}
+
+// key is the key of a row as read, "" beyond the read.
+func (x *keyIndex) key(tab string, row int) string {
+	if k := x.keyOf[tab]; row < len(k) {
+		return k[row]
+	}
+	return ""
+}
+
+// occurrence is a row's place among the rows of its key, -1 beyond the read.
+func (x *keyIndex) occurrence(tab string, row int) int {
+	if o := x.occOf[tab]; row < len(o) {
+		return int(o[row])
+	}
+	return -1
 }
 
 // expectedHeaders is each written column's header after the write: as

@@ -103,7 +103,7 @@ func misplaced(u placed, before, after *keyIndex, headers map[string]map[int]str
 	m := Misplaced{Tab: u.Tab, Row: u.Row, Col: u.Col, Header: u.ch.Header, Value: u.Value,
 		NowHeader: head(now, u.Col), ByHand: u.ch.BlankOnly}
 	if u.Row > 1 {
-		m.Client, m.NowClient = u.ch.Key, after.keyOf[u.Tab][u.Row]
+		m.Client, m.NowClient = u.ch.Key, after.key(u.Tab, u.Row)
 	}
 	if m.NowHeader != strings.TrimSpace(headers[u.Tab][u.Col]) && !(settling && m.NowHeader == head(before.header[u.Tab], u.Col)) {
 		// Under another job column the next run rewrites it; under a
@@ -119,7 +119,7 @@ func misplaced(u placed, before, after *keyIndex, headers map[string]map[int]str
 			return m, true // the keys moved: no row can be trusted
 		}
 	}
-	if m.NowClient == u.ch.Key && after.occOf[u.Tab][u.Row] == u.ch.Occurrence {
+	if m.NowClient == u.ch.Key && after.occurrence(u.Tab, u.Row) == u.ch.Occurrence {
 		return m, false
 	}
 	// A row of no client is never planned, so no run clears it.

@@ -538,6 +538,11 @@ func typed(raw, typ string, styles dateStyles, style func() int) sheet.Value {
 	if raw == "" {
 		return sheet.Value{}
 	}
+	if typ == "s" || typ == "inlineStr" || typ == "str" {
+		// Text whatever it reads as, with no failed number parse (and its
+		// error's garbage) per text cell.
+		return sheet.Value{Kind: sheet.Text, Str: raw}
+	}
 	f, err := strconv.ParseFloat(raw, 64)
 	if err != nil {
 		return sheet.Value{Kind: sheet.Text, Str: raw}
@@ -545,8 +550,6 @@ func typed(raw, typ string, styles dateStyles, style func() int) sheet.Value {
 	switch typ {
 	case "b":
 		return sheet.BoolValue(f != 0)
-	case "s", "inlineStr", "str":
-		return sheet.Value{Kind: sheet.Text, Str: raw}
 	case "d":
 		return sheet.Value{Kind: sheet.Date, Num: f}
 	}

@@ -199,35 +199,6 @@ func customDate(code string) bool {
 	return strings.ContainsAny(s, "ydg") || strings.Contains(s, "年") || strings.Contains(s, "日")
 }
 
-// AddTab creates a tab with a header row and saves the workbook.
-func (w *Workbook) AddTab(ctx context.Context, name string, header []string) error {
-	if w.file == nil || w.broken {
-		if err := w.load(); err != nil {
-			return err
-		}
-	}
-	if idx, err := w.file.GetSheetIndex(name); err == nil && idx >= 0 {
-		return fmt.Errorf("workbook %s tab %q: %w", w.path, name, sheet.ErrTabExists)
-	}
-	if err := w.checkUnchanged(); err != nil {
-		return err
-	}
-	w.broken = true
-	if _, err := w.file.NewSheet(name); err != nil {
-		return fmt.Errorf("add tab %q: %w", name, err)
-	}
-	for i, h := range header {
-		if err := w.file.SetCellStr(name, sheet.CellName(1, i+1), h); err != nil {
-			return fmt.Errorf("add tab %q header: %w", name, err)
-		}
-	}
-	if err := w.save(); err != nil {
-		return err
-	}
-	w.broken = false
-	return nil
-}
-
 func (w *Workbook) checkUnchanged() error {
 	_, err := w.readUnchanged()
 	return err
