@@ -324,6 +324,24 @@ func (l *Layout) KeyCols() []int {
 // RowKey identifies a row by its key cells, normalised so that a manager
 // retyping １０００１ as 10001 keeps the row's identity. row holds the
 // sheet row's cells (index 0 = column A).
+// KeyText shows a row key to a person: the client ID, the session's
+// client and date, or the company of a row without an ID; "" for a row
+// holding none of them.
+func KeyText(key string) string {
+	id, rest, found := strings.Cut(key, "\x00")
+	switch {
+	case !found:
+		return id
+	case id == "" && rest == "":
+		return ""
+	case id == "":
+		return "(no ID) " + rest
+	case rest == "":
+		return id
+	}
+	return id + " " + rest
+}
+
 func (l *Layout) RowKey(row []sheet.Value) string {
 	at := func(key string) sheet.Value {
 		c := l.cols[key]

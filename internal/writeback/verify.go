@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"onboard/internal/parse"
+	"onboard/internal/contract"
 	"onboard/internal/sheet"
 )
 
@@ -40,14 +41,14 @@ func (m Misplaced) String() string {
 	switch {
 	case strings.TrimSpace(m.NowHeader) != strings.TrimSpace(m.Header):
 		why = fmt.Sprintf("column %s is now headed %q (a column was inserted, deleted or moved)", sheet.ColumnName(m.Col), m.NowHeader)
-	case m.NowClient == "":
+	case contract.KeyText(m.NowClient) == "":
 		why = fmt.Sprintf("row %d now holds no client", m.Row)
 	default:
-		why = fmt.Sprintf("row %d now holds client %q", m.Row, m.NowClient)
+		why = fmt.Sprintf("row %d now holds client %q", m.Row, contract.KeyText(m.NowClient))
 	}
 	what := fmt.Sprintf("wrote %s %q", m.Header, val)
-	if m.Client != "" {
-		what += fmt.Sprintf(" for client %q", m.Client)
+	if k := contract.KeyText(m.Client); k != "" {
+		what += fmt.Sprintf(" for client %q", k)
 	}
 	todo := "the next run puts the job's columns right"
 	if m.ByHand {

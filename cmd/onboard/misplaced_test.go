@@ -1,0 +1,66 @@
+package main_test
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestSyncNamesMisplacedCells: a manager inserts rows in 申込 exactly
+// between the job's re-read and its write on Google. The run exits 1 and
+// names, one line each, the cells that landed on other clients' rows,
+// before its one-line error; the next sync puts the job's columns right.
+func TestSyncNamesMisplacedCells(t *testing.T) {
+	_, srv, id := googleEnv(t)
+	args := []string{"sync", "--sheet", id, "--sheets-endpoint", srv.URL(), now}
+	// A sheet synced before, whose statuses were cleared: the next sync
+	// writes a status on every row.
+	if r := run(t, nil, args...); r.code != 0 {
+		t.Fatalf("first sync: exit %d\n%s", r.code, r.stderr)
+	}
+	rows := srv.Values(id, "申込")
+	for r := 2; r <= len(rows); r++ {
+		for c := 13; c <= 17; c++ {
+			if err := srv.SetCell(id, "申込", r, c, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var once sync.Once
+	srv.SetHook(func(r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "values:batchUpdate") {
+			once.Do(func() {
+				if err := srv.InsertRows(id, "申込", 2, 2); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	})
+	r := run(t, nil, args...)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	var cells int
+	for _, l := range lines {
+		if strings.HasPrefix(l, "onboard sync: ") && (strings.Contains(l, "now holds client") || strings.Contains(l, "now holds no client")) {
+			cells++
+		}
+	}
+	last := lines[len(lines)-1]
+	if cells == 0 || !strings.HasPrefix(last, "onboard sync: ") || strings.Contains(last, "now holds") {
+		t.Fatalf("%d cell lines; last line %q\n%s", cells, last, r.stderr)
+	}
+
+	// Without the edit, the next sync rewrites the job's columns where
+	// they belong; a third writes nothing.
+	srv.SetHook(nil)
+	if r := run(t, nil, args...); r.code != 0 {
+		t.Fatalf("repair: exit %d\n%s", r.code, r.stderr)
+	}
+	r = run(t, nil, args...)
+	if r.code != 0 || !strings.Contains(r.stdout, "nothing changed") {
+		t.Errorf("third sync: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
