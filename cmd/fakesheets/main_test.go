@@ -82,18 +82,16 @@ func TestRunServesLoadedWorkbook(t *testing.T) {
 	if ss.Properties.Title != "Onboarding" || len(ss.Sheets) != 2 || ss.Sheets[1].Properties.Title != "サポートアカウント" {
 		t.Fatalf("spreadsheet %q with %d sheets", ss.Properties.Title, len(ss.Sheets))
 	}
-	vr, err := svc.Spreadsheets.Values.Get(id, "申込").ValueRenderOption("UNFORMATTED_VALUE").Do()
+	bg, err := svc.Spreadsheets.Values.BatchGet(id).Ranges("申込", "サポートアカウント!A1:B2").ValueRenderOption("UNFORMATTED_VALUE").Do()
 	if err != nil {
-		t.Fatalf("values.get: %v", err)
+		t.Fatalf("values.batchGet: %v", err)
 	}
+	vr := bg.ValueRanges[0]
 	want := [][]any{{"name", "age", "joined", "active"}, {"Alice", 30.0, 43831.0, true}, {"Bob", 41.5, "", false}}
 	if !reflect.DeepEqual(vr.Values, want) {
 		t.Errorf("values\n got  %v\n want %v", vr.Values, want)
 	}
-	vr, err = svc.Spreadsheets.Values.Get(id, "サポートアカウント!A1:B2").Do()
-	if err != nil {
-		t.Fatalf("values.get: %v", err)
-	}
+	vr = bg.ValueRanges[1]
 	if want := [][]any{{}, {"", "support@example.com"}}; !reflect.DeepEqual(vr.Values, want) {
 		t.Errorf("second tab %v", vr.Values)
 	}

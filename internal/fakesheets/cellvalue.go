@@ -90,8 +90,9 @@ func serialOf(t time.Time) float64 {
 // parseUserEntered interprets a string the way Google does for
 // valueInputOption=USER_ENTERED in the en_US locale: numbers (with grouping,
 // percent, currency), booleans, dates and times become typed values with an
-// inferred format, a leading '=' makes a formula and a leading apostrophe
-// forces text. Anything else stays text.
+// inferred format, a leading '=' makes a formula (its value still to be
+// resolved: store.typed) and a leading apostrophe forces text. Anything
+// else stays text.
 func parseUserEntered(s string) cell {
 	if s == "" {
 		return cell{}
@@ -103,7 +104,7 @@ func parseUserEntered(s string) cell {
 		return cell{kind: kindText, text: s[1:]}
 	}
 	if s[0] == '=' && len(s) > 1 {
-		return cell{kind: kindFormula, text: s}
+		return cell{formula: s}
 	}
 	t := strings.TrimSpace(s)
 	switch {
@@ -327,13 +328,10 @@ func formatSerial(n float64, f numFormat) string {
 }
 
 // renderCell turns a cell into the JSON value Google returns for the given
-// render options. Formula cells are evaluated through ev.
-func renderCell(c cell, opts renderOpts, ev func(cell) cell) any {
-	if c.kind == kindFormula {
-		if opts.value == renderFormula {
-			return c.text
-		}
-		c = ev(c)
+// render options: a formula's text for FORMULA, its value otherwise.
+func renderCell(c cell, opts renderOpts) any {
+	if c.formula != "" && opts.value == renderFormula {
+		return c.formula
 	}
 	switch c.kind {
 	case kindText, kindError:
@@ -358,12 +356,9 @@ func renderCell(c cell, opts renderOpts, ev func(cell) cell) any {
 	return ""
 }
 
-// effectiveValue returns the Go value a test sees through Values: string,
-// float64, bool or nil.
-func effectiveValue(c cell, ev func(cell) cell) any {
-	if c.kind == kindFormula {
-		c = ev(c)
-	}
+// effectiveValue returns the Go value a test sees through Values: string
+// (error values included), float64, bool or nil.
+func effectiveValue(c cell) any {
 	switch c.kind {
 	case kindText, kindError:
 		return c.text

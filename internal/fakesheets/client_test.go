@@ -3,6 +3,7 @@ package fakesheets
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
@@ -27,6 +28,27 @@ func newClientFixture(t *testing.T) (*Server, *sheets.Service, string) {
 	return srv, srv.Service(context.Background()), id
 }
 
+// getOne reads one range through values.batchGet, the read the fake serves.
+func getOne(svc *sheets.Service, id, rng string, render string) (*sheets.ValueRange, error) {
+	call := svc.Spreadsheets.Values.BatchGet(id).Ranges(rng)
+	if render != "" {
+		call = call.ValueRenderOption(render)
+	}
+	resp, err := call.Do()
+	if err != nil {
+		return nil, err
+	}
+	return resp.ValueRanges[0], nil
+}
+
+// updateOne writes one range through values.batchUpdate.
+func updateOne(svc *sheets.Service, id, rng, input string, include bool, values [][]any) (*sheets.BatchUpdateValuesResponse, error) {
+	return svc.Spreadsheets.Values.BatchUpdate(id, &sheets.BatchUpdateValuesRequest{
+		ValueInputOption: input, IncludeValuesInResponse: include,
+		Data: []*sheets.ValueRange{{Range: rng, Values: values}},
+	}).Do()
+}
+
 func TestClientGetAndBatchGet(t *testing.T) {
 	_, svc, id := newClientFixture(t)
 	ss, err := svc.Spreadsheets.Get(id).Do()
@@ -42,7 +64,7 @@ func TestClientGetAndBatchGet(t *testing.T) {
 		t.Errorf("second sheet properties: %+v %+v", p, p.GridProperties)
 	}
 
-	vr, err := svc.Spreadsheets.Values.Get(id, "申込").Do()
+	vr, err := getOne(svc, id, "申込", "")
 	if err != nil {
 		t.Fatalf("values.get: %v", err)
 	}
@@ -71,23 +93,28 @@ func TestClientGetAndBatchGet(t *testing.T) {
 	}
 }
 
-func TestClientWritesAppendAndBatchUpdate(t *testing.T) {
-	srv, svc, id := newClientFixture(t)
-	ctx := context.Background()
+func TestClientWritesAndBatchUpdate(t *testing.T) {
+	srv := NewServer(WithFormulaValue("=1+2", 3))
+	t.Cleanup(srv.Close)
+	id := srv.CreateSpreadsheet("オンボーディング",
+		Tab{Title: "申込", Rows: [][]any{{"name", "age", "joined"}, {"Alice", 30.0, true}}},
+		Tab{Title: "サポートアカウント"},
+	)
+	svc := srv.Service(context.Background())
 
-	up, err := svc.Spreadsheets.Values.Update(id, "サポートアカウント!A1", &sheets.ValueRange{
-		Values: [][]any{{"=1+2", "TRUE", "'0042", "2,000.5", "2024-04-01", nil, ""}},
-	}).ValueInputOption("USER_ENTERED").IncludeValuesInResponse(true).Context(ctx).Do()
+	resp, err := updateOne(svc, id, "サポートアカウント!A1", "USER_ENTERED", true,
+		[][]any{{"=1+2", "TRUE", "'0042", "2,000.5", "2024-04-01", nil, ""}})
 	if err != nil {
 		t.Fatalf("update: %v", err)
 	}
+	up := resp.Responses[0]
 	if up.UpdatedRange != "'サポートアカウント'!A1:G1" || up.UpdatedCells != 6 || up.UpdatedRows != 1 || up.UpdatedColumns != 6 {
 		t.Errorf("update response %+v", up)
 	}
 	if got, want := up.UpdatedData.Values, [][]any{{"3", "TRUE", "0042", "2,000.50", "2024-04-01"}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("updatedData %v, want %v", got, want)
 	}
-	raw, err := svc.Spreadsheets.Values.Get(id, "サポートアカウント!A1:E1").ValueRenderOption("UNFORMATTED_VALUE").Do()
+	raw, err := getOne(svc, id, "サポートアカウント!A1:E1", "UNFORMATTED_VALUE")
 	if err != nil {
 		t.Fatalf("get unformatted: %v", err)
 	}
@@ -95,22 +122,12 @@ func TestClientWritesAppendAndBatchUpdate(t *testing.T) {
 		t.Errorf("unformatted %v, want %v", got, want)
 	}
 
-	// Two appends: the first lands after the seeded table, the second after
-	// the first.
-	for i, name := range []string{"Bob", "Carol"} {
-		ap, err := svc.Spreadsheets.Values.Append(id, "申込", &sheets.ValueRange{Values: [][]any{{name, 40 + i}}}).
-			ValueInputOption("RAW").Do()
-		if err != nil {
-			t.Fatalf("append %d: %v", i, err)
-		}
-		wantTable := []string{"'申込'!A1:C2", "'申込'!A1:C3"}[i]
-		wantRange := []string{"'申込'!A3:B3", "'申込'!A4:B4"}[i]
-		if ap.TableRange != wantTable || ap.Updates.UpdatedRange != wantRange || ap.Updates.UpdatedCells != 2 {
-			t.Errorf("append %d: table %q range %q cells %d", i, ap.TableRange, ap.Updates.UpdatedRange, ap.Updates.UpdatedCells)
-		}
+	formula, err := getOne(svc, id, "サポートアカウント!A1", "FORMULA")
+	if err != nil || !reflect.DeepEqual(formula.Values, [][]any{{"=1+2"}}) {
+		t.Errorf("FORMULA render: %v %v", formula, err)
 	}
-	if got := srv.Values(id, "申込"); !reflect.DeepEqual(got[3], []any{"Carol", 41.0, nil}) {
-		t.Errorf("after append row 4 = %v", got[3])
+	if _, err := updateOne(svc, id, "サポートアカウント!B2", "USER_ENTERED", false, [][]any{{"=1+3"}}); err == nil || !strings.Contains(err.Error(), "does not evaluate formulas") {
+		t.Errorf("an undeclared formula: %v, want 501", err)
 	}
 
 	sheetID, err := srv.SheetID(id, "申込")
@@ -159,16 +176,6 @@ func TestClientWritesAppendAndBatchUpdate(t *testing.T) {
 	if got, want := srv.Values(id, "新規"), [][]any{{"x", "y"}, {"a", nil}, {"b", nil}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("新規 = %v, want %v", got, want)
 	}
-	cl, err := svc.Spreadsheets.Values.BatchClear(id, &sheets.BatchClearValuesRequest{Ranges: []string{"新規!A1:B1", "新規!A3"}}).Do()
-	if err != nil {
-		t.Fatalf("batchClear: %v", err)
-	}
-	if !reflect.DeepEqual(cl.ClearedRanges, []string{"'新規'!A1:B1", "'新規'!A3"}) {
-		t.Errorf("cleared %v", cl.ClearedRanges)
-	}
-	if got, want := srv.Values(id, "新規"), [][]any{{nil}, {"a"}}; !reflect.DeepEqual(got, want) {
-		t.Errorf("after clear %v, want %v", got, want)
-	}
 }
 
 func TestClientErrorShapes(t *testing.T) {
@@ -183,16 +190,27 @@ func TestClientErrorShapes(t *testing.T) {
 			t.Errorf("%s: code %d message %q, want %d %q", name, gerr.Code, gerr.Message, code, msg)
 		}
 	}
-	_, err := svc.Spreadsheets.Values.Get(id, "Nope!A1").Do()
+	_, err := getOne(svc, id, "Nope!A1", "")
 	check("unknown tab", err, 400, "Unable to parse range: Nope!A1")
 	_, err = svc.Spreadsheets.Get("does-not-exist").Do()
 	check("unknown spreadsheet", err, 404, "Requested entity was not found.")
-	_, err = svc.Spreadsheets.Values.Update(id, "申込!A1000", &sheets.ValueRange{Values: [][]any{{1}, {2}}}).ValueInputOption("RAW").Do()
-	check("beyond grid", err, 400, "Range ('申込'!A1000:A1001) exceeds grid limits. Max rows: 1000, max columns: 26")
-	_, err = svc.Spreadsheets.Values.Update(id, "申込!A1:B1", &sheets.ValueRange{Values: [][]any{{1, 2, 3}}}).ValueInputOption("RAW").Do()
-	check("outside range", err, 400, "Requested writing within range ['申込'!A1:B1], but tried writing to column [C]")
-	_, err = svc.Spreadsheets.Values.Update(id, "申込!A1", &sheets.ValueRange{Values: [][]any{{1}}}).Do()
-	check("no input option", err, 400, "'valueInputOption' is required but not specified")
+	_, err = updateOne(svc, id, "申込!A1000", "RAW", false, [][]any{{1}, {2}})
+	check("beyond grid", err, 400, "Invalid data[0]: Range ('申込'!A1000:A1001) exceeds grid limits. Max rows: 1000, max columns: 26")
+	_, err = svc.Spreadsheets.Values.BatchUpdate(id, &sheets.BatchUpdateValuesRequest{ValueInputOption: "RAW", Data: []*sheets.ValueRange{
+		{Range: "申込!A1", Values: [][]any{{1}}}, {Range: "申込!A1:B1", Values: [][]any{{1, 2, 3}}}}}).Do()
+	check("outside range", err, 400, "Invalid data[1]: Requested writing within range ['申込'!A1:B1], but tried writing to column [C]")
+	_, err = updateOne(svc, id, "申込!A1", "", false, [][]any{{1}})
+	check("no input option", err, 400, "Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
+	// 100 cells of 40,000 three-byte characters: 12 MB, each cell legal.
+	var big []*sheets.ValueRange
+	for r := 1; r <= 100; r++ {
+		big = append(big, &sheets.ValueRange{Range: fmt.Sprintf("申込!A%d", r), Values: [][]any{{strings.Repeat("長", 40000)}}})
+	}
+	_, err = svc.Spreadsheets.Values.BatchUpdate(id, &sheets.BatchUpdateValuesRequest{ValueInputOption: "RAW", Data: big}).Do()
+	check("10 MiB", err, 400, "Request payload size exceeds the limit: 10485760 bytes.")
+	if got := srv.Cell(id, "申込", 1, 1); got != "name" {
+		t.Errorf("a refused request changed A1 to %.20v", got)
+	}
 
 	private := srv.CreateSpreadsheet("secret")
 	if err := srv.DenyAccess(private); err != nil {
@@ -215,7 +233,7 @@ func TestClientFaultInjection(t *testing.T) {
 		{504, "Deadline expired before operation could complete."},
 	} {
 		srv.FailNext(1, tc.status)
-		_, err := svc.Spreadsheets.Values.Get(id, "申込!A1").Do()
+		_, err := getOne(svc, id, "申込!A1", "")
 		var gerr *googleapi.Error
 		if !errors.As(err, &gerr) || gerr.Code != tc.status || !strings.HasPrefix(gerr.Message, tc.msg) {
 			t.Errorf("FailNext(1, %d): got %v", tc.status, err)
@@ -224,12 +242,12 @@ func TestClientFaultInjection(t *testing.T) {
 			t.Errorf("502 should carry Google's HTML page, got %v", err)
 		}
 		// The fault is used up: the retry succeeds.
-		if _, err := svc.Spreadsheets.Values.Get(id, "申込!A1").Do(); err != nil {
+		if _, err := getOne(svc, id, "申込!A1", ""); err != nil {
 			t.Errorf("after FailNext(1, %d): %v", tc.status, err)
 		}
 	}
 	srv.FailNext(2, http.StatusTooManyRequests)
-	_, err1 := svc.Spreadsheets.Values.Update(id, "申込!A1", &sheets.ValueRange{Values: [][]any{{"changed"}}}).ValueInputOption("RAW").Do()
+	_, err1 := updateOne(svc, id, "申込!A1", "RAW", false, [][]any{{"changed"}})
 	_, err2 := svc.Spreadsheets.Get(id).Do()
 	if err1 == nil || err2 == nil || !strings.Contains(err1.Error(), "Write requests") {
 		t.Errorf("FailNext(2, 429): %v / %v", err1, err2)
@@ -238,7 +256,7 @@ func TestClientFaultInjection(t *testing.T) {
 		t.Errorf("a failed write changed data: A1 = %v", got)
 	}
 	recs := srv.Requests()
-	if len(recs) != 12 || recs[10].Status != 429 || recs[10].Operation != "spreadsheets.values.update" || recs[10].BodySize == 0 {
+	if len(recs) != 12 || recs[10].Status != 429 || recs[10].Operation != "spreadsheets.values.batchUpdate" || recs[10].BodySize == 0 {
 		t.Errorf("records: %d, last two %+v %+v", len(recs), recs[len(recs)-2], recs[len(recs)-1])
 	}
 }
@@ -254,11 +272,11 @@ func TestClientHookLatencyAndCounters(t *testing.T) {
 			}
 		}
 	})
-	first, err := svc.Spreadsheets.Values.Get(id, "申込!A2").Do()
+	first, err := getOne(svc, id, "申込!A2", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := svc.Spreadsheets.Values.Get(id, "申込!A2").Do()
+	second, err := getOne(svc, id, "申込!A2", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,8 +286,8 @@ func TestClientHookLatencyAndCounters(t *testing.T) {
 	srv.SetHook(nil)
 
 	recs := srv.Requests()
-	if len(recs) != 2 || recs[0].Method != http.MethodGet || recs[0].Operation != "spreadsheets.values.get" ||
-		recs[0].Path != "/v4/spreadsheets/"+id+"/values/申込!A2" || recs[0].Status != 200 || recs[0].ResponseSize == 0 ||
+	if len(recs) != 2 || recs[0].Method != http.MethodGet || recs[0].Operation != "spreadsheets.values.batchGet" ||
+		recs[0].Path != "/v4/spreadsheets/"+id+"/values:batchGet" || recs[0].Status != 200 || recs[0].ResponseSize == 0 ||
 		!strings.Contains(recs[0].Query, "alt=json") {
 		t.Errorf("records %+v", recs)
 	}

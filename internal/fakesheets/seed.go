@@ -11,14 +11,19 @@ import (
 
 // Tab seeds one sheet. Cells may be string (stored as text, like
 // valueInputOption=RAW), float64 or any integer type (number), bool, nil
-// (empty) or time.Time (a date serial number rendered as yyyy-mm-dd, or with
-// the time of day when it has one). Other types are stored as their
-// fmt.Sprint text. The grid is at least 1000 × 26 like a new Google sheet,
+// (empty), time.Time (a date serial number rendered as yyyy-mm-dd, or with
+// the time of day when it has one) or ErrorValue (an error value such as
+// "#DIV/0!", which only a formula shows: see SetFormula). Other types are
+// stored as their fmt.Sprint text. The grid is at least 1000 × 26 like a new Google sheet,
 // larger when the rows need it.
 type Tab struct {
 	Title string
 	Rows  [][]any
 }
+
+// ErrorValue is an error value a formula shows, such as "#DIV/0!" or
+// "#NAME?"; reads return it as that text, as Google does.
+type ErrorValue string
 
 // ErrNotFound is returned by the helpers for an unknown spreadsheet or tab.
 var ErrNotFound = errors.New("fakesheets: not found")
@@ -99,6 +104,8 @@ func goCell(v any) cell {
 		return numberCell(float64(t))
 	case uint64:
 		return numberCell(float64(t))
+	case ErrorValue:
+		return cell{kind: kindError, text: string(t)}
 	case time.Time:
 		u := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 		serial := serialOf(u)
@@ -143,12 +150,12 @@ func checkCell(sh *sheet, row, col int) error {
 
 // Values returns the effective values of a tab from A1 to its last
 // non-empty row and column: string, float64 (numbers, dates as serial
-// numbers), bool, or nil for empty cells; formulas are evaluated. It is nil
-// for an unknown spreadsheet or tab.
+// numbers), bool, or nil for empty cells; a formula cell gives the value
+// it was seeded with. It is nil for an unknown spreadsheet or tab.
 func (s *Server) Values(id, tab string) [][]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss, sh, err := s.tab(id, tab)
+	_, sh, err := s.tab(id, tab)
 	if err != nil {
 		return nil
 	}
@@ -156,12 +163,11 @@ func (s *Server) Values(id, tab string) [][]any {
 	for _, row := range sh.rows {
 		width = max(width, len(row))
 	}
-	ev := ss.newEval()
 	out := make([][]any, len(sh.rows))
 	for r, row := range sh.rows {
 		line := make([]any, width)
 		for c, v := range row {
-			line[c] = effectiveValue(v, ev.at(sh, r, c))
+			line[c] = effectiveValue(v)
 		}
 		out[r] = line
 	}
@@ -173,11 +179,11 @@ func (s *Server) Values(id, tab string) [][]any {
 func (s *Server) Cell(id, tab string, row, col int) any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss, sh, err := s.tab(id, tab)
+	_, sh, err := s.tab(id, tab)
 	if err != nil {
 		return nil
 	}
-	return effectiveValue(sh.get(row-1, col-1), ss.newEval().at(sh, row-1, col-1))
+	return effectiveValue(sh.get(row-1, col-1))
 }
 
 // SetCell stores a Go value (see Tab) at 1-based (row, col), as an API
@@ -187,9 +193,27 @@ func (s *Server) SetCell(id, tab string, row, col int, v any) error {
 }
 
 // TypeCell stores text as a person typing it would (USER_ENTERED): "12"
-// becomes a number, "=A1*2" a formula, "2024-01-31" a date.
+// becomes a number, "2024-01-31" a date. A formula ("=A1*2") needs its
+// value declared (WithFormulaValue) or seeded (SetFormula): the fake does
+// not evaluate formulas.
 func (s *Server) TypeCell(id, tab string, row, col int, input string) error {
-	return s.setCell(id, tab, row, col, parseUserEntered(input))
+	c, apiErr := s.typed(parseUserEntered(input))
+	if apiErr != nil {
+		return fmt.Errorf("fakesheets: typing %q: %s", input, apiErr.message)
+	}
+	return s.setCell(id, tab, row, col, c)
+}
+
+// SetFormula stores a formula cell at 1-based (row, col) showing value
+// (see Tab; ErrorValue for "#DIV/0!"): reads return value, or the formula
+// text with valueRenderOption FORMULA.
+func (s *Server) SetFormula(id, tab string, row, col int, formula string, value any) error {
+	if len(formula) < 2 || formula[0] != '=' {
+		return fmt.Errorf("fakesheets: %q is not a formula", formula)
+	}
+	c := goCell(value)
+	c.formula = formula
+	return s.setCell(id, tab, row, col, c)
 }
 
 func (s *Server) setCell(id, tab string, row, col int, c cell) error {

@@ -4,10 +4,18 @@
 // spreadsheets directly, inject faults and latency, and run hooks between
 // calls; cmd/fakesheets serves the same handler on a fixed address.
 //
+// It serves what the job calls — values.batchGet, values.batchUpdate,
+// spreadsheets.get (with field masks) and the spreadsheets.batchUpdate
+// requests of init and formatting (requests.go) — and nothing else: any
+// other method answers 404 like an unknown URL. The HTTP layer (server.go,
+// handlers.go) only decodes requests and encodes answers; the spreadsheet
+// model and its operations live in store.go, values.go and requests.go.
+//
 // Behaviour follows recordings of real Google traffic (testdata/cassettes,
 // checked by replay_test.go). Known differences from Google:
-//   - formulas: a small language only (see formula.go); references are not
-//     rewritten when rows or columns move; array results keep one value.
+//   - formulas are not evaluated: a test seeds a formula cell with the value
+//     it shows (SetFormula, WithFormulaValue); writing an undeclared formula
+//     answers 501.
 //   - number formats: inferred from typed input for plain, grouped,
 //     percent, currency, date and time values only; the automatic format is
 //     approximated as 10 significant digits.
@@ -45,20 +53,20 @@ type Server struct {
 	ts  *httptest.Server
 	cfg config
 
-	mu           sync.Mutex
-	spreadsheets map[string]*spreadsheet
-	rng          *rand.Rand
-	failN        int
-	failStatus   int
-	latency      time.Duration
-	hook         func(*http.Request)
-	records      []RequestRecord
+	*store
+
+	ctl        sync.Mutex // guards the fields below; the store has its own lock
+	failN      int
+	failStatus int
+	latency    time.Duration
+	hook       func(*http.Request)
+	records    []RequestRecord
 }
 
 // RequestRecord describes one API call the server answered.
 type RequestRecord struct {
 	Method string
-	// Path is the decoded URL path, e.g. "/v4/spreadsheets/ID/values/Sheet1!A1".
+	// Path is the decoded URL path, e.g. "/v4/spreadsheets/ID/values:batchGet".
 	Path string
 	// Query is the raw query string.
 	Query string
@@ -78,6 +86,7 @@ type config struct {
 	callerEmail string
 	seed        uint64
 	seeded      bool
+	formulas    map[string]cell
 }
 
 // WithListener serves on l instead of a fresh loopback listener; the server
@@ -94,18 +103,30 @@ func WithSeed(seed uint64) Option {
 	return func(c *config) { c.seed, c.seeded = seed, true }
 }
 
+// WithFormulaValue declares the value a formula shows, so a
+// USER_ENTERED write of that exact formula text stores it with this
+// effective value (see Tab for the Go types; ErrorValue for "#DIV/0!").
+// The fake does not evaluate formulas.
+func WithFormulaValue(formula string, value any) Option {
+	return func(c *config) {
+		if c.formulas == nil {
+			c.formulas = map[string]cell{}
+		}
+		c.formulas[formula] = goCell(value)
+	}
+}
+
 // NewServer starts a fake on a loopback address (or the WithListener one).
 func NewServer(opts ...Option) *Server {
 	cfg := config{callerEmail: "fakesheets@fakesheets.iam.gserviceaccount.com"}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Server{cfg: cfg, spreadsheets: map[string]*spreadsheet{}}
+	rng := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	if cfg.seeded {
-		s.rng = rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15))
-	} else {
-		s.rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+		rng = rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15))
 	}
+	s := &Server{cfg: cfg, store: newStore(rng, cfg.callerEmail, cfg.formulas)}
 	s.ts = httptest.NewUnstartedServer(s.Handler())
 	if cfg.listener != nil {
 		_ = s.ts.Listener.Close()
@@ -145,37 +166,37 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 // FailNext makes the next n API calls answer status in Google's error shape
 // (HTML for 502, as Google's front end sends) without touching any data.
 func (s *Server) FailNext(n int, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ctl.Lock()
+	defer s.ctl.Unlock()
 	s.failN, s.failStatus = n, status
 }
 
 // SetLatency delays every API call by d (0 disables).
 func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ctl.Lock()
+	defer s.ctl.Unlock()
 	s.latency = d
 }
 
 // SetHook runs f before each API call is handled (nil removes it). f may call
 // the seeding helpers, e.g. to edit the sheet between two calls of a run.
 func (s *Server) SetHook(f func(r *http.Request)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ctl.Lock()
+	defer s.ctl.Unlock()
 	s.hook = f
 }
 
 // Requests returns a copy of the calls answered so far.
 func (s *Server) Requests() []RequestRecord {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ctl.Lock()
+	defer s.ctl.Unlock()
 	return append([]RequestRecord(nil), s.records...)
 }
 
 // ResetRequests forgets the recorded calls.
 func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ctl.Lock()
+	defer s.ctl.Unlock()
 	s.records = nil
 }
 
@@ -293,12 +314,18 @@ func (w *countingWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// maxRequestBytes is Google's limit on a request body (10 MiB).
+const maxRequestBytes = 10 << 20
+
+// handler serves one API method: it decodes the request, calls the store
+// and returns the answer to encode.
+type handler func(s *Server, req *apiRequest) (any, *apiError)
+
 // route is a parsed API URL.
 type route struct {
 	op     string
 	id     string
-	rng    string
-	handle func(s *Server, req *apiRequest) (any, *apiError)
+	handle handler
 }
 
 // apiRequest carries what a handler needs.
@@ -306,28 +333,27 @@ type apiRequest struct {
 	r     *http.Request
 	body  []byte
 	id    string
-	rng   string
 	query url.Values
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	cw := &countingWriter{ResponseWriter: w}
-	body, readErr := io.ReadAll(r.Body)
+	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	rt := matchRoute(r.Method, r.URL.EscapedPath())
 	path := r.URL.Path
 	defer func() {
-		s.mu.Lock()
+		s.ctl.Lock()
 		s.records = append(s.records, RequestRecord{
 			Method: r.Method, Path: path, Query: r.URL.RawQuery, Operation: rt.op,
 			BodySize: len(body), ResponseSize: cw.size, Status: cw.status,
 		})
-		s.mu.Unlock()
+		s.ctl.Unlock()
 	}()
 
-	s.mu.Lock()
+	s.ctl.Lock()
 	hook, latency := s.hook, s.latency
-	s.mu.Unlock()
+	s.ctl.Unlock()
 	if hook != nil {
 		hook(r)
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -342,13 +368,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.mu.Lock()
+	s.ctl.Lock()
 	var fault int
 	if s.failN > 0 {
 		s.failN--
 		fault = s.failStatus
 	}
-	s.mu.Unlock()
+	s.ctl.Unlock()
 	if fault != 0 {
 		if fault == http.StatusBadGateway {
 			cw.Header().Set("Content-Type", "text/html; charset=UTF-8")
@@ -363,6 +389,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(cw, r, badRequest("Failed to read request body: %v", readErr))
 		return
 	}
+	if len(body) > maxRequestBytes {
+		// Google's front end refuses the body before any method sees it.
+		writeError(cw, r, badRequest("Request payload size exceeds the limit: %d bytes.", maxRequestBytes))
+		return
+	}
 	if rt.handle == nil {
 		writeError(cw, r, &apiError{code: http.StatusNotFound, status: "NOT_FOUND",
 			message: fmt.Sprintf("Method not found: %s %s", r.Method, path)})
@@ -372,7 +403,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(cw, r, errDenied)
 		return
 	}
-	req := &apiRequest{r: r, body: body, id: rt.id, rng: rt.rng, query: r.URL.Query()}
+	req := &apiRequest{r: r, body: body, id: rt.id, query: r.URL.Query()}
 	resp, apiErr := rt.handle(s, req)
 	if apiErr != nil {
 		writeError(cw, r, apiErr)
@@ -381,73 +412,36 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(cw, r, http.StatusOK, resp)
 }
 
-// matchRoute maps an escaped URL path to an API method. Ranges are decoded
-// from their own path segment so "%2F" or "%3A" inside a range survive.
+// routes maps "METHOD tail" (the URL after the spreadsheet ID) to the
+// methods the fake serves.
+var routes = map[string]route{
+	"GET ":                     {op: "spreadsheets.get", handle: (*Server).handleGet},
+	"POST :batchUpdate":        {op: "spreadsheets.batchUpdate", handle: (*Server).handleBatchUpdate},
+	"GET /values:batchGet":     {op: "spreadsheets.values.batchGet", handle: (*Server).handleValuesBatchGet},
+	"POST /values:batchUpdate": {op: "spreadsheets.values.batchUpdate", handle: (*Server).handleValuesBatchUpdate},
+}
+
+// matchRoute maps an escaped URL path to an API method; the zero route is
+// a URL the fake does not serve.
 func matchRoute(method, escaped string) route {
-	rest, ok := strings.CutPrefix(escaped, "/v4/spreadsheets")
+	rest, ok := strings.CutPrefix(escaped, "/v4/spreadsheets/")
 	if !ok {
 		return route{}
 	}
-	if rest == "" || rest == "/" {
-		if method == http.MethodPost {
-			return route{op: "spreadsheets.create", handle: (*Server).handleCreate}
-		}
-		return route{}
+	end := strings.IndexAny(rest, "/:")
+	if end < 0 {
+		end = len(rest)
 	}
-	if rest[0] != '/' {
-		return route{}
-	}
-	rest = rest[1:]
-	idPart, tail, _ := strings.Cut(rest, "/")
-	id, verb, hasVerb := strings.Cut(idPart, ":")
-	id, err := url.PathUnescape(id)
+	id, err := url.PathUnescape(rest[:end])
 	if err != nil || id == "" {
 		return route{}
 	}
-	if hasVerb {
-		if tail == "" && verb == "batchUpdate" && method == http.MethodPost {
-			return route{op: "spreadsheets.batchUpdate", id: id, handle: (*Server).handleBatchUpdate}
-		}
+	rt, ok := routes[method+" "+rest[end:]]
+	if !ok {
 		return route{}
 	}
-	switch {
-	case tail == "":
-		if method == http.MethodGet {
-			return route{op: "spreadsheets.get", id: id, handle: (*Server).handleGet}
-		}
-		return route{}
-	case tail == "values:batchGet" && method == http.MethodGet:
-		return route{op: "spreadsheets.values.batchGet", id: id, handle: (*Server).handleValuesBatchGet}
-	case tail == "values:batchUpdate" && method == http.MethodPost:
-		return route{op: "spreadsheets.values.batchUpdate", id: id, handle: (*Server).handleValuesBatchUpdate}
-	case tail == "values:batchClear" && method == http.MethodPost:
-		return route{op: "spreadsheets.values.batchClear", id: id, handle: (*Server).handleValuesBatchClear}
-	}
-	rngEsc, ok := strings.CutPrefix(tail, "values/")
-	if !ok || rngEsc == "" {
-		return route{}
-	}
-	var op string
-	var h func(*Server, *apiRequest) (any, *apiError)
-	switch {
-	case method == http.MethodPost && strings.HasSuffix(rngEsc, ":append"):
-		rngEsc = strings.TrimSuffix(rngEsc, ":append")
-		op, h = "spreadsheets.values.append", (*Server).handleValuesAppend
-	case method == http.MethodPost && strings.HasSuffix(rngEsc, ":clear"):
-		rngEsc = strings.TrimSuffix(rngEsc, ":clear")
-		op, h = "spreadsheets.values.clear", (*Server).handleValuesClear
-	case method == http.MethodGet:
-		op, h = "spreadsheets.values.get", (*Server).handleValuesGet
-	case method == http.MethodPut:
-		op, h = "spreadsheets.values.update", (*Server).handleValuesUpdate
-	default:
-		return route{}
-	}
-	rng, err := url.PathUnescape(rngEsc)
-	if err != nil {
-		return route{}
-	}
-	return route{op: op, id: id, rng: rng, handle: h}
+	rt.id = id
+	return rt
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
@@ -455,7 +449,7 @@ func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 	if len(e.details) > 0 {
 		body["details"] = e.details
 	}
-	writeRaw(w, e.code, map[string]any{"error": body})
+	writeRaw(w, r, e.code, map[string]any{"error": body})
 }
 
 // writeJSON answers v, applying the standard "fields" partial-response mask
@@ -479,52 +473,31 @@ func writeJSON(w http.ResponseWriter, r *http.Request, code int, v any) {
 		}
 		v = mask.apply(generic)
 	}
-	writeRaw(w, code, v)
+	writeRaw(w, r, code, v)
 }
 
-func writeRaw(w http.ResponseWriter, code int, v any) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+// writeRaw encodes v as Google does: indented by two spaces with a final
+// newline by default (the recordings, made without prettyPrint, show it),
+// compact for prettyPrint=false, which the generated Go client always
+// sends. Neither form escapes <, > or &.
+func writeRaw(w http.ResponseWriter, r *http.Request, code int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	pretty := !strings.EqualFold(r.URL.Query().Get("prettyPrint"), "false")
+	if pretty {
+		enc.SetIndent("", "  ")
+	}
+	if err := enc.Encode(v); err != nil {
 		code = http.StatusInternalServerError
-		b = []byte(`{"error":{"code":500,"message":"fakesheets: encoding response failed","status":"INTERNAL"}}`)
+		buf.Reset()
+		buf.WriteString(`{"error":{"code":500,"message":"fakesheets: encoding response failed","status":"INTERNAL"}}` + "\n")
+	}
+	b := buf.Bytes()
+	if !pretty {
+		b = bytes.TrimSuffix(b, []byte("\n"))
 	}
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	w.WriteHeader(code)
-	_, _ = w.Write(append(b, '\n'))
-}
-
-// lookup returns the spreadsheet or Google's 404/403. Callers hold s.mu.
-func (s *Server) lookup(id string) (*spreadsheet, *apiError) {
-	ss, ok := s.spreadsheets[id]
-	if !ok {
-		return nil, errNotFound
-	}
-	if ss.denied {
-		return nil, errDenied
-	}
-	return ss, nil
-}
-
-// newSpreadsheetID generates a 44-character ID shaped like Google's.
-// viewerOnly reports a spreadsheet shared with the caller as Viewer.
-func (s *Server) viewerOnly(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ss, ok := s.spreadsheets[id]
-	return ok && ss.viewer
-}
-
-func (s *Server) newSpreadsheetID() string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-	for {
-		b := make([]byte, 44)
-		b[0] = '1'
-		for i := 1; i < len(b); i++ {
-			b[i] = alphabet[s.rng.IntN(len(alphabet))]
-		}
-		id := string(b)
-		if _, taken := s.spreadsheets[id]; !taken {
-			return id
-		}
-	}
+	_, _ = w.Write(b)
 }

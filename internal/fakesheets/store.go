@@ -3,7 +3,78 @@ package fakesheets
 import (
 	"math/rand/v2"
 	"strings"
+	"sync"
 )
+
+// store holds the spreadsheets and applies the API's operations to them;
+// the HTTP layer decodes requests into its arguments and encodes what it
+// returns. All methods lock mu; helpers named on *spreadsheet or *sheet
+// expect the caller to hold it.
+type store struct {
+	mu           sync.Mutex
+	spreadsheets map[string]*spreadsheet
+	rng          *rand.Rand
+	// caller is the account the fake treats as the caller; Google adds it
+	// as an editor of protected ranges it creates.
+	caller string
+	// formulas maps formula text to the value it shows (WithFormulaValue).
+	formulas map[string]cell
+}
+
+func newStore(rng *rand.Rand, caller string, formulas map[string]cell) *store {
+	return &store{spreadsheets: map[string]*spreadsheet{}, rng: rng, caller: caller, formulas: formulas}
+}
+
+// lookup returns the spreadsheet or Google's 404/403. Callers hold mu.
+func (st *store) lookup(id string) (*spreadsheet, *apiError) {
+	ss, ok := st.spreadsheets[id]
+	if !ok {
+		return nil, errNotFound
+	}
+	if ss.denied {
+		return nil, errDenied
+	}
+	return ss, nil
+}
+
+// viewerOnly reports a spreadsheet shared with the caller as Viewer.
+func (st *store) viewerOnly(id string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	ss, ok := st.spreadsheets[id]
+	return ok && ss.viewer
+}
+
+// newSpreadsheetID generates a 44-character ID shaped like Google's.
+func (st *store) newSpreadsheetID() string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	for {
+		b := make([]byte, 44)
+		b[0] = '1'
+		for i := 1; i < len(b); i++ {
+			b[i] = alphabet[st.rng.IntN(len(alphabet))]
+		}
+		id := string(b)
+		if _, taken := st.spreadsheets[id]; !taken {
+			return id
+		}
+	}
+}
+
+// typed resolves a formula cell of a USER_ENTERED write to the value a
+// test declared for it; the fake does not evaluate formulas.
+func (st *store) typed(c cell) (cell, *apiError) {
+	if c.formula == "" {
+		return c, nil
+	}
+	v, ok := st.formulas[c.formula]
+	if !ok {
+		return cell{}, &apiError{code: 501, status: "UNIMPLEMENTED",
+			message: "fakesheets does not evaluate formulas: declare the value of " + c.formula + " with WithFormulaValue, or seed it with SetFormula"}
+	}
+	v.formula = c.formula
+	return v, nil
+}
 
 // Default grid of a new sheet, as Google creates it.
 const (
@@ -19,24 +90,25 @@ const (
 	kindText
 	kindNumber
 	kindBool
-	kindFormula
-	// kindError is an error value such as "#DIV/0!"; it only occurs as a
-	// formula result, never stored.
+	// kindError is an error value such as "#DIV/0!", the result of a
+	// formula.
 	kindError
 )
 
-// cell is one stored cell. Numbers carry the number format Google would
-// have inferred from the typed input (e.g. "2,000,000.01" or "2020-01-01"),
+// cell is one stored cell: its effective value, and for a formula cell
+// the formula's text. Numbers carry the number format Google would have
+// inferred from the typed input (e.g. "2,000,000.01" or "2020-01-01"),
 // which drives FORMATTED_VALUE rendering.
 type cell struct {
-	kind cellKind
-	text string // kindText: the text; kindFormula: the source with '='; kindError: the code
-	num  float64
-	bool bool
-	fmt  numFormat
+	kind    cellKind
+	text    string // kindText: the text; kindError: the code
+	num     float64
+	bool    bool
+	fmt     numFormat
+	formula string // "=…" for a formula cell, whose value the fields above hold
 }
 
-func (c cell) empty() bool { return c.kind == kindEmpty }
+func (c cell) empty() bool { return c.kind == kindEmpty && c.formula == "" }
 
 // sheet is one tab. rows holds data only up to the last touched row and each
 // row only up to its last touched column; rowCount/colCount is the grid size
@@ -277,31 +349,6 @@ func (sh *sheet) deleteRows(at, n int) {
 	}
 	sh.compact()
 	sh.shiftProtected()
-}
-
-// insertCols inserts n empty columns before 0-based column at.
-func (sh *sheet) insertCols(at, n int) {
-	sh.colCount += n
-	for r, row := range sh.rows {
-		if at >= len(row) {
-			continue
-		}
-		ins := make([]cell, n)
-		sh.rows[r] = append(row[:at], append(ins, row[at:]...)...)
-	}
-}
-
-// deleteCols removes columns [at, at+n).
-func (sh *sheet) deleteCols(at, n int) {
-	sh.colCount -= n
-	for r, row := range sh.rows {
-		if at >= len(row) {
-			continue
-		}
-		end := min(at+n, len(row))
-		sh.rows[r] = append(row[:at], row[end:]...)
-	}
-	sh.compact()
 }
 
 // resize sets the grid size, dropping data that falls outside like Google

@@ -34,8 +34,43 @@ func call(t *testing.T, srv *Server, method, path, body string) (int, map[string
 	return resp.StatusCode, out
 }
 
-func valuesPath(id, rng string) string {
-	return "/v4/spreadsheets/" + id + "/values/" + url.PathEscape(rng)
+// readPath is values.batchGet of one range; query adds parameters.
+func readPath(id, rng, query string) string {
+	p := "/v4/spreadsheets/" + id + "/values:batchGet?ranges=" + url.QueryEscape(rng)
+	if query != "" {
+		p += "&" + query
+	}
+	return p
+}
+
+// readOne reads one range and returns its ValueRange, or the error answer.
+func readOne(t *testing.T, srv *Server, id, rng, query string) (int, map[string]any) {
+	t.Helper()
+	code, got := call(t, srv, "GET", readPath(id, rng, query), "")
+	if l, ok := got["valueRanges"].([]any); ok && len(l) == 1 {
+		return code, l[0].(map[string]any)
+	}
+	return code, got
+}
+
+// writeOne writes one ValueRange body (without its range) through
+// values.batchUpdate and returns its response, or the error answer.
+func writeOne(t *testing.T, srv *Server, id, rng, input, body string) (int, map[string]any) {
+	t.Helper()
+	vr := map[string]any{}
+	if err := json.Unmarshal([]byte(body), &vr); err != nil {
+		t.Fatalf("body %s: %v", body, err)
+	}
+	vr["range"] = rng
+	b, err := json.Marshal(map[string]any{"valueInputOption": input, "data": []any{vr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, got := call(t, srv, "POST", "/v4/spreadsheets/"+id+"/values:batchUpdate", string(b))
+	if l, ok := got["responses"].([]any); ok && len(l) == 1 {
+		return code, l[0].(map[string]any)
+	}
+	return code, got
 }
 
 func errorOf(m map[string]any) (float64, string, string) {
@@ -54,19 +89,19 @@ func TestReadColumnsAndTrimming(t *testing.T) {
 		nil,
 		{nil, "b3"},
 	}})
-	_, got := call(t, srv, "GET", valuesPath(id, "Sheet1!A1:D4"), "")
+	_, got := readOne(t, srv, id, "Sheet1!A1:D4", "")
 	if want := []any{[]any{"a", "", "c"}, []any{}, []any{"", "b3"}}; !reflect.DeepEqual(got["values"], want) {
 		t.Errorf("ROWS %v, want %v", got["values"], want)
 	}
-	_, got = call(t, srv, "GET", valuesPath(id, "Sheet1!A1:D4")+"?majorDimension=COLUMNS", "")
+	_, got = readOne(t, srv, id, "Sheet1!A1:D4", "majorDimension=COLUMNS")
 	if want := []any{[]any{"a"}, []any{"", "", "b3"}, []any{"c"}}; !reflect.DeepEqual(got["values"], want) || got["majorDimension"] != "COLUMNS" {
 		t.Errorf("COLUMNS %v (%v), want %v", got["values"], got["majorDimension"], want)
 	}
-	_, got = call(t, srv, "GET", valuesPath(id, "Sheet1!D1:D9"), "")
+	_, got = readOne(t, srv, id, "Sheet1!D1:D9", "")
 	if _, ok := got["values"]; ok || got["range"] != "Sheet1!D1:D9" {
 		t.Errorf("empty range answered %v", got)
 	}
-	code, got := call(t, srv, "GET", valuesPath(id, "Sheet1")+"?valueRenderOption=PRETTY", "")
+	code, got := readOne(t, srv, id, "Sheet1", "valueRenderOption=PRETTY")
 	if c, status, msg := errorOf(got); code != 400 || c != 400 || status != "INVALID_ARGUMENT" || !strings.Contains(msg, "value_render_option") {
 		t.Errorf("bad enum: %d %v", code, got)
 	}
@@ -77,125 +112,33 @@ func TestUserEnteredParsingAndRendering(t *testing.T) {
 	defer srv.Close()
 	id := srv.CreateSpreadsheet("t")
 	body := `{"values":[["42","0042","-1.5e3","2,000,000.01","12.5%","$1,234.5","TRUE","false","'=not a formula","2020-01-01","1/2/2020","2021-02-30","10:30","2020-01-01 10:30", "abc"]]}`
-	code, got := call(t, srv, "PUT", valuesPath(id, "Sheet1!A1")+"?valueInputOption=USER_ENTERED", body)
+	code, got := writeOne(t, srv, id, "Sheet1!A1", "USER_ENTERED", body)
 	if code != 200 || got["updatedCells"] != 15.0 {
 		t.Fatalf("update: %d %v", code, got)
 	}
-	_, formatted := call(t, srv, "GET", valuesPath(id, "Sheet1!A1:O1"), "")
+	_, formatted := readOne(t, srv, id, "Sheet1!A1:O1", "")
 	wantF := []any{"42", "42", "-1500", "2,000,000.01", "12.50%", "$1,234.50", "TRUE", "FALSE", "=not a formula",
 		"2020-01-01", "1/2/2020", "2021-02-30", "10:30:00", "2020-01-01 10:30:00", "abc"}
 	if !reflect.DeepEqual(formatted["values"], []any{wantF}) {
 		t.Errorf("FORMATTED\n got  %v\n want %v", formatted["values"], wantF)
 	}
-	_, unformatted := call(t, srv, "GET", valuesPath(id, "Sheet1!A1:O1")+"?valueRenderOption=UNFORMATTED_VALUE", "")
+	_, unformatted := readOne(t, srv, id, "Sheet1!A1:O1", "valueRenderOption=UNFORMATTED_VALUE")
 	wantU := []any{42.0, 42.0, -1500.0, 2000000.01, 0.125, 1234.5, true, false, "=not a formula",
 		43831.0, 43832.0, "2021-02-30", 0.4375, 43831.4375, "abc"}
 	if !reflect.DeepEqual(unformatted["values"], []any{wantU}) {
 		t.Errorf("UNFORMATTED\n got  %v\n want %v", unformatted["values"], wantU)
 	}
-	_, dates := call(t, srv, "GET", valuesPath(id, "Sheet1!J1:K1")+"?valueRenderOption=UNFORMATTED_VALUE&dateTimeRenderOption=FORMATTED_STRING", "")
+	_, dates := readOne(t, srv, id, "Sheet1!J1:K1", "valueRenderOption=UNFORMATTED_VALUE&dateTimeRenderOption=FORMATTED_STRING")
 	if want := []any{[]any{"2020-01-01", "1/2/2020"}}; !reflect.DeepEqual(dates["values"], want) {
 		t.Errorf("FORMATTED_STRING dates %v", dates["values"])
 	}
 
 	// RAW keeps strings as text and JSON types as they are.
-	call(t, srv, "PUT", valuesPath(id, "Sheet1!A2")+"?valueInputOption=RAW", `{"values":[["=1+1","42",7,true]]}`)
-	_, raw := call(t, srv, "GET", valuesPath(id, "Sheet1!A2:D2")+"?valueRenderOption=UNFORMATTED_VALUE", "")
+	writeOne(t, srv, id, "Sheet1!A2", "RAW", `{"values":[["=1+1","42",7,true]]}`)
+	_, raw := readOne(t, srv, id, "Sheet1!A2:D2", "valueRenderOption=UNFORMATTED_VALUE")
 	if want := []any{[]any{"=1+1", "42", 7.0, true}}; !reflect.DeepEqual(raw["values"], want) {
 		t.Errorf("RAW %v, want %v", raw["values"], want)
 	}
-}
-
-func TestFormulas(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
-	id := srv.CreateSpreadsheet("t", Tab{Title: "Data", Rows: [][]any{{1.0}, {2.0}, {3.5}}}, Tab{Title: "Calc"})
-	body := `{"values":[["=SUM(Data!A1:A3)","=Data!A1&\"x\"","=1/0","=FOO(1)","=IF(A1>5,\"big\",\"small\")","=ROUND(2/3, 2)","=A1*2","=(1+2)*3^2","=50%"]]}`
-	if code, got := call(t, srv, "PUT", valuesPath(id, "Calc!A1")+"?valueInputOption=USER_ENTERED", body); code != 200 {
-		t.Fatalf("update: %v", got)
-	}
-	_, got := call(t, srv, "GET", valuesPath(id, "Calc!A1:I1"), "")
-	want := []any{"6.5", "1x", "#DIV/0!", "#NAME?", "big", "0.67", "13", "27", "0.5"}
-	if !reflect.DeepEqual(got["values"], []any{want}) {
-		t.Errorf("formulas\n got  %v\n want %v", got["values"], want)
-	}
-	_, got = call(t, srv, "GET", valuesPath(id, "Calc!A1:B1")+"?valueRenderOption=FORMULA", "")
-	if want := []any{[]any{"=SUM(Data!A1:A3)", `=Data!A1&"x"`}}; !reflect.DeepEqual(got["values"], want) {
-		t.Errorf("FORMULA render %v", got["values"])
-	}
-	// Formulas follow later edits, like Google's recalculation.
-	if err := srv.SetCell(id, "Data", 1, 1, 10.0); err != nil {
-		t.Fatal(err)
-	}
-	if v := srv.Cell(id, "Calc", 1, 1); v != 15.5 {
-		t.Errorf("after edit SUM = %v, want 15.5", v)
-	}
-	// A circular reference does not hang.
-	if err := srv.TypeCell(id, "Calc", 2, 1, "=A2+1"); err != nil {
-		t.Fatal(err)
-	}
-	if v := srv.Cell(id, "Calc", 2, 1); v != "#REF!" {
-		t.Errorf("circular = %v", v)
-	}
-}
-
-func TestAppendTableDetectionAndGrowth(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
-	id := srv.CreateSpreadsheet("t", Tab{Title: "Log", Rows: [][]any{
-		{"when", "what"},
-		{"mon", "a"},
-		nil,
-		{nil, nil, nil, "note"},
-	}})
-	// Searching A:B only sees the table A1:B2.
-	_, got := call(t, srv, "POST", valuesPath(id, "Log!A:B")+":append?valueInputOption=RAW&insertDataOption=INSERT_ROWS&includeValuesInResponse=true",
-		`{"values":[["tue","b"]]}`)
-	up, _ := got["updates"].(map[string]any)
-	if got["tableRange"] != "Log!A1:B2" || up["updatedRange"] != "Log!A3:B3" {
-		t.Fatalf("append: %v", got)
-	}
-	if data, _ := up["updatedData"].(map[string]any); !reflect.DeepEqual(data["values"], []any{[]any{"tue", "b"}}) {
-		t.Errorf("updatedData %v", up["updatedData"])
-	}
-	// INSERT_ROWS shifted the note down one row and grew the grid.
-	if v := srv.Cell(id, "Log", 5, 4); v != "note" {
-		t.Errorf("note not shifted: D5 = %v", v)
-	}
-	_, ss := call(t, srv, "GET", "/v4/spreadsheets/"+id+"?fields=sheets.properties.gridProperties.rowCount", "")
-	if want := `{"sheets":[{"properties":{"gridProperties":{"rowCount":1001}}}]}`; mustJSON(t, ss) != want {
-		t.Errorf("fields mask answer %s, want %s", mustJSON(t, ss), want)
-	}
-
-	// Appending past the last row grows the grid (OVERWRITE mode).
-	if err := srv.Resize(id, "Log", 5, 4); err != nil {
-		t.Fatal(err)
-	}
-	// The note in D5 touches no table cell, so it is not part of the table.
-	_, got = call(t, srv, "POST", valuesPath(id, "Log!A1")+":append?valueInputOption=RAW", `{"values":[["x"],["y"]]}`)
-	up, _ = got["updates"].(map[string]any)
-	if got["tableRange"] != "Log!A1:B3" || up["updatedRange"] != "Log!A4:A5" {
-		t.Errorf("append filling the grid: %v", got)
-	}
-	_, got = call(t, srv, "POST", valuesPath(id, "Log!A1")+":append?valueInputOption=RAW", `{"values":[["z"],["w"]]}`)
-	up, _ = got["updates"].(map[string]any)
-	if got["tableRange"] != "Log!A1:B5" || up["updatedRange"] != "Log!A6:A7" {
-		t.Errorf("append past the grid: %v", got)
-	}
-	_, ss = call(t, srv, "GET", "/v4/spreadsheets/"+id, "")
-	p := ss["sheets"].([]any)[0].(map[string]any)["properties"].(map[string]any)
-	if gp := p["gridProperties"].(map[string]any); gp["rowCount"] != 7.0 || gp["columnCount"] != 4.0 {
-		t.Errorf("grid after append %v", gp)
-	}
-}
-
-func mustJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 func TestBatchUpdatesAreAtomic(t *testing.T) {
@@ -204,15 +147,15 @@ func TestBatchUpdatesAreAtomic(t *testing.T) {
 	id := srv.CreateSpreadsheet("t")
 	code, got := call(t, srv, "POST", "/v4/spreadsheets/"+id+"/values:batchUpdate",
 		`{"valueInputOption":"RAW","data":[{"range":"Sheet1!A1","values":[["ok"]]},{"range":"Nope!A1","values":[["x"]]}]}`)
-	if _, _, msg := errorOf(got); code != 400 || msg != "Unable to parse range: Nope!A1" {
+	if _, _, msg := errorOf(got); code != 400 || msg != "Invalid data[1]: Unable to parse range: Nope!A1" {
 		t.Errorf("values.batchUpdate: %d %v", code, got)
 	}
 	if v := srv.Cell(id, "Sheet1", 1, 1); v != nil {
 		t.Errorf("half-applied values.batchUpdate: A1 = %v", v)
 	}
 	code, got = call(t, srv, "POST", "/v4/spreadsheets/"+id+":batchUpdate",
-		`{"requests":[{"addSheet":{"properties":{"title":"New"}}},{"deleteSheet":{"sheetId":12345}}]}`)
-	if _, status, msg := errorOf(got); code != 400 || status != "INVALID_ARGUMENT" || msg != "Invalid requests[1].deleteSheet: No grid with id: 12345" {
+		`{"requests":[{"addSheet":{"properties":{"title":"New"}}},{"appendDimension":{"sheetId":12345,"dimension":"ROWS","length":1}}]}`)
+	if _, status, msg := errorOf(got); code != 400 || status != "INVALID_ARGUMENT" || msg != "Invalid requests[1].appendDimension: No grid with id: 12345" {
 		t.Errorf("batchUpdate: %d %v", code, got)
 	}
 	if tabs := srv.Tabs(id); !reflect.DeepEqual(tabs, []string{"Sheet1"}) {
@@ -235,14 +178,11 @@ func TestBatchUpdatesAreAtomic(t *testing.T) {
 func TestSheetOperations(t *testing.T) {
 	srv := NewServer()
 	defer srv.Close()
-	code, created := call(t, srv, "POST", "/v4/spreadsheets", `{"properties":{"title":"Made by API"}}`)
-	if code != 200 {
-		t.Fatalf("create: %v", created)
-	}
-	id := created["spreadsheetId"].(string)
+	id := srv.CreateSpreadsheet("Made by a test")
+	_, created := call(t, srv, "GET", "/v4/spreadsheets/"+id, "")
 	want := `[{"properties":{"gridProperties":{"columnCount":26,"rowCount":1000},"index":0,"sheetId":0,"sheetType":"GRID","title":"Sheet1"}}]`
 	if got := mustJSON(t, created["sheets"]); got != want {
-		t.Errorf("create sheets %s", got)
+		t.Errorf("new spreadsheet's sheets %s", got)
 	}
 	if err := srv.AddTab(id, Tab{Title: "B"}); err != nil {
 		t.Fatal(err)
@@ -267,20 +207,17 @@ func TestSheetOperations(t *testing.T) {
 		t.Errorf("props\n got  %s\n want %s", got, want)
 	}
 
-	// Rows inserted and deleted through the API move data.
-	if err := srv.SetCell(id, "B", 2, 1, "two"); err != nil {
+	// The grid grows by appendDimension.
+	if err := srv.SetCell(id, "B", 4, 1, "two"); err != nil {
 		t.Fatal(err)
 	}
 	bID, _ := srv.SheetID(id, "B")
 	call(t, srv, "POST", "/v4/spreadsheets/"+id+":batchUpdate",
-		`{"requests":[{"insertDimension":{"range":{"sheetId":`+jsonInt(bID)+`,"dimension":"ROWS","startIndex":0,"endIndex":2}}},`+
-			`{"deleteDimension":{"range":{"sheetId":`+jsonInt(bID)+`,"dimension":"COLUMNS","startIndex":1,"endIndex":3}}}]}`)
-	if v := srv.Cell(id, "B", 4, 1); v != "two" {
-		t.Errorf("after insertDimension: A4 = %v", v)
-	}
+		`{"requests":[{"appendDimension":{"sheetId":`+jsonInt(bID)+`,"dimension":"ROWS","length":2}},`+
+			`{"appendDimension":{"sheetId":`+jsonInt(bID)+`,"dimension":"COLUMNS","length":3}}]}`)
 	_, ss = call(t, srv, "GET", "/v4/spreadsheets/"+id+"?ranges=B!A1", "")
-	if got := mustJSON(t, ss["sheets"].([]any)[0].(map[string]any)["properties"].(map[string]any)["gridProperties"]); got != `{"columnCount":24,"rowCount":1002}` {
-		t.Errorf("grid after dimension changes %s", got)
+	if got := mustJSON(t, ss["sheets"].([]any)[0].(map[string]any)["properties"].(map[string]any)["gridProperties"]); got != `{"columnCount":29,"rowCount":1002}` {
+		t.Errorf("grid after appendDimension %s", got)
 	}
 	// Shrinking the grid drops data outside it.
 	call(t, srv, "POST", "/v4/spreadsheets/"+id+":batchUpdate",
@@ -303,8 +240,11 @@ func TestSeedingHelpers(t *testing.T) {
 	if err := srv.InsertRows(id, "申込", 2, 1); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.TypeCell(id, "申込", 2, 1, "=1+1"); err != nil {
+	if err := srv.SetFormula(id, "申込", 2, 1, "=1+1", 2); err != nil {
 		t.Fatal(err)
+	}
+	if err := srv.TypeCell(id, "申込", 2, 2, "=1+1"); err == nil {
+		t.Error("TypeCell of an undeclared formula should fail: the fake does not evaluate formulas")
 	}
 	if err := srv.DeleteRow(id, "申込", 3); err != nil {
 		t.Fatal(err)
@@ -313,7 +253,7 @@ func TestSeedingHelpers(t *testing.T) {
 	if got := srv.Values(id, "申込"); !reflect.DeepEqual(got, want) {
 		t.Errorf("Values %v, want %v", got, want)
 	}
-	_, got := call(t, srv, "GET", valuesPath(id, "申込!B3"), "")
+	_, got := readOne(t, srv, id, "申込!B3", "")
 	if !reflect.DeepEqual(got["values"], []any{[]any{"2024-04-01"}}) {
 		t.Errorf("seeded date renders %v", got["values"])
 	}
@@ -335,4 +275,13 @@ func TestSeedingHelpers(t *testing.T) {
 	if code, _ := call(t, srv, "GET", "/v4/spreadsheets/"+id, ""); code != 404 {
 		t.Errorf("deleted spreadsheet answered %d", code)
 	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

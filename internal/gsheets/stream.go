@@ -30,6 +30,9 @@ type readRange struct {
 // interfaces, then the backend copies it into cells: for a sheet of
 // millions of cells that is half the run's time. Errors are the client's
 // own (*googleapi.Error), so retries and messages work the same.
+// Measured (BenchmarkIdleSync100k, compact JSON, median of 3): the
+// client's own types take 3.56 s of client CPU, above the 3 s target;
+// this decoder 2.36 s.
 func (s *Spreadsheet) streamBatchGet(ctx context.Context, ranges []string) ([]readRange, error) {
 	q := url.Values{
 		"ranges":               ranges,

@@ -112,6 +112,7 @@ type typedCell struct {
 	tab      string
 	row, col int
 	input    string
+	shows    string // the error value Google shows for input
 }
 
 var allKinds = []string{
@@ -408,7 +409,7 @@ func (gen *generator) malformed() sheet.Value {
 		gen.kind("error value")
 		code := errorCodes[gen.pick(len(errorCodes))]
 		if f, ok := errorFormulas[code]; ok && gen.chance(50) {
-			gen.g.formulas = append(gen.g.formulas, typedCell{gen.tabName, gen.row, gen.col, f})
+			gen.g.formulas = append(gen.g.formulas, typedCell{gen.tabName, gen.row, gen.col, f, code})
 		}
 		return sheet.TextValue(code)
 	case 1:
@@ -483,7 +484,9 @@ func checkGoogle(cfg job.Config, g *genBook, srv *fakesheets.Server) []string {
 	id := srv.CreateSpreadsheet("property", fakesheets.TabsFromBook(g.book, 0)...)
 	defer func() { _ = srv.DeleteSpreadsheet(id) }()
 	for _, f := range g.formulas {
-		if err := srv.TypeCell(id, f.tab, f.row, f.col, f.input); err != nil {
+		// The fake does not evaluate formulas: the formula is seeded with
+		// the error value Google shows for it.
+		if err := srv.SetFormula(id, f.tab, f.row, f.col, f.input, fakesheets.ErrorValue(f.shows)); err != nil {
 			return []string{"type formula: " + err.Error()}
 		}
 		if _, ok := sheet.ErrorValue(valueOf(srv.Cell(id, f.tab, f.row, f.col))); !ok {

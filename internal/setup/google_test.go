@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/api/sheets/v4"
-
 	"onboard/internal/fakesheets"
 	"onboard/internal/gsheets"
 	"onboard/internal/job"
@@ -31,11 +29,9 @@ func openFake(t *testing.T, srv *fakesheets.Server, id string) *gsheets.Spreadsh
 func TestInitNewGoogleSheetThenSync(t *testing.T) {
 	srv := fakesheets.NewServer()
 	t.Cleanup(srv.Close)
-	created, err := srv.Service(context.Background()).Spreadsheets.Create(&sheets.Spreadsheet{Properties: &sheets.SpreadsheetProperties{Title: "新しいオンボーディング表"}}).Do()
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := created.SpreadsheetId
+	// A new spreadsheet, as Drive or spreadsheets.create makes it: one
+	// empty Sheet1.
+	id := srv.CreateSpreadsheet("新しいオンボーディング表")
 	m, _ := matrix.Default("")
 	ctx := context.Background()
 
