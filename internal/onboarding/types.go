@@ -5,8 +5,12 @@
 package onboarding
 
 import (
+	"slices"
+	"strings"
+
 	"onboard/internal/civil"
 	"onboard/internal/matrix"
+	"onboard/internal/vocab"
 )
 
 // Status is a client's place in the onboarding flow.
@@ -14,7 +18,7 @@ type Status string
 
 // The six statuses, in the order the team works through them.
 const (
-	NeedsReview   Status = "要確認"
+	NeedsReview   Status = vocab.Blocking // a blocking problem holds the client
 	Completed     Status = "完了"
 	AwaitHandover Status = "担当作業待ち"
 	InProgress    Status = "進行中"
@@ -53,8 +57,35 @@ type Problem struct {
 	Col     int
 	Column  string // the header as written in the sheet
 	Message string // Japanese, e.g. "LINE公式アカウント: 「たぶん」は あり/なし で入力してください"
-	// Blocking problems make the client 要確認; the others are notes.
+	// Blocking problems make the client 要確認; the others are お知らせ.
 	Blocking bool
+	// ClientID is the client the row belongs to (a 申込 row's or a
+	// セッション row's ID), "" on a pool row; job.Run.Problems fills it.
+	ClientID string
+}
+
+// Kind names the problem's kind for a manager: 要確認 or お知らせ.
+func (p Problem) Kind() string { return vocab.Kind(p.Blocking) }
+
+// Tagged is the message with its kind in front, as in the チェック cells.
+func (p Problem) Tagged() string { return vocab.Tag(p.Blocking, p.Message) }
+
+// JoinProblems renders a row's problems as its チェック cell: each tagged
+// with its kind, a repeated one once, "; "-separated.
+func JoinProblems(ps []Problem) string {
+	switch len(ps) {
+	case 0:
+		return ""
+	case 1:
+		return ps[0].Tagged()
+	}
+	msgs := make([]string, 0, len(ps))
+	for _, p := range ps {
+		if m := p.Tagged(); !slices.Contains(msgs, m) {
+			msgs = append(msgs, m)
+		}
+	}
+	return strings.Join(msgs, "; ")
 }
 
 // Application is one row of 申込.

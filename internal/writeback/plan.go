@@ -127,16 +127,9 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 	return p.changes
 }
 
+// joinProblems is a row's チェック cell, cut to fit a cell.
 func joinProblems(ps []onboarding.Problem) string {
-	msgs := make([]string, 0, len(ps))
-	seen := map[string]bool{}
-	for _, p := range ps {
-		if !seen[p.Message] {
-			seen[p.Message] = true
-			msgs = append(msgs, p.Message)
-		}
-	}
-	s := strings.Join(msgs, "; ")
+	s := onboarding.JoinProblems(ps)
 	if utf8.RuneCountInString(s) > MaxProblemRunes {
 		s = string([]rune(s)[:MaxProblemRunes-1]) + "…"
 	}
