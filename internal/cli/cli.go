@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"onboard/internal/contract"
+	"onboard/internal/gsheets"
 	"onboard/internal/job"
 	"onboard/internal/matrix"
 	"onboard/internal/sheet"
@@ -284,7 +285,7 @@ func (a *App) loadMatrix(c *common) (*matrix.Matrix, error) {
 	if c.matrixFile == "" {
 		m, err := matrix.Default(c.templates)
 		if err != nil {
-			return nil, &contract.LayoutError{Msg: err.Error()}
+			return nil, contract.MatrixError(err)
 		}
 		return m, nil
 	}
@@ -294,12 +295,25 @@ func (a *App) loadMatrix(c *common) (*matrix.Matrix, error) {
 	}
 	m, err := matrix.ParseCSV(b, c.matrixFile)
 	if err != nil {
-		return nil, &contract.LayoutError{Msg: err.Error()}
+		return nil, contract.MatrixError(err)
 	}
 	return m, nil
 }
 
 // open returns the backend for --sheet.
+// sheetLabel names the --sheet for the people who read the report and the
+// mails: a local file by its name (its folder on the server is nobody's
+// business there), a Google sheet by the address they open it at.
+func sheetLabel(flag string) string {
+	if strings.HasSuffix(strings.ToLower(flag), ".xlsx") {
+		return filepath.Base(flag)
+	}
+	if id, ok := gsheets.ParseID(flag); ok {
+		return "https://docs.google.com/spreadsheets/d/" + id
+	}
+	return flag
+}
+
 func (a *App) open(c *common) (sheet.Spreadsheet, error) {
 	if strings.HasSuffix(strings.ToLower(c.sheet), ".xlsx") {
 		return xlsxbook.Open(c.sheet), nil

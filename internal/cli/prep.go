@@ -49,7 +49,7 @@ func (a *App) prep(args []string) int {
 	}
 	instructions, err := prep.LoadInstructions(c.templates)
 	if err != nil {
-		return a.fail("prep", &contract.LayoutError{Msg: err.Error()})
+		return a.fail("prep", contract.TemplateError(err))
 	}
 	ss, err := a.open(&c)
 	if err != nil {
@@ -133,7 +133,7 @@ func (p *prepTabFlags) apply(cfg *job.Config, templates string) error {
 	}
 	in, err := prep.LoadInstructions(templates)
 	if err != nil {
-		return &contract.LayoutError{Msg: err.Error()}
+		return contract.TemplateError(err)
 	}
 	cfg.Prep, cfg.PrepDays = in, p.days
 	return nil

@@ -72,7 +72,7 @@ func (a *App) report(args []string) int {
 	}
 	layout, err := report.LoadLayout(c.templates)
 	if err != nil {
-		return a.fail("report", &contract.LayoutError{Msg: err.Error()})
+		return a.fail("report", contract.TemplateError(err))
 	}
 	ss, err := a.open(&c)
 	if err != nil {
@@ -86,7 +86,7 @@ func (a *App) report(args []string) int {
 		return a.fail("report", err)
 	}
 	source := ss.Describe()
-	m := report.Build(run, report.Options{Week: week, Now: cfg.Now, StallDays: cfg.StallDays, Source: source, Targets: targets})
+	m := report.Build(run, report.Options{Week: week, Now: cfg.Now, StallDays: cfg.StallDays, Source: sheetLabel(c.sheet), Targets: targets})
 	path, err := report.WriteFile(out, m, layout)
 	if err != nil {
 		return a.fail("report", err)

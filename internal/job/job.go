@@ -90,7 +90,7 @@ func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*s
 	if tab := book.Tab(matrix.TabName); tab != nil && !cfg.MatrixPinned {
 		// The team's own matrix in the sheet replaces the default.
 		if m, err = matrix.FromTab(tab); err != nil {
-			return nil, &contract.LayoutError{Msg: err.Error()}
+			return nil, contract.MatrixError(err)
 		}
 	}
 	s, err := read(book, m)
