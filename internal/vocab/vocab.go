@@ -21,7 +21,8 @@ const (
 )
 
 // Retired lists the words that once named a problem's kind and must not
-// come back in anything a manager reads.
+// come back in what a manager reads about problems (check, sync, the
+// report, the mails, the sheet guide).
 var Retired = []string{"[note]", "注意"}
 
 // Kind names a problem's kind.
