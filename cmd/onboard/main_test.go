@@ -143,11 +143,12 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("exit %d, want 3: %s", r.code, r.stderr)
 	}
 	for _, want := range []string{
-		"(row 40, column LINE公式アカウント) [要確認] LINE公式アカウント: 「たぶん」は あり/なし で入力してください",
-		"(row 8, column 担当作業完了日) [要確認] 担当作業完了日: 残作業",
+		"(row 40, column LINE公式アカウント, client 10038) [要確認] LINE公式アカウント: 「たぶん」は あり/なし で入力してください",
+		"(row 8, column 担当作業完了日, client 10006) [要確認] 担当作業完了日: 残作業",
 		"[要確認] クライアントID: 「10",
-		"セッション!A101 (row 101, column クライアントID) [note] クライアントID: 「10999」は申込にありません",
-		"problems in " + path,
+		"セッション!A101 (row 101, column クライアントID, client 10999) [お知らせ] クライアントID: 「10999」は申込にありません",
+		"申込 row 30 (client 10028) [お知らせ] 停滞: ",
+		path + ": 21 findings: 13 problems in the チェック cells (要確認 9 · お知らせ 4) + 8 stalled clients (お知らせ)",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("check output lacks %q:\n%s", want, r.stdout)
@@ -155,6 +156,11 @@ func TestCheck(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 		t.Error("check wrote to the file")
+	}
+	// sync counts the same data problems with the same words.
+	s := run(t, nil, "sync", "--sheet", path, now, "--dry-run")
+	if want := "problems:  13 in the チェック cells (要確認 9 · お知らせ 4), stalled clients: 8"; !strings.Contains(s.stdout, want) {
+		t.Errorf("sync's summary lacks %q:\n%s", want, s.stdout[strings.LastIndex(s.stdout, "changes (dry run"):])
 	}
 
 	clean := filepath.Join(t.TempDir(), "clean.xlsx")
@@ -254,9 +260,13 @@ func TestCheckLintJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	var out struct {
-		Count    int
+		Count  int
+		Counts struct{ Data, Blocking, Notes, Stalled, Pool int }
+		// Problems keeps its name for the readers of the first format.
 		Problems []struct {
 			Tab, Column, Cell, Message string
+			ClientID                   string `json:"client_id"`
+			Kind, Source               string
 			Row                        int
 			Blocking                   bool
 		}
@@ -266,6 +276,25 @@ func TestCheckLintJSON(t *testing.T) {
 	}
 	if out.Count != len(out.Problems) || out.Count < 15 {
 		t.Fatalf("count %d, problems %d", out.Count, len(out.Problems))
+	}
+	c := out.Counts
+	if c.Data != c.Blocking+c.Notes || c.Data+c.Stalled+c.Pool != out.Count || c.Blocking == 0 || c.Notes == 0 || c.Stalled == 0 || c.Pool != 1 {
+		t.Errorf("counts %+v do not add up to %d", c, out.Count)
+	}
+	sources := map[string]int{}
+	for _, p := range out.Problems {
+		sources[p.Source]++
+		if want := map[bool]string{true: "要確認", false: "お知らせ"}[p.Blocking]; p.Kind != want {
+			t.Errorf("%s row %d: kind %q, blocking %v", p.Tab, p.Row, p.Kind, p.Blocking)
+		}
+		// Every problem on a 申込 or セッション row names its client, as
+		// the report's データの問題 does.
+		if (p.Tab == "申込" || p.Tab == "セッション") && p.Row > 1 && !regexp.MustCompile(`^\d{5}$`).MatchString(p.ClientID) {
+			t.Errorf("%s row %d: client_id %q (%s)", p.Tab, p.Row, p.ClientID, p.Message)
+		}
+	}
+	if sources["data"] != c.Data || sources["stalled"] != c.Stalled || sources["pool"] != c.Pool {
+		t.Errorf("sources %v, counts %+v", sources, c)
 	}
 	var future, stalled, pooled bool
 	for _, p := range out.Problems {

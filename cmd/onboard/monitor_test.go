@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"onboard/internal/mailer/smtptest"
+	"onboard/internal/vocab"
 )
 
 type pingRecord struct{ path, body string }
@@ -70,6 +72,18 @@ func alerts(t *testing.T, s *smtptest.Server) []*smtptest.Parsed {
 	return out
 }
 
+// englishWords lists the English words of a mail meant to be Japanese,
+// beyond the names it must show as they are: the product, the host, the
+// sheet's file, the time zone, and the flags and variables to set.
+func englishWords(body string, names ...string) []string {
+	names = append(names, "Asia/Tokyo")
+	for _, n := range names {
+		body = strings.ReplaceAll(body, n, "")
+	}
+	body = regexp.MustCompile(`--[a-z-]+|ONBOARD_[A-Z_]+|\bonboard\b`).ReplaceAllString(body, "")
+	return regexp.MustCompile(`[A-Za-z]{3,}`).FindAllString(body, -1)
+}
+
 func TestFailureAlertsOnceThenRecovery(t *testing.T) {
 	e := newMailEnv(t)
 	missing := filepath.Join(e.dir, "no-such-sheet.xlsx")
@@ -86,10 +100,19 @@ func TestFailureAlertsOnceThenRecovery(t *testing.T) {
 	if !strings.Contains(a.Subject, "【onboard 障害】シートの同期に失敗しました（"+host+"）") {
 		t.Errorf("subject %q", a.Subject)
 	}
-	for _, want := range []string{"■ 失敗した処理: シートの同期（sync、終了コード 1）", "2026/11/25 09:00:00", "spreadsheet not found", "シートが見つかりません", "■ ホスト: " + host} {
+	for _, want := range []string{"■ 失敗した処理: シートの同期\r\n", "■ 日時: 2026/11/25 09:00:00（Asia/Tokyo）", "シートが見つかりません",
+		"■ ホスト: " + host, "■ シート: no-such-sheet.xlsx\r\n"} {
 		if !strings.Contains(a.Body, want) {
 			t.Errorf("alert body lacks %q:\n%s", want, a.Body)
 		}
+	}
+	// Japanese first; the English error only under its label, at the end.
+	details := strings.Index(a.Body, "■ "+vocab.TechnicalDetails)
+	if details < 0 || strings.Index(a.Body, "spreadsheet not found") < details || strings.Index(a.Body, "処理: sync、終了コード: 1") < details {
+		t.Errorf("the technical error is not under %s at the end:\n%s", vocab.TechnicalDetails, a.Body)
+	}
+	if words := englishWords(a.Body[:details], host, "no-such-sheet.xlsx"); len(words) > 0 {
+		t.Errorf("English before %s: %q\n%s", vocab.TechnicalDetails, words, a.Body)
 	}
 	// cron retries ten minutes later with the same error: no new mail.
 	if r := run(t, e.baseEnv, e.monitorArgs("2026-11-25T09:10:00+09:00", missing)...); r.code != 1 || len(alerts(t, e.srv)) != 1 {
@@ -103,6 +126,11 @@ func TestFailureAlertsOnceThenRecovery(t *testing.T) {
 	if len(got) != 2 || !strings.HasPrefix(got[1].Subject, "【onboard 復旧】") || !strings.Contains(got[1].Body, "失敗していた期間: 2026/11/25 09:00 〜 2026/11/25 09:20:00") {
 		t.Fatalf("recovery: %d alerts; last %q\n%s", len(got), got[len(got)-1].Subject, got[len(got)-1].Body)
 	}
+	// The recovery mail is Japanese throughout (the host, the zone and the
+	// sheet's file name aside).
+	if words := englishWords(got[1].Body, host, filepath.Base(e.sheet)); len(words) > 0 || !strings.Contains(got[1].Body, "今回の実行: クライアント 61件") {
+		t.Errorf("recovery mail not wholly Japanese: %q\n%s", words, got[1].Body)
+	}
 	// Another success: nothing more.
 	if r := run(t, e.baseEnv, e.monitorArgs("2026-11-25T09:30:00+09:00", e.sheet)...); r.code != 0 || len(alerts(t, e.srv)) != 2 {
 		t.Errorf("second success: exit %d, %d alerts", r.code, len(alerts(t, e.srv)))
@@ -112,6 +140,20 @@ func TestFailureAlertsOnceThenRecovery(t *testing.T) {
 	r = run(t, e.baseEnv, e.monitorArgs("2026-11-25T09:40:00+09:00", missing)...)
 	if r.code != 1 || !strings.Contains(r.stderr, "alert mail not sent") {
 		t.Errorf("SMTP down: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestAlertTimeZone: the alert's time and its label follow --timezone.
+func TestAlertTimeZone(t *testing.T) {
+	e := newMailEnv(t)
+	missing := filepath.Join(e.dir, "no-such-sheet.xlsx")
+	r := run(t, e.baseEnv, e.monitorArgs("2026-11-25T09:00:00+09:00", missing, "--timezone", "America/New_York")...)
+	got := alerts(t, e.srv)
+	if r.code != 1 || len(got) != 1 {
+		t.Fatalf("exit %d, %d alerts\n%s", r.code, len(got), r.stderr)
+	}
+	if want := "■ 日時: 2026/11/24 19:00:00（America/New_York）"; !strings.Contains(got[0].Body, want) || strings.Contains(got[0].Body, "Asia/Tokyo") {
+		t.Errorf("alert body lacks %q:\n%s", want, got[0].Body)
 	}
 }
 

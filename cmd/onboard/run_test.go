@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bytes"
+	"net/mail"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,8 +165,18 @@ func TestRunMailsTheWeekOnce(t *testing.T) {
 	if checked < 5 {
 		t.Errorf("only %d figures matched the report\n%s\n%v", checked, p.Body, figures)
 	}
-	if !strings.Contains(p.Body, "■ 要確認のクライアント（") || !strings.Contains(p.Body, file) {
+	body := strings.ReplaceAll(p.Body, "\r\n", "\n")
+	if !strings.Contains(body, "■ 要確認のクライアント（") || !strings.Contains(body, "■ 添付ファイル\nonboard-weekly-2026-W47.xlsx\n") {
 		t.Errorf("body:\n%s", p.Body)
+	}
+	// The server's folders are nobody's business in the team's inbox:
+	// the attachment and the sheet go by their names.
+	if strings.Contains(body, e.dir) || strings.Contains(body, filepath.Dir(e.sheet)) {
+		t.Errorf("the body shows a path:\n%s", p.Body)
+	}
+	from, err := mail.ParseAddress(p.Header.Get("From"))
+	if err != nil || from.Name != "オンボーディング週次レポート" || from.Address != "onboard@example.jp" {
+		t.Errorf("From %q: %+v %v", p.Header.Get("From"), from, err)
 	}
 	if got := sentWeeks(t, e.sheet); strings.Join(got, ",") != "2026-W47" {
 		t.Errorf("送信履歴 %v", got)

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"onboard/internal/contract"
+	"onboard/internal/gsheets"
 	"onboard/internal/job"
 	"onboard/internal/matrix"
 	"onboard/internal/sheet"
@@ -284,7 +285,7 @@ func (a *App) loadMatrix(c *common) (*matrix.Matrix, error) {
 	if c.matrixFile == "" {
 		m, err := matrix.Default(c.templates)
 		if err != nil {
-			return nil, configErr(err)
+			return nil, configErr(contract.PartMatrix, err)
 		}
 		return m, nil
 	}
@@ -294,12 +295,25 @@ func (a *App) loadMatrix(c *common) (*matrix.Matrix, error) {
 	}
 	m, err := matrix.ParseCSV(b, c.matrixFile)
 	if err != nil {
-		return nil, configErr(err)
+		return nil, configErr(contract.PartMatrix, err)
 	}
 	return m, nil
 }
 
 // open returns the backend for --sheet.
+// sheetLabel names the --sheet for the people who read the report and the
+// mails: a local file by its name (its folder on the server is nobody's
+// business there), a Google sheet by the address they open it at.
+func sheetLabel(flag string) string {
+	if strings.HasSuffix(strings.ToLower(flag), ".xlsx") {
+		return filepath.Base(flag)
+	}
+	if id, ok := gsheets.ParseID(flag); ok {
+		return "https://docs.google.com/spreadsheets/d/" + id
+	}
+	return flag
+}
+
 func (a *App) open(c *common) (sheet.Spreadsheet, error) {
 	if strings.HasSuffix(strings.ToLower(c.sheet), ".xlsx") {
 		return xlsxbook.Open(c.sheet), nil
@@ -323,13 +337,18 @@ func usageErr(format string, args ...any) error {
 }
 
 // configError is a setting the run cannot start with (a template folder's
-// file, --matrix): exit 2, like a usage error, with the cause kept.
-type configError struct{ err error }
+// file, --matrix): exit 2, like a usage error, with the cause kept; part
+// says which, for the alert's hint.
+type configError struct {
+	err  error
+	part contract.LayoutPart
+}
 
-func (e *configError) Error() string { return e.err.Error() }
-func (e *configError) Unwrap() error { return e.err }
+func (e *configError) Error() string                    { return e.err.Error() }
+func (e *configError) Unwrap() error                    { return e.err }
+func (e *configError) SettingPart() contract.LayoutPart { return e.part }
 
-func configErr(err error) error { return &configError{err: err} }
+func configErr(part contract.LayoutPart, err error) error { return &configError{err: err, part: part} }
 
 // fail prints err as one line and returns the exit code its kind calls for.
 func (a *App) fail(cmd string, err error) int {

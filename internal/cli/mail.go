@@ -12,12 +12,15 @@ import (
 	"onboard/internal/redact"
 )
 
+// DefaultFromName is the sender's name on every mail the job sends.
+const DefaultFromName = "オンボーディング週次レポート"
+
 // mailFlags are the SMTP settings of report --send and run. There is no
 // password flag on purpose: flags show in ps.
 type mailFlags struct {
-	host, tlsMode, username, passwordFile, caFile, from string
-	port                                                int
-	to                                                  []string
+	host, tlsMode, username, passwordFile, caFile, from, fromName string
+	port                                                          int
+	to                                                            []string
 }
 
 func (m *mailFlags) register(fs *pflag.FlagSet) {
@@ -28,6 +31,7 @@ func (m *mailFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&m.passwordFile, "smtp-password-file", "", "file holding the SMTP password (else ONBOARD_SMTP_PASSWORD); there is no password flag")
 	fs.StringVar(&m.caFile, "smtp-ca-file", "", "PEM file of CA certificates to trust for the SMTP server instead of the system's")
 	fs.StringVar(&m.from, "mail-from", "", "sender address, e.g. onboard@example.jp")
+	fs.StringVar(&m.fromName, "mail-from-name", DefaultFromName, "the sender's name the recipients see (empty: the address alone)")
 	fs.StringArrayVar(&m.to, "mail-to", nil, "recipient (repeat the flag, or comma-separate in ONBOARD_MAIL_TO)")
 }
 
@@ -48,7 +52,7 @@ func (m *mailFlags) config(env Env) (mailer.Config, error) {
 // alerts, which go to --alert-to and must try even when the report's mail
 // settings are what broke.
 func (m *mailFlags) configLoose(env Env) (mailer.Config, error) {
-	c := mailer.Config{Host: m.host, Port: m.port, TLSMode: m.tlsMode, Username: m.username, From: m.from}
+	c := mailer.Config{Host: m.host, Port: m.port, TLSMode: m.tlsMode, Username: m.username, From: m.from, FromName: m.fromName}
 	for _, t := range m.to {
 		for _, a := range strings.Split(t, ",") {
 			if a = strings.TrimSpace(a); a != "" {

@@ -2,13 +2,14 @@ package cli
 
 import (
 	"encoding/json"
-
 	"fmt"
-	"github.com/spf13/pflag"
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"onboard/internal/civil"
+	"onboard/internal/contract"
 	"onboard/internal/job"
 	"onboard/internal/prep"
 )
@@ -48,7 +49,7 @@ func (a *App) prep(args []string) int {
 	}
 	instructions, err := prep.LoadInstructions(c.templates)
 	if err != nil {
-		return a.fail("prep", configErr(err))
+		return a.fail("prep", configErr(contract.PartTemplate, err))
 	}
 	ss, err := a.open(&c)
 	if err != nil {
@@ -132,7 +133,7 @@ func (p *prepTabFlags) apply(cfg *job.Config, templates string) error {
 	}
 	in, err := prep.LoadInstructions(templates)
 	if err != nil {
-		return configErr(err)
+		return configErr(contract.PartTemplate, err)
 	}
 	cfg.Prep, cfg.PrepDays = in, p.days
 	return nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"onboard/internal/contract"
 	"onboard/internal/job"
 	"onboard/internal/mailer"
 	"onboard/internal/report"
@@ -70,7 +71,7 @@ func (a *App) report(args []string) int {
 	}
 	layout, err := report.LoadLayout(c.templates)
 	if err != nil {
-		return a.fail("report", configErr(err))
+		return a.fail("report", configErr(contract.PartTemplate, err))
 	}
 	ss, err := a.open(&c)
 	if err != nil {
@@ -84,7 +85,7 @@ func (a *App) report(args []string) int {
 		return a.fail("report", err)
 	}
 	source := ss.Describe()
-	m := report.Build(run, report.Options{Week: week, Now: cfg.Now, StallDays: cfg.StallDays, Source: source, Targets: targets})
+	m := report.Build(run, report.Options{Week: week, Now: cfg.Now, StallDays: cfg.StallDays, Source: sheetLabel(c.sheet), Targets: targets})
 	path, err := report.WriteFile(out, m, layout)
 	if err != nil {
 		return a.fail("report", err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"onboard/internal/civil"
+	"onboard/internal/contract"
 	"onboard/internal/job"
 	"onboard/internal/lock"
 	"onboard/internal/mailer"
@@ -169,7 +170,7 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 	}
 	layout, err := report.LoadLayout(f.templates)
 	if err != nil {
-		return fail(monitor.StageSetup, configErr(err))
+		return fail(monitor.StageSetup, configErr(contract.PartTemplate, err))
 	}
 	if f.stateErr != nil {
 		return fail(monitor.StageSetup, f.stateErr)
@@ -202,7 +203,7 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 		a.log.Warn("support account pool is running low: prepare more accounts", "left", o.run.Out.PoolLeft, "warn_below", cfg.PoolLowWater)
 	}
 	o.res, err = weekly.Deliver(ctx, o.ss, o.run, weekly.Options{OutDir: f.out, Templates: f.templates, Layout: layout,
-		CatchUp: f.catchUp, Now: cfg.Now, StallDays: cfg.StallDays, Targets: targets, Mail: mail, Log: a.log, SentFile: sentFile(f), DryRun: f.dryRun})
+		CatchUp: f.catchUp, Now: cfg.Now, StallDays: cfg.StallDays, Targets: targets, Mail: mail, Sheet: sheetLabel(f.sheet), Log: a.log, SentFile: sentFile(f), DryRun: f.dryRun})
 	for _, p := range o.res.Written {
 		if f.dryRun {
 			fmt.Fprintf(a.Stdout, "report: %s (dry run: not sent)\n", p)
@@ -272,6 +273,16 @@ func (o runOutcome) summaryLine(start time.Time) string {
 	return b.String()
 }
 
+// summaryJa is a successful run's summary for the recovery mail.
+func (o runOutcome) summaryJa(start time.Time) string {
+	var b strings.Builder
+	if o.run != nil {
+		fmt.Fprintf(&b, "クライアント %d件、書き込んだセル %d、", len(o.run.Out.Clients), o.run.Outcome.Written)
+	}
+	fmt.Fprintf(&b, "送信した週次レポート %d通、所要 %.1f秒", len(o.res.Sent), time.Since(start).Seconds())
+	return b.String()
+}
+
 // finishRun logs the summary line, pings, alerts and writes the metrics.
 // None of it changes the exit code.
 // ctx bounds all of it: the rest of --timeout, or a short grace after a
@@ -313,15 +324,19 @@ func (a *App) finishRun(ctx context.Context, f *runFlags, o runOutcome, start ti
 
 	stateDir := f.stateDir
 	mail, _ := f.mail.configLoose(a.Env)
+	loc, err := time.LoadLocation(f.timezone)
+	if err != nil { // the alert says the --timezone is wrong; its times are in UTC
+		loc = time.UTC
+	}
 	al := &monitor.Alerter{To: splitAddrs(f.alertTo), Mail: mail, Repeat: f.alertRepeat, StateDir: stateDir,
-		Host: hostname(), Sheet: f.sheet, Templates: f.templates, Now: o.now, Log: a.log}
+		Host: hostname(), Sheet: sheetLabel(f.sheet), Templates: f.templates, Now: o.now, Location: loc, Log: a.log}
 	switch {
 	case stateDir == "" || f.stateErr != nil: // no state folder it may use: the failure says why
 		a.log.Warn("no state folder: alerts not sent", "err", fmt.Sprint(f.stateErr))
 	case failed:
 		al.Record(ctx, &monitor.Failure{Stage: o.stage, Err: o.err, ExitCode: o.code}, line)
 	default:
-		al.Record(ctx, nil, line)
+		al.Record(ctx, nil, o.summaryJa(start))
 	}
 
 	if f.metricsFile != "" {

@@ -10,6 +10,7 @@ import (
 	"onboard/internal/job"
 	"onboard/internal/onboarding"
 	"onboard/internal/sheet"
+	"onboard/internal/vocab"
 	"onboard/internal/writeback"
 )
 
@@ -83,13 +84,12 @@ func (a *App) summary(w io.Writer, ss sheet.Spreadsheet, run *job.Run, dryRun bo
 	for _, s := range onboarding.Statuses {
 		parts = append(parts, fmt.Sprintf("%s %d", s, counts[s]))
 	}
-	problems := run.Problems()
-	blocking, stalled, assigned := 0, 0, 0
-	for _, p := range problems {
-		if p.Blocking {
-			blocking++
-		}
+	var data []job.Finding
+	for _, p := range run.Problems() {
+		data = append(data, job.Finding{Problem: p, Source: job.SourceData})
 	}
+	n := job.CountFindings(data)
+	stalled, assigned := 0, 0
 	for i := range run.Out.Clients {
 		if run.Out.Clients[i].Stalled {
 			stalled++
@@ -101,7 +101,7 @@ func (a *App) summary(w io.Writer, ss sheet.Spreadsheet, run *job.Run, dryRun bo
 		}
 	}
 	fmt.Fprintf(w, "clients:   %d (%s)\n", len(run.Out.Clients), strings.Join(parts, " · "))
-	fmt.Fprintf(w, "problems:  %d (%d blocking), stalled clients: %d\n", len(problems), blocking, stalled)
+	fmt.Fprintf(w, "problems:  %d %s, stalled clients: %d\n", n.Data(), dataProblems(n), stalled)
 	fmt.Fprintf(w, "support accounts: %d assigned this run, %d prepared left\n", assigned, run.Out.PoolLeft)
 	switch {
 	case dryRun:
@@ -139,71 +139,115 @@ func (a *App) check(args []string) int {
 	if err != nil {
 		return a.fail("check", err)
 	}
-	problems := run.Lint(cfg)
+	findings := run.Lint(cfg)
 	code := ExitOK
-	if len(problems) > 0 {
+	if len(findings) > 0 {
 		code = ExitProblems
 	}
 	if format == "json" {
-		if err := writeProblemsJSON(a.Stdout, ss.Describe(), problems); err != nil {
+		if err := writeFindingsJSON(a.Stdout, ss.Describe(), findings); err != nil {
 			return a.fail("check", err)
 		}
 		return code
 	}
-	for _, p := range problems {
-		fmt.Fprintln(a.Stdout, FormatProblem(p))
+	for _, f := range findings {
+		fmt.Fprintln(a.Stdout, FormatProblem(f.Problem))
 	}
-	if len(problems) == 0 {
+	if len(findings) == 0 {
 		fmt.Fprintf(a.Stdout, "no problems in %s\n", ss.Describe())
 	} else {
-		fmt.Fprintf(a.Stdout, "%d problems in %s\n", len(problems), ss.Describe())
+		fmt.Fprintf(a.Stdout, "%s: %s\n", ss.Describe(), findingCounts(job.CountFindings(findings)))
 	}
 	return code
 }
 
-// problemJSON is one problem in check's JSON output.
-type problemJSON struct {
+// dataProblems counts the data problems the way sync and check both say
+// it: the set the チェック cells hold, by kind.
+func dataProblems(n job.LintCounts) string {
+	return fmt.Sprintf("in the チェック cells (%s)", vocab.Counts(n.Blocking, n.Notes))
+}
+
+// findingCounts is check's total, split so that its data problems can be
+// matched with sync's: "25 findings: 13 problems in the チェック cells
+// (要確認 9 · お知らせ 4) + 12 stalled clients (お知らせ)".
+func findingCounts(n job.LintCounts) string {
+	s := fmt.Sprintf("%d findings: %d problems %s", n.Total(), n.Data(), dataProblems(n))
+	if n.Stalled > 0 {
+		s += fmt.Sprintf(" + %d stalled clients (%s)", n.Stalled, vocab.Note)
+	}
+	if n.Pool > 0 {
+		s += fmt.Sprintf(" + the support account pool running low (%s)", vocab.Note)
+	}
+	return s
+}
+
+// findingJSON is one finding in check's JSON output.
+type findingJSON struct {
 	Tab      string `json:"tab"`
 	Row      int    `json:"row,omitempty"`
 	Column   string `json:"column,omitempty"`
 	Cell     string `json:"cell,omitempty"`
+	ClientID string `json:"client_id,omitempty"`
+	Kind     string `json:"kind"`   // 要確認 or お知らせ
+	Source   string `json:"source"` // data (a チェック cell's), stalled or pool
 	Message  string `json:"message"`
 	Blocking bool   `json:"blocking"`
 }
 
-func writeProblemsJSON(w io.Writer, sheetName string, ps []onboarding.Problem) error {
+// countsJSON splits check's count as its text footer does.
+type countsJSON struct {
+	Data     int `json:"data"`     // the problems in the チェック cells, as sync counts them
+	Blocking int `json:"blocking"` // of which 要確認
+	Notes    int `json:"notes"`    // of which お知らせ
+	Stalled  int `json:"stalled"`
+	Pool     int `json:"pool"`
+}
+
+func writeFindingsJSON(w io.Writer, sheetName string, fs []job.Finding) error {
+	n := job.CountFindings(fs)
 	out := struct {
 		Sheet    string        `json:"sheet"`
 		Count    int           `json:"count"`
-		Problems []problemJSON `json:"problems"`
-	}{Sheet: sheetName, Count: len(ps), Problems: make([]problemJSON, 0, len(ps))}
-	for _, p := range ps {
-		pj := problemJSON{Tab: p.Tab, Row: p.Row, Column: p.Column, Message: p.Message, Blocking: p.Blocking}
-		if p.Col > 0 && p.Row > 0 {
-			pj.Cell = sheet.CellName(p.Row, p.Col)
+		Counts   countsJSON    `json:"counts"`
+		Problems []findingJSON `json:"problems"`
+	}{Sheet: sheetName, Count: len(fs), Problems: make([]findingJSON, 0, len(fs)),
+		Counts: countsJSON{Data: n.Data(), Blocking: n.Blocking, Notes: n.Notes, Stalled: n.Stalled, Pool: n.Pool}}
+	for _, f := range fs {
+		fj := findingJSON{Tab: f.Tab, Row: f.Row, Column: f.Column, ClientID: f.ClientID, Kind: f.Kind(),
+			Source: f.Source, Message: f.Message, Blocking: f.Blocking}
+		if f.Col > 0 && f.Row > 0 {
+			fj.Cell = sheet.CellName(f.Row, f.Col)
 		}
-		out.Problems = append(out.Problems, pj)
+		out.Problems = append(out.Problems, fj)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
 }
 
-// FormatProblem renders a problem as one line naming tab, row and column:
-// 申込!F12 (row 12, column LINE公式アカウント): ...
+// FormatProblem renders a problem as one line naming tab, row, column and
+// client, then its kind:
+// 申込!F12 (row 12, column LINE公式アカウント, client 10011) [要確認] ...
 func FormatProblem(p onboarding.Problem) string {
-	where := fmt.Sprintf("%s row %d", p.Tab, p.Row)
-	if p.Row == 0 {
+	var where string
+	var about []string
+	switch {
+	case p.Row == 0:
 		where = p.Tab
+	case p.Col > 0:
+		where = fmt.Sprintf("%s!%s", p.Tab, sheet.CellName(p.Row, p.Col))
+		about = append(about, fmt.Sprintf("row %d", p.Row))
+	default:
+		where = fmt.Sprintf("%s row %d", p.Tab, p.Row)
 	}
-	if p.Col > 0 {
-		where = fmt.Sprintf("%s!%s (row %d, column %s)", p.Tab, sheet.CellName(p.Row, p.Col), p.Row, p.Column)
-	} else if p.Column != "" {
-		where = fmt.Sprintf("%s row %d, column %s", p.Tab, p.Row, p.Column)
+	if p.Column != "" && p.Row > 0 {
+		about = append(about, "column "+p.Column)
 	}
-	kind := "note"
-	if p.Blocking {
-		kind = "要確認"
+	if p.ClientID != "" {
+		about = append(about, "client "+p.ClientID)
 	}
-	return fmt.Sprintf("%s [%s] %s", where, kind, p.Message)
+	if len(about) > 0 {
+		where += " (" + strings.Join(about, ", ") + ")"
+	}
+	return fmt.Sprintf("%s [%s] %s", where, p.Kind(), p.Message)
 }

@@ -16,9 +16,44 @@ type LayoutError struct {
 	// InitAdds is set when `onboard init` fixes it (a missing tab): the
 	// command line says so with the sheet it was given.
 	InitAdds bool
+	// Part is what is wrong, so that the alert mail can say what to fix.
+	Part LayoutPart
 }
 
+// LayoutPart is the part of the sheet or of the job's files a LayoutError
+// is about.
+type LayoutPart string
+
+// The parts a LayoutError can be about.
+const (
+	PartTab      LayoutPart = "tab"      // a tab missing, or two tabs alike
+	PartHeader   LayoutPart = "header"   // a header missing or repeated in row 1
+	PartColumns  LayoutPart = "columns"  // no room for the job's columns
+	PartMatrix   LayoutPart = "matrix"   // the condition matrix (tab, --matrix, templates)
+	PartTemplate LayoutPart = "template" // a file of the --templates folder (report.json, ...)
+)
+
 func (e *LayoutError) Error() string { return e.Msg }
+
+// MatrixError marks a broken condition matrix as a layout error.
+func MatrixError(err error) error { return &LayoutError{Msg: err.Error(), Part: PartMatrix} }
+
+// TemplateError marks a broken template file as a layout error.
+func TemplateError(err error) error { return &LayoutError{Msg: err.Error(), Part: PartTemplate} }
+
+// PartOf returns what a layout error, or a setting error that says its
+// part (the command line's), is about; "" when err is neither.
+func PartOf(err error) LayoutPart {
+	var le *LayoutError
+	if errors.As(err, &le) {
+		return le.Part
+	}
+	var se interface{ SettingPart() LayoutPart }
+	if errors.As(err, &se) {
+		return se.SettingPart()
+	}
+	return ""
+}
 
 // InitAdds reports whether err is a layout error `onboard init` fixes.
 func InitAdds(err error) bool {
@@ -32,8 +67,8 @@ func IsLayout(err error) bool {
 	return errors.As(err, &le)
 }
 
-func layoutErr(format string, args ...any) error {
-	return &LayoutError{Msg: fmt.Sprintf(format, args...)}
+func layoutErr(part LayoutPart, format string, args ...any) error {
+	return &LayoutError{Msg: fmt.Sprintf(format, args...), Part: part}
 }
 
 // FindTab returns the sheet tab that matches the contract tab (ResolveTab
@@ -62,7 +97,7 @@ func ResolveTab(titles []string, spec *Tab) (string, error) {
 	for _, t := range titles {
 		if h := parse.Header(t); h != "" && (h == name || h == alias) {
 			if found != "" && found != t {
-				return "", layoutErr("tabs %q and %q both look like the %s tab; rename one", found, t, spec.Name)
+				return "", layoutErr(PartTab, "tabs %q and %q both look like the %s tab; rename one", found, t, spec.Name)
 			}
 			found = t
 		}
@@ -150,7 +185,7 @@ func NewLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
 			continue // unknown columns are the managers' own
 		}
 		if prev := l.cols[c.Key]; prev != 0 {
-			return nil, layoutErr("tab %q: header %q appears twice (%s and %s); remove or rename one",
+			return nil, layoutErr(PartHeader, "tab %q: header %q appears twice (%s and %s); remove or rename one",
 				tab.Name, c.Name, sheet.CellName(1, prev), sheet.CellName(1, i+1))
 		}
 		l.cols[c.Key] = i + 1
@@ -166,7 +201,7 @@ func NewLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, layoutErr("tab %q: required header %s is missing from row 1", tab.Name, strings.Join(missing, ", "))
+		return nil, layoutErr(PartHeader, "tab %q: required header %s is missing from row 1", tab.Name, strings.Join(missing, ", "))
 	}
 	var add []*Column
 	for i := range spec.Columns {
@@ -225,7 +260,7 @@ func PlaceColumns(tab *sheet.Tab, n int) (int, error) {
 	// Fewer than n empty columns side by side anywhere: name the used cell
 	// furthest right, the one most likely put there by mistake.
 	row, col := lastUsedCell(tab)
-	return 0, layoutErr("tab %q: no room for the job's %d columns: the sheet ends at column %s and %s is used; clear %s (or any %d empty columns to the right of the data), then run again",
+	return 0, layoutErr(PartColumns, "tab %q: no room for the job's %d columns: the sheet ends at column %s and %s is used; clear %s (or any %d empty columns to the right of the data), then run again",
 		tab.Name, n, sheet.ColumnName(MaxColumns), sheet.CellName(row, col), sheet.CellName(row, col), n)
 }
 

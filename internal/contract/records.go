@@ -69,7 +69,7 @@ func read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
 		}
 		if tab == nil {
 			if spec.Required {
-				return nil, &LayoutError{Msg: fmt.Sprintf("tab %q (%s) is missing from the spreadsheet", spec.Name, spec.Alias), InitAdds: true}
+				return nil, &LayoutError{Msg: fmt.Sprintf("tab %q (%s) is missing from the spreadsheet", spec.Name, spec.Alias), InitAdds: true, Part: PartTab}
 			}
 			continue
 		}

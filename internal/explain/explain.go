@@ -97,6 +97,7 @@ type Problem struct {
 	Cell     string `json:"cell"`
 	Column   string `json:"column,omitempty"`
 	Message  string `json:"message"`
+	Kind     string `json:"kind"` // 要確認 or お知らせ, as check says it
 	Blocking bool   `json:"blocking"`
 }
 
@@ -262,7 +263,7 @@ func problems(run *job.Run, c *onboarding.Client) []Problem {
 		}
 		if key := cell + p.Message; !seen[key] {
 			seen[key] = true
-			out = append(out, Problem{Cell: cell, Column: p.Column, Message: p.Message, Blocking: p.Blocking})
+			out = append(out, Problem{Cell: cell, Column: p.Column, Message: p.Message, Kind: p.Kind(), Blocking: p.Blocking})
 		}
 	}
 	return out

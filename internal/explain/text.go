@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"onboard/internal/vocab"
 )
 
 // WriteText writes the explanations as Japanese text a person reads
@@ -105,16 +107,12 @@ func writeClient(b *strings.Builder, c *Client) {
 		p("  停滞なし: 活動の日付がありません")
 	}
 
-	p("\n■ データの問題")
+	p("\n■ %s", vocab.DataProblems)
 	if len(c.Problems) == 0 {
 		p("  なし")
 	}
 	for _, pr := range c.Problems {
-		kind := "お知らせ"
-		if pr.Blocking {
-			kind = "要確認"
-		}
-		p("  [%s] %s: %s", kind, pr.Cell, pr.Message)
+		p("  [%s] %s: %s", vocab.Kind(pr.Blocking), pr.Cell, pr.Message)
 	}
 
 	p("\n■ 次のアクション")

@@ -90,7 +90,7 @@ func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*s
 	if tab := book.Tab(matrix.TabName); tab != nil && !cfg.MatrixPinned {
 		// The team's own matrix in the sheet replaces the default.
 		if m, err = matrix.FromTab(tab); err != nil {
-			return nil, &contract.LayoutError{Msg: err.Error()}
+			return nil, contract.MatrixError(err)
 		}
 	}
 	s, err := read(book, m)
@@ -177,16 +177,25 @@ func (r *Run) StatusCounts() map[onboarding.Status]int {
 	return n
 }
 
+// appendFor appends a row's problems, each naming the row's client.
+func appendFor(ps []onboarding.Problem, clientID string, row []onboarding.Problem) []onboarding.Problem {
+	for _, p := range row {
+		p.ClientID = clientID
+		ps = append(ps, p)
+	}
+	return ps
+}
+
 // Problems lists every problem in the spreadsheet: clients', sessions' and
 // the pool's, in tab and row order, each with its column's position where
 // the computation named only the header.
 func (r *Run) Problems() []onboarding.Problem {
 	var ps []onboarding.Problem
 	for i := range r.Out.Clients {
-		ps = append(ps, r.Out.Clients[i].Problems...)
+		ps = appendFor(ps, r.Out.Clients[i].App.ClientID, r.Out.Clients[i].Problems)
 	}
 	for i := range r.Sheet.SessionRows {
-		ps = append(ps, r.Out.SessionProblems[i]...)
+		ps = appendFor(ps, r.Sheet.SessionRows[i].ClientID, r.Out.SessionProblems[i])
 	}
 	for i := range r.Sheet.PoolRows {
 		ps = append(ps, r.Out.PoolProblems[i]...)

@@ -483,7 +483,7 @@ func TestBadInputOnTheRightRow(t *testing.T) {
 	}
 	st := s.Tabs[contract.TabSessions]
 	last := len(st.Rows)
-	if got := st.Cell(last, s.Sessions.Col(contract.KeyProblems)).String(); got != "クライアントID: 「99999」は申込にありません" {
+	if got := st.Cell(last, s.Sessions.Col(contract.KeyProblems)).String(); got != "【お知らせ】クライアントID: 「99999」は申込にありません" {
 		t.Errorf("session row %d チェック %q", last, got)
 	}
 	if run.Outcome.Written == 0 {

@@ -42,6 +42,9 @@ type Config struct {
 	Username string
 	Password string
 	From     string
+	// FromName is the sender's display name (--mail-from-name), e.g.
+	// オンボーディング週次レポート; go-mail encodes it (RFC 2047).
+	FromName string
 	To       []string
 	// RootCAs, when set, replaces the system roots (a company relay with a
 	// private CA; tests).
@@ -221,7 +224,11 @@ func DefaultPort(mode string) int {
 
 func build(c Config, m Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithNoDefaultUserAgent())
-	if err := msg.From(c.From); err != nil {
+	from := msg.From
+	if c.FromName != "" {
+		from = func(addr string) error { return msg.FromFormat(c.FromName, addr) }
+	}
+	if err := from(c.From); err != nil {
 		return nil, fmt.Errorf("mail from %q: %w", c.From, err)
 	}
 	if err := msg.To(c.To...); err != nil {

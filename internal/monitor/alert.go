@@ -43,11 +43,14 @@ type Alerter struct {
 	Repeat    time.Duration
 	StateDir  string
 	Host      string
-	Sheet     string
+	Sheet     string // as a person knows it: the file's name, the Google sheet's address
 	Templates string
 	Now       time.Time
-	Log       *slog.Logger
-	Send      func(context.Context, mailer.Config, mailer.Message) (string, error)
+	// Location is the team's time zone (--timezone): the mails' times are
+	// in it and name it. Nil means UTC.
+	Location *time.Location
+	Log      *slog.Logger
+	Send     func(context.Context, mailer.Config, mailer.Message) (string, error)
 }
 
 // Record updates the state for a run's outcome (f nil: success) and sends
@@ -75,7 +78,7 @@ func (a *Alerter) Record(ctx context.Context, f *Failure, summary string) {
 	} else {
 		if st.Failing && len(a.To) > 0 {
 			data := a.baseData()
-			data["Since"] = st.FailingSince.Format("2006/01/02 15:04")
+			data["Since"] = st.FailingSince.In(a.location()).Format("2006/01/02 15:04")
 			data["Summary"] = summary
 			if !a.send(ctx, "recovery", data) {
 				// Try again on the next success rather than never.
@@ -94,9 +97,16 @@ func (a *Alerter) save(st State) {
 	}
 }
 
+func (a *Alerter) location() *time.Location {
+	if a.Location == nil {
+		return time.UTC
+	}
+	return a.Location
+}
+
 func (a *Alerter) baseData() map[string]any {
-	return map[string]any{"Host": a.Host, "Sheet": a.Sheet, "Time": a.Now.Format("2006/01/02 15:04:05"),
-		"Repeat": humanDuration(a.Repeat)}
+	return map[string]any{"Host": a.Host, "Sheet": a.Sheet, "Time": a.Now.In(a.location()).Format("2006/01/02 15:04:05"),
+		"TimeZone": a.location().String(), "Repeat": humanDuration(a.Repeat)}
 }
 
 func (a *Alerter) failureData(f *Failure) map[string]any {
@@ -139,17 +149,27 @@ func render(dir, name string, data any) (string, error) {
 func Hint(stage string, err error) string {
 	switch {
 	case errors.Is(err, writeback.ErrMisplaced):
-		return "書き込みの最中に行の挿入・削除・並べ替えか列の挿入があり、一部のセルが別の行・列に入りました。エラーに出ているセルを確認してください。ジョブの列は次回の実行で正しい行に書き直されます。サポートアカウント・割当の列と、ジョブ以外の列に入ったセルは手で直してください。"
+		return "書き込みの最中に行の挿入・削除・並べ替えか列の挿入があり、一部のセルが別の行・列に入りました。技術的な詳細に出ているセルを確認してください。ジョブの列は次回の実行で正しい行に書き直されます。サポートアカウント・割当の列と、ジョブ以外の列に入ったセルは手で直してください。"
 	case errors.Is(err, sheet.ErrPermission) && strings.Contains(err.Error(), "protected range"):
-		return "ジョブが書き込む列に、警告だけでない保護（データ → 保護されたシートと範囲）がかかっています。エラーに出ているタブと列の保護で、サービスアカウントを編集者に加えるか「警告を表示」に変えてください。"
+		return "ジョブが書き込む列に、警告だけでない保護（データ → 保護されたシートと範囲）がかかっています。技術的な詳細に出ているタブと列の保護で、サービスアカウントを編集者に加えるか「警告を表示」に変えてください。"
 	case errors.Is(err, sheet.ErrPermission) && strings.Contains(err.Error(), "Viewer"):
-		return "シートがサービスアカウントに閲覧者として共有されています。シートの「共有」で、エラーに出ているサービスアカウントの権限を編集者に変えてください。"
+		return "シートがサービスアカウントに閲覧者として共有されています。シートの「共有」で、技術的な詳細に出ているサービスアカウントの権限を編集者に変えてください。"
 	case errors.Is(err, sheet.ErrPermission):
-		return "シートがサービスアカウントに共有されていません。エラーに出ているサービスアカウントのメールアドレスを、シートの「共有」で編集者として追加してください。"
+		return "シートがサービスアカウントに共有されていません。技術的な詳細に出ているサービスアカウントのメールアドレスを、シートの「共有」で編集者として追加してください。"
 	case errors.Is(err, sheet.ErrNotFound):
 		return "シートが見つかりません。--sheet（ONBOARD_SHEET）のIDまたはファイルの場所が正しいか、シートが削除されていないか確認してください。"
+	case contract.PartOf(err) == contract.PartTab:
+		return "シートに必要なタブがないか、同じタブに見えるタブが二つあります。技術的な詳細に出ているタブの名前が変わっていないか確認して元に戻してください（足りないタブは onboard init で追加できます）。直すまで何も書き込まれません。"
+	case contract.PartOf(err) == contract.PartHeader:
+		return "タブの見出し（1行目）に問題があります。技術的な詳細に出ているタブと見出しを直してください（消えた見出しを戻す、重複した見出しの片方を消すか名前を変える）。直すまで何も書き込まれません。"
+	case contract.PartOf(err) == contract.PartColumns:
+		return "ジョブの列を追加する空き列がありません。技術的な詳細に出ているタブの右側の列を空けてください。直すまで何も書き込まれません。"
+	case contract.PartOf(err) == contract.PartMatrix:
+		return "条件マトリクス（条件マトリクスタブ、または --matrix のファイル）に問題があります。技術的な詳細に出ているセルを直してください。直すまで何も書き込まれません。"
+	case contract.PartOf(err) == contract.PartTemplate:
+		return "--templates フォルダのファイルに問題があります。技術的な詳細に出ているファイルと項目を直すか、そのファイルを外してください（外すと組み込みの既定が使われます）。"
 	case contract.IsLayout(err):
-		return "シートの見出し（1行目）か条件マトリクスに問題があります。エラーに出ているタブと見出し・セルを直してください。直すまで何も書き込まれません。"
+		return "シートの形（タブ・見出し・列）に問題があります。技術的な詳細に出ているタブとセルを直してください。直すまで何も書き込まれません。"
 	case errors.Is(err, sheet.ErrConflict):
 		return "実行中にファイルが保存されました。何も上書きしていません。次回の実行で自動的に処理されます（続く場合は、ファイルを開いたままのPCがないか確認してください）。"
 	case errors.Is(err, ErrStopped):
@@ -159,12 +179,15 @@ func Hint(stage string, err error) string {
 	case stage == StageMail:
 		return "メールを送れませんでした。SMTPの設定（ホスト・ポート・TLS・ユーザー名とパスワード）とネットワークを確認してください。レポートは保存済みで、次回の実行で送信されます。"
 	}
-	return "ログ（--log-format json）のエラーを確認してください。次回の実行で再試行されます。"
+	return "技術的な詳細とログを、システム担当者に確認してもらってください。次回の実行で再試行されます。"
 }
 
 func humanDuration(d time.Duration) string {
-	if d >= time.Hour && d%time.Hour == 0 {
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
 		return fmt.Sprintf("%d時間", int(d/time.Hour))
+	case d >= time.Minute && d%time.Minute == 0:
+		return fmt.Sprintf("%d分", int(d/time.Minute))
 	}
-	return d.String()
+	return fmt.Sprintf("%.0f秒", d.Seconds())
 }

@@ -47,21 +47,22 @@ func (c *Client) Progress() string {
 	return strconv.Itoa(done) + "/" + strconv.Itoa(req)
 }
 
-// ProblemText joins the problems' messages, each once, in order, as the
-// チェック column shows them, cut to MaxProblemRunes with an ellipsis.
+// ProblemText joins the problems, each tagged with its kind (【要確認】,
+// 【お知らせ】) and each once, in order, as the チェック column shows
+// them, cut to MaxProblemRunes with an ellipsis.
 func ProblemText(ps []Problem) string {
 	switch len(ps) {
 	case 0:
 		return ""
 	case 1:
-		return cut(ps[0].Message)
+		return cut(ps[0].Tagged())
 	}
 	msgs := make([]string, 0, len(ps))
 	seen := make(map[string]bool, len(ps))
 	for _, p := range ps {
-		if !seen[p.Message] {
-			seen[p.Message] = true
-			msgs = append(msgs, p.Message)
+		if m := p.Tagged(); !seen[m] {
+			seen[m] = true
+			msgs = append(msgs, m)
 		}
 	}
 	return cut(strings.Join(msgs, "; "))

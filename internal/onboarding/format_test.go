@@ -52,9 +52,9 @@ func TestProblemText(t *testing.T) {
 		want string
 	}{
 		{"none", nil, ""},
-		{"one", []Problem{p("a")}, "a"},
-		{"each once, in order", []Problem{p("b"), p("a"), p("b")}, "b; a"},
-		{"cut", []Problem{p(long)}, string([]rune(long)[:MaxProblemRunes-1]) + "…"},
+		{"one", []Problem{p("a")}, "【お知らせ】a"},
+		{"each once, in order", []Problem{p("b"), p("a"), p("b")}, "【お知らせ】b; 【お知らせ】a"},
+		{"cut", []Problem{p(long)}, string([]rune("【お知らせ】" + long)[:MaxProblemRunes-1]) + "…"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := ProblemText(tc.in)

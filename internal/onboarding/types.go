@@ -5,8 +5,10 @@
 package onboarding
 
 import (
+
 	"onboard/internal/civil"
 	"onboard/internal/matrix"
+	"onboard/internal/vocab"
 )
 
 // Status is a client's place in the onboarding flow.
@@ -14,7 +16,7 @@ type Status string
 
 // The six statuses, in the order the team works through them.
 const (
-	NeedsReview   Status = "要確認"
+	NeedsReview   Status = vocab.Blocking // a blocking problem holds the client
 	Completed     Status = "完了"
 	AwaitHandover Status = "担当作業待ち"
 	InProgress    Status = "進行中"
@@ -53,9 +55,19 @@ type Problem struct {
 	Col     int
 	Column  string // the header as written in the sheet
 	Message string // Japanese, e.g. "LINE公式アカウント: 「たぶん」は あり/なし で入力してください"
-	// Blocking problems make the client 要確認; the others are notes.
+	// Blocking problems make the client 要確認; the others are お知らせ.
 	Blocking bool
+	// ClientID is the client the row belongs to (a 申込 row's or a
+	// セッション row's ID), "" on a pool row; job.Run.Problems fills it.
+	ClientID string
 }
+
+// Kind names the problem's kind for a manager: 要確認 or お知らせ.
+func (p Problem) Kind() string { return vocab.Kind(p.Blocking) }
+
+// Tagged is the message with its kind in front, as in the チェック cells.
+func (p Problem) Tagged() string { return vocab.Tag(p.Blocking, p.Message) }
+
 
 // Application is one row of 申込.
 type Application struct {

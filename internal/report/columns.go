@@ -3,7 +3,6 @@ package report
 import (
 	"strings"
 
-	"onboard/internal/contract"
 	"onboard/internal/matrix"
 	"onboard/internal/onboarding"
 )
@@ -224,7 +223,6 @@ func (r *renderer) operatorColumn(key string, _ int) func(int) cellValue {
 
 func (r *renderer) problemColumn(key string, _ int) func(int) cellValue {
 	ps := r.m.Problems
-	where := newProblemIndex(r.m)
 	switch key {
 	case "tab":
 		return func(i int) cellValue { return text(ps[i].Tab) }
@@ -235,14 +233,9 @@ func (r *renderer) problemColumn(key string, _ int) func(int) cellValue {
 	case "cell":
 		return func(i int) cellValue { return text(cellRef(ps[i].Row, ps[i].Col)) }
 	case "client_id":
-		return func(i int) cellValue { return text(where.clientID(&ps[i])) }
+		return func(i int) cellValue { return text(ps[i].ClientID) }
 	case "severity":
-		return func(i int) cellValue {
-			if ps[i].Blocking {
-				return text(r.l.Problems.Blocking)
-			}
-			return text(r.l.Problems.Note)
-		}
+		return func(i int) cellValue { return text(ps[i].Kind()) }
 	case "message":
 		return func(i int) cellValue { return text(ps[i].Message) }
 	}
@@ -307,49 +300,4 @@ func (t *workText) progress(c *onboarding.Client) string {
 		t.prog[key] = s
 	}
 	return s
-}
-
-// problemIndex finds the client a problem's row belongs to.
-type problemIndex struct {
-	m        *Model
-	appRow   map[int]string // 申込 row → client ID
-	sessRow  map[int]string // セッション row → client ID
-	appsName string
-	sessName string
-}
-
-func newProblemIndex(m *Model) *problemIndex {
-	x := &problemIndex{m: m}
-	for _, l := range m.Run.Sheet.Layouts() {
-		switch l.Spec.Key {
-		case contract.TabApplications:
-			x.appsName = l.Name
-		case contract.TabSessions:
-			x.sessName = l.Name
-		}
-	}
-	return x
-}
-
-func (x *problemIndex) clientID(p *onboarding.Problem) string {
-	switch p.Tab {
-	case x.appsName:
-		if x.appRow == nil {
-			x.appRow = map[int]string{}
-			for i := range x.m.Run.Out.Clients {
-				a := x.m.Run.Out.Clients[i].App
-				x.appRow[a.Row] = a.ClientID
-			}
-		}
-		return x.appRow[p.Row]
-	case x.sessName:
-		if x.sessRow == nil {
-			x.sessRow = map[int]string{}
-			for _, s := range x.m.Run.Sheet.SessionRows {
-				x.sessRow[s.Row] = s.ClientID
-			}
-		}
-		return x.sessRow[p.Row]
-	}
-	return ""
 }

@@ -238,15 +238,56 @@ func checkLayout(t *testing.T, path string, layout *report.Layout) {
 			t.Errorf("sheet %d: <col> elements in order %v", i+1, mins)
 		}
 	}
+	// Every tab prints on A4, one page wide (サマリー on one page), its
+	// first rows (the header of a data tab, the title and caption of
+	// リードタイム) on every page;
+	// portrait when its columns fit across A4 portrait at full scale (90
+	// character units), else landscape, and landscape for the tabs with
+	// charts beside their tables.
+	titles := map[string]string{}
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" {
+			titles[dn.Scope] = dn.RefersTo
+		}
+	}
+	orientations := map[string]int{}
 	for _, name := range f.GetSheetList() {
 		pl, err := f.GetPageLayout(name)
-		if err != nil || pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
-			t.Errorf("%s page layout %+v: want A4 (9) landscape, one page wide", name, pl)
+		want, rows := "landscape", "$1:$2"
+		if name != "サマリー" && name != "リードタイム" {
+			dim, _ := f.GetSheetDimension(name)
+			last, _ := strings.CutPrefix(dim, "A1:")
+			ncol, _, _ := excelize.CellNameToCoordinates(last)
+			width := 0.0
+			for c := 1; c <= ncol; c++ {
+				col, _ := excelize.ColumnNumberToName(c)
+				w, _ := f.GetColWidth(name, col)
+				width += w
+			}
+			if width <= 90 {
+				want = "portrait"
+			}
+			rows = "$1:$1"
+		}
+		if err != nil || pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != want || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
+			t.Errorf("%s page layout %+v: want A4 (9) %s, one page wide", name, pl, want)
+		} else {
+			orientations[want]++
+		}
+		if name == "サマリー" { // one page: nothing to repeat
+			if pl.FitToHeight == nil || *pl.FitToHeight != 1 {
+				t.Errorf("サマリー is not fitted to one page: %+v", pl)
+			}
+		} else if got := titles[name]; !strings.HasSuffix(got, "!"+rows) {
+			t.Errorf("%s print titles %q, want rows %s on every page", name, got, rows)
 		}
 		props, err := f.GetSheetProps(name)
 		if err != nil || props.FitToPage == nil || !*props.FitToPage {
 			t.Errorf("%s: fit to page is off", name)
 		}
+	}
+	if orientations["portrait"] == 0 || orientations["landscape"] == 0 {
+		t.Errorf("orientations %v: the example has both narrow and wide tabs", orientations)
 	}
 	// Widths fit Japanese text, wide characters counting 2; text wider
 	// than the layout's wrap width (the widest company,

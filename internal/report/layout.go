@@ -77,8 +77,6 @@ type TabLayout struct {
 	Handover    string   `json:"handover,omitempty"`
 	NoResult    string   `json:"no_result,omitempty"`
 	Unassigned  string   `json:"unassigned,omitempty"`
-	Blocking    string   `json:"blocking,omitempty"`
-	Note        string   `json:"note,omitempty"`
 }
 
 // Column is one column of a data tab: a key the code knows and the header

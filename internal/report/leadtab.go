@@ -159,7 +159,13 @@ func (r *renderer) leadTab() error {
 	if _, err := f.NewSheet(name); err != nil {
 		return err
 	}
-	if err := r.pageSetup(name, false); err != nil {
+	// Tables with a chart beside them: landscape; the title and the
+	// caption saying what the figures are head every page of a long list
+	// of breaches.
+	if err := r.pageSetup(name, false, landscape); err != nil {
+		return err
+	}
+	if err := r.printTitles(name, 2); err != nil {
 		return err
 	}
 	total := len(rows) + len(lt.Breaches)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 
 	"github.com/xuri/excelize/v2"
@@ -97,7 +98,7 @@ func (r *renderer) dataTabs() error {
 	}
 	wg.Wait()
 	for i, t := range tables {
-		sw, err := r.openTable(t)
+		sw, err := r.openTable(t, r.printedWidth(widths[i], dates[i]))
 		if err == nil {
 			err = r.fillTable(t, sw, widths[i], dates[i])
 		}
@@ -213,16 +214,44 @@ func (r *renderer) newStyle(s Style, fill, numFmt string) (int, error) {
 	return r.f.NewStyle(st)
 }
 
-// pageSetup prints the tab on A4 landscape, one page wide; onePage
-// also fits it to one page tall. Data tabs keep their scale readable by
-// wrapping wide text columns (fillTable) rather than shrinking to fit.
-func (r *renderer) pageSetup(sheet string, onePage bool) error {
-	fit, landscape, wide, tall, a4 := true, "landscape", 1, 0, 9
+// Page orientations.
+const (
+	portrait  = "portrait"
+	landscape = "landscape"
+)
+
+// portraitWidth is how wide a tab may be, in Excel character units, to
+// print on A4 portrait at full scale (about 180 mm between the default
+// margins); a wider one prints landscape.
+const portraitWidth = 90
+
+// orientationFor is the orientation a tab of the given printed width fits.
+func orientationFor(width float64) string {
+	if width <= portraitWidth {
+		return portrait
+	}
+	return landscape
+}
+
+// pageSetup prints the tab on A4 in the given orientation, one page wide;
+// onePage also fits it to one page tall. Data tabs keep their scale
+// readable by wrapping wide text columns (fillTable) rather than shrinking
+// to fit.
+func (r *renderer) pageSetup(sheet string, onePage bool, orientation string) error {
+	fit, wide, tall, a4 := true, 1, 0, 9
 	if onePage {
 		tall = 1
 	}
 	if err := r.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
 	}
-	return r.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall})
+	return r.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &orientation, FitToWidth: &wide, FitToHeight: &tall})
+}
+
+// printTitles repeats the tab's first rows (its header, or its title and
+// caption) at the top of every printed page.
+func (r *renderer) printTitles(sheet string, rows int) error {
+	return r.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(sheet) + "!$1:$" + strconv.Itoa(rows), Scope: sheet,
+	})
 }

@@ -217,7 +217,8 @@ func (r *renderer) summary() error {
 	if err := r.f.SetSheetDimension(name, "A1:"+last); err != nil {
 		return err
 	}
-	return r.pageSetup(name, true) // the summary is one page
+	// One page, landscape: its tables and charts stand side by side.
+	return r.pageSetup(name, true, landscape)
 }
 
 // row3 writes the trend's three counts into columns C–E.

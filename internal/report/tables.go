@@ -61,7 +61,7 @@ type table struct {
 // openTable creates a data tab and its stream writer: autofilter over
 // the data, landscape one page wide with the header repeated on every
 // page. It touches the workbook, so tabs are opened one at a time.
-func (r *renderer) openTable(t *table) (*excelize.StreamWriter, error) {
+func (r *renderer) openTable(t *table, width float64) (*excelize.StreamWriter, error) {
 	f, name := r.f, t.title
 	if _, err := f.NewSheet(name); err != nil {
 		return nil, err
@@ -75,7 +75,7 @@ func (r *renderer) openTable(t *table) (*excelize.StreamWriter, error) {
 	if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
 		return nil, err
 	}
-	if err := r.pageSetup(name, false); err != nil {
+	if err := r.pageSetup(name, false, orientationFor(width)); err != nil {
 		return nil, err
 	}
 	// The stream writer copies <dimension> from the sheet when it starts
@@ -84,9 +84,7 @@ func (r *renderer) openTable(t *table) (*excelize.StreamWriter, error) {
 	if err := f.SetSheetDimension(name, "A1:"+last); err != nil {
 		return nil, err
 	}
-	if err := f.SetDefinedName(&excelize.DefinedName{
-		Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(name) + "!$1:$1", Scope: name,
-	}); err != nil {
+	if err := r.printTitles(name, 1); err != nil {
 		return nil, err
 	}
 	return f.NewStreamWriter(name)
@@ -118,6 +116,26 @@ func (t *table) measure() (widths widthTracker, dates []bool) {
 	return widths, dates
 }
 
+// tableColumnWidth is a data tab column's width, and whether its text
+// wraps because it would be wider than the layout's wrap width.
+func (r *renderer) tableColumnWidth(chars int, date bool) (float64, bool) {
+	width, wrapAt := r.l.Widths.columnWidth(chars), r.l.Widths.Wrap
+	if wrapAt > 0 && width > wrapAt && !date {
+		return wrapAt, true
+	}
+	return width, false
+}
+
+// printedWidth is a data tab's width on paper, its columns side by side.
+func (r *renderer) printedWidth(widths widthTracker, dates []bool) float64 {
+	total := 0.0
+	for c := range widths {
+		w, _ := r.tableColumnWidth(widths[c], dates[c])
+		total += w
+	}
+	return total
+}
+
 // fillTable writes a data tab through its stream writer: column widths
 // and date styles, the frozen header row, then every row.
 func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTracker, dates []bool) error {
@@ -125,11 +143,9 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTr
 	colStyle := make([]int, ncol)
 	// Right to left: the stream writer puts each column it touches first
 	// in <cols>, and Excel wants them in ascending order.
-	wrapAt := r.l.Widths.Wrap
 	for c := ncol - 1; c >= 0; c-- {
-		width := r.l.Widths.columnWidth(widths[c])
-		if wrapAt > 0 && width > wrapAt && !dates[c] {
-			width = wrapAt
+		width, wrap := r.tableColumnWidth(widths[c], dates[c])
+		if wrap {
 			if err := sw.SetColStyle(c+1, c+1, r.wrap); err != nil {
 				return err
 			}

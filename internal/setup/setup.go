@@ -37,7 +37,7 @@ func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action
 	}
 	if t := book.Tab(matrix.TabName); t != nil {
 		if m, err = matrix.FromTab(t); err != nil {
-			return nil, &contract.LayoutError{Msg: err.Error()}
+			return nil, contract.MatrixError(err)
 		}
 	}
 	var actions []Action

@@ -50,7 +50,10 @@ type Options struct {
 	StallDays int
 	Targets   report.ServiceTargets // service levels; zero limits take the defaults
 	Mail      mailer.Config
-	Log       *slog.Logger
+	// Sheet names the spreadsheet for the people who read the report and
+	// the mail (no server path); default: the spreadsheet's Describe.
+	Sheet string
+	Log   *slog.Logger
 	// SentFile, when set, keeps the newest week known to be sent, so that a
 	// run whose last complete week is already sent reads nothing: the
 	// 送信履歴 tab is read only when a week may be due. Losing the file
@@ -109,8 +112,12 @@ func Deliver(ctx context.Context, ss sheet.Spreadsheet, run *job.Run, o Options)
 		noteSent(o, last)
 		return res, nil
 	}
+	source := o.Sheet
+	if source == "" {
+		source = ss.Describe()
+	}
 	for _, w := range due {
-		m := report.Build(run, report.Options{Week: w, Now: o.Now, StallDays: o.StallDays, Source: ss.Describe(), Targets: o.Targets})
+		m := report.Build(run, report.Options{Week: w, Now: o.Now, StallDays: o.StallDays, Source: source, Targets: o.Targets})
 		path, err := report.WriteFile(o.OutDir, m, o.Layout)
 		if err != nil {
 			return res, fmt.Errorf("week %s: %w: %w", w, ErrReport, err)

@@ -29,7 +29,7 @@ type ReviewLine struct {
 // MailData is what the mail templates see.
 type MailData struct {
 	Week, Start, End string
-	FileName, Path   string
+	FileName         string // the attachment's name; the body never shows the server's folder
 	Sheet, SentAt    string
 	Figures          []FigureLine
 	// LeadTimes are the lead-time figures of サマリー: the median
@@ -53,7 +53,7 @@ func (d MailData) Figure(key string) string {
 func NewMailData(m *report.Model, l *report.Layout, path string, sentAt time.Time) MailData {
 	d := MailData{
 		Week: m.Week.String(), Start: m.Week.Start().Short(), End: m.Week.End().Short(),
-		FileName: filepath.Base(path), Path: path, Sheet: m.Source,
+		FileName: filepath.Base(path), Sheet: m.Source,
 		SentAt: sentAt.Format("2006/01/02 15:04"),
 	}
 	count := func(c report.Count) string {
