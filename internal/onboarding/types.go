@@ -5,7 +5,6 @@
 package onboarding
 
 import (
-
 	"onboard/internal/civil"
 	"onboard/internal/matrix"
 	"onboard/internal/vocab"
@@ -67,7 +66,6 @@ func (p Problem) Kind() string { return vocab.Kind(p.Blocking) }
 
 // Tagged is the message with its kind in front, as in the チェック cells.
 func (p Problem) Tagged() string { return vocab.Tag(p.Blocking, p.Message) }
-
 
 // Application is one row of 申込.
 type Application struct {

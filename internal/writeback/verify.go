@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"onboard/internal/parse"
 	"onboard/internal/contract"
+	"onboard/internal/parse"
 	"onboard/internal/sheet"
 )
 
