@@ -104,7 +104,7 @@ func TestDryRunListsEveryChange(t *testing.T) {
 	if !bytes.Equal(before, after) {
 		t.Error("dry run changed the file")
 	}
-	line := regexp.MustCompile(`^(申込|セッション|サポートアカウント|セッション準備)![A-Z]+\d+  row \d+  \S+: (""|".*") → ".*"$`)
+	line := regexp.MustCompile(`^(申込|セッション|サポートアカウント|セッション準備|ステータス履歴)![A-Z]+\d+  row \d+  \S+: (""|".*") → ".*"$`)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	n := 0
 	for _, l := range lines {

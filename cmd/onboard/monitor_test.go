@@ -166,7 +166,7 @@ func TestPings(t *testing.T) {
 	}
 	got := ps.take()
 	if len(got) != 2 || got[0].path != "POST /ping/5f1c0a3e-uuid/start" || got[1].path != "POST /ping/5f1c0a3e-uuid" ||
-		!strings.HasPrefix(got[1].body, "onboard run ok; clients=61 changes_written=507 reports_sent=1") {
+		!strings.HasPrefix(got[1].body, "onboard run ok; clients=61 changes_written=817 reports_sent=1") {
 		t.Errorf("success pings %+v", got)
 	}
 	missing := filepath.Join(e.dir, "gone.xlsx")
@@ -221,7 +221,7 @@ func TestMetricsFile(t *testing.T) {
 	}
 	m := readMetrics(t, path)
 	want := map[string]float64{
-		"onboard_run_exit_code": 0, "onboard_cells_written": 507, "onboard_reports_sent": 1,
+		"onboard_run_exit_code": 0, "onboard_cells_written": 817, "onboard_reports_sent": 1,
 		"onboard_clients{status=要確認}": 8, "onboard_clients{status=完了}": 17, "onboard_clients{status=セッション予定}": 7,
 		"onboard_problems{severity=blocking}": 9, "onboard_support_accounts_left": 8,
 		// W47's lead times and service levels, as the report's リードタイム
@@ -234,6 +234,12 @@ func TestMetricsFile(t *testing.T) {
 		"onboard_sla_met_ratio{target=handover}":                                        1,
 		"onboard_sla_breaching_clients{target=handover}":                                7,
 		"onboard_sla_target_days{target=first_session}":                                 14,
+		// The first sync records every client's starting status and the
+		// totals in ステータス履歴.
+		"onboard_status_history_rows": 62,
+	}
+	if cells, ratio := m["onboard_sheet_cells"], m["onboard_sheet_cells_limit_ratio"]; cells < 61*19 || ratio != cells/10_000_000 {
+		t.Errorf("onboard_sheet_cells %v, ratio %v: the first sync counts the sheet's cells", cells, ratio)
 	}
 	for k, v := range want {
 		if got, ok := m[k]; !ok || got != v {

@@ -190,7 +190,7 @@ func TestRunDryRunNeedsNoSMTP(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
-	for _, want := range []string{"(dry run: not sent)", "would mail 2026-W47 to nobody yet (set --mail-to): 【オンボーディング週次】2026-W47", "518 changes not written"} {
+	for _, want := range []string{"(dry run: not sent)", "would mail 2026-W47 to nobody yet (set --mail-to): 【オンボーディング週次】2026-W47", "837 changes not written"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 		}

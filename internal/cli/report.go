@@ -63,6 +63,7 @@ func (a *App) report(args []string) int {
 	if err != nil {
 		return a.fail("report", err)
 	}
+	cfg.History = true // the previous week's 要確認, 停滞 and サポートアカウント残
 	today := cfg.Today()
 	if weekFlag == "" {
 		week = report.LastComplete(cfg.Now)

@@ -52,6 +52,7 @@ type runFlags struct {
 	metricsFile string
 	active      activeHours
 	prepTab     prepTabFlags
+	history     historyFlags
 	sla         serviceFlags
 }
 
@@ -87,6 +88,7 @@ func (a *App) runJob(args []string) int {
 	fs.Var(&f.active, "active-hours", "run only in this window of --timezone, e.g. 08:00-20:30; other runs exit 0 at once (for a cron that ignores CRON_TZ)")
 	fs.StringVar(&f.metricsFile, "metrics-file", "", "write the run's figures here in the Prometheus text format (node_exporter textfile collector)")
 	f.prepTab.register(fs)
+	f.history.register(fs)
 	if ok, code := a.parse(fs, args); !ok {
 		return code
 	}
@@ -137,6 +139,9 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 	cfg, err := a.setup(&f.common)
 	if err == nil {
 		err = f.prepTab.apply(&cfg, f.templates)
+	}
+	if err == nil {
+		err = f.history.apply(&cfg)
 	}
 	if err != nil {
 		return fail(monitor.StageSetup, err)
@@ -366,6 +371,7 @@ func (a *App) finishRun(ctx context.Context, f *runFlags, o runOutcome, start ti
 				}
 			}
 			fig.PoolLeft = o.run.Out.PoolLeft
+			fig.HistoryRows, fig.SheetCells = o.run.HistoryRows, o.run.SheetCells
 			// The figures of the week the report covers: the last
 			// complete one.
 			targets, _ := f.sla.targets() // validated before the run

@@ -18,16 +18,21 @@ func (a *App) sync(args []string) int {
 	var c common
 	var dryRun bool
 	var prepTab prepTabFlags
+	var hist historyFlags
 	fs := a.flagSet("sync")
 	c.register(fs)
 	fs.BoolVar(&dryRun, "dry-run", false, "print every change (tab, row, column, old → new) and write nothing")
 	prepTab.register(fs)
+	hist.register(fs)
 	if ok, code := a.parse(fs, args); !ok {
 		return code
 	}
 	cfg, err := a.setup(&c)
 	if err == nil {
 		err = prepTab.apply(&cfg, c.templates)
+	}
+	if err == nil {
+		err = hist.apply(&cfg)
 	}
 	if err != nil {
 		return a.fail("sync", err)
@@ -54,6 +59,9 @@ func (a *App) sync(args []string) int {
 	if run.Out.PoolLow {
 		a.log.Warn("support account pool is running low: prepare more accounts",
 			"left", run.Out.PoolLeft, "warn_below", cfg.PoolLowWater)
+	}
+	for _, n := range run.Notices {
+		fmt.Fprintln(a.Stdout, FormatProblem(n))
 	}
 	return ExitOK
 }

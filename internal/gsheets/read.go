@@ -343,3 +343,23 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+var _ sheet.CellCounter = (*Spreadsheet)(nil)
+
+// Cells counts the cells of every tab's grid, as Google's 10,000,000-cell
+// limit does: from the tab list this run fetched already, else from one
+// spreadsheets.get.
+func (s *Spreadsheet) Cells(ctx context.Context) (int, error) {
+	if s.listed == nil {
+		if _, err := s.titles(ctx); err != nil {
+			return 0, err
+		}
+	}
+	n := 0
+	for _, name := range s.listed {
+		if ti := s.tabs[name]; ti != nil {
+			n += ti.rows * ti.cols
+		}
+	}
+	return n, nil
+}

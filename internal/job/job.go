@@ -16,6 +16,7 @@ import (
 	"onboard/internal/onboarding"
 	"onboard/internal/prep"
 	"onboard/internal/sheet"
+	"onboard/internal/statuslog"
 	"onboard/internal/writeback"
 )
 
@@ -33,6 +34,11 @@ type Config struct {
 	// from today through PrepDays ahead, in these instructions' words.
 	Prep     *prep.Instructions
 	PrepDays int
+	// History, when set, reads the ステータス履歴 tab (the report's
+	// previous-week figures), and has sync append the status changes it
+	// writes, pruning rows older than HistoryDays.
+	History     bool
+	HistoryDays int
 }
 
 // Today is the team's calendar date at Now.
@@ -46,6 +52,22 @@ type Run struct {
 	Outcome writeback.Outcome
 	// Attempts is 1 unless the header row changed during the run.
 	Attempts int
+	// History is the ステータス履歴 tab as read (Config.History); empty
+	// otherwise.
+	History *statuslog.Log
+	// HistoryRows counts the rows the plan adds to it; HistoryPruned: the
+	// plan rewrites it without the rows past the retention.
+	HistoryRows   int
+	HistoryPruned bool
+	// SheetCells is the spreadsheet's cell count when this run counted it
+	// (at most once a day, with the day's first history rows); 0 otherwise.
+	SheetCells int
+	// Notices are what the job tells the managers about the spreadsheet
+	// itself (a sheet nearing Google's cell limit); never blocking.
+	Notices []onboarding.Problem
+
+	historyTab *sheet.Tab // the tab's cells, until the plan is made
+	usedCells  int        // the used range of the tabs read
 }
 
 // MaxAttempts bounds the restarts when headers keep changing.
@@ -65,6 +87,10 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 		sessions := prep.Build(run.Sheet.Matrix, run.Out, run.Sheet.PoolRows, cfg.Prep, prep.Options{Today: cfg.Today(), Days: cfg.PrepDays})
 		run.Changes = append(run.Changes, writeback.PlanTab(contract.PrepTabName, run.Sheet.Prep, contract.PrepGrid(sessions))...)
 	}
+	if cfg.History {
+		run.Changes = append(run.Changes, planHistory(run, cfg)...)
+	}
+	run.historyTab = nil
 	// Only the plan reads the cells: let a large sheet's go.
 	run.Sheet.Tabs = nil
 	return run, nil
@@ -82,6 +108,9 @@ func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*s
 	if cfg.Prep != nil {
 		owned = append(owned, contract.PrepTabName)
 	}
+	if cfg.History {
+		owned = append(owned, statuslog.TabName)
+	}
 	book, err := contract.ReadBook(ctx, ss, cfg.Matrix, owned...)
 	if err != nil {
 		return nil, err
@@ -98,7 +127,13 @@ func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*s
 		return nil, err
 	}
 	s.Prep = book.Tab(contract.PrepTabName)
-	out := onboarding.Compute(onboarding.Input{
+	run := &Run{Sheet: s, Attempts: 1, History: &statuslog.Log{}}
+	if cfg.History {
+		run.historyTab = book.Tab(statuslog.TabName)
+		run.History = statuslog.Parse(run.historyTab, cfg.Now.Location())
+		run.usedCells = usedCells(book)
+	}
+	run.Out = onboarding.Compute(onboarding.Input{
 		Matrix:       m,
 		Applications: s.Applications,
 		Sessions:     s.SessionRows,
@@ -107,7 +142,7 @@ func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*s
 		StallDays:    cfg.StallDays,
 		PoolLowWater: cfg.PoolLowWater,
 	})
-	return &Run{Sheet: s, Out: out, Attempts: 1}, nil
+	return run, nil
 }
 
 // Sync evaluates the spreadsheet and writes the changes back. With dryRun
@@ -129,6 +164,9 @@ func Sync(ctx context.Context, ss sheet.Spreadsheet, cfg Config, dryRun bool) (*
 		if err := addOwnedTabs(ctx, ss, run); err != nil {
 			return run, err
 		}
+		if cfg.History {
+			checkCells(ctx, ss, run, cfg, log)
+		}
 		run.Outcome, err = writeback.Apply(ctx, ss, run.Sheet, run.Changes)
 		if errors.Is(err, writeback.ErrHeaderChanged) && attempt < MaxAttempts {
 			log.Warn("header row changed during the run; starting over", "attempt", attempt, "err", err)
@@ -145,26 +183,35 @@ func Sync(ctx context.Context, ss sheet.Spreadsheet, cfg Config, dryRun bool) (*
 // exist yet (init creates them; a sheet set up before they existed gets
 // them on its first sync). The new tab holds its header row already.
 func addOwnedTabs(ctx context.Context, ss sheet.Spreadsheet, run *Run) error {
-	if run.Sheet.Prep != nil {
-		return nil
-	}
-	planned := false
-	for _, c := range run.Changes {
-		planned = planned || (c.Owned && c.Tab == contract.PrepTabName)
-	}
-	if !planned {
-		return nil
-	}
-	if err := ss.AddTab(ctx, contract.PrepTabName, contract.PrepHeader); err != nil && !errors.Is(err, sheet.ErrTabExists) {
-		return fmt.Errorf("add tab %q: %w", contract.PrepTabName, err)
-	}
-	kept := run.Changes[:0]
-	for _, c := range run.Changes {
-		if !(c.Owned && c.Tab == contract.PrepTabName && c.Row == 1) {
-			kept = append(kept, c)
+	for _, t := range []struct {
+		name    string
+		header  []string
+		present bool
+	}{
+		{contract.PrepTabName, contract.PrepHeader, run.Sheet.Prep != nil},
+		{statuslog.TabName, statuslog.Header, run.History.Exists},
+	} {
+		if t.present {
+			continue
 		}
+		planned := false
+		for _, c := range run.Changes {
+			planned = planned || (c.Owned && c.Tab == t.name)
+		}
+		if !planned {
+			continue
+		}
+		if err := ss.AddTab(ctx, t.name, t.header); err != nil && !errors.Is(err, sheet.ErrTabExists) {
+			return fmt.Errorf("add tab %q: %w", t.name, err)
+		}
+		kept := run.Changes[:0]
+		for _, c := range run.Changes {
+			if !(c.Owned && c.Tab == t.name && c.Row == 1) {
+				kept = append(kept, c)
+			}
+		}
+		run.Changes = kept
 	}
-	run.Changes = kept
 	return nil
 }
 
@@ -200,6 +247,7 @@ func (r *Run) Problems() []onboarding.Problem {
 	for i := range r.Sheet.PoolRows {
 		ps = append(ps, r.Out.PoolProblems[i]...)
 	}
+	ps = append(ps, r.Notices...)
 	layouts := map[string]*contract.Layout{}
 	for _, l := range r.Sheet.Layouts() {
 		layouts[l.Spec.Name] = l

@@ -25,6 +25,11 @@ type Figures struct {
 	Reports     int
 	Requests    int
 	Retries     int
+	// HistoryRows are the rows the run added to ステータス履歴; SheetCells
+	// the spreadsheet's cells when the run counted them (0: not counted,
+	// which it does once a day).
+	HistoryRows int
+	SheetCells  int
 	// LeadTimes and Levels are the lead times and service levels of the
 	// last complete week (the weekly report's figures); written when Known.
 	LeadTimes []LeadTime
@@ -79,6 +84,11 @@ func WriteMetrics(path string, f Figures) error {
 		gauge("onboard_stalled_clients", "Clients not 完了 with no activity for the stall period.", float64(f.Stalled))
 		gauge("onboard_support_accounts_left", "Prepared support accounts still free.", float64(f.PoolLeft))
 		registerLeadTimes(reg, f)
+		gauge("onboard_status_history_rows", "Rows the last run added to the ステータス履歴 tab.", float64(f.HistoryRows))
+		if f.SheetCells > 0 {
+			gauge("onboard_sheet_cells", "Cells of the spreadsheet at the last count (Google allows 10,000,000).", float64(f.SheetCells))
+			gauge("onboard_sheet_cells_limit_ratio", "The spreadsheet's cells as a share of Google's 10,000,000-cell limit; the job warns past 0.8.", float64(f.SheetCells)/10_000_000)
+		}
 	}
 	gauge("onboard_cells_written", "Cells the last run wrote to the sheet.", float64(f.Cells))
 	gauge("onboard_reports_sent", "Weekly reports the last run mailed.", float64(f.Reports))

@@ -40,7 +40,7 @@ func TestMetricsReplacedAtomically(t *testing.T) {
 			}
 			p := expfmt.NewTextParser(model.LegacyValidation)
 			fams, err := p.TextToMetricFamilies(strings.NewReader(string(b)))
-			if err != nil || len(fams) != 12 {
+			if err != nil || len(fams) != 13 {
 				t.Errorf("a partial file: %d families, %v", len(fams), err)
 				return
 			}

@@ -241,14 +241,22 @@ func Build(run *job.Run, opt Options) *Model {
 	})
 
 	this, before := m.Trend[TrendWeeks-1], m.Trend[TrendWeeks-2]
+	// 要確認 and サポートアカウント残 of an earlier week are what the
+	// ステータス履歴 tab recorded by its Sunday; 停滞 too, which the dates
+	// alone rebuild only as far as they were entered in time.
+	var prevNeeds, prevPool Count
+	prevStall := known(prevStalled)
+	if t, ok := run.History.TotalsAsOf(prev.End()); ok {
+		prevNeeds, prevStall, prevPool = known(t.NeedsReview), known(t.Stalled), known(t.PoolLeft)
+	}
 	m.Figures = []FigureRow{
 		{FigApplications, known(this.Applications), known(before.Applications)},
 		{FigSessions, known(this.Sessions), known(before.Sessions)},
 		{FigCompletions, known(this.Completions), known(before.Completions)},
 		{FigInProgress, known(thisIn), known(prevIn)},
-		{FigNeedsReview, known(statuses[onboarding.NeedsReview]), Count{}},
-		{FigStalled, known(thisStalled), known(prevStalled)},
-		{FigPoolLeft, known(run.Out.PoolLeft), Count{}},
+		{FigNeedsReview, known(statuses[onboarding.NeedsReview]), prevNeeds},
+		{FigStalled, known(thisStalled), prevStall},
+		{FigPoolLeft, known(run.Out.PoolLeft), prevPool},
 	}
 	for ci, col := range mx.Columns {
 		if col.Contradiction == "" || columns[ci] > 0 {

@@ -13,6 +13,7 @@ import (
 	"onboard/internal/report"
 	"onboard/internal/sheet"
 	"onboard/internal/sheet/memsheet"
+	"onboard/internal/statuslog"
 )
 
 // app and sess are rows of a hand-made sheet; dates are days relative to
@@ -307,5 +308,49 @@ func TestBuildBacklog(t *testing.T) {
 	}
 	if c := m.Run.Out.Clients[m.Backlog[0].Client]; c.Status != onboarding.AwaitHandover {
 		t.Errorf("first backlog client is %s", c.Status)
+	}
+}
+
+// TestPreviousWeekFromHistory: 要確認, 停滞 and サポートアカウント残 of the
+// week before are the totals the ステータス履歴 tab held at the end of
+// its Sunday (day -1): not a row written later, not one of the report's
+// own week; with no totals by then they stay unknown (—), and 停滞 falls
+// back to the rebuild from dates.
+func TestPreviousWeekFromHistory(t *testing.T) {
+	apps := []app{{id: "1", company: "A", applied: -20, cond: "bid"}}
+	at := func(dayOffset int, clock string) sheet.Value {
+		return sheet.TextValue(week47.Start().AddDays(dayOffset).Time(tokyo(t)).Format("2006/01/02") + " " + clock)
+	}
+	totals := func(when sheet.Value, n ...float64) []sheet.Value {
+		return []sheet.Value{when, {}, {}, {}, {}, sheet.TextValue(statuslog.TotalsTrigger),
+			sheet.NumberValue(n[0]), sheet.NumberValue(n[1]), sheet.NumberValue(n[2])}
+	}
+	for _, tc := range []struct {
+		name string
+		rows [][]sheet.Value
+		want map[string][2]int
+	}{
+		{"no history", nil, map[string][2]int{"needs_review": {0, -1}, "pool_left": {0, -1}, "stalled": {1, 1}}},
+		{"the totals by the Sunday before, not later ones", [][]sheet.Value{
+			totals(at(-9, "09:00"), 1, 1, 1),
+			totals(at(-1, "23:59"), 3, 4, 5),
+			totals(at(0, "00:00"), 7, 7, 7),
+		}, map[string][2]int{"needs_review": {0, 3}, "stalled": {1, 4}, "pool_left": {0, 5}}},
+		{"only rows after that Sunday", [][]sheet.Value{totals(at(2, "09:00"), 7, 7, 7)},
+			map[string][2]int{"needs_review": {0, -1}, "pool_left": {0, -1}, "stalled": {1, 1}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			today := week47.Start().AddDays(9)
+			run := buildRun(t, apps, nil, today)
+			tab := &sheet.Tab{Name: statuslog.TabName, Rows: append([][]sheet.Value{{sheet.TextValue("日時")}}, tc.rows...)}
+			run.History = statuslog.Parse(tab, tokyo(t))
+			m := report.Build(run, report.Options{Week: week47, Now: today.Time(tokyo(t)).Add(9 * time.Hour), StallDays: 14})
+			got := figures(m)
+			for k, want := range tc.want {
+				if got[k] != want {
+					t.Errorf("%s: this/prev = %v, want %v", k, got[k], want)
+				}
+			}
+		})
 	}
 }

@@ -44,7 +44,7 @@ func TestInitNewGoogleSheetThenSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	tabs := srv.Tabs(id)
-	if strings.Join(tabs, ",") != "Sheet1,申込,セッション,サポートアカウント,条件マトリクス,セッション準備" {
+	if strings.Join(tabs, ",") != "Sheet1,申込,セッション,サポートアカウント,条件マトリクス,セッション準備,ステータス履歴" {
 		t.Errorf("tabs %v", tabs)
 	}
 	doc, err := srv.Service(ctx).Spreadsheets.Get(id).Do()
@@ -63,7 +63,7 @@ func TestInitNewGoogleSheetThenSync(t *testing.T) {
 			protected++
 		}
 	}
-	if frozen != 5 || protected != 3 {
+	if frozen != 6 || protected != 3 {
 		t.Errorf("frozen tabs %d, protected ranges %d", frozen, protected)
 	}
 

@@ -12,6 +12,7 @@ import (
 	"onboard/internal/contract"
 	"onboard/internal/matrix"
 	"onboard/internal/sheet"
+	"onboard/internal/statuslog"
 )
 
 // ProtectDescription names the protected range over a tab's job columns.
@@ -31,7 +32,7 @@ type Action struct {
 // Plan works out what a spreadsheet lacks. m is the matrix the tabs are
 // built from (the sheet's own 条件マトリクス tab wins when it exists).
 func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action, error) {
-	book, err := contract.ReadBook(ctx, ss, m, contract.PrepTabName)
+	book, err := contract.ReadBook(ctx, ss, m, contract.PrepTabName, statuslog.TabName)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +93,9 @@ func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action
 	if book.Tab(contract.PrepTabName) == nil {
 		actions = append(actions, Action{Tab: contract.PrepTabName, What: "add tab for the operators' session preparation (sync keeps it)", addTab: contract.PrepHeader})
 	}
+	if book.Tab(statuslog.TabName) == nil {
+		actions = append(actions, Action{Tab: statuslog.TabName, What: "add tab for the status history (sync appends to it)", addTab: statuslog.Header})
+	}
 
 	prep, ok := ss.(sheet.Preparer)
 	if !ok {
@@ -101,7 +105,7 @@ func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action
 	for _, t := range present {
 		tabNames = append(tabNames, t.Name)
 	}
-	tabNames = append(tabNames, matrix.TabName, contract.PrepTabName)
+	tabNames = append(tabNames, matrix.TabName, contract.PrepTabName, statuslog.TabName)
 	have, err := prep.Inspect(ctx, tabNames)
 	if err != nil {
 		return nil, fmt.Errorf("inspect %s: %w", ss.Describe(), err)
@@ -135,7 +139,7 @@ func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action
 				fmt.Sprintf("warning-only protection over the job's columns %s", colList(jobCols))))
 		}
 	}
-	for _, name := range []string{matrix.TabName, contract.PrepTabName} {
+	for _, name := range []string{matrix.TabName, contract.PrepTabName, statuslog.TabName} {
 		if st := have[name]; !st.Frozen {
 			actions = append(actions, step(sheet.SetupStep{Kind: sheet.FreezeHeader, Tab: name}, "freeze the header row"))
 		}

@@ -75,7 +75,7 @@ func TestInitNewWorkbookThenSync(t *testing.T) {
 	for _, a := range actions {
 		kinds[strings.Fields(a.What)[0]+" "+strings.Fields(a.What)[1]]++
 	}
-	if kinds["add tab"] != 4 || kinds["add header"] != 19 || kinds["dropdown on"] != 14 || kinds["warning-only protection"] != 3 || kinds["freeze the"] < 3 {
+	if kinds["add tab"] != 5 || kinds["add header"] != 19 || kinds["dropdown on"] != 14 || kinds["warning-only protection"] != 3 || kinds["freeze the"] < 3 {
 		t.Errorf("actions %v", kinds)
 	}
 	if err := setup.Apply(ctx, ss, actions); err != nil {

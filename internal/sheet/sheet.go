@@ -219,6 +219,13 @@ type Counter interface {
 	Counts() (requests, retries int)
 }
 
+// CellCounter is implemented by backends that know the spreadsheet's size
+// as its limit counts it (Google: every tab's grid, used or not), so the
+// job can warn before a sheet fills up.
+type CellCounter interface {
+	Cells(ctx context.Context) (int, error)
+}
+
 // ColumnsRequest asks for the header row and some columns of one tab.
 type ColumnsRequest struct {
 	Tab  string

@@ -69,8 +69,17 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 		layouts[l.Name] = l
 	}
 	cols := map[string]map[int]bool{}
+	appends := map[string]map[int]bool{} // append-only owned tabs: columns 1 to the widest row planned
 	for _, c := range changes {
 		if c.Owned {
+			if c.BlankOnly && c.Row > 1 {
+				if appends[c.Tab] == nil {
+					appends[c.Tab] = map[int]bool{}
+				}
+				for k := 1; k <= c.Col; k++ {
+					appends[c.Tab][k] = true
+				}
+			}
 			continue
 		}
 		if cols[c.Tab] == nil {
@@ -83,10 +92,11 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 			cols[c.Tab][c.Col] = true
 		}
 	}
-	now, err := ss.ReadColumns(ctx, columnsRequests(cols))
+	now, err := ss.ReadColumns(ctx, append(columnsRequests(cols), columnsRequests(appends)...))
 	if err != nil {
 		return out, fmt.Errorf("re-read key columns: %w", err)
 	}
+	shift := appendShifts(now, changes, appends)
 
 	// Google answers a column read only down to the last row with a value
 	// in those columns, so rows at the end whose key cells are blank (a
@@ -109,6 +119,10 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 		c := &changes[i]
 		row := c.Row
 		if c.Owned {
+			if c.BlankOnly && c.Row > 1 && shift[c.Tab] > 0 {
+				row += shift[c.Tab]
+				out.Moved++
+			}
 			updates = append(updates, placed{Update: sheet.Update{Tab: c.Tab, Row: row, Col: c.Col, Value: c.New}, ch: c})
 			continue
 		}
@@ -231,6 +245,49 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 	}
 	out.Verified = true
 	return out, nil
+}
+
+// appendShifts is, per append-only tab, how far its planned rows move
+// down: 0 when every planned row is still blank in the re-read, else below
+// the last row holding anything now (rows a person or a concurrent run
+// added since the read), so an append never overwrites a row.
+func appendShifts(now *sheet.Book, changes []Change, appends map[string]map[int]bool) map[string]int {
+	shift := map[string]int{}
+	for name := range appends {
+		tab := now.Tab(name)
+		if tab == nil {
+			continue
+		}
+		occupied := func(r int) bool {
+			for c := range appends[name] {
+				if !tab.Cell(r, c).IsEmpty() {
+					return true
+				}
+			}
+			return false
+		}
+		first, taken := 0, false
+		for _, c := range changes {
+			if c.Tab == name && c.Owned && c.BlankOnly && c.Row > 1 {
+				if first == 0 || c.Row < first {
+					first = c.Row
+				}
+				taken = taken || occupied(c.Row)
+			}
+		}
+		if !taken {
+			continue
+		}
+		last := 1
+		for r := len(tab.Rows); r > 1; r-- {
+			if occupied(r) {
+				last = r
+				break
+			}
+		}
+		shift[name] = max(0, last+1-first)
+	}
+	return shift
 }
 
 // write sends the updates with a deadline that keeps a third of the time

@@ -296,3 +296,71 @@ func TestApplyReachesBlankKeyRowsAtTheEnd(t *testing.T) {
 		t.Errorf("second plan: %d changes, first %+v", len(again), again[0])
 	}
 }
+
+// TestApplyAppendWritesOnlyIntoBlankRows: rows appended to a job-owned
+// log go where planned while those rows are still blank at the re-read,
+// and below whatever someone added there meanwhile otherwise; the rows
+// read before are never written.
+func TestApplyAppendWritesOnlyIntoBlankRows(t *testing.T) {
+	const tab = "ログ"
+	header := []string{"日時", "内容"}
+	for _, tc := range []struct {
+		name     string
+		meantime map[int][2]string // row → cells added between the read and the re-read
+		want     []string          // the tab's rows after the write, cells joined by |
+		moved    int
+	}{
+		{"nothing added meanwhile", nil, []string{"日時|内容", "d1|old", "d2|new1", "d3|new2"}, 0},
+		{"a row added where the first new row goes", map[int][2]string{3: {"", "手書き"}},
+			[]string{"日時|内容", "d1|old", "|手書き", "d2|new1", "d3|new2"}, 4},
+		{"rows added further down", map[int][2]string{3: {"x", ""}, 6: {"", "y"}},
+			[]string{"日時|内容", "d1|old", "x|", "", "", "|y", "d2|new1", "d3|new2"}, 4},
+		{"a row added below the planned ones only", map[int][2]string{6: {"z", ""}},
+			[]string{"日時|内容", "d1|old", "d2|new1", "d3|new2", "", "z|"}, 0},
+	} {
+		for _, asGoogle := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s google=%v", tc.name, asGoogle), func(t *testing.T) {
+				b := newBook()
+				b.Tabs = append(b.Tabs, &sheet.Tab{Name: tab, Rows: [][]sheet.Value{row(header...), row("d1", "old")}})
+				ms := memsheet.FromBook("test", b)
+				ms.ShortColumnReads = asGoogle
+				s, _ := plan(t, ms)
+				changes := writeback.PlanAppend(tab, ms.Book().Tab(tab), header, [][]sheet.Value{row("d2", "new1"), row("d3", "new2")})
+				editBeforeReadColumns(ms, func(b *sheet.Book) {
+					lt := b.Tab(tab)
+					for r, cells := range tc.meantime {
+						for len(lt.Rows) < r {
+							lt.Rows = append(lt.Rows, nil)
+						}
+						lt.Rows[r-1] = row(cells[0], cells[1])
+					}
+				})
+				out, err := writeback.Apply(context.Background(), ms, s, changes)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, r := range ms.Book().Tab(tab).Rows {
+					var cells []string
+					for _, v := range r {
+						cells = append(cells, v.String())
+					}
+					got = append(got, strings.Join(cells, "|"))
+				}
+				if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+					t.Errorf("rows\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+				}
+				if out.Moved != tc.moved {
+					t.Errorf("moved %d, want %d", out.Moved, tc.moved)
+				}
+				for _, w := range ms.Writes() {
+					for _, u := range w {
+						if u.Tab == tab && u.Row <= 2 {
+							t.Errorf("wrote %s of a row read before", sheet.CellName(u.Row, u.Col))
+						}
+					}
+				}
+			})
+		}
+	}
+}

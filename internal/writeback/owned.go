@@ -42,3 +42,58 @@ func PlanTab(name string, current *sheet.Tab, want [][]sheet.Value) []Change {
 	}
 	return changes
 }
+
+// PlanAppend lists the changes that add rows to an append-only job-owned
+// tab (ステータス履歴): the header where the tab lacks it (current nil:
+// the tab does not exist yet), then rows, starting below the last row
+// holding anything at read time. Existing rows are never rewritten. The
+// row cells are Owned and BlankOnly: Apply writes them only into rows
+// still blank when it re-reads the tab, moving the block below a row a
+// person or another run added meanwhile.
+func PlanAppend(name string, current *sheet.Tab, header []string, rows [][]sheet.Value) []Change {
+	if len(rows) == 0 {
+		return nil
+	}
+	var changes []Change
+	last := 1
+	if current != nil {
+		for r := len(current.Rows); r > 1; r-- {
+			if !blankRow(current.Rows[r-1]) {
+				last = r
+				break
+			}
+		}
+	}
+	for c, h := range header {
+		var old sheet.Value
+		if current != nil {
+			old = current.Cell(1, c+1)
+		}
+		if v := sheet.TextValue(h); !same(old, v) {
+			changes = append(changes, Change{Tab: name, Row: 1, Col: c + 1, Header: h, Old: old, New: v, Owned: true})
+		}
+	}
+	for i, row := range rows {
+		for c, v := range row {
+			if v.IsEmpty() {
+				continue
+			}
+			h := ""
+			if c < len(header) {
+				h = header[c]
+			}
+			changes = append(changes, Change{Tab: name, Row: last + 1 + i, Col: c + 1, Header: h,
+				New: sheet.Storable(v), Owned: true, BlankOnly: true})
+		}
+	}
+	return changes
+}
+
+func blankRow(row []sheet.Value) bool {
+	for _, v := range row {
+		if !v.IsEmpty() {
+			return false
+		}
+	}
+	return true
+}
