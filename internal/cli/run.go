@@ -172,6 +172,7 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 	if err != nil {
 		return fail(monitor.StageSetup, &contract.LayoutError{Msg: err.Error()})
 	}
+	cfg.Look = contract.Look{StatusColors: layout.StatusColors}
 	if f.stateErr != nil {
 		return fail(monitor.StageSetup, f.stateErr)
 	}

@@ -28,6 +28,9 @@ func (a *App) sync(args []string) int {
 	if err == nil {
 		err = prepTab.apply(&cfg, c.templates)
 	}
+	if err == nil {
+		cfg.Look, err = look(c.templates)
+	}
 	if err != nil {
 		return a.fail("sync", err)
 	}

@@ -76,6 +76,9 @@ type cellDataJSON struct {
 	EffectiveValue   map[string]any  `json:"effectiveValue,omitempty"`
 	FormattedValue   string          `json:"formattedValue,omitempty"`
 	DataValidation   json.RawMessage `json:"dataValidation,omitempty"`
+	// Formats: see format.go.
+	UserEnteredFormat *sheets.CellFormat `json:"userEnteredFormat,omitempty"`
+	EffectiveFormat   *sheets.CellFormat `json:"effectiveFormat,omitempty"`
 }
 
 type rowDataJSON struct {
@@ -86,12 +89,17 @@ type gridDataJSON struct {
 	StartRow    int           `json:"startRow,omitempty"`
 	StartColumn int           `json:"startColumn,omitempty"`
 	RowData     []rowDataJSON `json:"rowData,omitempty"`
+	// ColumnMetadata: see format.go.
+	ColumnMetadata []columnMetadataJSON `json:"columnMetadata,omitempty"`
 }
 
 type sheetJSON struct {
 	Properties      sheetPropsJSON       `json:"properties"`
 	Data            []gridDataJSON       `json:"data,omitempty"`
 	ProtectedRanges []protectedRangeJSON `json:"protectedRanges,omitempty"`
+	// ConditionalFormats and DeveloperMetadata: see format.go.
+	ConditionalFormats []json.RawMessage       `json:"conditionalFormats,omitempty"`
+	DeveloperMetadata  []developerMetadataJSON `json:"developerMetadata,omitempty"`
 }
 
 type spreadsheetPropsJSON struct {
@@ -184,6 +192,7 @@ func (s *Server) toJSON(ss *spreadsheet, rects []gridRect, includeGrid bool) spr
 		for _, p := range sh.protected {
 			sj.ProtectedRanges = append(sj.ProtectedRanges, s.protectedOut(p, true))
 		}
+		sh.sheetLooksJSON(&sj)
 		if includeGrid {
 			if len(mine) == 0 {
 				mine = []gridRect{{sheet: sh, r1: sh.rowCount, c1: sh.colCount}}
@@ -201,9 +210,9 @@ func (s *Server) toJSON(ss *spreadsheet, rects []gridRect, includeGrid bool) spr
 // each cell's data validation as Google returns it (so a client can see
 // its dropdowns). Formats and row/column metadata are not rendered.
 func (ss *spreadsheet) gridData(g gridRect) gridDataJSON {
-	gd := gridDataJSON{StartRow: g.r0, StartColumn: g.c0}
+	gd := gridDataJSON{StartRow: g.r0, StartColumn: g.c0, ColumnMetadata: g.sheet.columnMetadata(g)}
 	ev := ss.newEval()
-	validated := len(g.sheet.validations) > 0
+	validated := len(g.sheet.validations) > 0 || g.sheet.looks != nil
 	maxRow := min(g.r1, len(g.sheet.rows))
 	if validated {
 		maxRow = g.r1 // an empty cell can carry a dropdown
@@ -232,6 +241,9 @@ func (ss *spreadsheet) gridData(g gridRect) gridDataJSON {
 				if f, ok := renderCell(cv, renderOpts{}, at).(string); ok {
 					cd.FormattedValue = f
 				}
+				last = c - g.c0
+			}
+			if g.sheet.cellLooks(&cd, r, c, cv) {
 				last = c - g.c0
 			}
 			if rule := g.sheet.validationAt(r, c); rule != nil {
@@ -506,6 +518,9 @@ func totalCells(ss *spreadsheet) int {
 func (s *Server) applyRequest(ss *spreadsheet, i int, kind string, raw json.RawMessage) (map[string]any, *apiError) {
 	fail := func(format string, args ...any) *apiError {
 		return badRequest("Invalid requests[%d].%s: %s", i, kind, fmt.Sprintf(format, args...))
+	}
+	if reply, ok, apiErr := s.applyFormatRequest(ss, kind, raw, fail); ok {
+		return reply, apiErr
 	}
 	switch kind {
 	case "addSheet":

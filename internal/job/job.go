@@ -33,6 +33,9 @@ type Config struct {
 	// from today through PrepDays ahead, in these instructions' words.
 	Prep     *prep.Instructions
 	PrepDays int
+	// Look colours the ステータス column when sync formats the columns it
+	// adds (the report's status colours).
+	Look contract.Look
 }
 
 // Today is the team's calendar date at Now.
@@ -46,6 +49,11 @@ type Run struct {
 	Outcome writeback.Outcome
 	// Attempts is 1 unless the header row changed during the run.
 	Attempts int
+	// Formatted lists the tabs whose just-added columns (or whole new
+	// tab) sync formatted.
+	Formatted []string
+	// addedPrep: this run created the セッション準備 tab.
+	addedPrep bool
 }
 
 // MaxAttempts bounds the restarts when headers keep changing.
@@ -137,7 +145,52 @@ func Sync(ctx context.Context, ss sheet.Spreadsheet, cfg Config, dryRun bool) (*
 		if err != nil {
 			return run, err
 		}
+		formatAdded(ctx, ss, cfg, run, log)
 		return run, nil
+	}
+}
+
+// formatAdded formats what this run added: the job's columns it put on a
+// tab and the セッション準備 tab it created. That is the only time sync
+// formats, so an idle run sends nothing more; a sheet whose columns were
+// there before gets its formats from init. When every formatted column of
+// a tab was added now, the tab is marked formatted, so init leaves it be.
+// A failure is logged, not fatal: the statuses are written already.
+func formatAdded(ctx context.Context, ss sheet.Spreadsheet, cfg Config, run *Run, log *slog.Logger) {
+	p, ok := ss.(sheet.Preparer)
+	if !ok {
+		return
+	}
+	var steps []sheet.SetupStep
+	for _, l := range run.Sheet.Layouts() {
+		added := map[int]bool{}
+		for _, a := range l.Added {
+			added[a.Col] = a.Column.Formatted()
+		}
+		cols := map[string]int{}
+		for _, c := range l.Spec.Columns {
+			cols[c.Key] = l.Col(c.Key)
+		}
+		all := cfg.Look.TabFormats(l.Spec, cols, nil)
+		now := cfg.Look.TabFormats(l.Spec, cols, added)
+		if len(now) == 0 {
+			continue
+		}
+		steps = append(steps, sheet.SetupStep{Kind: sheet.FormatColumns, Tab: l.Name, Formats: now, Mark: len(now) == len(all)})
+		run.Formatted = append(run.Formatted, l.Name)
+	}
+	if run.addedPrep {
+		steps = append(steps,
+			sheet.SetupStep{Kind: sheet.FreezeHeader, Tab: contract.PrepTabName},
+			sheet.SetupStep{Kind: sheet.FormatColumns, Tab: contract.PrepTabName, Formats: contract.PrepFormats(), Mark: true})
+		run.Formatted = append(run.Formatted, contract.PrepTabName)
+	}
+	if len(steps) == 0 {
+		return
+	}
+	if err := p.Prepare(ctx, steps); err != nil {
+		log.Warn("formatting the columns sync added failed; the statuses are written. Run 'onboard init' to format them", "tabs", run.Formatted, "err", err)
+		run.Formatted = nil
 	}
 }
 
@@ -155,9 +208,11 @@ func addOwnedTabs(ctx context.Context, ss sheet.Spreadsheet, run *Run) error {
 	if !planned {
 		return nil
 	}
-	if err := ss.AddTab(ctx, contract.PrepTabName, contract.PrepHeader); err != nil && !errors.Is(err, sheet.ErrTabExists) {
+	err := ss.AddTab(ctx, contract.PrepTabName, contract.PrepHeader)
+	if err != nil && !errors.Is(err, sheet.ErrTabExists) {
 		return fmt.Errorf("add tab %q: %w", contract.PrepTabName, err)
 	}
+	run.addedPrep = err == nil
 	kept := run.Changes[:0]
 	for _, c := range run.Changes {
 		if !(c.Owned && c.Tab == contract.PrepTabName && c.Row == 1) {

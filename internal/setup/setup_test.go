@@ -12,6 +12,7 @@ import (
 	"onboard/internal/example"
 	"onboard/internal/job"
 	"onboard/internal/matrix"
+	"onboard/internal/report"
 	"onboard/internal/setup"
 	"onboard/internal/sheet"
 	"onboard/internal/xlsxbook"
@@ -67,7 +68,7 @@ func TestInitNewWorkbookThenSync(t *testing.T) {
 	m, _ := matrix.Default("")
 	ctx := context.Background()
 	ss := xlsxbook.Open(path)
-	actions, err := setup.Plan(ctx, ss, m)
+	actions, err := setup.Plan(ctx, ss, m, look(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func TestInitNewWorkbookThenSync(t *testing.T) {
 	}
 	// Set up: a second init finds nothing to do and leaves the file alone.
 	st, _ := os.Stat(path)
-	again, err := setup.Plan(ctx, xlsxbook.Open(path), m)
+	again, err := setup.Plan(ctx, xlsxbook.Open(path), m, look(t))
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second init: %d actions (%v), first %+v", len(again), err, again)
 	}
@@ -117,7 +118,7 @@ func TestInitNewWorkbookThenSync(t *testing.T) {
 		}
 	}
 	// init after the data: still nothing to do.
-	if again, err := setup.Plan(ctx, xlsxbook.Open(path), m); err != nil || len(again) != 0 {
+	if again, err := setup.Plan(ctx, xlsxbook.Open(path), m, look(t)); err != nil || len(again) != 0 {
 		t.Errorf("init after sync: %d actions (%v)", len(again), err)
 	}
 }
@@ -148,7 +149,7 @@ func TestInitAddsOnlyWhatIsMissing(t *testing.T) {
 	}
 	before, _ := xlsxbook.Open(path).Read(context.Background(), nil)
 	m, _ := matrix.Default("")
-	actions, err := setup.Plan(context.Background(), xlsxbook.Open(path), m)
+	actions, err := setup.Plan(context.Background(), xlsxbook.Open(path), m, look(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,4 +184,14 @@ func TestInitAddsOnlyWhatIsMissing(t *testing.T) {
 	if _, err := contract.Read(after, m); err != nil {
 		t.Errorf("after init the contract reads: %v", err)
 	}
+}
+
+// look is the embedded report layout's status colours, as init uses them.
+func look(t *testing.T) contract.Look {
+	t.Helper()
+	l, err := report.LoadLayout("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return contract.Look{StatusColors: l.StatusColors}
 }
