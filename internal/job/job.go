@@ -153,8 +153,9 @@ func Sync(ctx context.Context, ss sheet.Spreadsheet, cfg Config, dryRun bool) (*
 // formatAdded formats what this run added: the job's columns it put on a
 // tab and the セッション準備 tab it created. That is the only time sync
 // formats, so an idle run sends nothing more; a sheet whose columns were
-// there before gets its formats from init. When every formatted column of
-// a tab was added now, the tab is marked formatted, so init leaves it be.
+// there before gets its formats from init. When every job column of a tab
+// was added now (its first sync), the whole tab is formatted and marked,
+// so init leaves it be.
 // A failure is logged, not fatal: the statuses are written already.
 func formatAdded(ctx context.Context, ss sheet.Spreadsheet, cfg Config, run *Run, log *slog.Logger) {
 	p, ok := ss.(sheet.Preparer)
@@ -165,18 +166,27 @@ func formatAdded(ctx context.Context, ss sheet.Spreadsheet, cfg Config, run *Run
 	for _, l := range run.Sheet.Layouts() {
 		added := map[int]bool{}
 		for _, a := range l.Added {
-			added[a.Col] = a.Column.Formatted()
+			added[a.Col] = true
 		}
 		cols := map[string]int{}
+		first := true // every job column of the tab was added now
 		for _, c := range l.Spec.Columns {
 			cols[c.Key] = l.Col(c.Key)
+			if c.Owner == contract.Job && !added[cols[c.Key]] {
+				first = false
+			}
 		}
-		all := cfg.Look.TabFormats(l.Spec, cols, nil)
-		now := cfg.Look.TabFormats(l.Spec, cols, added)
-		if len(now) == 0 {
+		only := added
+		if first {
+			// The tab's first sync: its dates in a manager's column
+			// (割当日) too, and the mark.
+			only = nil
+		}
+		formats := cfg.Look.TabFormats(l.Spec, cols, only)
+		if len(formats) == 0 {
 			continue
 		}
-		steps = append(steps, sheet.SetupStep{Kind: sheet.FormatColumns, Tab: l.Name, Formats: now, Mark: len(now) == len(all)})
+		steps = append(steps, sheet.SetupStep{Kind: sheet.FormatColumns, Tab: l.Name, Formats: formats, Mark: first})
 		run.Formatted = append(run.Formatted, l.Name)
 	}
 	if run.addedPrep {
