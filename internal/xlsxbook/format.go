@@ -69,7 +69,7 @@ func (w *Workbook) formatColumns(s sheet.SetupStep) error {
 			}
 		}
 		if cf.Wrap || cf.Date {
-			if err := w.styleColumn(s.Tab, cf, len(rows), derive); err != nil {
+			if err := w.styleColumn(s.Tab, cf, rows, derive); err != nil {
 				return err
 			}
 		}
@@ -97,10 +97,14 @@ func (w *Workbook) formatColumns(s sheet.SetupStep) error {
 
 // styleColumn gives the column and each of its cells below the header the
 // cell's own style plus the format. SetColStyle restyles every cell of the
-// column, so each cell's style is read first and the header's put back.
-func (w *Workbook) styleColumn(tab string, cf sheet.ColumnFormat, rows int, derive func(int, sheet.ColumnFormat) (int, error)) error {
+// column, so each cell's style is read first and the header's put back. A
+// number not shown as a date keeps its number format: in a workbook the
+// format decides whether it reads as a date, and a manager's number in
+// 割当日 must read (and be reported) as it did.
+func (w *Workbook) styleColumn(tab string, cf sheet.ColumnFormat, grid [][]string, derive func(int, sheet.ColumnFormat) (int, error)) error {
 	f := w.file
 	col := sheet.ColumnName(cf.Col)
+	rows := len(grid)
 	olds := make([]int, rows)
 	for r := 1; r <= rows; r++ {
 		id, err := f.GetCellStyle(tab, sheet.CellName(r, cf.Col))
@@ -109,21 +113,38 @@ func (w *Workbook) styleColumn(tab string, cf sheet.ColumnFormat, rows int, deri
 		}
 		olds[r-1] = id
 	}
-	colStyle, err := f.GetColStyle(tab, col)
-	if err != nil {
-		return err
+	wants := make([]sheet.ColumnFormat, rows)
+	kept := false // a manager's number keeps its format
+	for r := 2; r <= rows; r++ {
+		wants[r-1] = cf
+		if cf.Date && cf.Col <= len(grid[r-1]) && grid[r-1][cf.Col-1] != "" && !w.dateStyle(olds[r-1]) {
+			wants[r-1].Date, kept = false, true
+		}
 	}
-	colNew, err := derive(colStyle, cf)
-	if err != nil {
-		return err
-	}
-	if err := f.SetColStyle(tab, col, colNew); err != nil {
-		return err
+	if !kept {
+		// The column's style, for cells typed (or patched) later. Not
+		// when a cell keeps its own: a cell without a style of its own
+		// reads with its column's.
+		colStyle, err := f.GetColStyle(tab, col)
+		if err != nil {
+			return err
+		}
+		colNew, err := derive(colStyle, cf)
+		if err != nil {
+			return err
+		}
+		if err := f.SetColStyle(tab, col, colNew); err != nil {
+			return err
+		}
 	}
 	for r := 1; r <= rows; r++ {
 		id := olds[r-1]
+		if r == 1 && kept {
+			continue
+		}
 		if r > 1 {
-			if id, err = derive(id, cf); err != nil {
+			var err error
+			if id, err = derive(id, wants[r-1]); err != nil {
 				return err
 			}
 		}
@@ -133,6 +154,18 @@ func (w *Workbook) styleColumn(tab string, cf sheet.ColumnFormat, rows int, deri
 		}
 	}
 	return nil
+}
+
+// dateStyle reports whether a cell style shows numbers as dates.
+func (w *Workbook) dateStyle(id int) bool {
+	st, err := w.file.GetStyle(id)
+	if err != nil || st == nil {
+		return false
+	}
+	if st.CustomNumFmt != nil {
+		return customDate(*st.CustomNumFmt)
+	}
+	return builtinDate(st.NumFmt)
 }
 
 func b2i(b bool) int {
