@@ -87,15 +87,20 @@ bench:
 example:
 	$(GO) run ./cmd/genexample --out examples/onboarding.xlsx
 
-# docs/report-summary.png and docs/report-leadtime.png: the サマリー and
-# リードタイム tabs of the example's weekly report as LibreOffice renders
-# them (PDF, then pages 1 and 2 at 80 dpi). Installs LibreOffice
-# Calc, poppler-utils and the Noto CJK fonts when missing (apt-get, as root).
+# docs/*.png: what a manager sees, as LibreOffice renders it. The 申込 and
+# セッション準備 tabs of the example after `make run` (the sync's widths,
+# wrap, colours and dates; scripts/docs-sheet.py picks the rows and
+# columns that fit a page), and every tab of the weekly report, one page
+# each. Installs LibreOffice Calc, poppler-utils, openpyxl and the Noto
+# CJK fonts when missing (apt-get, as root).
 DOCS_TMP := $(WORK)/docs
+REPORT_PAGES := 1:docs/report-summary 2:docs/report-leadtime 3:docs/report-clients 4:docs/report-sessions \
+	5:docs/report-open-works 6:docs/report-operators 7:docs/report-problems
 docs: build
 	@missing=""; \
 	command -v libreoffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	/usr/bin/python3 -c "import openpyxl" 2>/dev/null || missing="$$missing python3-openpyxl"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" -ne 0 ]; then echo "docs: missing$$missing; run: sudo apt-get install -y$$missing" >&2; exit 1; fi; \
@@ -104,12 +109,14 @@ docs: build
 		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 	@rm -rf $(DOCS_TMP) && mkdir -p $(DOCS_TMP) docs
+	cp examples/onboarding.xlsx $(DOCS_TMP)/synced.xlsx
+	./$(BIN) sync --sheet $(DOCS_TMP)/synced.xlsx --now $(EXAMPLE_NOW) --log-level warn >/dev/null
+	/usr/bin/python3 scripts/docs-sheet.py $(DOCS_TMP)/synced.xlsx $(DOCS_TMP)/sheet.xlsx
 	./$(BIN) report --sheet examples/onboarding.xlsx --now $(EXAMPLE_NOW) --out $(DOCS_TMP) --log-level warn
 	libreoffice -env:UserInstallation=file://$(abspath $(DOCS_TMP))/profile --headless \
-		--convert-to pdf --outdir $(DOCS_TMP) $(DOCS_TMP)/onboard-weekly-*.xlsx >/dev/null 2>&1
-	pdftoppm -png -r 80 -f 1 -l 1 -singlefile $(DOCS_TMP)/onboard-weekly-*.pdf docs/report-summary
-	pdftoppm -png -r 80 -f 2 -l 2 -singlefile $(DOCS_TMP)/onboard-weekly-*.pdf docs/report-leadtime
-	@echo "docs/report-summary.png docs/report-leadtime.png"
+		--convert-to pdf --outdir $(DOCS_TMP) $(DOCS_TMP)/sheet.xlsx $(DOCS_TMP)/onboard-weekly-*.xlsx >/dev/null 2>&1
+	/usr/bin/python3 scripts/docs-render.py $(DOCS_TMP)/sheet.pdf 150 1:docs/sheet-applications 2:docs/sheet-prep
+	/usr/bin/python3 scripts/docs-render.py $$(ls $(DOCS_TMP)/onboard-weekly-*.pdf) 150 $(REPORT_PAGES)
 
 # demo-google runs the same job through the Google Sheets backend: it
 # starts cmd/fakesheets (the fake Sheets API, in memory, seeded from the

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"onboard/internal/contract"
+	"onboard/internal/report"
 	"onboard/internal/setup"
 	"onboard/internal/sheet"
 	"onboard/internal/xlsxbook"
@@ -54,7 +55,11 @@ func (a *App) initSheet(args []string) int {
 	}
 	ctx, cancel := c.context()
 	defer cancel()
-	actions, err := setup.Plan(ctx, ss, cfg.Matrix)
+	lk, err := look(c.templates)
+	if err != nil {
+		return a.fail("init", err)
+	}
+	actions, err := setup.Plan(ctx, ss, cfg.Matrix, lk)
 	if err != nil {
 		return a.fail("init", err)
 	}
@@ -75,4 +80,14 @@ func (a *App) initSheet(args []string) int {
 	fmt.Fprintf(a.Stdout, "%d changes made to %s\n", len(actions), ss.Describe())
 	a.log.Info("init finished", "sheet", ss.Describe(), "changes", len(actions))
 	return ExitOK
+}
+
+// look is how init and sync format the job's columns: the status colours
+// of the report's layout, so the sheet and the report agree.
+func look(templatesDir string) (contract.Look, error) {
+	layout, err := report.LoadLayout(templatesDir)
+	if err != nil {
+		return contract.Look{}, &contract.LayoutError{Msg: err.Error()}
+	}
+	return contract.Look{StatusColors: layout.StatusColors}, nil
 }

@@ -177,6 +177,7 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 	if err != nil {
 		return fail(monitor.StageSetup, configErr(contract.PartTemplate, err))
 	}
+	cfg.Look = contract.Look{StatusColors: layout.StatusColors}
 	if f.stateErr != nil {
 		return fail(monitor.StageSetup, f.stateErr)
 	}

@@ -34,6 +34,9 @@ func (a *App) sync(args []string) int {
 	if err == nil {
 		err = hist.apply(&cfg)
 	}
+	if err == nil {
+		cfg.Look, err = look(c.templates)
+	}
 	if err != nil {
 		return a.fail("sync", err)
 	}

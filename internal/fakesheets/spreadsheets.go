@@ -3,6 +3,8 @@ package fakesheets
 import (
 	"encoding/json"
 	"strconv"
+
+	"google.golang.org/api/sheets/v4"
 )
 
 type gridPropsJSON struct {
@@ -66,6 +68,9 @@ type cellDataJSON struct {
 	EffectiveValue   map[string]any  `json:"effectiveValue,omitempty"`
 	FormattedValue   string          `json:"formattedValue,omitempty"`
 	DataValidation   json.RawMessage `json:"dataValidation,omitempty"`
+	// Formats: see format.go.
+	UserEnteredFormat *sheets.CellFormat `json:"userEnteredFormat,omitempty"`
+	EffectiveFormat   *sheets.CellFormat `json:"effectiveFormat,omitempty"`
 }
 
 type rowDataJSON struct {
@@ -76,12 +81,17 @@ type gridDataJSON struct {
 	StartRow    int           `json:"startRow,omitempty"`
 	StartColumn int           `json:"startColumn,omitempty"`
 	RowData     []rowDataJSON `json:"rowData,omitempty"`
+	// ColumnMetadata: see format.go.
+	ColumnMetadata []columnMetadataJSON `json:"columnMetadata,omitempty"`
 }
 
 type sheetJSON struct {
 	Properties      sheetPropsJSON       `json:"properties"`
 	Data            []gridDataJSON       `json:"data,omitempty"`
 	ProtectedRanges []protectedRangeJSON `json:"protectedRanges,omitempty"`
+	// ConditionalFormats and DeveloperMetadata: see format.go.
+	ConditionalFormats []json.RawMessage       `json:"conditionalFormats,omitempty"`
+	DeveloperMetadata  []developerMetadataJSON `json:"developerMetadata,omitempty"`
 }
 
 type spreadsheetPropsJSON struct {
@@ -174,6 +184,7 @@ func (st *store) toJSON(ss *spreadsheet, rects []gridRect, includeGrid bool) spr
 		for _, p := range sh.protected {
 			sj.ProtectedRanges = append(sj.ProtectedRanges, st.protectedOut(p, true))
 		}
+		sh.sheetLooksJSON(&sj)
 		if includeGrid {
 			if len(mine) == 0 {
 				mine = []gridRect{{sheet: sh, r1: sh.rowCount, c1: sh.colCount}}
@@ -191,8 +202,8 @@ func (st *store) toJSON(ss *spreadsheet, rects []gridRect, includeGrid bool) spr
 // each cell's data validation as Google returns it (so a client can see
 // its dropdowns). Formats and row/column metadata are not rendered.
 func gridData(g gridRect) gridDataJSON {
-	gd := gridDataJSON{StartRow: g.r0, StartColumn: g.c0}
-	validated := len(g.sheet.validations) > 0
+	gd := gridDataJSON{StartRow: g.r0, StartColumn: g.c0, ColumnMetadata: g.sheet.columnMetadata(g)}
+	validated := len(g.sheet.validations) > 0 || g.sheet.looks != nil
 	maxRow := min(g.r1, len(g.sheet.rows))
 	if validated {
 		maxRow = g.r1 // an empty cell can carry a dropdown
@@ -220,6 +231,9 @@ func gridData(g gridRect) gridDataJSON {
 				if f, ok := renderCell(cv, renderOpts{}).(string); ok {
 					cd.FormattedValue = f
 				}
+				last = c - g.c0
+			}
+			if g.sheet.cellLooks(&cd, r, c, cv) {
 				last = c - g.c0
 			}
 			if rule := g.sheet.validationAt(r, c); rule != nil {

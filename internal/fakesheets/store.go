@@ -127,6 +127,7 @@ type sheet struct {
 	rows          [][]cell
 	protected     []*protectedRange
 	validations   []validationRule
+	looks         *sheetLooks // formats, see format.go
 }
 
 // rgbColor keeps colour channels as float32 because Google stores them so
@@ -248,6 +249,7 @@ func (sh *sheet) clone() *sheet {
 		cp.protected[i] = &pc
 	}
 	cp.validations = append([]validationRule(nil), sh.validations...)
+	cp.looks = sh.looks.clone()
 	return &cp
 }
 

@@ -58,10 +58,12 @@ func TestTransientErrorsAreRetried(t *testing.T) {
 					t.Errorf("outcome %+v", run.Outcome)
 				}
 				settled := where == "write" && status != 429
-				line, calls := "retrying", 7 // read, re-read, write, verify, 3 failed
+				// read, re-read, write, verify, the sheet IDs and the format
+				// of the added columns, 3 failed
+				line, calls := "retrying", 9
 				if settled {
 					// Each lost write is followed by a read of its cells.
-					line, calls = "the answer to a write was lost", 10
+					line, calls = "the answer to a write was lost", 12
 				}
 				if n := strings.Count(logs.String(), line); n != 3 {
 					t.Errorf("%d lines %q logged, want 3:\n%s", n, line, logs.String())

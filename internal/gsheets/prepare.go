@@ -19,7 +19,7 @@ func (s *Spreadsheet) Inspect(ctx context.Context, tabs []string) (map[string]sh
 	err := s.call(ctx, "inspect", func(ctx context.Context) error {
 		var err error
 		doc, err = s.svc.Spreadsheets.Get(s.id).
-			Fields("sheets(properties(sheetId,title,gridProperties(rowCount,columnCount,frozenRowCount)),protectedRanges(description))").
+			Fields("sheets(properties(sheetId,title,gridProperties(rowCount,columnCount,frozenRowCount)),protectedRanges(description),developerMetadata(metadataKey))").
 			Context(ctx).Do()
 		return err
 	})
@@ -46,6 +46,9 @@ func (s *Spreadsheet) Inspect(ctx context.Context, tabs []string) (map[string]sh
 		}
 		for _, pr := range sh.ProtectedRanges {
 			st.Protected[pr.Description] = true
+		}
+		for _, dm := range sh.DeveloperMetadata {
+			st.Formatted = st.Formatted || dm.MetadataKey == formattedKey
 		}
 		out[p.Title] = st
 		ranges = append(ranges, sheet.QuoteTab(p.Title)+"!2:2")
@@ -123,6 +126,8 @@ func (s *Spreadsheet) Prepare(ctx context.Context, steps []sheet.SetupStep) erro
 					WarningOnly: true,
 				}}})
 			}
+		case sheet.FormatColumns:
+			reqs = append(reqs, formatRequests(id, st)...)
 		}
 	}
 	if len(reqs) == 0 {

@@ -39,6 +39,9 @@ type Config struct {
 	// writes, pruning rows older than HistoryDays.
 	History     bool
 	HistoryDays int
+	// Look colours the ステータス column when sync formats the columns it
+	// adds (the report's status colours).
+	Look contract.Look
 }
 
 // Today is the team's calendar date at Now.
@@ -68,6 +71,13 @@ type Run struct {
 
 	historyTab *sheet.Tab // the tab's cells, until the plan is made
 	usedCells  int        // the used range of the tabs read
+
+	// Formatted lists the tabs whose just-added columns (or whole new
+	// tab) sync formatted.
+	Formatted []string
+	// addedPrep, addedHistory: this run created the セッション準備 or the
+	// ステータス履歴 tab.
+	addedPrep, addedHistory bool
 }
 
 // MaxAttempts bounds the restarts when headers keep changing.
@@ -175,7 +185,68 @@ func Sync(ctx context.Context, ss sheet.Spreadsheet, cfg Config, dryRun bool) (*
 		if err != nil {
 			return run, err
 		}
+		formatAdded(ctx, ss, cfg, run, log)
 		return run, nil
+	}
+}
+
+// formatAdded formats what this run added: the job's columns it put on a
+// tab and the セッション準備 tab it created. That is the only time sync
+// formats, so an idle run sends nothing more; a sheet whose columns were
+// there before gets its formats from init. When every job column of a tab
+// was added now (its first sync), the whole tab is formatted and marked,
+// so init leaves it be.
+// A failure is logged, not fatal: the statuses are written already.
+func formatAdded(ctx context.Context, ss sheet.Spreadsheet, cfg Config, run *Run, log *slog.Logger) {
+	p, ok := ss.(sheet.Preparer)
+	if !ok {
+		return
+	}
+	var steps []sheet.SetupStep
+	for _, l := range run.Sheet.Layouts() {
+		added := map[int]bool{}
+		for _, a := range l.Added {
+			added[a.Col] = true
+		}
+		cols := map[string]int{}
+		first := true // every job column of the tab was added now
+		for _, c := range l.Spec.Columns {
+			cols[c.Key] = l.Col(c.Key)
+			if c.Owner == contract.Job && !added[cols[c.Key]] {
+				first = false
+			}
+		}
+		only := added
+		if first {
+			// The tab's first sync: its dates in a manager's column
+			// (割当日) too, and the mark.
+			only = nil
+		}
+		formats := cfg.Look.TabFormats(l.Spec, cols, only)
+		if len(formats) == 0 {
+			continue
+		}
+		steps = append(steps, sheet.SetupStep{Kind: sheet.FormatColumns, Tab: l.Name, Formats: formats, Mark: first})
+		run.Formatted = append(run.Formatted, l.Name)
+	}
+	if run.addedPrep {
+		steps = append(steps,
+			sheet.SetupStep{Kind: sheet.FreezeHeader, Tab: contract.PrepTabName},
+			sheet.SetupStep{Kind: sheet.FormatColumns, Tab: contract.PrepTabName, Formats: contract.PrepFormats(), Mark: true})
+		run.Formatted = append(run.Formatted, contract.PrepTabName)
+	}
+	if run.addedHistory {
+		steps = append(steps,
+			sheet.SetupStep{Kind: sheet.FreezeHeader, Tab: statuslog.TabName},
+			sheet.SetupStep{Kind: sheet.FormatColumns, Tab: statuslog.TabName, Formats: statuslog.Formats(), Mark: true})
+		run.Formatted = append(run.Formatted, statuslog.TabName)
+	}
+	if len(steps) == 0 {
+		return
+	}
+	if err := p.Prepare(ctx, steps); err != nil {
+		log.Warn("formatting the columns sync added failed; the statuses are written. Run 'onboard init' to format them", "tabs", run.Formatted, "err", err)
+		run.Formatted = nil
 	}
 }
 
@@ -201,8 +272,15 @@ func addOwnedTabs(ctx context.Context, ss sheet.Spreadsheet, run *Run) error {
 		if !planned {
 			continue
 		}
-		if err := ss.AddTab(ctx, t.name, t.header); err != nil && !errors.Is(err, sheet.ErrTabExists) {
+		err := ss.AddTab(ctx, t.name, t.header)
+		if err != nil && !errors.Is(err, sheet.ErrTabExists) {
 			return fmt.Errorf("add tab %q: %w", t.name, err)
+		}
+		switch t.name {
+		case contract.PrepTabName:
+			run.addedPrep = err == nil
+		case statuslog.TabName:
+			run.addedHistory = err == nil
 		}
 		kept := run.Changes[:0]
 		for _, c := range run.Changes {

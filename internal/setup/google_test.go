@@ -36,7 +36,7 @@ func TestInitNewGoogleSheetThenSync(t *testing.T) {
 	ctx := context.Background()
 
 	ss := openFake(t, srv, id)
-	actions, err := setup.Plan(ctx, ss, m)
+	actions, err := setup.Plan(ctx, ss, m, look(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestInitNewGoogleSheetThenSync(t *testing.T) {
 	}
 
 	srv.ResetRequests()
-	again, err := setup.Plan(ctx, openFake(t, srv, id), m)
+	again, err := setup.Plan(ctx, openFake(t, srv, id), m, look(t))
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second init: %v %v", again, err)
 	}
@@ -95,7 +95,7 @@ func TestInitNewGoogleSheetThenSync(t *testing.T) {
 			t.Errorf("%s: %d after init, %d in the example", s, got[s], n)
 		}
 	}
-	if again, err := setup.Plan(ctx, openFake(t, srv, id), m); err != nil || len(again) != 0 {
+	if again, err := setup.Plan(ctx, openFake(t, srv, id), m, look(t)); err != nil || len(again) != 0 {
 		t.Errorf("init after sync: %d actions (%v)", len(again), err)
 	}
 }

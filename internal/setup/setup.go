@@ -30,8 +30,9 @@ type Action struct {
 }
 
 // Plan works out what a spreadsheet lacks. m is the matrix the tabs are
-// built from (the sheet's own 条件マトリクス tab wins when it exists).
-func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action, error) {
+// built from (the sheet's own 条件マトリクス tab wins when it exists); look
+// colours the ステータス column.
+func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, look contract.Look) ([]Action, error) {
 	book, err := contract.ReadBook(ctx, ss, m, contract.PrepTabName, statuslog.TabName)
 	if err != nil {
 		return nil, err
@@ -138,13 +139,45 @@ func Plan(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix) ([]Action
 			actions = append(actions, step(sheet.SetupStep{Kind: sheet.Protect, Tab: tab.Name, Cols: jobCols, Description: ProtectDescription},
 				fmt.Sprintf("warning-only protection over the job's columns %s", colList(jobCols))))
 		}
+		if formats := look.TabFormats(spec, cols, nil); len(formats) > 0 && !st.Formatted {
+			actions = append(actions, FormatStep(tab.Name, formats, true))
+		}
 	}
 	for _, name := range []string{matrix.TabName, contract.PrepTabName, statuslog.TabName} {
 		if st := have[name]; !st.Frozen {
 			actions = append(actions, step(sheet.SetupStep{Kind: sheet.FreezeHeader, Tab: name}, "freeze the header row"))
 		}
 	}
+	if !have[statuslog.TabName].Formatted {
+		actions = append(actions, FormatStep(statuslog.TabName, statuslog.Formats(), true))
+	}
+	if !have[contract.PrepTabName].Formatted {
+		actions = append(actions, FormatStep(contract.PrepTabName, contract.PrepFormats(), true))
+	}
 	return actions, nil
+}
+
+// FormatStep is the action that formats columns of a tab to be read;
+// mark records that the tab was formatted, so it is done once.
+func FormatStep(tab string, formats []sheet.ColumnFormat, mark bool) Action {
+	var what []string
+	for _, f := range formats {
+		var parts []string
+		if f.Width > 0 {
+			parts = append(parts, fmt.Sprintf("width %g", f.Width))
+		}
+		if f.Wrap {
+			parts = append(parts, "wrap")
+		}
+		if f.Date {
+			parts = append(parts, sheet.DateFormat)
+		}
+		if len(f.ColorOrder) > 0 {
+			parts = append(parts, "status colours")
+		}
+		what = append(what, sheet.ColumnName(f.Col)+" "+strings.Join(parts, "+"))
+	}
+	return step(sheet.SetupStep{Kind: sheet.FormatColumns, Tab: tab, Formats: formats, Mark: mark}, "format columns to be read: "+strings.Join(what, ", "))
 }
 
 func step(s sheet.SetupStep, what string) Action {

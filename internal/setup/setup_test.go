@@ -3,15 +3,19 @@ package setup_test
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"onboard/internal/contract"
 	"onboard/internal/example"
 	"onboard/internal/job"
 	"onboard/internal/matrix"
+	"onboard/internal/report"
 	"onboard/internal/setup"
 	"onboard/internal/sheet"
 	"onboard/internal/xlsxbook"
@@ -67,7 +71,7 @@ func TestInitNewWorkbookThenSync(t *testing.T) {
 	m, _ := matrix.Default("")
 	ctx := context.Background()
 	ss := xlsxbook.Open(path)
-	actions, err := setup.Plan(ctx, ss, m)
+	actions, err := setup.Plan(ctx, ss, m, look(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +79,8 @@ func TestInitNewWorkbookThenSync(t *testing.T) {
 	for _, a := range actions {
 		kinds[strings.Fields(a.What)[0]+" "+strings.Fields(a.What)[1]]++
 	}
-	if kinds["add tab"] != 5 || kinds["add header"] != 19 || kinds["dropdown on"] != 14 || kinds["warning-only protection"] != 3 || kinds["freeze the"] < 3 {
+	if kinds["add tab"] != 5 || kinds["add header"] != 19 || kinds["dropdown on"] != 14 || kinds["warning-only protection"] != 3 || kinds["freeze the"] < 3 ||
+		kinds["format columns"] != 5 {
 		t.Errorf("actions %v", kinds)
 	}
 	if err := setup.Apply(ctx, ss, actions); err != nil {
@@ -83,7 +88,7 @@ func TestInitNewWorkbookThenSync(t *testing.T) {
 	}
 	// Set up: a second init finds nothing to do and leaves the file alone.
 	st, _ := os.Stat(path)
-	again, err := setup.Plan(ctx, xlsxbook.Open(path), m)
+	again, err := setup.Plan(ctx, xlsxbook.Open(path), m, look(t))
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second init: %d actions (%v), first %+v", len(again), err, again)
 	}
@@ -117,7 +122,7 @@ func TestInitNewWorkbookThenSync(t *testing.T) {
 		}
 	}
 	// init after the data: still nothing to do.
-	if again, err := setup.Plan(ctx, xlsxbook.Open(path), m); err != nil || len(again) != 0 {
+	if again, err := setup.Plan(ctx, xlsxbook.Open(path), m, look(t)); err != nil || len(again) != 0 {
 		t.Errorf("init after sync: %d actions (%v)", len(again), err)
 	}
 }
@@ -148,7 +153,7 @@ func TestInitAddsOnlyWhatIsMissing(t *testing.T) {
 	}
 	before, _ := xlsxbook.Open(path).Read(context.Background(), nil)
 	m, _ := matrix.Default("")
-	actions, err := setup.Plan(context.Background(), xlsxbook.Open(path), m)
+	actions, err := setup.Plan(context.Background(), xlsxbook.Open(path), m, look(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,5 +187,90 @@ func TestInitAddsOnlyWhatIsMissing(t *testing.T) {
 	}
 	if _, err := contract.Read(after, m); err != nil {
 		t.Errorf("after init the contract reads: %v", err)
+	}
+}
+
+// look is the embedded report layout's status colours, as init uses them.
+func look(t *testing.T) contract.Look {
+	t.Helper()
+	l, err := report.LoadLayout("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return contract.Look{StatusColors: l.StatusColors}
+}
+
+// TestInitWritesTheHeaderNoteOnce: the note over the job's columns reads
+// once (an earlier init wrote its text twice: as plain text and as a
+// run), a doubled note is rewritten once, and init run again leaves it.
+func TestInitWritesTheHeaderNoteOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new.xlsx")
+	if err := xlsxbook.Create(path, &sheet.Book{Tabs: []*sheet.Tab{{Name: "申込"}}}); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := matrix.Default("")
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		ss := xlsxbook.Open(path)
+		actions, err := setup.Plan(ctx, ss, m, look(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := setup.Apply(ctx, ss, actions); err != nil {
+			t.Fatal(err)
+		}
+	}
+	notes := func() []string {
+		out, err := exec.Command("/usr/bin/python3", "-c", `
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+for ws in wb:
+    for row in ws.iter_rows(max_row=1):
+        for c in row:
+            if c.comment:
+                print(ws.title + "|" + c.coordinate + "|" + c.comment.text.replace("\n", " "))
+`, path).Output()
+		if err != nil {
+			t.Fatalf("openpyxl: %v", err)
+		}
+		return strings.Split(strings.TrimSpace(string(out)), "\n")
+	}
+	want := []string{"申込|M1|" + setup.ProtectDescription, "セッション|P1|" + setup.ProtectDescription, "サポートアカウント|F1|" + setup.ProtectDescription}
+	if got := notes(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes after init twice:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	// A note as the earlier init wrote it: text twice.
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.DeleteComment("申込", "M1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.AddComment("申込", excelize.Comment{Author: "onboard", Cell: "M1", Text: setup.ProtectDescription,
+		Paragraph: []excelize.RichTextRun{{Text: setup.ProtectDescription}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if got := notes(); got[0] != "申込|M1|"+setup.ProtectDescription+setup.ProtectDescription {
+		t.Fatalf("the doubled note reads %q (the case this test repairs)", got[0])
+	}
+	ss := xlsxbook.Open(path)
+	actions, err := setup.Plan(ctx, ss, m, look(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(actions) != 1 || !strings.HasPrefix(actions[0].What, "warning-only protection") {
+		t.Fatalf("init over a doubled note: %+v", actions)
+	}
+	if err := setup.Apply(ctx, ss, actions); err != nil {
+		t.Fatal(err)
+	}
+	if got := notes(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes after the repair:\n%s", strings.Join(got, "\n"))
 	}
 }

@@ -35,6 +35,15 @@ var Header = []string{"日時", "クライアントID", "事業者名", "旧ス�
 // Widths are the columns' widths in characters.
 var Widths = []float64{17, 12, 24, 12, 12, 40, 8, 8, 12}
 
+// Formats are the tab's column formats: Widths, きっかけ wrapped.
+func Formats() []sheet.ColumnFormat {
+	out := make([]sheet.ColumnFormat, len(Header))
+	for i := range Header {
+		out[i] = sheet.ColumnFormat{Col: i + 1, Width: Widths[i], Wrap: i+1 == ColTrigger}
+	}
+	return out
+}
+
 // Columns, 1-based.
 const (
 	ColAt = iota + 1

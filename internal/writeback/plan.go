@@ -63,7 +63,12 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 		oldStatus := strings.TrimSpace(r.old(contract.KeyStatus).String())
 		r.set(contract.KeyStatus, sheet.TextValue(string(c.Status)))
 		if oldStatus != string(c.Status) {
-			r.set(contract.KeyStatusChanged, sheet.DayValue(today))
+			on := today
+			if oldStatus == "" && r.old(contract.KeyStatusChanged).IsEmpty() {
+				// First set: the status may follow from old evidence.
+				on = StatusSince(c, today)
+			}
+			r.set(contract.KeyStatusChanged, sheet.DayValue(on))
 		}
 		r.set(contract.KeyNextAction, sheet.TextValue(c.Next))
 		r.set(contract.KeyProblems, sheet.TextValue(onboarding.ProblemText(c.Problems)))
@@ -98,6 +103,31 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 		}
 	}
 	return p.changes
+}
+
+// StatusSince is the date a client's status first written by the job
+// dates from: the evidence the status follows from (担当作業完了日 for 完了,
+// the latest session for 担当作業待ち and 進行中, the application for
+// セッション予定 and 未着手), not the day the job first saw it. 要確認 and a
+// status without a dated evidence date from today; no date is after today.
+func StatusSince(c *onboarding.Client, today civil.Date) civil.Date {
+	var on civil.Date
+	switch c.Status {
+	case onboarding.Completed:
+		on = c.App.HandoverOn
+	case onboarding.AwaitHandover, onboarding.InProgress:
+		for _, s := range c.Sessions {
+			on = max(on, s.HeldOn)
+		}
+	case onboarding.Scheduled, onboarding.NotStarted:
+		// When the session was set is not recorded: the application is
+		// the latest dated evidence.
+		on = c.App.AppliedOn
+	}
+	if on == 0 || on > today {
+		return today
+	}
+	return on
 }
 
 type planner struct {

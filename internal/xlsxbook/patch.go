@@ -358,7 +358,18 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 		col    int // the current cell's column
 		inData bool
 		buf    []byte
+		// colStyles are the <col> styles: a new cell takes its column's
+		// style, as one typed in Excel does (wrap, a date format).
+		colStyles []colStyle
 	)
+	styleOf := func(c int) int {
+		for _, cs := range colStyles {
+			if c >= cs.min && c <= cs.max {
+				return cs.style
+			}
+		}
+		return 0
+	}
 	newCell := func(u sheet.Update, oldStyle int) {
 		buf = appendCell(buf[:0], prefix, u, oldStyle, styles, shared)
 		out.Write(buf)
@@ -366,7 +377,7 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 	// cellsBefore writes the edit's new cells left of column c.
 	cellsBefore := func(c int) {
 		for edit != nil && cell < len(edit.cells) && edit.cells[cell].Col < c {
-			newCell(edit.cells[cell], 0)
+			newCell(edit.cells[cell], styleOf(edit.cells[cell].Col))
 			cell++
 		}
 	}
@@ -376,7 +387,7 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 			e := &edits[next]
 			fmt.Fprintf(out, `<%srow r="%d">`, prefix, e.row)
 			for _, u := range e.cells {
-				newCell(u, 0)
+				newCell(u, styleOf(u.Col))
 			}
 			fmt.Fprintf(out, `</%srow>`, prefix)
 			next++
@@ -389,6 +400,10 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 			case s.is(tokStart, "dimension"):
 				out.Write(widenDimension(s.raw, maxRow, maxCol))
 				continue
+			case s.is(tokStart, "col"):
+				if st := attrInt(s.attrs, "style"); st > 0 {
+					colStyles = append(colStyles, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), st})
+				}
 			case s.is(tokStart, "sheetData"):
 				prefix = string(s.qname[:len(s.qname)-len(s.name)])
 				if s.self {

@@ -56,13 +56,22 @@ func (w *Workbook) Inspect(ctx context.Context, tabs []string) (map[string]sheet
 			return nil, fmt.Errorf("tab %q notes: %w", name, err)
 		}
 		for _, c := range comments {
-			if c.Author == noteAuthor {
+			// A note written with its text twice (as init did before) is
+			// not counted, so init writes it again, once.
+			if c.Author == noteAuthor && !doubledNote(c) {
 				st.Protected[noteText(c)] = true
 			}
 		}
+		st.Formatted = w.formatted(name)
 		out[name] = st
 	}
 	return out, nil
+}
+
+// doubledNote reports a note holding its text both as plain text and as
+// a run: Excel and LibreOffice show both, so the note reads twice.
+func doubledNote(c excelize.Comment) bool {
+	return c.Text != "" && len(c.Paragraph) > 0
 }
 
 func noteText(c excelize.Comment) string {
@@ -131,13 +140,32 @@ func (w *Workbook) prepare(s sheet.SetupStep) error {
 				return err
 			}
 			if i == 0 {
-				if err := w.file.AddComment(s.Tab, excelize.Comment{Author: noteAuthor, Cell: cell, Text: s.Description,
-					Paragraph: []excelize.RichTextRun{{Text: s.Description}}}); err != nil {
+				if err := w.replaceNote(s.Tab, cell, s.Description); err != nil {
 					return err
 				}
 			}
 		}
 		return nil
+	case sheet.FormatColumns:
+		return w.formatColumns(s)
 	}
 	return fmt.Errorf("unknown setup step %d: %w", s.Kind, sheet.ErrInvalid)
+}
+
+// replaceNote writes onboard's note on a header cell, once: the text as a
+// single run (excelize writes Text and Paragraph both, and a reader shows
+// both), over any note onboard left there before.
+func (w *Workbook) replaceNote(tab, cell, text string) error {
+	comments, err := w.file.GetComments(tab)
+	if err != nil {
+		return err
+	}
+	for _, c := range comments {
+		if c.Cell == cell && c.Author == noteAuthor {
+			if err := w.file.DeleteComment(tab, cell); err != nil {
+				return err
+			}
+		}
+	}
+	return w.file.AddComment(tab, excelize.Comment{Author: noteAuthor, Cell: cell, Paragraph: []excelize.RichTextRun{{Text: text}}})
 }

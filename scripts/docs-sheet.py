@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Prepare a synced workbook for its pictures (make docs): keep the 申込 and
+セッション準備 tabs as sync left them (widths, wrap, colours, dates) and
+give each a page LibreOffice prints on one sheet of A3 landscape: the
+first rows, and on 申込 the columns a reader needs to follow the job's
+(ID, 事業者名, the session and handover dates) beside the job's own.
+
+usage: docs-sheet.py SYNCED.xlsx OUT.xlsx
+"""
+import sys
+
+import openpyxl
+from openpyxl.worksheet.properties import PageSetupProperties
+
+src, out = sys.argv[1], sys.argv[2]
+wb = openpyxl.load_workbook(src)
+keep = {"申込": 16, "セッション準備": 6}  # tab -> last row shown
+for ws in list(wb):
+    if ws.title not in keep:
+        ws.sheet_state = "hidden"  # not printed
+        continue
+    ws.sheet_state = "visible"
+    last_col = ws.max_column
+    if ws.title == "申込":
+        # Give every column its own entry (a range of columns shares one),
+        # then hide the manager's columns the picture leaves out.
+        widths = {}
+        for dim in list(ws.column_dimensions.values()):
+            for i in range(dim.min or 1, (dim.max or dim.min or 1) + 1):
+                widths[i] = dim.width
+        header = [c.value for c in ws[1]]
+        shown = {"クライアントID", "事業者名", "セッション予定日", "担当作業完了日"}
+        first_job = header.index("必要作業") + 1
+        for i, h in enumerate(header, start=1):
+            letter = openpyxl.utils.get_column_letter(i)
+            dim = ws.column_dimensions[letter]
+            dim.min, dim.max = i, i
+            if widths.get(i):
+                dim.width = widths[i]
+            dim.hidden = i < first_job and h not in shown
+    ws.print_area = "A1:%s%d" % (openpyxl.utils.get_column_letter(last_col), keep[ws.title])
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.3
+    ws.page_margins.top = ws.page_margins.bottom = 0.3
+wb.active = wb.sheetnames.index("申込")
+wb.save(out)
