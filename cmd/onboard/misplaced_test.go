@@ -64,3 +64,44 @@ func TestSyncNamesMisplacedCells(t *testing.T) {
 		t.Errorf("third sync: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestRunAlertsOnMisplacedCells: the same edit during onboard run with
+// --alert-to sends one alert mail that names the cells and says what to
+// do, and the run exits 1.
+func TestRunAlertsOnMisplacedCells(t *testing.T) {
+	e, srv, id := googleEnv(t)
+	args := append(googleArgs(e, srv, "2026-11-25T09:00:00+09:00"), "--alert-to", "oncall@example.jp", "--state-dir", e.dir)
+	if r := run(t, e.baseEnv, args...); r.code != 0 {
+		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
+	}
+	rows := srv.Values(id, "申込")
+	for r := 2; r <= len(rows); r++ {
+		for c := 13; c <= 17; c++ {
+			if err := srv.SetCell(id, "申込", r, c, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var once sync.Once
+	srv.SetHook(func(r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "values:batchUpdate") {
+			once.Do(func() {
+				if err := srv.InsertRows(id, "申込", 2, 2); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	})
+	args = append(googleArgs(e, srv, "2026-11-25T09:30:00+09:00"), "--alert-to", "oncall@example.jp", "--state-dir", e.dir)
+	r := run(t, e.baseEnv, args...)
+	if r.code != 1 || !strings.Contains(r.stderr, "now holds") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	got := alerts(t, e.srv)
+	if len(got) != 1 {
+		t.Fatalf("%d alerts, want 1", len(got))
+	}
+	if !strings.Contains(got[0].Body, "行の挿入・削除・並べ替え") || !strings.Contains(got[0].Body, "申込!") {
+		t.Errorf("the alert does not say what happened and where:\n%s", got[0].Body)
+	}
+}
