@@ -91,30 +91,15 @@ func show(v sheet.Value) string {
 }
 
 func (a *App) summary(w io.Writer, ss sheet.Spreadsheet, run *job.Run, dryRun bool) {
-	counts := run.StatusCounts()
+	sum := run.Summary()
 	var parts []string
 	for _, s := range onboarding.Statuses {
-		parts = append(parts, fmt.Sprintf("%s %d", s, counts[s]))
+		parts = append(parts, fmt.Sprintf("%s %d", s, sum.Statuses[s]))
 	}
-	var data []job.Finding
-	for _, p := range run.Problems() {
-		data = append(data, job.Finding{Located: p, Source: job.SourceData})
-	}
-	n := job.CountFindings(data)
-	stalled, assigned := 0, 0
-	for i := range run.Out.Clients {
-		if run.Out.Clients[i].Stalled {
-			stalled++
-		}
-	}
-	for _, as := range run.Out.Assignments {
-		if !as.Manual {
-			assigned++
-		}
-	}
-	fmt.Fprintf(w, "clients:   %d (%s)\n", len(run.Out.Clients), strings.Join(parts, " · "))
-	fmt.Fprintf(w, "problems:  %d %s, stalled clients: %d\n", n.Data(), dataProblems(n), stalled)
-	fmt.Fprintf(w, "support accounts: %d assigned this run, %d prepared left\n", assigned, run.Out.PoolLeft)
+	n := job.LintCounts{Blocking: sum.Blocking, Notes: sum.Notes}
+	fmt.Fprintf(w, "clients:   %d (%s)\n", sum.Clients, strings.Join(parts, " · "))
+	fmt.Fprintf(w, "problems:  %d %s, stalled clients: %d\n", n.Data(), dataProblems(n), sum.Stalled)
+	fmt.Fprintf(w, "support accounts: %d assigned this run, %d prepared left\n", sum.Assigned, sum.PoolLeft)
 	switch {
 	case dryRun:
 		fmt.Fprintf(w, "dry run:   %d cells would change in %s\n", len(run.Changes), ss.Describe())

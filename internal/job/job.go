@@ -305,6 +305,49 @@ func (r *Run) StatusCounts() map[onboarding.Status]int {
 	return n
 }
 
+// Summary is what a run amounts to, as sync's summary, the run's alert
+// mail and the metrics count it.
+type Summary struct {
+	Clients  int
+	Statuses map[onboarding.Status]int // every status, 0 included
+	// Blocking and Notes count the data problems (the チェック cells and
+	// the job's notices) by kind.
+	Blocking, Notes int
+	Stalled         int
+	Assigned        int // support accounts the run gave (not those a manager typed)
+	PoolLeft        int // prepared accounts still free
+}
+
+// Problems is the number of data problems.
+func (s Summary) Problems() int { return s.Blocking + s.Notes }
+
+// Summary counts the run's clients by status, its problems by kind, the
+// stalled clients and the accounts given.
+func (r *Run) Summary() Summary {
+	s := Summary{Clients: len(r.Out.Clients), Statuses: r.StatusCounts(), PoolLeft: r.Out.PoolLeft}
+	for _, st := range onboarding.Statuses {
+		s.Statuses[st] += 0
+	}
+	for _, p := range r.Problems() {
+		if p.Blocking {
+			s.Blocking++
+		} else {
+			s.Notes++
+		}
+	}
+	for i := range r.Out.Clients {
+		if r.Out.Clients[i].Stalled {
+			s.Stalled++
+		}
+	}
+	for _, as := range r.Out.Assignments {
+		if !as.Manual {
+			s.Assigned++
+		}
+	}
+	return s
+}
+
 // Locate places a domain problem in the spreadsheet (contract.Sheet.Locate).
 func (r *Run) Locate(p onboarding.Problem) contract.Located { return r.Sheet.Locate(p) }
 
