@@ -128,3 +128,27 @@ func TestLocateComputedProblems(t *testing.T) {
 		t.Errorf("located:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestLocateNamesColumns: a problem with what a cell holds names the
+// column by its header as written (an alias, here); the domain's own
+// problems by the contract's name; both placed in the column the header
+// is in, on the tab as the sheet names it.
+func TestLocateNamesColumns(t *testing.T) {
+	m, _ := matrix.Default("")
+	header := []string{"client_id", "applied_on", "company", "LINE公式アカウント", "既存アカウントで検証", "LINEビジネスID", " handover_on ", "support_account"}
+	b := book([][]string{header, {"10001", "2026/11/01", "A商店", "なし", "", "なし", "2026/11/20", "たぶん"}}, [][]string{sessionHeader})
+	b.Tabs[0].Name = "Applications"
+	s, err := Read(b, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := onboarding.Compute(onboarding.Input{Matrix: s.Matrix, Applications: s.Applications, Today: civil.New(2026, 11, 25)})
+	got := located(s, out.Clients[0].Problems)
+	want := []string{
+		"Applications!H2 (support_account) support_account: 「たぶん」はメールアドレスの形ではありません",
+		"Applications!G2 (担当作業完了日) 担当作業完了日: 残作業（① ② ③ ④ ⑤）があるのに入力されています",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("located:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
