@@ -20,7 +20,6 @@ import (
 	"onboard/internal/lock"
 	"onboard/internal/mailer"
 	"onboard/internal/monitor"
-	"onboard/internal/onboarding"
 	"onboard/internal/report"
 	"onboard/internal/sheet"
 	"onboard/internal/statedir"
@@ -352,26 +351,12 @@ func (a *App) finishRun(ctx context.Context, f *runFlags, o runOutcome, start ti
 		if o.run != nil {
 			fig.Known = true
 			fig.Cells = o.run.Outcome.Written
+			sum := o.run.Summary()
 			fig.Clients = map[string]int{}
-			for s, n := range o.run.StatusCounts() {
+			for s, n := range sum.Statuses {
 				fig.Clients[string(s)] = n
 			}
-			for _, s := range onboarding.Statuses {
-				fig.Clients[string(s)] += 0
-			}
-			for _, p := range o.run.Problems() {
-				if p.Blocking {
-					fig.Blocking++
-				} else {
-					fig.Notes++
-				}
-			}
-			for i := range o.run.Out.Clients {
-				if o.run.Out.Clients[i].Stalled {
-					fig.Stalled++
-				}
-			}
-			fig.PoolLeft = o.run.Out.PoolLeft
+			fig.Blocking, fig.Notes, fig.Stalled, fig.PoolLeft = sum.Blocking, sum.Notes, sum.Stalled, sum.PoolLeft
 			fig.HistoryRows, fig.SheetCells = o.run.HistoryRows, o.run.SheetCells
 			// The figures of the week the report covers: the last
 			// complete one.

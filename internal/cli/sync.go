@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"onboard/internal/contract"
 	"onboard/internal/job"
 	"onboard/internal/onboarding"
 	"onboard/internal/sheet"
@@ -90,30 +91,15 @@ func show(v sheet.Value) string {
 }
 
 func (a *App) summary(w io.Writer, ss sheet.Spreadsheet, run *job.Run, dryRun bool) {
-	counts := run.StatusCounts()
+	sum := run.Summary()
 	var parts []string
 	for _, s := range onboarding.Statuses {
-		parts = append(parts, fmt.Sprintf("%s %d", s, counts[s]))
+		parts = append(parts, fmt.Sprintf("%s %d", s, sum.Statuses[s]))
 	}
-	var data []job.Finding
-	for _, p := range run.Problems() {
-		data = append(data, job.Finding{Problem: p, Source: job.SourceData})
-	}
-	n := job.CountFindings(data)
-	stalled, assigned := 0, 0
-	for i := range run.Out.Clients {
-		if run.Out.Clients[i].Stalled {
-			stalled++
-		}
-	}
-	for _, as := range run.Out.Assignments {
-		if !as.Manual {
-			assigned++
-		}
-	}
-	fmt.Fprintf(w, "clients:   %d (%s)\n", len(run.Out.Clients), strings.Join(parts, " · "))
-	fmt.Fprintf(w, "problems:  %d %s, stalled clients: %d\n", n.Data(), dataProblems(n), stalled)
-	fmt.Fprintf(w, "support accounts: %d assigned this run, %d prepared left\n", assigned, run.Out.PoolLeft)
+	n := job.LintCounts{Blocking: sum.Blocking, Notes: sum.Notes}
+	fmt.Fprintf(w, "clients:   %d (%s)\n", sum.Clients, strings.Join(parts, " · "))
+	fmt.Fprintf(w, "problems:  %d %s, stalled clients: %d\n", n.Data(), dataProblems(n), sum.Stalled)
+	fmt.Fprintf(w, "support accounts: %d assigned this run, %d prepared left\n", sum.Assigned, sum.PoolLeft)
 	switch {
 	case dryRun:
 		fmt.Fprintf(w, "dry run:   %d cells would change in %s\n", len(run.Changes), ss.Describe())
@@ -162,7 +148,7 @@ func (a *App) check(args []string) int {
 		return code
 	}
 	for _, f := range findings {
-		fmt.Fprintln(a.Stdout, FormatProblem(f.Problem))
+		fmt.Fprintln(a.Stdout, FormatProblem(f.Located))
 	}
 	if len(findings) == 0 {
 		fmt.Fprintf(a.Stdout, "no problems in %s\n", ss.Describe())
@@ -224,7 +210,7 @@ func writeFindingsJSON(w io.Writer, sheetName string, fs []job.Finding) error {
 	}{Sheet: sheetName, Count: len(fs), Problems: make([]findingJSON, 0, len(fs)),
 		Counts: countsJSON{Data: n.Data(), Blocking: n.Blocking, Notes: n.Notes, Stalled: n.Stalled, Pool: n.Pool}}
 	for _, f := range fs {
-		fj := findingJSON{Tab: f.Tab, Row: f.Row, Column: f.Column, ClientID: f.ClientID, Kind: f.Kind(),
+		fj := findingJSON{Tab: f.Tab, Row: f.Row, Column: f.Header, ClientID: f.ClientID, Kind: f.Kind(),
 			Source: f.Source, Message: f.Message, Blocking: f.Blocking}
 		if f.Col > 0 && f.Row > 0 {
 			fj.Cell = sheet.CellName(f.Row, f.Col)
@@ -239,7 +225,7 @@ func writeFindingsJSON(w io.Writer, sheetName string, fs []job.Finding) error {
 // FormatProblem renders a problem as one line naming tab, row, column and
 // client, then its kind:
 // 申込!F12 (row 12, column LINE公式アカウント, client 10011) [要確認] ...
-func FormatProblem(p onboarding.Problem) string {
+func FormatProblem(p contract.Located) string {
 	var where string
 	var about []string
 	switch {
@@ -251,8 +237,8 @@ func FormatProblem(p onboarding.Problem) string {
 	default:
 		where = fmt.Sprintf("%s row %d", p.Tab, p.Row)
 	}
-	if p.Column != "" && p.Row > 0 {
-		about = append(about, "column "+p.Column)
+	if p.Header != "" && p.Row > 0 {
+		about = append(about, "column "+p.Header)
 	}
 	if p.ClientID != "" {
 		about = append(about, "client "+p.ClientID)

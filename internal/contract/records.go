@@ -120,13 +120,14 @@ func readTab[T any](l *Layout, tab *sheet.Tab, read func(r *rowReader) T) []T {
 	}
 	manager := l.managerCols()
 	out := make([]T, 0, len(tab.Rows)-1)
+	record := recordOf(l.Spec.Key)
 	var r rowReader // one for all rows: read's reader escapes
 	for i := 1; i < len(tab.Rows); i++ {
 		cells := tab.Rows[i]
 		if blankRow(cells, manager) {
 			continue
 		}
-		r = rowReader{l: l, row: i + 1, cells: cells}
+		r = rowReader{record: record, row: i + 1, cells: cells}
 		out = append(out, read(&r))
 	}
 	if len(out) == 0 {
@@ -179,11 +180,26 @@ func (l *Layout) fields(key func(int) string, n int) []field {
 	return fs
 }
 
-// rowReader reads the cells of one row and collects its problems.
+// recordOf is the domain's record a contract tab holds.
+func recordOf(tabKey string) onboarding.Record {
+	switch tabKey {
+	case TabApplications:
+		return onboarding.ApplicationRecord
+	case TabSessions:
+		return onboarding.SessionRecord
+	case TabPool:
+		return onboarding.PoolRecord
+	}
+	return 0
+}
+
+// rowReader reads the cells of one row and collects its problems, in the
+// domain's shape: record, row and field key (Sheet.Locate places them).
 type rowReader struct {
-	l        *Layout
+	record   onboarding.Record
 	row      int
 	cells    []sheet.Value
+	client   string // the row's client ID, once read
 	problems []onboarding.Problem
 }
 
@@ -213,11 +229,9 @@ func (r *rowReader) typed(f field) bool { return !r.cell(f).IsEmpty() }
 const MaxCellRunes = 5000
 
 func (r *rowReader) problem(f field, format string, blocking bool, args ...any) {
-	header := r.l.HeaderText(f.key)
 	r.problems = append(r.problems, onboarding.Problem{
-		Tab: r.l.Name, Row: r.row, Col: f.col, Column: header,
-		Message:  header + ": " + fmt.Sprintf(format, args...),
-		Blocking: blocking,
+		Record: r.record, Row: r.row, Field: f.key, Message: fmt.Sprintf(format, args...),
+		AsTyped: true, Blocking: blocking, ClientID: r.client,
 	})
 }
 
@@ -408,6 +422,7 @@ func newAppReader(l *Layout, m *matrix.Matrix) *appReader {
 func (ar *appReader) read(r *rowReader) onboarding.Application {
 	a := onboarding.Application{Row: r.row}
 	a.ClientID = r.id(ar.id, true)
+	r.client = a.ClientID
 	a.AppliedOn = r.date(ar.applied, false)
 	a.Company = r.text(ar.company)
 	if a.Company == "" && !r.typed(ar.company) {
@@ -445,6 +460,7 @@ func newSessionReader(l *Layout, m *matrix.Matrix) *sessionReader {
 func (sr *sessionReader) read(r *rowReader) onboarding.Session {
 	s := onboarding.Session{Row: r.row}
 	s.ClientID = r.id(sr.id, true)
+	r.client = s.ClientID
 	s.HeldOn = r.date(sr.held, true)
 	s.Operator = r.text(sr.operator)
 	s.Confirmed = make([]matrix.Known, len(sr.confirms))

@@ -68,7 +68,7 @@ func TestReadProblemsNameTabRowColumn(t *testing.T) {
 	}
 	for _, a := range s.Applications[1:] {
 		var got []string
-		for _, p := range a.Problems {
+		for _, p := range s.LocateAll(a.Problems) {
 			got = append(got, p.Tab+"!"+sheet.CellName(p.Row, p.Col)+" "+p.Message)
 		}
 		if strings.Join(got, "\n") != strings.Join(want[a.Row], "\n") {
@@ -83,7 +83,7 @@ func TestReadProblemsNameTabRowColumn(t *testing.T) {
 		t.Errorf("session: %+v", ses)
 	}
 	var got []string
-	for _, p := range ses.Problems {
+	for _, p := range s.LocateAll(ses.Problems) {
 		got = append(got, p.Message)
 		if p.Tab != "セッション" || p.Row != 2 {
 			t.Errorf("problem placed at %s row %d", p.Tab, p.Row)
@@ -92,7 +92,7 @@ func TestReadProblemsNameTabRowColumn(t *testing.T) {
 	if strings.Join(got, "|") != "LINEログイン: 「済み?」は 完了/既存あり/不要/保留/未完了 のどれかで入力してください|ITリテラシー: 「とても高い」は 高/中/低 のどれかで入力してください" {
 		t.Errorf("session problems: %v", got)
 	}
-	if p := s.SessionRows[1].Problems; len(p) != 1 || p[0].Message != "実施日: 入力してください" || !p[0].Blocking {
+	if p := s.LocateAll(s.SessionRows[1].Problems); len(p) != 1 || p[0].Message != "実施日: 入力してください" || !p[0].Blocking {
 		t.Errorf("missing date: %v", p)
 	}
 }
@@ -204,7 +204,7 @@ func TestErrorValuesInEveryColumn(t *testing.T) {
 				rec, problems = s.PoolRows[1], s.PoolRows[1].Problems
 			}
 			found := false
-			for _, p := range problems {
+			for _, p := range s.LocateAll(problems) {
 				if p.Row == 3 && p.Col == c && p.Blocking && strings.Contains(p.Message, strings.ToUpper(strings.TrimSpace(code))) &&
 					strings.HasPrefix(p.Message, l.HeaderText(col.Key)+": ") && strings.Contains(p.Message, "エラー値") {
 					found = true
@@ -271,7 +271,8 @@ func TestSupportAccountTyped(t *testing.T) {
 		if a.SupportAccountTyped != c.typed || a.SupportAccount != c.addr {
 			t.Errorf("%q: typed %v account %q", c.cell, a.SupportAccountTyped, a.SupportAccount)
 		}
-		named := len(a.Problems) == 1 && a.Problems[0].Col == 8 && strings.HasPrefix(a.Problems[0].Message, "サポートアカウント: ") && a.Problems[0].Blocking
+		ps := s.LocateAll(a.Problems)
+		named := len(ps) == 1 && ps[0].Col == 8 && strings.HasPrefix(ps[0].Message, "サポートアカウント: ") && ps[0].Blocking
 		if c.typed && c.addr == "" && !named || (!c.typed || c.addr != "") && len(a.Problems) != 0 {
 			t.Errorf("%q: problems %+v", c.cell, a.Problems)
 		}
@@ -288,7 +289,7 @@ func TestClientIDWithControlCharacters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, ps := range [][]onboarding.Problem{s.Applications[0].Problems, s.SessionRows[0].Problems} {
+		for _, ps := range [][]Located{s.LocateAll(s.Applications[0].Problems), s.LocateAll(s.SessionRows[0].Problems)} {
 			if len(ps) != 1 || ps[0].Col != 1 || !ps[0].Blocking || !strings.Contains(ps[0].Message, "制御文字") {
 				t.Errorf("%q: %+v", id, ps)
 			}

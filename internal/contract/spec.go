@@ -5,8 +5,7 @@
 package contract
 
 import (
-	"strconv"
-
+	"onboard/internal/keys"
 	"onboard/internal/matrix"
 )
 
@@ -53,36 +52,34 @@ type Tab struct {
 	Columns  []Column
 }
 
-// Column keys.
+// Column keys: the fields of the domain's records (package keys).
 const (
-	KeyClientID       = "client_id"
-	KeyAppliedOn      = "applied_on"
-	KeyCompany        = "company"
-	KeyContact        = "contact_name"
-	KeyAdminEmail     = "admin_email"
-	KeyOperator       = "operator"
-	KeyScheduledOn    = "session_scheduled_on"
-	KeyHandoverOn     = "handover_on"
-	KeySupportAccount = "support_account"
-	KeyRequiredWork   = "required_work"
-	KeyRemainingWork  = "remaining_work"
-	KeyProgress       = "progress"
-	KeyStatus         = "status"
-	KeyNextAction     = "next_action"
-	KeyProblems       = "problems"
-	KeyStatusChanged  = "status_changed_on"
-
-	KeyHeldOn   = "held_on"
-	KeyBusiness = "business"
-	KeyScale    = "business_size"
-	KeyLiteracy = "it_literacy"
-	KeyMemo     = "memo"
-
-	KeyEmail           = "email"
-	KeyBusinessIDReady = "business_id_ready"
-	KeyLMessageReady   = "lmessage_ready"
-	KeyAssignedTo      = "assigned_client_id"
-	KeyAssignedOn      = "assigned_on"
+	KeyClientID        = keys.ClientID
+	KeyAppliedOn       = keys.AppliedOn
+	KeyCompany         = keys.Company
+	KeyContact         = keys.Contact
+	KeyAdminEmail      = keys.AdminEmail
+	KeyOperator        = keys.Operator
+	KeyScheduledOn     = keys.ScheduledOn
+	KeyHandoverOn      = keys.HandoverOn
+	KeySupportAccount  = keys.SupportAccount
+	KeyRequiredWork    = keys.RequiredWork
+	KeyRemainingWork   = keys.RemainingWork
+	KeyProgress        = keys.Progress
+	KeyStatus          = keys.Status
+	KeyNextAction      = keys.NextAction
+	KeyProblems        = keys.Problems
+	KeyStatusChanged   = keys.StatusChanged
+	KeyHeldOn          = keys.HeldOn
+	KeyBusiness        = keys.Business
+	KeyScale           = keys.Scale
+	KeyLiteracy        = keys.Literacy
+	KeyMemo            = keys.Memo
+	KeyEmail           = keys.Email
+	KeyBusinessIDReady = keys.BusinessIDReady
+	KeyLMessageReady   = keys.LMessageReady
+	KeyAssignedTo      = keys.AssignedTo
+	KeyAssignedOn      = keys.AssignedOn
 )
 
 // Tab keys.
@@ -93,9 +90,9 @@ const (
 )
 
 // CondKey, ConfirmKey and WorkKey name the matrix-driven columns.
-func CondKey(i int) string    { return "cond:" + strconv.Itoa(i) }
-func ConfirmKey(i int) string { return "confirm:" + strconv.Itoa(i) }
-func WorkKey(i int) string    { return "work:" + strconv.Itoa(i) }
+func CondKey(i int) string    { return keys.Cond(i) }
+func ConfirmKey(i int) string { return keys.Confirm(i) }
+func WorkKey(i int) string    { return keys.Work(i) }
 
 // Tabs returns the contract for a matrix: its conditions become 申込 and
 // 確認: columns, its works become セッション columns.

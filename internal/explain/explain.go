@@ -263,7 +263,7 @@ func problems(run *job.Run, c *onboarding.Client) []Problem {
 		}
 		if key := cell + p.Message; !seen[key] {
 			seen[key] = true
-			out = append(out, Problem{Cell: cell, Column: p.Column, Message: p.Message, Kind: p.Kind(), Blocking: p.Blocking})
+			out = append(out, Problem{Cell: cell, Column: p.Header, Message: p.Message, Kind: p.Kind(), Blocking: p.Blocking})
 		}
 	}
 	return out

@@ -49,7 +49,9 @@ func (c Config) Today() civil.Date { return civil.Of(c.Now) }
 
 // Run is the outcome of reading and computing, and of writing for a sync.
 type Run struct {
-	Sheet   *contract.Sheet
+	Sheet *contract.Sheet
+	// In is what the domain computed from: the matrix and the records.
+	In      onboarding.Input
 	Out     *onboarding.Output
 	Changes []writeback.Change
 	Outcome writeback.Outcome
@@ -67,7 +69,7 @@ type Run struct {
 	SheetCells int
 	// Notices are what the job tells the managers about the spreadsheet
 	// itself (a sheet nearing Google's cell limit); never blocking.
-	Notices []onboarding.Problem
+	Notices []contract.Located
 
 	historyTab *sheet.Tab // the tab's cells, until the plan is made
 	usedCells  int        // the used range of the tabs read
@@ -143,7 +145,7 @@ func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*s
 		run.History = statuslog.Parse(run.historyTab, cfg.Now.Location())
 		run.usedCells = usedCells(book)
 	}
-	run.Out = onboarding.Compute(onboarding.Input{
+	run.In = onboarding.Input{
 		Matrix:       m,
 		Applications: s.Applications,
 		Sessions:     s.SessionRows,
@@ -151,7 +153,8 @@ func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*s
 		Today:        cfg.Today(),
 		StallDays:    cfg.StallDays,
 		PoolLowWater: cfg.PoolLowWater,
-	})
+	}
+	run.Out = onboarding.Compute(run.In)
 	return run, nil
 }
 
@@ -302,43 +305,72 @@ func (r *Run) StatusCounts() map[onboarding.Status]int {
 	return n
 }
 
-// appendFor appends a row's problems, each naming the row's client.
-func appendFor(ps []onboarding.Problem, clientID string, row []onboarding.Problem) []onboarding.Problem {
-	for _, p := range row {
-		p.ClientID = clientID
-		ps = append(ps, p)
-	}
-	return ps
+// Summary is what a run amounts to, as sync's summary, the run's alert
+// mail and the metrics count it.
+type Summary struct {
+	Clients  int
+	Statuses map[onboarding.Status]int // every status, 0 included
+	// Blocking and Notes count the data problems (the チェック cells and
+	// the job's notices) by kind.
+	Blocking, Notes int
+	Stalled         int
+	Assigned        int // support accounts the run gave (not those a manager typed)
+	PoolLeft        int // prepared accounts still free
 }
 
-// Problems lists every problem in the spreadsheet: clients', sessions' and
-// the pool's, in tab and row order, each with its column's position where
-// the computation named only the header.
-func (r *Run) Problems() []onboarding.Problem {
-	var ps []onboarding.Problem
-	for i := range r.Out.Clients {
-		ps = appendFor(ps, r.Out.Clients[i].App.ClientID, r.Out.Clients[i].Problems)
+// Problems is the number of data problems.
+func (s Summary) Problems() int { return s.Blocking + s.Notes }
+
+// Summary counts the run's clients by status, its problems by kind, the
+// stalled clients and the accounts given.
+func (r *Run) Summary() Summary {
+	s := Summary{Clients: len(r.Out.Clients), Statuses: r.StatusCounts(), PoolLeft: r.Out.PoolLeft}
+	for _, st := range onboarding.Statuses {
+		s.Statuses[st] += 0
 	}
-	for i := range r.Sheet.SessionRows {
-		ps = appendFor(ps, r.Sheet.SessionRows[i].ClientID, r.Out.SessionProblems[i])
-	}
-	for i := range r.Sheet.PoolRows {
-		ps = append(ps, r.Out.PoolProblems[i]...)
-	}
-	ps = append(ps, r.Notices...)
-	layouts := map[string]*contract.Layout{}
-	for _, l := range r.Sheet.Layouts() {
-		layouts[l.Spec.Name] = l
-		layouts[l.Name] = l
-	}
-	for i := range ps {
-		p := &ps[i]
-		if l := layouts[p.Tab]; l != nil {
-			p.Tab = l.Name
-			if p.Col == 0 && p.Column != "" {
-				p.Col = l.ColOfHeader(p.Column)
-			}
+	for _, p := range r.Problems() {
+		if p.Blocking {
+			s.Blocking++
+		} else {
+			s.Notes++
 		}
 	}
-	return ps
+	for i := range r.Out.Clients {
+		if r.Out.Clients[i].Stalled {
+			s.Stalled++
+		}
+	}
+	for _, as := range r.Out.Assignments {
+		if !as.Manual {
+			s.Assigned++
+		}
+	}
+	return s
+}
+
+// Locate places a domain problem in the spreadsheet (contract.Sheet.Locate).
+func (r *Run) Locate(p onboarding.Problem) contract.Located { return r.Sheet.Locate(p) }
+
+// ProblemText is the problems as a チェック cell shows them.
+func (r *Run) ProblemText(ps []onboarding.Problem) string { return r.Sheet.ProblemText(ps) }
+
+// Problems lists every problem in the spreadsheet, located: clients',
+// sessions' and the pool's, in tab and row order, then the job's notices.
+func (r *Run) Problems() []contract.Located {
+	var ps []contract.Located
+	add := func(row []onboarding.Problem) {
+		for _, p := range row {
+			ps = append(ps, r.Sheet.Locate(p))
+		}
+	}
+	for i := range r.Out.Clients {
+		add(r.Out.Clients[i].Problems)
+	}
+	for i := range r.In.Sessions {
+		add(r.Out.SessionProblems[i])
+	}
+	for i := range r.In.Pool {
+		add(r.Out.PoolProblems[i])
+	}
+	return append(ps, r.Notices...)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"onboard/internal/contract"
 	"onboard/internal/onboarding"
 	"onboard/internal/vocab"
 )
@@ -21,7 +22,7 @@ const (
 
 // Finding is one line of `onboard check`.
 type Finding struct {
-	onboarding.Problem
+	contract.Located
 	Source string // SourceData, SourceStalled or SourcePool
 }
 
@@ -32,7 +33,7 @@ type Finding struct {
 func (r *Run) Lint(cfg Config) []Finding {
 	var fs []Finding
 	for _, p := range r.Problems() {
-		fs = append(fs, Finding{Problem: p, Source: SourceData})
+		fs = append(fs, Finding{Located: p, Source: SourceData})
 	}
 	today := cfg.Today()
 	for i := range r.Out.Clients {
@@ -40,18 +41,19 @@ func (r *Run) Lint(cfg Config) []Finding {
 		if !c.Stalled {
 			continue
 		}
-		fs = append(fs, Finding{Source: SourceStalled, Problem: onboarding.Problem{
-			Tab: r.Sheet.Apps.Name, Row: c.App.Row, ClientID: c.App.ClientID,
+		fs = append(fs, Finding{Source: SourceStalled, Located: r.Locate(onboarding.Problem{
+			Record: onboarding.ApplicationRecord, Row: c.App.Row, ClientID: c.App.ClientID,
 			Message: fmt.Sprintf("%s: %d日間動きがありません（最終活動 %s、ステータス %s）",
 				vocab.Stalled, int(today-c.LastActivity), c.LastActivity, c.Status),
-		}})
+		})})
 	}
 	if r.Out.PoolLow && r.Sheet.Pool != nil {
-		fs = append(fs, Finding{Source: SourcePool, Problem: onboarding.Problem{
-			Tab: r.Sheet.Pool.Name,
+		// Row 0: the pool's tab as a whole.
+		fs = append(fs, Finding{Source: SourcePool, Located: r.Locate(onboarding.Problem{
+			Record: onboarding.PoolRecord,
 			Message: fmt.Sprintf("準備済みの空きサポートアカウントが残り %d件です（%d件未満）: LINEビジネスIDとエルメアカウントを作成して追加してください",
 				r.Out.PoolLeft, cfg.PoolLowWater),
-		}})
+		})})
 	}
 	rank := map[string]int{}
 	for i, l := range r.Sheet.Layouts() {

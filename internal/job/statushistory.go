@@ -45,7 +45,7 @@ func planHistory(run *Run, cfg Config) []writeback.Change {
 			old = strings.TrimSpace(apps.Cell(c.App.Row, statusCol).String())
 		}
 		if starting || old != string(c.Status) {
-			changes = append(changes, statuslog.Change{Client: c, Old: old})
+			changes = append(changes, statuslog.Change{Client: c, Old: old, Problem: firstBlocking(run, c)})
 		}
 	}
 	if starting {
@@ -117,9 +117,20 @@ func checkCells(ctx context.Context, ss sheet.Spreadsheet, run *Run, cfg Config,
 	pct := float64(cells) * 100 / CellLimit
 	log.Warn("the spreadsheet nears Google's cell limit: delete unused rows and columns or old tabs, or lower --history-days",
 		"cells", cells, "limit", CellLimit, "percent", fmt.Sprintf("%.0f", pct))
-	run.Notices = append(run.Notices, onboarding.Problem{
+	run.Notices = append(run.Notices, contract.Located{
 		Tab: statuslog.TabName,
 		Message: fmt.Sprintf("スプレッドシートのセル数が %d（上限 %d の %.0f%%）です。上限に達すると onboard も手入力も書き込めなくなります: 使っていない行・列やタブを削除してください",
 			cells, CellLimit, pct),
 	})
+}
+
+// firstBlocking is the client's first blocking problem as a manager reads
+// it; "" when none.
+func firstBlocking(run *Run, c *onboarding.Client) string {
+	for _, p := range c.Problems {
+		if p.Blocking {
+			return run.Sheet.Text(p)
+		}
+	}
+	return ""
 }

@@ -8,14 +8,8 @@ import (
 	"strings"
 
 	"onboard/internal/civil"
+	"onboard/internal/keys"
 	"onboard/internal/matrix"
-)
-
-// Tab names used in problem references.
-const (
-	TabApplications = "申込"
-	TabSessions     = "セッション"
-	TabPool         = "サポートアカウント"
 )
 
 // Compute works out every client's state. It never fails: what it cannot
@@ -51,11 +45,7 @@ func Compute(in Input) *Output {
 		for _, r := range rows {
 			c := &out.Clients[r]
 			c.Duplicate = true
-			c.Problems = append(c.Problems, Problem{
-				Tab: TabApplications, Row: c.App.Row, Column: "クライアントID",
-				Message:  fmt.Sprintf("クライアントID: 「%s」が %s で重複しています", id, strings.Join(list, "・")),
-				Blocking: true,
-			})
+			c.Problems = append(c.Problems, c.App.problem(keys.ClientID, true, "「%s」が %s で重複しています", id, strings.Join(list, "・")))
 		}
 	}
 
@@ -67,14 +57,14 @@ func Compute(in Input) *Output {
 		held   civil.Date
 		row, i int
 	}
-	keys := make([]sessionKey, len(in.Sessions))
+	order := make([]sessionKey, len(in.Sessions))
 	for i := range in.Sessions {
-		keys[i] = sessionKey{in.Sessions[i].HeldOn, in.Sessions[i].Row, i}
+		order[i] = sessionKey{in.Sessions[i].HeldOn, in.Sessions[i].Row, i}
 	}
-	slices.SortFunc(keys, func(a, b sessionKey) int {
+	slices.SortFunc(order, func(a, b sessionKey) int {
 		return cmp.Or(cmp.Compare(a.held, b.held), cmp.Compare(a.row, b.row), cmp.Compare(a.i, b.i))
 	})
-	for _, key := range keys {
+	for _, key := range order {
 		si := key.i
 		s := &in.Sessions[si]
 		if len(s.Problems) > 0 {
@@ -86,20 +76,15 @@ func Compute(in Input) *Output {
 		if s.HeldOn > in.Today {
 			// The sheet guide: セッション records what was held. A session
 			// dated ahead counts from its day on, not before.
-			out.SessionProblems[si] = append(out.SessionProblems[si], Problem{
-				Tab: TabSessions, Row: s.Row, Column: "実施日",
-				Message: fmt.Sprintf("実施日: 「%s」は未来の日付です: その日までこの行の結果は数えません（予定は申込のセッション予定日へ）", s.HeldOn),
-			})
+			out.SessionProblems[si] = append(out.SessionProblems[si],
+				s.problem(keys.HeldOn, false, "「%s」は未来の日付です: その日までこの行の結果は数えません（予定は申込のセッション予定日へ）", s.HeldOn))
 			if _, ok := byID[s.ClientID]; ok {
 				continue
 			}
 		}
 		rows, ok := byID[s.ClientID]
 		if !ok {
-			out.SessionProblems[si] = append(out.SessionProblems[si], Problem{
-				Tab: TabSessions, Row: s.Row, Column: "クライアントID",
-				Message: fmt.Sprintf("クライアントID: 「%s」は申込にありません", s.ClientID),
-			})
+			out.SessionProblems[si] = append(out.SessionProblems[si], s.problem(keys.ClientID, false, "「%s」は申込にありません", s.ClientID))
 			continue
 		}
 		for _, r := range rows {
@@ -108,11 +93,10 @@ func Compute(in Input) *Output {
 			c.sessionIdx = append(c.sessionIdx, si)
 			for _, p := range s.Problems {
 				if p.Blocking {
+					// The field is the session's, so none is named on the
+					// application: the problem repeats the session's.
 					c.Problems = append(c.Problems, Problem{
-						// The column is the session's, so none is named on 申込.
-						Tab: TabApplications, Row: c.App.Row,
-						Message:  fmt.Sprintf("セッション %d行目 %s", s.Row, p.Message),
-						Blocking: true,
+						Record: ApplicationRecord, Row: c.App.Row, Via: &p, Blocking: true, ClientID: c.App.ClientID,
 					})
 				}
 			}
@@ -131,10 +115,8 @@ func Compute(in Input) *Output {
 			for w, r := range s.Results {
 				if r != NoResult && !c.Needs[w].Required() && r != NotRequired {
 					idx := c.sessionIdx[j]
-					out.SessionProblems[idx] = append(out.SessionProblems[idx], Problem{
-						Tab: TabSessions, Row: s.Row, Column: m.Works[w].Name,
-						Message: fmt.Sprintf("%s: このクライアントの条件では不要な作業に「%s」が記録されています", m.Works[w].Name, r),
-					})
+					out.SessionProblems[idx] = append(out.SessionProblems[idx],
+						s.problem(keys.Work(w), false, "このクライアントの条件では不要な作業に「%s」が記録されています", r))
 				}
 			}
 		}
@@ -163,11 +145,8 @@ func computeClient(m *matrix.Matrix, c *Client) {
 		if s == nil || k >= len(a.Conditions) || !a.Conditions[k].Set || a.Conditions[k].Value == c.Effective[k].Value {
 			continue
 		}
-		c.Problems = append(c.Problems, Problem{
-			Tab: TabApplications, Row: a.Row, Column: m.Conditions[k].Name,
-			Message: fmt.Sprintf("%s: セッション（%s）で「%s」と確認（申込は「%s」）",
-				m.Conditions[k].Name, s.HeldOn, yesNo(c.Effective[k].Value), yesNo(a.Conditions[k].Value)),
-		})
+		c.Problems = append(c.Problems, a.problem(keys.Cond(k), false, "セッション（%s）で「%s」と確認（申込は「%s」）",
+			s.HeldOn, yesNo(c.Effective[k].Value), yesNo(a.Conditions[k].Value)))
 	}
 
 	res := m.Resolve(c.Effective)
@@ -176,28 +155,25 @@ func computeClient(m *matrix.Matrix, c *Client) {
 		c.Column = res.Column
 		c.Needs = m.Columns[res.Column].Needs
 	case res.Contradiction != "":
-		c.Problems = append(c.Problems, Problem{
-			Tab: TabApplications, Row: a.Row, Message: "条件の矛盾: " + res.Contradiction, Blocking: true,
-		})
+		c.Problems = append(c.Problems, a.problem("", true, "条件の矛盾: %s", res.Contradiction))
 	default:
 		// Conditions already reported as unreadable are not repeated.
 		var names []string
-		col := ""
+		first := -1
 		for _, k := range res.Missing {
 			if c.Effective[k].Bad {
 				continue
 			}
 			names = append(names, m.Conditions[k].Name)
-			if col == "" {
-				col = m.Conditions[k].Name
+			if first < 0 {
+				first = k
 			}
 		}
 		if len(names) > 0 {
-			c.Problems = append(c.Problems, Problem{
-				Tab: TabApplications, Row: a.Row, Column: col,
-				Message:  "条件が未入力: " + strings.Join(names, "・") + " を入力してください",
-				Blocking: true,
-			})
+			// Placed on the first missing condition; the message names them all.
+			p := a.problem(keys.Cond(first), true, "条件が未入力: %s を入力してください", strings.Join(names, "・"))
+			p.Bare = true
+			c.Problems = append(c.Problems, p)
 		}
 	}
 
@@ -219,11 +195,7 @@ func computeClient(m *matrix.Matrix, c *Client) {
 
 	if c.Needs != nil && !a.HandoverOn.IsZero() {
 		if open := remaining(m, c); len(open) > 0 {
-			c.Problems = append(c.Problems, Problem{
-				Tab: TabApplications, Row: a.Row, Column: "担当作業完了日",
-				Message:  "担当作業完了日: 残作業（" + strings.Join(open, " ") + "）があるのに入力されています",
-				Blocking: true,
-			})
+			c.Problems = append(c.Problems, a.problem(keys.HandoverOn, true, "残作業（%s）があるのに入力されています", strings.Join(open, " ")))
 		}
 	}
 }
@@ -259,4 +231,21 @@ func decideStatus(m *matrix.Matrix, c *Client, today civil.Date, stallDays int) 
 	c.Stalled = c.Status != Completed && !c.LastActivity.IsZero() && stallDays > 0 &&
 		int(today-c.LastActivity) >= stallDays
 	c.Next = nextAction(m, c, today)
+}
+
+// problem is a problem on a field of the application.
+func (a *Application) problem(field string, blocking bool, format string, args ...any) Problem {
+	return Problem{Record: ApplicationRecord, Row: a.Row, Field: field, Message: fmt.Sprintf(format, args...),
+		Blocking: blocking, ClientID: a.ClientID}
+}
+
+// problem is a problem on a field of the session.
+func (s *Session) problem(field string, blocking bool, format string, args ...any) Problem {
+	return Problem{Record: SessionRecord, Row: s.Row, Field: field, Message: fmt.Sprintf(format, args...),
+		Blocking: blocking, ClientID: s.ClientID}
+}
+
+// problem is a problem on a field of the pool row.
+func (p *PoolAccount) problem(field string, blocking bool, format string, args ...any) Problem {
+	return Problem{Record: PoolRecord, Row: p.Row, Field: field, Message: fmt.Sprintf(format, args...), Blocking: blocking}
 }

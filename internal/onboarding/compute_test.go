@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"onboard/internal/civil"
+	"onboard/internal/keys"
 	"onboard/internal/matrix"
 )
 
@@ -155,7 +156,7 @@ func TestStatuses(t *testing.T) {
 		{"要確認 missing condition", func(a *Application) { a.Conditions = []matrix.Known{unset, unset, unset} }, nil, NeedsReview, "チェック欄"},
 		{"要確認 contradiction", func(a *Application) { a.Conditions = []matrix.Known{no, yes, yes} }, nil, NeedsReview, "チェック欄"},
 		{"要確認 unreadable cell", func(a *Application) {
-			a.Problems = []Problem{{Tab: TabApplications, Row: 2, Message: "申込日: 「来週」は日付で", Blocking: true}}
+			a.Problems = []Problem{{Record: ApplicationRecord, Row: 2, Field: keys.AppliedOn, Message: "「来週」は日付で", Blocking: true}}
 		}, nil, NeedsReview, "チェック欄"},
 	}
 	for _, tt := range tests {
@@ -270,10 +271,11 @@ func TestSessionForUnknownClient(t *testing.T) {
 
 func TestBlockingSessionProblemReachesClient(t *testing.T) {
 	s := session("10001", 4, today, Done)
-	s.Problems = []Problem{{Tab: TabSessions, Row: 4, Column: "LINE公式アカウント", Message: "LINE公式アカウント: 「済み?」は…", Blocking: true}}
+	s.Problems = []Problem{{Record: SessionRecord, Row: 4, Field: keys.Confirm(0), Message: "「済み?」は…", Blocking: true}}
 	out := compute(t, Input{Applications: []Application{app("10001", columnConds[3])}, Sessions: []Session{s}})
 	c := out.Clients[0]
-	if c.Status != NeedsReview || !strings.Contains(c.Problems[0].Message, "セッション 4行目") {
+	// The words ("セッション 4行目 …") are the contract's: TestLocateComputedProblems.
+	if via := c.Problems[0].Via; c.Status != NeedsReview || via == nil || via.Record != SessionRecord || via.Row != 4 || c.Problems[0].Row != c.App.Row {
 		t.Errorf("status %s problems %v", c.Status, c.Problems)
 	}
 	if len(out.SessionProblems[0]) != 1 {
@@ -390,7 +392,7 @@ func TestFutureSessionCountsFromItsDay(t *testing.T) {
 	}
 	for i, want := range map[int]string{1: "「" + ahead.HeldOn.String() + "」は未来の日付です", 2: "「" + unknown.HeldOn.String() + "」は未来の日付です"} {
 		ps := out.SessionProblems[i]
-		if len(ps) == 0 || !strings.Contains(ps[0].Message, want) || ps[0].Row != in.Sessions[i].Row || ps[0].Column != "実施日" || ps[0].Blocking {
+		if len(ps) == 0 || !strings.Contains(ps[0].Message, want) || ps[0].Row != in.Sessions[i].Row || ps[0].Field != keys.HeldOn || ps[0].Blocking {
 			t.Errorf("session %d problems %+v, want a note on 実施日 %q", i, ps, want)
 		}
 	}
@@ -450,12 +452,14 @@ func TestPoolOncePerClient(t *testing.T) {
 		t.Errorf("assignments: %s", got)
 	}
 	for i, want := range map[int]string{
-		3: "割当クライアントID: 10004 の申込のサポートアカウントは「c@x.jp」です",
-		5: "割当クライアントID: 10002 の申込のサポートアカウントは「a@x.jp」です",
-		6: "割当クライアントID: 10003 には 3行目のアカウントも割り当てられています",
+		// The header in front (割当クライアントID: ) is the contract's:
+		// TestLocateComputedProblems.
+		3: "10004 の申込のサポートアカウントは「c@x.jp」です",
+		5: "10002 の申込のサポートアカウントは「a@x.jp」です",
+		6: "10003 には 3行目のアカウントも割り当てられています",
 	} {
 		ps := out.PoolProblems[i]
-		if len(ps) != 1 || !strings.Contains(ps[0].Message, want) || ps[0].Row != p[i].Row || ps[0].Column != "割当クライアントID" {
+		if len(ps) != 1 || !strings.Contains(ps[0].Message, want) || ps[0].Row != p[i].Row || ps[0].Field != keys.AssignedTo {
 			t.Errorf("pool row %d: %+v, want %q", p[i].Row, ps, want)
 		}
 	}

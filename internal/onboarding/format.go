@@ -2,8 +2,6 @@ package onboarding
 
 import (
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"onboard/internal/matrix"
 )
@@ -11,10 +9,6 @@ import (
 // The texts below are how a client's state reads wherever a person sees
 // it: the sheet's status columns, check, explain and the weekly report.
 // One formatter, so that they never drift apart.
-
-// MaxProblemRunes bounds a problem list (the チェック column); Google
-// allows 50,000 characters in a cell, a manager reads far fewer.
-const MaxProblemRunes = 2000
 
 // WorkTag is work w as a work list shows it: its symbol, with (確認) when
 // the client's column asks to check what exists first.
@@ -45,32 +39,4 @@ func (c *Client) Progress() string {
 	}
 	done, req := c.Counts()
 	return strconv.Itoa(done) + "/" + strconv.Itoa(req)
-}
-
-// ProblemText joins the problems, each tagged with its kind (【要確認】,
-// 【お知らせ】) and each once, in order, as the チェック column shows
-// them, cut to MaxProblemRunes with an ellipsis.
-func ProblemText(ps []Problem) string {
-	switch len(ps) {
-	case 0:
-		return ""
-	case 1:
-		return cut(ps[0].Tagged())
-	}
-	msgs := make([]string, 0, len(ps))
-	seen := make(map[string]bool, len(ps))
-	for _, p := range ps {
-		if m := p.Tagged(); !seen[m] {
-			seen[m] = true
-			msgs = append(msgs, m)
-		}
-	}
-	return cut(strings.Join(msgs, "; "))
-}
-
-func cut(s string) string {
-	if len(s) <= MaxProblemRunes || utf8.RuneCountInString(s) <= MaxProblemRunes {
-		return s
-	}
-	return string([]rune(s)[:MaxProblemRunes-1]) + "…"
 }

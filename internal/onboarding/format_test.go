@@ -3,7 +3,6 @@ package onboarding
 import (
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"onboard/internal/matrix"
 )
@@ -38,31 +37,6 @@ func TestWorkTagsAndProgress(t *testing.T) {
 			}
 			if got := c.Progress(); got != tc.progress {
 				t.Errorf("progress %q, want %q", got, tc.progress)
-			}
-		})
-	}
-}
-
-func TestProblemText(t *testing.T) {
-	p := func(msg string) Problem { return Problem{Message: msg} }
-	long := strings.Repeat("長い問題", 600) // 2,400 runes
-	for _, tc := range []struct {
-		name string
-		in   []Problem
-		want string
-	}{
-		{"none", nil, ""},
-		{"one", []Problem{p("a")}, "【お知らせ】a"},
-		{"each once, in order", []Problem{p("b"), p("a"), p("b")}, "【お知らせ】b; 【お知らせ】a"},
-		{"cut", []Problem{p(long)}, string([]rune("【お知らせ】" + long)[:MaxProblemRunes-1]) + "…"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := ProblemText(tc.in)
-			if got != tc.want {
-				t.Errorf("got %q…, want %q…", got[:min(len(got), 40)], tc.want[:min(len(tc.want), 40)])
-			}
-			if n := utf8.RuneCountInString(got); n > MaxProblemRunes {
-				t.Errorf("%d runes", n)
 			}
 		})
 	}

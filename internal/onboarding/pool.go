@@ -1,10 +1,11 @@
 package onboarding
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+
+	"onboard/internal/keys"
 )
 
 // assignPool gives every client that is not finished and has no support
@@ -25,10 +26,7 @@ func assignPool(in Input, out *Output) {
 			continue
 		}
 		if prev, dup := byEmail[p.Email]; dup {
-			out.PoolProblems[i] = append(out.PoolProblems[i], Problem{
-				Tab: TabPool, Row: p.Row, Column: "メールアドレス",
-				Message: fmt.Sprintf("メールアドレス: 「%s」は %d行目にもあります", p.Email, in.Pool[prev].Row),
-			})
+			out.PoolProblems[i] = append(out.PoolProblems[i], p.problem(keys.Email, false, "「%s」は %d行目にもあります", p.Email, in.Pool[prev].Row))
 			continue
 		}
 		byEmail[p.Email] = i
@@ -61,10 +59,7 @@ func assignPool(in Input, out *Output) {
 		if len(users) > 1 {
 			for _, u := range users {
 				c := &out.Clients[u]
-				c.Problems = append(c.Problems, Problem{
-					Tab: TabApplications, Row: c.App.Row, Column: "サポートアカウント",
-					Message: fmt.Sprintf("サポートアカウント: 「%s」を %d件のクライアントが使っています", email, len(users)),
-				})
+				c.Problems = append(c.Problems, c.App.problem(keys.SupportAccount, false, "「%s」を %d件のクライアントが使っています", email, len(users)))
 			}
 		}
 		pi, inPool := byEmail[email]
@@ -81,10 +76,7 @@ func assignPool(in Input, out *Output) {
 			out.Assignments = append(out.Assignments, Assignment{Client: users[0], Pool: pi, Manual: true})
 			byClient[c.App.ClientID] = []int{pi}
 		case p.AssignedTo != c.App.ClientID && len(users) == 1:
-			c.Problems = append(c.Problems, Problem{
-				Tab: TabApplications, Row: c.App.Row, Column: "サポートアカウント",
-				Message: fmt.Sprintf("サポートアカウント: 「%s」はサポートアカウント表で %s に割り当てられています", email, p.AssignedTo),
-			})
+			c.Problems = append(c.Problems, c.App.problem(keys.SupportAccount, false, "「%s」はサポートアカウント表で %s に割り当てられています", email, p.AssignedTo))
 		}
 	}
 	sort.Slice(out.Assignments, func(i, j int) bool { return out.Assignments[i].Pool < out.Assignments[j].Pool })
@@ -135,10 +127,7 @@ func assignPool(in Input, out *Output) {
 			if len(in.Pool) == 0 {
 				continue // a team without a pool tab assigns by hand
 			}
-			c.Problems = append(c.Problems, Problem{
-				Tab: TabApplications, Row: c.App.Row, Column: "サポートアカウント",
-				Message: "サポートアカウント: 準備済みの空きアカウントがありません（サポートアカウント表に追加してください）",
-			})
+			c.Problems = append(c.Problems, c.App.problem(keys.SupportAccount, false, "準備済みの空きアカウントがありません（サポートアカウント表に追加してください）"))
 			continue
 		}
 		pi := free[0]
@@ -181,11 +170,11 @@ func flagStrayAssignments(in Input, out *Output, byClient map[string][]int) {
 				continue
 			}
 			p := &in.Pool[pi]
-			msg := fmt.Sprintf("割当クライアントID: %s の申込のサポートアカウントは「%s」です: このアカウントの割当を見直してください", id, c.SupportAccount)
+			pr := p.problem(keys.AssignedTo, false, "%s の申込のサポートアカウントは「%s」です: このアカウントの割当を見直してください", id, c.SupportAccount)
 			if c.SupportAccount == "" {
-				msg = fmt.Sprintf("割当クライアントID: %s には %d行目のアカウントも割り当てられています: 割当を見直してください", id, in.Pool[held].Row)
+				pr = p.problem(keys.AssignedTo, false, "%s には %d行目のアカウントも割り当てられています: 割当を見直してください", id, in.Pool[held].Row)
 			}
-			out.PoolProblems[pi] = append(out.PoolProblems[pi], Problem{Tab: TabPool, Row: p.Row, Column: "割当クライアントID", Message: msg})
+			out.PoolProblems[pi] = append(out.PoolProblems[pi], pr)
 		}
 	}
 }

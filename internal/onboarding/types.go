@@ -46,26 +46,48 @@ func (r Result) String() string { return ResultWords[r] }
 // IsDone reports whether the work counts as finished.
 func (r Result) IsDone() bool { return r == Done || r == Existing || r == NotRequired }
 
-// Problem is a data problem on one cell (or row, when Col is 0), in words a
-// manager understands.
+// Record is the kind of record a problem is about.
+type Record uint8
+
+// The records the domain reads; each is a row of its own tab, which only
+// the contract names.
+const (
+	ApplicationRecord Record = iota + 1
+	SessionRecord
+	PoolRecord
+)
+
+// Problem is a data problem on one field of one record (or on the whole
+// record, when Field is ""), in words a manager understands. It names the
+// field by its key (package keys): the contract turns the record and the
+// field into tab, row, column and header (contract.Sheet.Locate), and puts
+// the header in front of the message.
 type Problem struct {
-	Tab     string
-	Row     int
-	Col     int
-	Column  string // the header as written in the sheet
-	Message string // Japanese, e.g. "LINE公式アカウント: 「たぶん」は あり/なし で入力してください"
+	Record Record
+	Row    int    // the record's row
+	Field  string // keys.*; "" for the record as a whole
+	// Message is Japanese and without the field's header, e.g.
+	// "「たぶん」は あり/なし で入力してください".
+	Message string
+	// Bare: the message names what it is about itself (several columns);
+	// Field only places it, no header goes in front.
+	Bare bool
+	// AsTyped: the problem is with what the cell holds (the contract's
+	// reading of it), so the column goes by its header as written in the
+	// sheet; the domain's own problems name it by the contract's name.
+	AsTyped bool
+	// Via is the problem on another record this one repeats: a session's
+	// blocking problem, on its client's application.
+	Via *Problem
 	// Blocking problems make the client 要確認; the others are お知らせ.
 	Blocking bool
-	// ClientID is the client the row belongs to (a 申込 row's or a
-	// セッション row's ID), "" on a pool row; job.Run.Problems fills it.
+	// ClientID is the client the record belongs to (an application's or
+	// a session's ID), "" on a pool row.
 	ClientID string
 }
 
 // Kind names the problem's kind for a manager: 要確認 or お知らせ.
 func (p Problem) Kind() string { return vocab.Kind(p.Blocking) }
-
-// Tagged is the message with its kind in front, as in the チェック cells.
-func (p Problem) Tagged() string { return vocab.Tag(p.Blocking, p.Message) }
 
 // Application is one row of 申込.
 type Application struct {

@@ -25,7 +25,7 @@ func (r *renderer) newTable(tl *TabLayout, rows int, column func(key string, wor
 	t := &table{title: tl.Title, rows: rows}
 	for _, c := range tl.Columns {
 		if c.Key == "works" {
-			for w, work := range r.m.Run.Sheet.Matrix.Works {
+			for w, work := range r.m.Run.In.Matrix.Works {
 				t.headers = append(t.headers, strings.ReplaceAll(c.Header, "{work}", work.Label()))
 				t.cols = append(t.cols, column(c.Key, w))
 			}
@@ -44,7 +44,7 @@ func (r *renderer) statusCell(st onboarding.Status) cellValue {
 }
 
 func (r *renderer) clientColumn(key string, _ int) func(int) cellValue {
-	mx := r.m.Run.Sheet.Matrix
+	mx := r.m.Run.In.Matrix
 	works := newWorkText(mx)
 	switch key {
 	case "client_id":
@@ -94,7 +94,7 @@ func (r *renderer) clientColumn(key string, _ int) func(int) cellValue {
 	case "support_account":
 		return func(i int) cellValue { return text(r.client(i).SupportAccount) }
 	case "problems":
-		return func(i int) cellValue { return text(onboarding.ProblemText(r.client(i).Problems)) }
+		return func(i int) cellValue { return text(r.m.Run.ProblemText(r.client(i).Problems)) }
 	case "row":
 		return func(i int) cellValue { return num(r.client(i).App.Row) }
 	}
@@ -102,7 +102,7 @@ func (r *renderer) clientColumn(key string, _ int) func(int) cellValue {
 }
 
 func (r *renderer) sessionColumn(key string, work int) func(int) cellValue {
-	rows := r.m.Run.Sheet.SessionRows
+	rows := r.m.Run.In.Sessions
 	at := func(i int) *onboarding.Session { return &rows[r.m.WeekSessions[i]] }
 	owner := func(i int) *onboarding.Client {
 		if ci, ok := r.m.ClientByID[at(i).ClientID]; ok {
@@ -153,7 +153,7 @@ func (r *renderer) sessionColumn(key string, work int) func(int) cellValue {
 }
 
 func (r *renderer) backlogColumn(key string, _ int) func(int) cellValue {
-	mx := r.m.Run.Sheet.Matrix
+	mx := r.m.Run.In.Matrix
 	items := r.m.Backlog
 	owner := func(i int) *onboarding.Client { return r.client(items[i].Client) }
 	switch key {
@@ -229,7 +229,7 @@ func (r *renderer) problemColumn(key string, _ int) func(int) cellValue {
 	case "row":
 		return func(i int) cellValue { return num(ps[i].Row) }
 	case "column":
-		return func(i int) cellValue { return text(ps[i].Column) }
+		return func(i int) cellValue { return text(ps[i].Header) }
 	case "cell":
 		return func(i int) cellValue { return text(cellRef(ps[i].Row, ps[i].Col)) }
 	case "client_id":

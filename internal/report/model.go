@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"onboard/internal/civil"
+	"onboard/internal/contract"
 	"onboard/internal/job"
 	"onboard/internal/matrix"
 	"onboard/internal/onboarding"
@@ -108,12 +109,12 @@ type Model struct {
 	Literacy   []Tally // 高 中 低, then unrecorded
 	Statuses   []Tally // per status, in onboarding.Statuses order
 	Trend      []TrendWeek
-	// WeekSessions are indices into Run.Sheet.SessionRows held in the
+	// WeekSessions are indices into Run.In.Sessions (the session records) held in the
 	// week, by date then row.
 	WeekSessions []int
 	Backlog      []BacklogItem
 	Operators    []OperatorRow
-	Problems     []onboarding.Problem
+	Problems     []contract.Located
 	// ClientByID maps a client ID to its first application row's client.
 	ClientByID map[string]int
 	// Lead are the lead times and service levels (リードタイム tab).
@@ -125,7 +126,7 @@ type Model struct {
 func Build(run *job.Run, opt Options) *Model {
 	m := &Model{Options: opt, Today: civil.Of(opt.Now), Run: run}
 	clients := run.Out.Clients
-	mx := run.Sheet.Matrix
+	mx := run.In.Matrix
 	m.ClientByID = make(map[string]int, len(clients))
 	for i := range clients {
 		if id := clients[i].App.ClientID; id != "" {
@@ -210,7 +211,7 @@ func Build(run *job.Run, opt Options) *Model {
 		m.Backlog = appendBacklog(m.Backlog, i, c, m.Today)
 	}
 
-	sessions := run.Sheet.SessionRows
+	sessions := run.In.Sessions
 	for i := range sessions {
 		s := &sessions[i]
 		if t := bucket(s.HeldOn); t != nil {

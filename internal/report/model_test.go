@@ -257,7 +257,7 @@ func TestBuildBreakdowns(t *testing.T) {
 	// Sessions of the week, by date: client 1 (day 2), 2 (day 3), 9 (day 4).
 	var ids []string
 	for _, i := range m.WeekSessions {
-		ids = append(ids, m.Run.Sheet.SessionRows[i].ClientID)
+		ids = append(ids, m.Run.In.Sessions[i].ClientID)
 	}
 	if !reflect.DeepEqual(ids, []string{"1", "2", "9"}) {
 		t.Errorf("week sessions %v", ids)

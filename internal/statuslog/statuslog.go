@@ -268,6 +268,9 @@ type Change struct {
 	Client *onboarding.Client
 	// Old is the status the sheet held ("" when blank or unknown).
 	Old string
+	// Problem is the client's first blocking problem as a manager reads
+	// it (contract.Sheet.Text); "" when none.
+	Problem string
 }
 
 // Rows are the log's new rows for this run: a row per change, then a
@@ -279,7 +282,7 @@ func Rows(now time.Time, changes []Change, totals Totals, log *Log, starting boo
 	for _, ch := range changes {
 		c := ch.Client
 		rows = append(rows, []sheet.Value{at, sheet.TextValue(c.App.ClientID), sheet.TextValue(c.App.Company),
-			sheet.TextValue(ch.Old), sheet.TextValue(string(c.Status)), sheet.TextValue(Trigger(c, ch.Old, starting))})
+			sheet.TextValue(ch.Old), sheet.TextValue(string(c.Status)), sheet.TextValue(Trigger(c, ch.Old, ch.Problem, starting))})
 	}
 	if last, ok := log.LastTotals(); !ok || last != totals {
 		rows = append(rows, []sheet.Value{at, {}, {}, {}, {}, sheet.TextValue(TotalsTrigger),
@@ -293,9 +296,10 @@ const maxProblemRunes = 60
 
 // Trigger says what made the status change, from what the client's data
 // shows now: the application, a session and its date, the handover date
-// (担当作業完了日), a problem found or fixed. starting: the log's first
-// recording of the client.
-func Trigger(c *onboarding.Client, old string, starting bool) string {
+// (担当作業完了日), a problem found (problem: the first blocking one, as
+// a manager reads it) or fixed. starting: the log's first recording of
+// the client.
+func Trigger(c *onboarding.Client, old, problem string, starting bool) string {
 	day := func(d civil.Date) string {
 		if d.IsZero() {
 			return ""
@@ -309,16 +313,13 @@ func Trigger(c *onboarding.Client, old string, starting bool) string {
 	case old == "":
 		return "申込" + day(c.App.AppliedOn)
 	case c.Status == onboarding.NeedsReview:
-		for _, p := range c.Problems {
-			if p.Blocking {
-				msg := p.Message
-				if r := []rune(msg); len(r) > maxProblemRunes {
-					msg = string(r[:maxProblemRunes-1]) + "…"
-				}
-				return "問題: " + msg
-			}
+		if problem == "" {
+			return "問題"
 		}
-		return "問題"
+		if r := []rune(problem); len(r) > maxProblemRunes {
+			problem = string(r[:maxProblemRunes-1]) + "…"
+		}
+		return "問題: " + problem
 	case oldStatus == onboarding.NeedsReview:
 		return "問題の解消"
 	case c.Status == onboarding.Completed:

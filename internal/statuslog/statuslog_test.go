@@ -54,7 +54,14 @@ func TestTrigger(t *testing.T) {
 			if tc.c.App == nil {
 				tc.c.App = &onboarding.Application{}
 			}
-			if got := Trigger(&tc.c, tc.old, tc.starting); got != tc.want {
+			problem := ""
+			for _, p := range tc.c.Problems {
+				if p.Blocking {
+					problem = p.Message // no field: the message as read
+					break
+				}
+			}
+			if got := Trigger(&tc.c, tc.old, problem, tc.starting); got != tc.want {
 				t.Errorf("Trigger(%s → %s) = %q, want %q", tc.old, tc.c.Status, got, tc.want)
 			}
 		})

@@ -97,7 +97,7 @@ func NewMailData(m *report.Model, l *report.Layout, path string, sentAt time.Tim
 		first := ""
 		for _, p := range c.Problems {
 			if p.Blocking {
-				first = p.Message
+				first = m.Run.Locate(p).Message
 				break
 			}
 		}

@@ -71,7 +71,7 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 			r.set(contract.KeyStatusChanged, sheet.DayValue(on))
 		}
 		r.set(contract.KeyNextAction, sheet.TextValue(c.Next))
-		r.set(contract.KeyProblems, sheet.TextValue(onboarding.ProblemText(c.Problems)))
+		r.set(contract.KeyProblems, sheet.TextValue(s.ProblemText(c.Problems)))
 	}
 	for i, a := range out.Assignments {
 		if a.Manual {
@@ -86,12 +86,12 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 	skeys := p.occurrences(s.Sessions)
 	for i := range s.SessionRows {
 		row := s.SessionRows[i].Row
-		p.at(s.Sessions, row, skeys).set(contract.KeyProblems, sheet.TextValue(onboarding.ProblemText(out.SessionProblems[i])))
+		p.at(s.Sessions, row, skeys).set(contract.KeyProblems, sheet.TextValue(s.ProblemText(out.SessionProblems[i])))
 	}
 	if s.Pool != nil {
 		pkeys := p.occurrences(s.Pool)
 		for i := range s.PoolRows {
-			p.at(s.Pool, s.PoolRows[i].Row, pkeys).set(contract.KeyProblems, sheet.TextValue(onboarding.ProblemText(out.PoolProblems[i])))
+			p.at(s.Pool, s.PoolRows[i].Row, pkeys).set(contract.KeyProblems, sheet.TextValue(s.ProblemText(out.PoolProblems[i])))
 		}
 		for i, a := range out.Assignments {
 			c := &out.Clients[a.Client]
