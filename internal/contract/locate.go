@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -71,14 +72,16 @@ func header(l *Layout, p onboarding.Problem) string {
 // in front ("LINE公式アカウント: 「たぶん」は…"), and for a problem that
 // repeats another record's, where that one is ("セッション 4行目 …", by
 // the contract's tab name).
-func (s *Sheet) Text(p onboarding.Problem) string {
+func (s *Sheet) Text(p onboarding.Problem) string { return s.Names(s.text(p)) }
+
+func (s *Sheet) text(p onboarding.Problem) string {
 	switch {
 	case p.Via != nil:
 		name := ""
 		if l := s.layoutOf(p.Via.Record); l != nil {
 			name = l.Spec.Name + " "
 		}
-		return name + strconv.Itoa(p.Via.Row) + "行目 " + s.Text(*p.Via)
+		return name + strconv.Itoa(p.Via.Row) + "行目 " + s.text(*p.Via)
 	case p.Field == "" || p.Bare:
 		return p.Message
 	}
@@ -86,6 +89,39 @@ func (s *Sheet) Text(p onboarding.Problem) string {
 		return header(l, p) + ": " + p.Message
 	}
 	return p.Field + ": " + p.Message
+}
+
+// Names writes into a text of the domain's (a problem, a next action) the
+// names its placeholders (keys.Name) stand for: the contract's names of
+// tabs and columns.
+func (s *Sheet) Names(text string) string {
+	if !strings.Contains(text, "⟦") {
+		return text
+	}
+	return placeholder.ReplaceAllStringFunc(text, func(m string) string {
+		return s.name(strings.TrimSuffix(strings.TrimPrefix(m, "⟦"), "⟧"))
+	})
+}
+
+var placeholder = regexp.MustCompile(`⟦[^⟧]*⟧`)
+
+func (s *Sheet) name(key string) string {
+	specs := Tabs(s.Matrix)
+	if tab, ok := strings.CutPrefix(key, "tab:"); ok {
+		for _, spec := range specs {
+			if spec.Key == tab {
+				return spec.Name
+			}
+		}
+	}
+	for _, spec := range specs {
+		for _, c := range spec.Columns {
+			if c.Key == key {
+				return c.Name
+			}
+		}
+	}
+	return key
 }
 
 // MaxProblemRunes bounds a problem list (the チェック column); Google

@@ -142,7 +142,7 @@ func Explain(run *job.Run, id string, today civil.Date, stallDays int) ([]Client
 func explainClient(run *job.Run, c *onboarding.Client, today civil.Date, stallDays int) Client {
 	s, m, a := run.Sheet, run.Sheet.Matrix, c.App
 	out := Client{
-		ClientID: a.ClientID, Company: a.Company, Status: string(c.Status), Next: c.Next,
+		ClientID: a.ClientID, Company: a.Company, Status: string(c.Status), Next: run.Next(c),
 		Cell:      cellOf(s.Apps, a.Row, contract.KeyClientID),
 		AppliedOn: date(a.AppliedOn), Handover: date(a.HandoverOn),
 		Stalled: c.Stalled, LastActive: date(c.LastActivity), StallDays: stallDays,

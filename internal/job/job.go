@@ -354,6 +354,10 @@ func (r *Run) Locate(p onboarding.Problem) contract.Located { return r.Sheet.Loc
 // ProblemText is the problems as a チェック cell shows them.
 func (r *Run) ProblemText(ps []onboarding.Problem) string { return r.Sheet.ProblemText(ps) }
 
+// Next is a client's next action as a manager reads it, with the names of
+// the tabs and columns it mentions.
+func (r *Run) Next(c *onboarding.Client) string { return r.Sheet.Names(c.Next) }
+
 // Problems lists every problem in the spreadsheet, located: clients',
 // sessions' and the pool's, in tab and row order, then the job's notices.
 func (r *Run) Problems() []contract.Located {

@@ -49,3 +49,15 @@ const (
 func Cond(i int) string    { return "cond:" + strconv.Itoa(i) }
 func Confirm(i int) string { return "confirm:" + strconv.Itoa(i) }
 func Work(i int) string    { return "work:" + strconv.Itoa(i) }
+
+// The contract's tabs, for Name.
+const (
+	Applications = "tab:applications"
+	Sessions     = "tab:sessions"
+	Pool         = "tab:support_accounts"
+)
+
+// Name stands in a message for the name of a tab (Applications, ...) or a
+// column (a field key): the contract writes in the name its sheet gives
+// it, so that the domain's words never spell a tab or a header.
+func Name(key string) string { return "⟦" + key + "⟧" }

@@ -77,14 +77,14 @@ func Compute(in Input) *Output {
 			// The sheet guide: セッション records what was held. A session
 			// dated ahead counts from its day on, not before.
 			out.SessionProblems[si] = append(out.SessionProblems[si],
-				s.problem(keys.HeldOn, false, "「%s」は未来の日付です: その日までこの行の結果は数えません（予定は申込のセッション予定日へ）", s.HeldOn))
+				s.problem(keys.HeldOn, false, "「%s」は未来の日付です: その日までこの行の結果は数えません（予定は"+keys.Name(keys.Applications)+"の"+keys.Name(keys.ScheduledOn)+"へ）", s.HeldOn))
 			if _, ok := byID[s.ClientID]; ok {
 				continue
 			}
 		}
 		rows, ok := byID[s.ClientID]
 		if !ok {
-			out.SessionProblems[si] = append(out.SessionProblems[si], s.problem(keys.ClientID, false, "「%s」は申込にありません", s.ClientID))
+			out.SessionProblems[si] = append(out.SessionProblems[si], s.problem(keys.ClientID, false, "「%s」は"+keys.Name(keys.Applications)+"にありません", s.ClientID))
 			continue
 		}
 		for _, r := range rows {
@@ -145,7 +145,7 @@ func computeClient(m *matrix.Matrix, c *Client) {
 		if s == nil || k >= len(a.Conditions) || !a.Conditions[k].Set || a.Conditions[k].Value == c.Effective[k].Value {
 			continue
 		}
-		c.Problems = append(c.Problems, a.problem(keys.Cond(k), false, "セッション（%s）で「%s」と確認（申込は「%s」）",
+		c.Problems = append(c.Problems, a.problem(keys.Cond(k), false, "セッション（%s）で「%s」と確認（"+keys.Name(keys.Applications)+"は「%s」）",
 			s.HeldOn, yesNo(c.Effective[k].Value), yesNo(a.Conditions[k].Value)))
 	}
 

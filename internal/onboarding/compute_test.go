@@ -152,12 +152,12 @@ func TestStatuses(t *testing.T) {
 		{"進行中 nothing recorded yet", func(a *Application) {}, []Session{session("10001", 2, today.AddDays(-1))}, InProgress, "① LINEビジネスID作成: 作成と権限付与を行う"},
 		{"担当作業待ち", func(a *Application) {}, []Session{session("10001", 2, today.AddDays(-1), allDone...)}, AwaitHandover, "担当: エルメ接続と引き渡し"},
 		{"完了", func(a *Application) { a.HandoverOn = today }, []Session{session("10001", 2, today.AddDays(-1), allDone...)}, Completed, "対応完了"},
-		{"要確認 handover with works open", func(a *Application) { a.HandoverOn = today }, []Session{session("10001", 2, today.AddDays(-1), Done)}, NeedsReview, "チェック欄"},
-		{"要確認 missing condition", func(a *Application) { a.Conditions = []matrix.Known{unset, unset, unset} }, nil, NeedsReview, "チェック欄"},
-		{"要確認 contradiction", func(a *Application) { a.Conditions = []matrix.Known{no, yes, yes} }, nil, NeedsReview, "チェック欄"},
+		{"要確認 handover with works open", func(a *Application) { a.HandoverOn = today }, []Session{session("10001", 2, today.AddDays(-1), Done)}, NeedsReview, keys.Name(keys.Problems) + "欄"},
+		{"要確認 missing condition", func(a *Application) { a.Conditions = []matrix.Known{unset, unset, unset} }, nil, NeedsReview, keys.Name(keys.Problems) + "欄"},
+		{"要確認 contradiction", func(a *Application) { a.Conditions = []matrix.Known{no, yes, yes} }, nil, NeedsReview, keys.Name(keys.Problems) + "欄"},
 		{"要確認 unreadable cell", func(a *Application) {
 			a.Problems = []Problem{{Record: ApplicationRecord, Row: 2, Field: keys.AppliedOn, Message: "「来週」は日付で", Blocking: true}}
-		}, nil, NeedsReview, "チェック欄"},
+		}, nil, NeedsReview, keys.Name(keys.Problems) + "欄"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -199,7 +199,7 @@ func TestSessionConfirmationOverridesApplication(t *testing.T) {
 	if c.Status != AwaitHandover {
 		t.Errorf("status: got %s", c.Status)
 	}
-	if len(c.Problems) != 1 || c.Problems[0].Blocking || !strings.Contains(c.Problems[0].Message, "セッション（2026/11/22）で「あり」と確認（申込は「なし」）") {
+	if len(c.Problems) != 1 || c.Problems[0].Blocking || !strings.Contains(c.Problems[0].Message, "セッション（2026/11/22）で「あり」と確認（" + apps + "は「なし」）") {
 		t.Errorf("want one note on the difference, got %v", c.Problems)
 	}
 }
@@ -261,7 +261,7 @@ func TestSessionForUnknownClient(t *testing.T) {
 		Sessions:     []Session{session("10999", 7, today, Done)},
 	})
 	ps := out.SessionProblems[0]
-	if len(ps) != 1 || ps[0].Row != 7 || !strings.Contains(ps[0].Message, "「10999」は申込にありません") {
+	if len(ps) != 1 || ps[0].Row != 7 || !strings.Contains(ps[0].Message, "「10999」は" + apps + "にありません") {
 		t.Errorf("got %v", ps)
 	}
 	if out.Clients[0].Status != NotStarted {
@@ -396,7 +396,7 @@ func TestFutureSessionCountsFromItsDay(t *testing.T) {
 			t.Errorf("session %d problems %+v, want a note on 実施日 %q", i, ps, want)
 		}
 	}
-	if !strings.Contains(out.SessionProblems[2][1].Message, "申込にありません") {
+	if !strings.Contains(out.SessionProblems[2][1].Message, apps+"にありません") {
 		t.Errorf("unknown client not named: %+v", out.SessionProblems[2])
 	}
 	if len(out.SessionProblems[0]) != 0 {
@@ -454,8 +454,8 @@ func TestPoolOncePerClient(t *testing.T) {
 	for i, want := range map[int]string{
 		// The header in front (割当クライアントID: ) is the contract's:
 		// TestLocateComputedProblems.
-		3: "10004 の申込のサポートアカウントは「c@x.jp」です",
-		5: "10002 の申込のサポートアカウントは「a@x.jp」です",
+		3: "10004 の" + apps + "の" + keys.Name(keys.SupportAccount) + "は「c@x.jp」です",
+		5: "10002 の" + apps + "の" + keys.Name(keys.SupportAccount) + "は「a@x.jp」です",
 		6: "10003 には 3行目のアカウントも割り当てられています",
 	} {
 		ps := out.PoolProblems[i]
@@ -472,3 +472,7 @@ func TestPoolOncePerClient(t *testing.T) {
 		t.Errorf("pool left %d", out.PoolLeft)
 	}
 }
+
+// apps stands for the applications tab's name in the domain's messages;
+// the contract writes the name in (contract's TestLocateComputedProblems).
+var apps = keys.Name(keys.Applications)

@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"onboard/internal/civil"
+	"onboard/internal/keys"
 	"onboard/internal/matrix"
 )
 
@@ -17,7 +18,7 @@ func nextAction(m *matrix.Matrix, c *Client, today civil.Date) string {
 func baseAction(m *matrix.Matrix, c *Client, today civil.Date) string {
 	switch c.Status {
 	case NeedsReview:
-		return "チェック欄のデータの問題を解消する"
+		return keys.Name(keys.Problems) + "欄のデータの問題を解消する"
 	case Completed:
 		return "対応完了"
 	case AwaitHandover:

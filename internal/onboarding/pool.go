@@ -76,7 +76,7 @@ func assignPool(in Input, out *Output) {
 			out.Assignments = append(out.Assignments, Assignment{Client: users[0], Pool: pi, Manual: true})
 			byClient[c.App.ClientID] = []int{pi}
 		case p.AssignedTo != c.App.ClientID && len(users) == 1:
-			c.Problems = append(c.Problems, c.App.problem(keys.SupportAccount, false, "「%s」はサポートアカウント表で %s に割り当てられています", email, p.AssignedTo))
+			c.Problems = append(c.Problems, c.App.problem(keys.SupportAccount, false, "「%s」は"+keys.Name(keys.Pool)+"表で %s に割り当てられています", email, p.AssignedTo))
 		}
 	}
 	sort.Slice(out.Assignments, func(i, j int) bool { return out.Assignments[i].Pool < out.Assignments[j].Pool })
@@ -127,7 +127,7 @@ func assignPool(in Input, out *Output) {
 			if len(in.Pool) == 0 {
 				continue // a team without a pool tab assigns by hand
 			}
-			c.Problems = append(c.Problems, c.App.problem(keys.SupportAccount, false, "準備済みの空きアカウントがありません（サポートアカウント表に追加してください）"))
+			c.Problems = append(c.Problems, c.App.problem(keys.SupportAccount, false, "準備済みの空きアカウントがありません（%s表に追加してください）", keys.Name(keys.Pool)))
 			continue
 		}
 		pi := free[0]
@@ -170,7 +170,7 @@ func flagStrayAssignments(in Input, out *Output, byClient map[string][]int) {
 				continue
 			}
 			p := &in.Pool[pi]
-			pr := p.problem(keys.AssignedTo, false, "%s の申込のサポートアカウントは「%s」です: このアカウントの割当を見直してください", id, c.SupportAccount)
+			pr := p.problem(keys.AssignedTo, false, "%s の"+keys.Name(keys.Applications)+"の"+keys.Name(keys.SupportAccount)+"は「%s」です: このアカウントの割当を見直してください", id, c.SupportAccount)
 			if c.SupportAccount == "" {
 				pr = p.problem(keys.AssignedTo, false, "%s には %d行目のアカウントも割り当てられています: 割当を見直してください", id, in.Pool[held].Row)
 			}

@@ -73,7 +73,7 @@ func (r *renderer) clientColumn(key string, _ int) func(int) cellValue {
 	case "status":
 		return func(i int) cellValue { return r.statusCell(r.client(i).Status) }
 	case "next_action":
-		return func(i int) cellValue { return text(r.client(i).Next) }
+		return func(i int) cellValue { return text(r.m.Run.Next(r.client(i))) }
 	case "stalled":
 		return func(i int) cellValue {
 			if !r.client(i).Stalled {

@@ -298,7 +298,7 @@ func (r *renderer) breachColumn(key string) func(int) cellValue {
 			return cellValue{kind: textCell, s: string(s), style: r.boxStatus[s]}
 		}
 	case "next_action":
-		return func(i int) cellValue { return cell(text(owner(i).Next)) }
+		return func(i int) cellValue { return cell(text(r.m.Run.Next(owner(i)))) }
 	case "row":
 		return func(i int) cellValue { return cell(num(owner(i).App.Row)) }
 	}

@@ -70,7 +70,7 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 			}
 			r.set(contract.KeyStatusChanged, sheet.DayValue(on))
 		}
-		r.set(contract.KeyNextAction, sheet.TextValue(c.Next))
+		r.set(contract.KeyNextAction, sheet.TextValue(s.Names(c.Next)))
 		r.set(contract.KeyProblems, sheet.TextValue(s.ProblemText(c.Problems)))
 	}
 	for i, a := range out.Assignments {
