@@ -199,7 +199,7 @@ func TestSessionConfirmationOverridesApplication(t *testing.T) {
 	if c.Status != AwaitHandover {
 		t.Errorf("status: got %s", c.Status)
 	}
-	if len(c.Problems) != 1 || c.Problems[0].Blocking || !strings.Contains(c.Problems[0].Message, "セッション（2026/11/22）で「あり」と確認（" + apps + "は「なし」）") {
+	if len(c.Problems) != 1 || c.Problems[0].Blocking || !strings.Contains(c.Problems[0].Message, "セッション（2026/11/22）で「あり」と確認（"+apps+"は「なし」）") {
 		t.Errorf("want one note on the difference, got %v", c.Problems)
 	}
 }
@@ -261,7 +261,7 @@ func TestSessionForUnknownClient(t *testing.T) {
 		Sessions:     []Session{session("10999", 7, today, Done)},
 	})
 	ps := out.SessionProblems[0]
-	if len(ps) != 1 || ps[0].Row != 7 || !strings.Contains(ps[0].Message, "「10999」は" + apps + "にありません") {
+	if len(ps) != 1 || ps[0].Row != 7 || !strings.Contains(ps[0].Message, "「10999」は"+apps+"にありません") {
 		t.Errorf("got %v", ps)
 	}
 	if out.Clients[0].Status != NotStarted {
