@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -11,6 +12,7 @@ import (
 
 	"onboard/internal/example"
 	"onboard/internal/job"
+	"onboard/internal/prep"
 	"onboard/internal/sheet"
 )
 
@@ -130,5 +132,46 @@ func TestGridAtGoogleCellLimit(t *testing.T) {
 	}
 	if after := snapshot(srv, id); !reflect.DeepEqual(before, after) {
 		t.Error("the sheet changed")
+	}
+}
+
+// TestOwnedTabsWithoutRoom: a sheet so near Google's cell limit that a new
+// tab does not fit still gets its statuses; the セッション準備 and
+// ステータス履歴 tabs are left out with a notice that says why, and the run
+// does not fail.
+func TestOwnedTabsWithoutRoom(t *testing.T) {
+	srv := newFake(t)
+	book := example.Generate(example.Config{Clients: 10, Seed: 1, Today: example.ExampleToday})
+	// The job's columns fit in 申込's 26 columns: only a new tab needs room.
+	id := srv.CreateSpreadsheet("onboarding", fakeTabs(book.Tabs, 0)...)
+	others := (len(srv.Tabs(id)) - 1) * 1000 * 26 // every other tab is a new sheet's 1000 × 26
+	if err := srv.Resize(id, "申込", (10_000_000-others-1000)/26, 26); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config(t)
+	in, err := prep.LoadInstructions("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Prep, cfg.PrepDays = in, 14
+	cfg.History, cfg.HistoryDays = true, 400
+	run, err := job.Sync(context.Background(), open(t, srv, id), cfg, false)
+	if err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	if run.Outcome.Written == 0 {
+		t.Error("no status written")
+	}
+	for _, tab := range []string{"セッション準備", "ステータス履歴"} {
+		if slices.Contains(srv.Tabs(id), tab) {
+			t.Errorf("tab %s was added", tab)
+		}
+		found := false
+		for _, n := range run.Notices {
+			found = found || strings.HasPrefix(n.Message, tab+"タブを追加できませんでした")
+		}
+		if !found {
+			t.Errorf("no notice for %s: %v", tab, run.Notices)
+		}
 	}
 }

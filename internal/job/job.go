@@ -277,7 +277,16 @@ func addOwnedTabs(ctx context.Context, ss sheet.Spreadsheet, run *Run) error {
 		}
 		err := ss.AddTab(ctx, t.name, t.header)
 		if err != nil && !errors.Is(err, sheet.ErrTabExists) {
-			return fmt.Errorf("add tab %q: %w", t.name, err)
+			if ctx.Err() != nil {
+				return fmt.Errorf("add tab %q: %w", t.name, err)
+			}
+			// The statuses matter more than a job-owned tab: without room
+			// for it (a sheet at Google's cell limit), the rest is written
+			// and the managers are told.
+			run.dropOwned(t.name)
+			run.Notices = append(run.Notices, contract.Located{Tab: t.name,
+				Message: fmt.Sprintf("%sタブを追加できませんでした（%v）。不要な行・列・タブを削除して、次回の実行を待ってください", t.name, err)})
+			continue
 		}
 		switch t.name {
 		case contract.PrepTabName:
@@ -294,6 +303,17 @@ func addOwnedTabs(ctx context.Context, ss sheet.Spreadsheet, run *Run) error {
 		run.Changes = kept
 	}
 	return nil
+}
+
+// dropOwned removes the planned changes of a job-owned tab.
+func (r *Run) dropOwned(tab string) {
+	kept := r.Changes[:0]
+	for _, c := range r.Changes {
+		if !(c.Owned && c.Tab == tab) {
+			kept = append(kept, c)
+		}
+	}
+	r.Changes = kept
 }
 
 // StatusCounts counts clients per status.
