@@ -112,7 +112,7 @@ docs: build
 	cp examples/onboarding.xlsx $(DOCS_TMP)/synced.xlsx
 	./$(BIN) sync --sheet $(DOCS_TMP)/synced.xlsx --now $(EXAMPLE_NOW) --log-level warn >/dev/null
 	/usr/bin/python3 scripts/docs-sheet.py $(DOCS_TMP)/synced.xlsx $(DOCS_TMP)/sheet.xlsx
-	./$(BIN) report --sheet examples/onboarding.xlsx --now $(EXAMPLE_NOW) --out $(DOCS_TMP) --log-level warn
+	./$(BIN) report --sheet $(DOCS_TMP)/synced.xlsx --now $(EXAMPLE_NOW) --out $(DOCS_TMP) --log-level warn
 	libreoffice -env:UserInstallation=file://$(abspath $(DOCS_TMP))/profile --headless \
 		--convert-to pdf --outdir $(DOCS_TMP) $(DOCS_TMP)/sheet.xlsx $(DOCS_TMP)/onboard-weekly-*.xlsx >/dev/null 2>&1
 	/usr/bin/python3 scripts/docs-render.py $(DOCS_TMP)/sheet.pdf 150 1:docs/sheet-applications 2:docs/sheet-prep
