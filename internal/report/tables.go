@@ -222,16 +222,11 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTr
 	return sw.Flush()
 }
 
-// maxRowLines caps the lines a data tab's row is sized for, so that one
-// runaway cell does not make a row taller than a screen; its cell shows
-// the rest when selected.
-const maxRowLines = 6
-
 // rowHeight is the height of a data tab row whose wrapped text takes
 // lines lines: readers that keep an .xlsx's row heights (LibreOffice)
 // would otherwise show only the first.
 func rowHeight(lines int) float64 {
-	return textfit.RowHeight(min(lines, maxRowLines), defaultFontSize)
+	return textfit.RowHeight(min(lines, textfit.MaxLines), defaultFontSize)
 }
 
 // quoteSheet quotes a tab name for a cell reference: 'サマリー'.

@@ -94,3 +94,8 @@ func RowHeight(lines int, fontSize float64) float64 {
 	h := float64(lines)*fontSize*lineSpacing + 2
 	return math.Ceil(h*4) / 4
 }
+
+// MaxLines caps the lines a row is sized for, so that one runaway cell
+// does not make a row taller than a screen; the cell shows the rest when
+// selected.
+const MaxLines = 6
