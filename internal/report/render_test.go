@@ -171,7 +171,7 @@ func TestWrappedRowsFitTheirText(t *testing.T) {
 	}{
 		{"A", textfit.RowHeight(2, 11)}, // its 次のアクション, 初期設定セッションを予約する (28 units)
 		{long, textfit.RowHeight(4, 11)},
-		{runaway, textfit.RowHeight(6, 11)},
+		{runaway, textfit.RowHeight(textfit.MaxLines, 11)},
 	} {
 		row, ok := byCompany[tc.company]
 		if !ok {

@@ -39,6 +39,9 @@ func TestLines(t *testing.T) {
 		{"each line wraps on its own", strings.Repeat("a", 30) + "\nb\n", 24, 11, 4},
 		{"a larger font takes more room", strings.Repeat("a", 20), 24, 22, 2},
 		{"a narrow column still fits a character a line", "abc", 1, 11, 3},
+		{"a word goes whole to the next line", strings.Repeat("a", 12) + " " + strings.Repeat("b", 12) + " " + strings.Repeat("c", 12), 24, 11, 3},
+		{"a word longer than a line breaks inside", strings.Repeat("a", 50), 24, 11, 3},
+		{"Japanese breaks between any two characters", strings.Repeat("確", 11) + "あ", 24, 11, 2},
 	} {
 		if got := textfit.Lines(tc.s, tc.width, tc.size, 11); got != tc.want {
 			t.Errorf("%s: Lines(%q, %v) = %d, want %d", tc.name, tc.s, tc.width, got, tc.want)

@@ -29,6 +29,13 @@ import (
 // saved atomically, and not at all if it changed on disk since it was
 // read: then the error wraps sheet.ErrConflict.
 func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
+	return w.patch(ctx, updates, nil)
+}
+
+// patch writes the updates, and fits the height of every row of the tabs
+// in refit as well as of the rows it writes (a tab whose columns were just
+// formatted to wrap).
+func (w *Workbook) patch(ctx context.Context, updates []sheet.Update, refit []string) error {
 	if !w.haveSum {
 		return fmt.Errorf("workbook %s: write before read: %w", w.path, sheet.ErrInvalid)
 	}
@@ -55,7 +62,15 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 		byPart[t.part] = append(byPart[t.part], u)
 		needDate = needDate || u.Value.Kind == sheet.Date
 	}
-	if len(updates) == 0 {
+	refitPart := map[string]bool{}
+	for _, name := range refit {
+		t, ok := p.tab(name)
+		if !ok || p.parts[t.part] == nil {
+			return fmt.Errorf("workbook %s tab %q: %w", w.path, name, sheet.ErrTabNotFound)
+		}
+		refitPart[t.part] = true
+	}
+	if len(updates) == 0 && len(refitPart) == 0 {
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -126,9 +141,9 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 			name := strings.TrimPrefix(f.Name, "/")
 			var err error
 			switch {
-			case byPart[name] != nil:
+			case byPart[name] != nil || refitPart[name]:
 				err = p.rewrite(zw, f, func(dst io.Writer, src io.Reader) error {
-					return patchSheet(dst, src, byPart[name], cellStyles{dateXf, styles}, shared, newRowFitter(fit, sharedText))
+					return patchSheet(dst, src, byPart[name], cellStyles{dateXf, styles}, shared, newRowFitter(fit, sharedText, refitPart[name]))
 				})
 			case name == p.sharedStrings && newSST != nil:
 				err = p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error {
@@ -429,7 +444,8 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 	}
 	// startRow begins an edited row: its cells go to rowBuf until endRow.
 	startRow := func(tag []byte, custom bool, style int) {
-		rowTag, fitRow, rowNeed, rowS = tag, !custom, 0, style
+		// A copy: the tag may be the scanner's buffer, which moves on.
+		rowTag, fitRow, rowNeed, rowS = append(rowTag[:0], tag...), !custom, 0, style
 		rowBuf.Reset()
 		out = &rowBuf
 	}
@@ -527,9 +543,16 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 			}
 			rowNum, col = n, 0
 			rowsBefore(n)
-			if next < len(edits) && edits[next].row == n {
-				edit, cell = &edits[next], 0
+			var e *rowEdit
+			switch {
+			case next < len(edits) && edits[next].row == n:
+				e = &edits[next]
 				next++
+			case fit.all:
+				e = &rowEdit{row: n} // fitted, no cell changed
+			}
+			if e != nil {
+				edit, cell = e, 0
 				rowStyle := 0
 				if v, _ := attr(s.attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
 					rowStyle = attrInt(s.attrs, "s")

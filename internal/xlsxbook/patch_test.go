@@ -453,3 +453,57 @@ func excelizeCell(t *testing.T, path, tab, cell string) (string, error) {
 	defer f.Close()
 	return f.GetCellValue(tab, cell)
 }
+
+// TestPatchLargeSheetKeepsRowTags: a sheet part larger than the
+// scanner's buffer, its rows patched and fitted, still parses and reads
+// back (a row's start tag is held until its cells are known, and must
+// not be the scanner's buffer, which moves on).
+func TestPatchLargeSheetKeepsRowTags(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "large.xlsx")
+	f := excelize.NewFile()
+	const tab = "Sheet1"
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true}})
+	must(t, err)
+	must(t, f.SetColStyle(tab, "C", wrap))
+	sw, err := f.NewStreamWriter(tab)
+	must(t, err)
+	const rows = 4000
+	for r := 1; r <= rows; r++ {
+		must(t, sw.SetRow(sheet.CellName(r, 1), []any{r, strings.Repeat("申込の備考", 8)}))
+	}
+	must(t, sw.Flush())
+	must(t, f.SaveAs(path))
+	f.Close()
+
+	w := Open(path)
+	if _, err := w.Read(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	var us []sheet.Update
+	for r := 2; r <= rows; r += 3 {
+		us = append(us, sheet.Update{Tab: tab, Row: r, Col: 3, Value: sheet.TextValue(fmt.Sprintf("行%d %s", r, strings.Repeat("確認", r%20)))})
+	}
+	if err := w.Write(context.Background(), us); err != nil {
+		t.Fatal(err)
+	}
+	got := excelizeRead(t, path).Tab(tab)
+	for _, u := range us {
+		if c := got.Cell(u.Row, 3); c.Str != u.Value.Str {
+			t.Fatalf("C%d = %q, want %q", u.Row, c.Str, u.Value.Str)
+		}
+		if c := got.Cell(u.Row, 1); c.Num != float64(u.Row) {
+			t.Fatalf("A%d = %v, want %d", u.Row, c, u.Row)
+		}
+	}
+	heights := rowHeights(t, path, tab)
+	for _, u := range us {
+		lines := min(textfit.Lines(u.Value.Str, defaultColWidth, 11, 11), textfit.MaxLines)
+		want := [2]float64{}
+		if lines > 1 {
+			want[0] = textfit.RowHeight(lines, 11)
+		}
+		if heights[u.Row] != want {
+			t.Fatalf("row %d: [height, by hand] %v, want %v", u.Row, heights[u.Row], want)
+		}
+	}
+}

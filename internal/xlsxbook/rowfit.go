@@ -98,10 +98,11 @@ type rowFitter struct {
 	defaultWidth  float64 // a column without a <col> width, in characters
 	defaultHeight float64 // a row without a height, in points
 	shared        func(i int) string
+	all           bool // fit every row, not only the rows written
 }
 
-func newRowFitter(styles fitStyles, shared func(int) string) *rowFitter {
-	return &rowFitter{styles: styles, defaultWidth: defaultColWidth, defaultHeight: 15, shared: shared}
+func newRowFitter(styles fitStyles, shared func(int) string, all bool) *rowFitter {
+	return &rowFitter{styles: styles, defaultWidth: defaultColWidth, defaultHeight: 15, shared: shared, all: all}
 }
 
 // sheetFormat reads a <sheetFormatPr>: the sheet's default sizes.
