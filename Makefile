@@ -87,15 +87,19 @@ bench:
 example:
 	$(GO) run ./cmd/genexample --out examples/onboarding.xlsx
 
-# docs/*.png: what a manager sees, as LibreOffice renders it. The 申込 and
-# セッション準備 tabs of the example after `make run` (the sync's widths,
-# wrap, colours and dates; scripts/docs-sheet.py picks the rows and
-# columns that fit a page), and every tab of the weekly report, one page
-# each. Installs LibreOffice Calc, poppler-utils, openpyxl and the Noto
-# CJK fonts when missing (apt-get, as root).
+# docs/*.png: what a manager sees, as LibreOffice renders it, after
+# `make run`: the 申込 and セッション準備 tabs of the synced example (the
+# sync's widths, wrap, row heights, colours and dates), and every tab of
+# the weekly report. scripts/docs-sheet.py gives each tab its own A3 page
+# of the rows and columns that fit it (the first clients of 申込 and
+# クライアント一覧); the report's サマリー and リードタイム, whose charts it
+# would drop, print as the report lays them out. Installs LibreOffice
+# Calc, poppler-utils, openpyxl and the Noto CJK fonts when missing
+# (apt-get, as root).
 DOCS_TMP := $(WORK)/docs
-REPORT_PAGES := 1:docs/report-summary 2:docs/report-leadtime 3:docs/report-clients 4:docs/report-sessions \
-	5:docs/report-open-works 6:docs/report-operators 7:docs/report-problems
+REPORT_TABS := クライアント一覧=21 今週のセッション=0 残作業=0 オペレーター別=0 データの問題=0
+REPORT_PAGES := 1:docs/report-clients 2:docs/report-sessions 3:docs/report-open-works \
+	4:docs/report-operators 5:docs/report-problems
 docs: build
 	@missing=""; \
 	command -v libreoffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc"; \
@@ -109,14 +113,17 @@ docs: build
 		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 	@rm -rf $(DOCS_TMP) && mkdir -p $(DOCS_TMP) docs
-	cp examples/onboarding.xlsx $(DOCS_TMP)/synced.xlsx
-	./$(BIN) sync --sheet $(DOCS_TMP)/synced.xlsx --now $(EXAMPLE_NOW) --log-level warn >/dev/null
-	/usr/bin/python3 scripts/docs-sheet.py $(DOCS_TMP)/synced.xlsx $(DOCS_TMP)/sheet.xlsx
-	./$(BIN) report --sheet examples/onboarding.xlsx --now $(EXAMPLE_NOW) --out $(DOCS_TMP) --log-level warn
+	cp examples/onboarding.xlsx $(DOCS_TMP)/onboarding.xlsx
+	./$(BIN) sync --sheet $(DOCS_TMP)/onboarding.xlsx --now $(EXAMPLE_NOW) --log-level warn >/dev/null
+	/usr/bin/python3 scripts/docs-sheet.py $(DOCS_TMP)/onboarding.xlsx $(DOCS_TMP)/sheet.xlsx 申込=16 セッション準備=6
+	./$(BIN) report --sheet $(DOCS_TMP)/onboarding.xlsx --now $(EXAMPLE_NOW) --out $(DOCS_TMP) --log-level warn
+	mv $(DOCS_TMP)/onboard-weekly-*.xlsx $(DOCS_TMP)/report.xlsx
+	/usr/bin/python3 scripts/docs-sheet.py $(DOCS_TMP)/report.xlsx $(DOCS_TMP)/report-tabs.xlsx $(REPORT_TABS)
 	libreoffice -env:UserInstallation=file://$(abspath $(DOCS_TMP))/profile --headless \
-		--convert-to pdf --outdir $(DOCS_TMP) $(DOCS_TMP)/sheet.xlsx $(DOCS_TMP)/onboard-weekly-*.xlsx >/dev/null 2>&1
+		--convert-to pdf --outdir $(DOCS_TMP) $(DOCS_TMP)/sheet.xlsx $(DOCS_TMP)/report.xlsx $(DOCS_TMP)/report-tabs.xlsx >/dev/null 2>&1
 	/usr/bin/python3 scripts/docs-render.py $(DOCS_TMP)/sheet.pdf 150 1:docs/sheet-applications 2:docs/sheet-prep
-	/usr/bin/python3 scripts/docs-render.py $$(ls $(DOCS_TMP)/onboard-weekly-*.pdf) 150 $(REPORT_PAGES)
+	/usr/bin/python3 scripts/docs-render.py $(DOCS_TMP)/report.pdf 220 1:docs/report-summary 2:docs/report-leadtime
+	/usr/bin/python3 scripts/docs-render.py $(DOCS_TMP)/report-tabs.pdf 150 $(REPORT_PAGES)
 
 # demo-google runs the same job through the Google Sheets backend: it
 # starts cmd/fakesheets (the fake Sheets API, in memory, seeded from the

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Prepare a synced workbook for its pictures (make docs): keep the 申込 and
-セッション準備 tabs as sync left them (widths, wrap, colours, dates) and
-give each a page LibreOffice prints on one sheet of A3 landscape: the
-first rows, and on 申込 the columns a reader needs to follow the job's
-(ID, 事業者名, the session and handover dates) beside the job's own.
+"""Prepare a workbook for its pictures (make docs): keep the tabs named
+as LibreOffice wrote them (widths, wrap, row heights, colours, dates),
+hide the others, and give each kept tab a page LibreOffice prints on
+one sheet of A3 landscape: its first rows, and on 申込 the columns a
+reader needs to follow the job's (ID, 事業者名, the session and handover
+dates) beside the job's own.
 
-usage: docs-sheet.py SYNCED.xlsx OUT.xlsx
+usage: docs-sheet.py IN.xlsx OUT.xlsx TAB=LAST_ROW...  (LAST_ROW 0: every row)
 """
 import sys
 
@@ -13,8 +14,11 @@ import openpyxl
 from openpyxl.worksheet.properties import PageSetupProperties
 
 src, out = sys.argv[1], sys.argv[2]
+keep = {}
+for spec in sys.argv[3:]:
+    tab, last = spec.rsplit("=", 1)
+    keep[tab] = int(last)
 wb = openpyxl.load_workbook(src)
-keep = {"申込": 16, "セッション準備": 6}  # tab -> last row shown
 for ws in list(wb):
     if ws.title not in keep:
         ws.sheet_state = "hidden"  # not printed
@@ -38,7 +42,9 @@ for ws in list(wb):
             if widths.get(i):
                 dim.width = widths[i]
             dim.hidden = i < first_job and h not in shown
-    ws.print_area = "A1:%s%d" % (openpyxl.utils.get_column_letter(last_col), keep[ws.title])
+    last_row = keep[ws.title] or ws.max_row
+    ws.print_area = "A1:%s%d" % (openpyxl.utils.get_column_letter(last_col), last_row)
+    ws.print_title_rows = None
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A3
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -47,5 +53,5 @@ for ws in list(wb):
     ws.print_options.gridLines = True
     ws.page_margins.left = ws.page_margins.right = 0.3
     ws.page_margins.top = ws.page_margins.bottom = 0.3
-wb.active = wb.sheetnames.index("申込")
+wb.active = wb.sheetnames.index(next(iter(keep)))
 wb.save(out)

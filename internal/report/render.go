@@ -127,10 +127,11 @@ type renderer struct {
 	l *Layout
 
 	named map[string]int // the layout's styles by name
-	// Data tabs: a date column's style, a wrapped text column's, and a
-	// status cell's fill.
-	date, wrap int
-	status     map[onboarding.Status]int
+	// Data tabs: a date column's style, a wrapped text column's, any
+	// other column's (centred in a row made taller by wrapped text, as the
+	// others are), and a status cell's fill.
+	date, wrap, plain int
+	status            map[onboarding.Status]int
 	// Summary tables: the same in a bordered box.
 	boxDate, boxPercent, boxDiff int
 	// Summary figures that are shares, and their change in points.
@@ -160,6 +161,7 @@ func (r *renderer) styles() error {
 	}{
 		{&r.date, Style{}, l.DateFormat},
 		{&r.wrap, Style{Wrap: true}, ""},
+		{&r.plain, Style{}, ""},
 		{&r.boxDate, box, l.DateFormat},
 		{&r.boxPercent, box, l.PercentFormat},
 		{&r.boxDiff, figure, "+#,##0;-#,##0;0"},

@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"onboard/internal/report"
+	"onboard/internal/textfit"
 )
 
 func writeReport(t *testing.T, m *report.Model) string {
@@ -127,5 +128,57 @@ func TestWriteFileReplacesAtomically(t *testing.T) {
 	}
 	if _, err := report.WriteFile(filepath.Join(blocker, "sub"), m, layout); err == nil || !strings.Contains(err.Error(), "report folder") {
 		t.Errorf("WriteFile into a file's path: %v", err)
+	}
+}
+
+// TestWrappedRowsFitTheirText: a data tab row is as many lines tall as
+// its longest wrapped cell takes (LibreOffice keeps an .xlsx's row
+// heights and would show the first line only), capped for a runaway
+// cell; the header row keeps the default height.
+func TestWrappedRowsFitTheirText(t *testing.T) {
+	long := strings.Repeat("長い事業者名", 7)      // 84 units: 4 lines of a 24-wide column
+	runaway := strings.Repeat("とても長い名前", 40) // far past the cap
+	m := buildModel(t, []app{
+		{id: "1", company: "A", applied: 1, cond: "bid"},
+		{id: "2", company: long, applied: 1, cond: "bid"},
+		{id: "3", company: runaway, applied: 1, cond: "bid"},
+	}, nil, 9)
+	path := writeReport(t, m)
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const tab = "クライアント一覧"
+	byCompany := map[string]int{}
+	rows, err := f.GetRows(tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range rows[1:] {
+		byCompany[row[1]] = i + 2
+	}
+	width, err := f.GetColWidth(tab, "B")
+	if err != nil || width != 24 {
+		t.Fatalf("事業者名 is %v wide (%v); the test needs the layout's wrap width, 24", width, err)
+	}
+	if got, _ := f.GetRowHeight(tab, 1); got != 15 { // excelize's default: no height stored
+		t.Errorf("header row height %v, want the default", got)
+	}
+	for _, tc := range []struct {
+		company string
+		want    float64
+	}{
+		{"A", textfit.RowHeight(2, 11)}, // its 次のアクション, 初期設定セッションを予約する (28 units)
+		{long, textfit.RowHeight(4, 11)},
+		{runaway, textfit.RowHeight(textfit.MaxLines, 11)},
+	} {
+		row, ok := byCompany[tc.company]
+		if !ok {
+			t.Fatalf("no row for %.10s…", tc.company)
+		}
+		if got, _ := f.GetRowHeight(tab, row); got != tc.want {
+			t.Errorf("row %d (%.10s…): height %v, want %v", row, tc.company, got, tc.want)
+		}
 	}
 }

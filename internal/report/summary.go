@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"onboard/internal/textfit"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,33 @@ type grid struct {
 	widths  widthTracker
 	lastRow int
 	err     error
+	// wrapped are the cells whose text wraps, to size their rows once the
+	// column widths are known.
+	wrapped []wrappedCell
+}
+
+type wrappedCell struct {
+	col, row int
+	text     string
+	size     float64
+}
+
+// fitRows gives each row holding wrapped text the height its lines need
+// (LibreOffice keeps the stored height: without one a note overlaps the
+// next row).
+func (g *grid) fitRows(width func(col int) float64) error {
+	need := map[int]float64{}
+	for _, c := range g.wrapped {
+		if lines := min(textfit.Lines(c.text, width(c.col), c.size, defaultFontSize), textfit.MaxLines); lines > 1 {
+			need[c.row] = max(need[c.row], textfit.RowHeight(lines, c.size))
+		}
+	}
+	for row, h := range need {
+		if err := g.f.SetRowHeight(g.sheet, row, max(h, 15)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // put writes v (string, int, float64 or nil) with a style. Wide is false
@@ -90,6 +118,10 @@ func (r *renderer) summary() error {
 	name := l.Title
 	g := &grid{f: r.f, sheet: name, widths: make(widthTracker, summaryCols)}
 	st := r.named
+	noteSize := r.l.Styles["note"].Size
+	if noteSize == 0 {
+		noteSize = defaultFontSize
+	}
 
 	g.put(1, 1, r.expand(l.Heading), st["title"], false)
 	g.put(1, 2, r.expand(l.Caption), st["caption"], false)
@@ -122,6 +154,7 @@ func (r *renderer) summary() error {
 		}
 		g.put(4, row, diff, r.boxDiff, true)
 		g.put(5, row, r.expand(lab.Note), st["note"], true)
+		g.wrapped = append(g.wrapped, wrappedCell{5, row, r.expand(lab.Note), noteSize})
 	}
 	row++
 
@@ -151,6 +184,7 @@ func (r *renderer) summary() error {
 		}
 		g.put(4, row, diff, diffStyle, true)
 		g.put(5, row, r.expand(lab.Note), st["note"], true)
+		g.wrapped = append(g.wrapped, wrappedCell{5, row, r.expand(lab.Note), noteSize})
 	}
 	row++
 
@@ -209,6 +243,9 @@ func (r *renderer) summary() error {
 		if err := r.f.SetColWidth(name, col, col, r.l.Widths.columnWidth(g.widths[c])); err != nil {
 			return err
 		}
+	}
+	if err := g.fitRows(func(col int) float64 { return r.l.Widths.columnWidth(g.widths[col-1]) }); err != nil {
+		return err
 	}
 	if err := r.charts(name, statusFirst, statusLast, trendHeader, trendLast); err != nil {
 		return err

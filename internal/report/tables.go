@@ -8,6 +8,7 @@ import (
 
 	"onboard/internal/civil"
 	"onboard/internal/sheet"
+	"onboard/internal/textfit"
 )
 
 type cellKind uint8
@@ -141,6 +142,7 @@ func (r *renderer) printedWidth(widths widthTracker, dates []bool) float64 {
 func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTracker, dates []bool) error {
 	ncol := len(t.headers)
 	colStyle := make([]int, ncol)
+	wrapWidth := make([]float64, ncol) // a wrapped column's width; 0 where text does not wrap
 	// Right to left: the stream writer puts each column it touches first
 	// in <cols>, and Excel wants them in ascending order.
 	for c := ncol - 1; c >= 0; c-- {
@@ -150,6 +152,7 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTr
 				return err
 			}
 			colStyle[c] = r.wrap
+			wrapWidth[c] = width
 		}
 		if err := sw.SetColWidth(c+1, c+1, width); err != nil {
 			return err
@@ -159,6 +162,9 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTr
 				return err
 			}
 			colStyle[c] = r.date
+		}
+		if colStyle[c] == 0 {
+			colStyle[c] = r.plain
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
@@ -176,8 +182,12 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTr
 	// as it writes the row.
 	cells := make([]excelize.Cell, ncol)
 	for row := 0; row < t.rows; row++ {
+		lines := 1
 		for c, cell := range t.cols {
 			v := cell(row)
+			if v.kind == textCell && wrapWidth[c] > 0 {
+				lines = max(lines, textfit.Lines(v.s, wrapWidth[c], defaultFontSize, defaultFontSize))
+			}
 			style := v.style
 			if style == 0 {
 				style = colStyle[c]
@@ -201,11 +211,22 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTr
 		if err != nil {
 			return err
 		}
-		if err := sw.SetRow(cell, buf); err != nil {
+		var opts []excelize.RowOpts
+		if lines > 1 {
+			opts = append(opts, excelize.RowOpts{Height: rowHeight(lines)})
+		}
+		if err := sw.SetRow(cell, buf, opts...); err != nil {
 			return err
 		}
 	}
 	return sw.Flush()
+}
+
+// rowHeight is the height of a data tab row whose wrapped text takes
+// lines lines: readers that keep an .xlsx's row heights (LibreOffice)
+// would otherwise show only the first.
+func rowHeight(lines int) float64 {
+	return textfit.RowHeight(min(lines, textfit.MaxLines), defaultFontSize)
 }
 
 // quoteSheet quotes a tab name for a cell reference: 'サマリー'.

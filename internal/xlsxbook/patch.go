@@ -29,6 +29,13 @@ import (
 // saved atomically, and not at all if it changed on disk since it was
 // read: then the error wraps sheet.ErrConflict.
 func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
+	return w.patch(ctx, updates, nil)
+}
+
+// patch writes the updates, and fits the height of every row of the tabs
+// in refit as well as of the rows it writes (a tab whose columns were just
+// formatted to wrap).
+func (w *Workbook) patch(ctx context.Context, updates []sheet.Update, refit []string) error {
 	if !w.haveSum {
 		return fmt.Errorf("workbook %s: write before read: %w", w.path, sheet.ErrInvalid)
 	}
@@ -55,7 +62,15 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 		byPart[t.part] = append(byPart[t.part], u)
 		needDate = needDate || u.Value.Kind == sheet.Date
 	}
-	if len(updates) == 0 {
+	refitPart := map[string]bool{}
+	for _, name := range refit {
+		t, ok := p.tab(name)
+		if !ok || p.parts[t.part] == nil {
+			return fmt.Errorf("workbook %s tab %q: %w", w.path, name, sheet.ErrTabNotFound)
+		}
+		refitPart[t.part] = true
+	}
+	if len(updates) == 0 && len(refitPart) == 0 {
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -64,6 +79,25 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	styles, err := p.readStyles()
 	if err != nil {
 		return fmt.Errorf("read workbook %s styles: %w", w.path, err)
+	}
+	fit, err := p.readFitStyles()
+	if err != nil {
+		return fmt.Errorf("read workbook %s styles: %w", w.path, err)
+	}
+	// A row's existing shared-string cells are read to fit its height;
+	// the table is loaded the first time one is needed.
+	var sst []string
+	var errSST error
+	sstLoaded := false
+	sharedText := func(i int) string {
+		if !sstLoaded {
+			sst, errSST = p.readSharedStrings()
+			sstLoaded = true
+		}
+		if i < 0 || i >= len(sst) {
+			return ""
+		}
+		return sst[i]
 	}
 	// openpyxl reads _xHHHH_ escapes only in shared strings: text holding
 	// one literally goes there, so that both readers get it back.
@@ -107,9 +141,9 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 			name := strings.TrimPrefix(f.Name, "/")
 			var err error
 			switch {
-			case byPart[name] != nil:
+			case byPart[name] != nil || refitPart[name]:
 				err = p.rewrite(zw, f, func(dst io.Writer, src io.Reader) error {
-					return patchSheet(dst, src, byPart[name], cellStyles{dateXf, styles}, shared)
+					return patchSheet(dst, src, byPart[name], cellStyles{dateXf, styles}, shared, newRowFitter(fit, sharedText, refitPart[name]))
 				})
 			case name == p.sharedStrings && newSST != nil:
 				err = p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error {
@@ -128,6 +162,9 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 				return fmt.Errorf("save workbook %s part %s: %w", w.path, name, err)
 			}
 		}
+		if errSST != nil {
+			return fmt.Errorf("read workbook %s shared strings: %w", w.path, errSST)
+		}
 		return zw.Close()
 	}
 	// Last look just before the rename: the window for a lost edit is the
@@ -135,6 +172,7 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	if err := atomicfile.Write(w.path, perm, fill, w.checkUnchanged); err != nil {
 		return err
 	}
+
 	copy(w.sum[:], h.Sum(nil))
 	w.closeFile() // excelize's copy, if any, is older than the file now
 	return nil
@@ -340,14 +378,25 @@ func rowEdits(updates []sheet.Update) []rowEdit {
 }
 
 // patchSheet copies a worksheet part, replacing or inserting the updated
-// cells; every other byte is copied as it is.
-func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cellStyles, shared map[string]int) error {
+// cells, and fitting the height of the rows it writes (rowfit.go); every
+// other byte is copied as it is.
+func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cellStyles, shared map[string]int, fit *rowFitter) error {
 	edits := rowEdits(updates)
 	maxRow, maxCol := 0, 0
 	for _, u := range updates {
 		maxRow, maxCol = max(maxRow, u.Row), max(maxCol, u.Col)
 	}
-	out := bufio.NewWriterSize(dst, 256<<10)
+	file := bufio.NewWriterSize(dst, 256<<10)
+	// out is the file, or rowBuf while an edited row is read: its start
+	// tag gets the row's height once all its cells are known.
+	var out io.Writer = file
+	var rowBuf, cellBuf bytes.Buffer
+	var (
+		rowTag  []byte  // the edited row's start tag
+		fitRow  bool    // its height is fitted (not set by hand)
+		rowNeed float64 // the height its cells need so far
+		rowS    int     // its style, for cells without their own
+	)
 	s := newXMLScanner(src)
 	var (
 		prefix string // the namespace prefix of the sheet's elements
@@ -373,6 +422,18 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 	newCell := func(u sheet.Update, oldStyle int) {
 		buf = appendCell(buf[:0], prefix, u, oldStyle, styles, shared)
 		out.Write(buf)
+		v := u.Value
+		has := !v.IsEmpty() && (v.Kind != sheet.Text || v.Str != "")
+		style := oldStyle
+		if v.Kind == sheet.Date && !styles.dates.is(style) {
+			style = styles.date // as appendCell gives it
+		}
+		rowNeed = max(rowNeed, fit.need(u.Col, style, has, func() string {
+			if v.Kind == sheet.Text {
+				return v.Str
+			}
+			return ""
+		}))
 	}
 	// cellsBefore writes the edit's new cells left of column c.
 	cellsBefore := func(c int) {
@@ -381,14 +442,31 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 			cell++
 		}
 	}
+	// startRow begins an edited row: its cells go to rowBuf until endRow.
+	startRow := func(tag []byte, custom bool, style int) {
+		// A copy: the tag may be the scanner's buffer, which moves on.
+		rowTag, fitRow, rowNeed, rowS = append(rowTag[:0], tag...), !custom, 0, style
+		rowBuf.Reset()
+		out = &rowBuf
+	}
+	// endRow writes the edited row's start tag, fitted, and its cells.
+	endRow := func() {
+		out = file
+		if fitRow {
+			rowTag = fit.fittedRow(rowTag, rowNeed)
+		}
+		out.Write(rowTag)
+		out.Write(rowBuf.Bytes())
+	}
 	// rowsBefore writes the edits' new rows above row r.
 	rowsBefore := func(r int) {
 		for next < len(edits) && edits[next].row < r {
 			e := &edits[next]
-			fmt.Fprintf(out, `<%srow r="%d">`, prefix, e.row)
+			startRow(fmt.Appendf(nil, `<%srow r="%d">`, prefix, e.row), false, 0)
 			for _, u := range e.cells {
 				newCell(u, styleOf(u.Col))
 			}
+			endRow()
 			fmt.Fprintf(out, `</%srow>`, prefix)
 			next++
 		}
@@ -400,10 +478,13 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 			case s.is(tokStart, "dimension"):
 				out.Write(widenDimension(s.raw, maxRow, maxCol))
 				continue
+			case s.is(tokStart, "sheetFormatPr"):
+				fit.sheetFormat(s.attrs)
 			case s.is(tokStart, "col"):
 				if st := attrInt(s.attrs, "style"); st > 0 {
 					colStyles = append(colStyles, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), st})
 				}
+				fit.col(s.attrs)
 			case s.is(tokStart, "sheetData"):
 				prefix = string(s.qname[:len(s.qname)-len(s.name)])
 				if s.self {
@@ -431,15 +512,30 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 				cell++
 				continue
 			}
-			if !s.self {
-				if err := copyElement(out, s); err != nil {
-					return err
+			// A cell the edit keeps counts towards the row's height.
+			style := attrInt(s.attrs, "s")
+			if _, ok := attr(s.attrs, "s"); !ok {
+				style = rowS
+				if style == 0 {
+					style = styleOf(col)
 				}
-				continue
 			}
+			if s.self {
+				break // no value
+			}
+			cellBuf.Reset()
+			if err := copyElement(&cellBuf, s); err != nil {
+				return err
+			}
+			if fitRow {
+				rowNeed = max(rowNeed, fit.need(col, style, cellHasValue(cellBuf.Bytes()), func() string { return fit.cellText(cellBuf.Bytes()) }))
+			}
+			out.Write(cellBuf.Bytes())
+			continue
 		case edit != nil && s.is(tokEnd, "row"):
 			cellsBefore(excelize.MaxColumns + 1)
 			edit = nil
+			endRow()
 		case s.is(tokStart, "row"):
 			n := attrInt(s.attrs, "r")
 			if n <= 0 {
@@ -447,14 +543,30 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 			}
 			rowNum, col = n, 0
 			rowsBefore(n)
-			if next < len(edits) && edits[next].row == n {
-				edit, cell = &edits[next], 0
+			var e *rowEdit
+			switch {
+			case next < len(edits) && edits[next].row == n:
+				e = &edits[next]
 				next++
-				out.Write(withoutSpans(s.raw))
+			case fit.all:
+				e = &rowEdit{row: n} // fitted, no cell changed
+			}
+			if e != nil {
+				edit, cell = e, 0
+				rowStyle := 0
+				if v, _ := attr(s.attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
+					rowStyle = attrInt(s.attrs, "s")
+				}
+				tag := withoutSpans(s.raw)
+				if s.self { // the row's cells follow: it cannot close itself
+					tag = append(bytes.TrimSuffix(bytes.TrimRight(tag[:len(tag)-1], " \t\r\n"), []byte("/")), '>')
+				}
+				startRow(tag, customHeight(s.attrs), rowStyle)
 				if s.self {
 					cellsBefore(excelize.MaxColumns + 1)
-					fmt.Fprintf(out, `</%srow>`, prefix)
 					edit = nil
+					endRow()
+					fmt.Fprintf(out, `</%srow>`, prefix)
 				}
 				continue
 			}
@@ -470,7 +582,7 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 	if next < len(edits) {
 		return fmt.Errorf("the worksheet has no sheetData")
 	}
-	return out.Flush()
+	return file.Flush()
 }
 
 // skipElement reads up to the end of the element whose start tag was

@@ -12,10 +12,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"onboard/internal/sheet"
+	"onboard/internal/textfit"
 )
 
 // randomUpdates are updates of every kind to random cells of the book:
@@ -180,6 +185,8 @@ func TestPatchOracle(t *testing.T) {
 				}
 			}
 
+			sameHeights(t, orig, path, us)
+
 			// openpyxl reads the updated cells as written.
 			cells := openpyxlCells(t, path)
 			for tab, vs := range final {
@@ -261,6 +268,242 @@ func sameCells(t *testing.T, got, want *sheet.Book, final map[string]map[[2]int]
 					t.Errorf("excelize %s!%s = %v %q, want %v %q (updated %v)", w.Name, sheet.CellName(r, c), a.Kind, a.String(), b.Kind, b.String(), updated)
 				}
 			}
+		}
+	}
+}
+
+// sameHeights is the oracle for row heights, read by excelize: a row the
+// patch did not write, or whose height was set by hand, keeps its height;
+// a row it wrote is as tall as its cells need, from their values, styles
+// (wrap, font size) and column widths as excelize reads them after.
+func sameHeights(t *testing.T, before, after string, us []sheet.Update) {
+	t.Helper()
+	fb, err := excelize.OpenFile(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fb.Close()
+	fa, err := excelize.OpenFile(after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fa.Close()
+	written := map[string]map[int]bool{}
+	for _, u := range us {
+		if written[u.Tab] == nil {
+			written[u.Tab] = map[int]bool{}
+		}
+		written[u.Tab][u.Row] = true
+	}
+	_, partsBefore := parts(t, readBytes(t, before))
+	p, err := openPackage(readBytes(t, before))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := 11.0
+	if st, err := fa.GetStyle(0); err == nil && st.Font != nil && st.Font.Size > 0 {
+		base = st.Font.Size
+	}
+	for _, tab := range fa.GetSheetList() {
+		tp, _ := p.tab(tab)
+		custom := map[int]bool{}
+		for _, m := range regexp.MustCompile(`<row r="(\d+)"[^>]*customHeight="(?:1|true)"`).FindAllSubmatch(partsBefore[tp.part], -1) {
+			n, _ := strconv.Atoi(string(m[1]))
+			custom[n] = true
+		}
+		rows, err := fa.GetRows(tab, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r := 1; r <= len(rows)+110; r++ {
+			was, _ := fb.GetRowHeight(tab, r)
+			got, _ := fa.GetRowHeight(tab, r)
+			want := was
+			if written[tab][r] && !custom[r] {
+				want = 15 // excelize's default: no height stored
+				for c := 1; r <= len(rows) && c <= len(rows[r-1]); c++ {
+					cell := sheet.CellName(r, c)
+					formula, _ := fa.GetCellFormula(tab, cell)
+					if rows[r-1][c-1] == "" && formula == "" {
+						continue
+					}
+					id, _ := fa.GetCellStyle(tab, cell)
+					st, err := fa.GetStyle(id)
+					if err != nil {
+						t.Fatal(err)
+					}
+					size := base
+					if st.Font != nil && st.Font.Size > 0 {
+						size = st.Font.Size
+					}
+					need := 15 * size / base
+					typ, _ := fa.GetCellType(tab, cell)
+					if st.Alignment != nil && st.Alignment.WrapText && (typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString) {
+						width, _ := fa.GetColWidth(tab, sheet.ColumnName(c))
+						if lines := min(textfit.Lines(rows[r-1][c-1], width, size, base), textfit.MaxLines); lines > 1 {
+							need = textfit.RowHeight(lines, size)
+						}
+					}
+					if need > want {
+						want = need
+					}
+				}
+			}
+			if math.Abs(got-want) > 1e-9 {
+				t.Errorf("%s row %d: height %v, want %v (was %v, written %v, set by hand %v)", tab, r, got, want, was, written[tab][r], custom[r])
+			}
+		}
+	}
+}
+
+// rowHeights reads a tab's row heights: row → [height (0: none), set by
+// hand]. The height is openpyxl's; whether it was set by hand is read
+// from the XML, as openpyxl takes any height for one set by hand.
+func rowHeights(t *testing.T, path, tab string) map[int][2]float64 {
+	t.Helper()
+	script := `import json, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])[sys.argv[2]]
+print(json.dumps({r: d.ht or 0 for r, d in ws.row_dimensions.items()}))`
+	out, err := exec.Command("/usr/bin/python3", "-c", script, path, tab).Output()
+	if err != nil {
+		t.Fatalf("openpyxl: %v %s", err, stderrOf(err))
+	}
+	var hts map[int]float64
+	if err := json.Unmarshal(out, &hts); err != nil {
+		t.Fatal(err)
+	}
+	got := map[int][2]float64{}
+	for r, ht := range hts {
+		got[r] = [2]float64{ht, 0}
+	}
+	p, err := openPackage(readBytes(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, _ := p.tab(tab)
+	_, all := parts(t, readBytes(t, path))
+	for _, m := range regexp.MustCompile(`<row r="(\d+)"[^>]*customHeight="(?:1|true)"`).FindAllSubmatch(all[tp.part], -1) {
+		n, _ := strconv.Atoi(string(m[1]))
+		got[n] = [2]float64{got[n][0], 1}
+	}
+	return got
+}
+
+// TestPatchFitsRowHeights: a row the job writes gets the height its
+// wrapped text needs as an auto height (no customHeight), capped; a
+// later write of shorter text lowers it again; a row whose height was set
+// by hand keeps it, even when it was a row without cells.
+func TestPatchFitsRowHeights(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "book.xlsx")
+	f := excelize.NewFile()
+	const tab = "Sheet1"
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	must(t, err)
+	must(t, f.SetColWidth(tab, "B", "B", 20))
+	must(t, f.SetColStyle(tab, "B", wrap))
+	must(t, f.SetSheetRow(tab, "A1", &[]any{"ID", "チェック"}))
+	must(t, f.SetRowHeight(tab, 3, 40)) // by hand, and no cells yet
+	must(t, f.SetCellStr(tab, "A4", "4"))
+	must(t, f.SaveAs(path))
+	f.Close()
+
+	long := strings.Repeat("要確認の理由", 4) // 48 units: 3 lines of 18.5
+	runaway := strings.Repeat("長", 200)
+	w := Open(path)
+	write := func(us ...sheet.Update) {
+		t.Helper()
+		if _, err := w.Read(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(context.Background(), us); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := func(row int, s string) sheet.Update {
+		return sheet.Update{Tab: tab, Row: row, Col: 2, Value: sheet.TextValue(s)}
+	}
+	write(text(2, long), text(3, runaway), text(4, "短い"), text(5, runaway))
+	got := rowHeights(t, path, tab)
+	for row, want := range map[int][2]float64{
+		2: {textfit.RowHeight(3, 11), 0},
+		3: {40, 1}, // set by hand: kept
+		4: {0, 0},  // one line: no height
+		5: {textfit.RowHeight(textfit.MaxLines, 11), 0},
+	} {
+		if got[row] != want {
+			t.Errorf("after the first write, row %d: [height, by hand] %v, want %v", row, got[row], want)
+		}
+	}
+	write(text(2, "短い"), text(5, long))
+	got = rowHeights(t, path, tab)
+	if got[2] != [2]float64{} || got[5] != [2]float64{textfit.RowHeight(3, 11), 0} || got[3] != [2]float64{40, 1} {
+		t.Errorf("after shorter text: rows 2, 3, 5 are %v %v %v; want no height, 40 by hand, 3 lines", got[2], got[3], got[5])
+	}
+	if v, _ := excelizeCell(t, path, tab, "B3"); v != runaway {
+		t.Errorf("B3 = %.10q…, want the text written into the row set by hand", v)
+	}
+}
+
+func excelizeCell(t *testing.T, path, tab, cell string) (string, error) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return f.GetCellValue(tab, cell)
+}
+
+// TestPatchLargeSheetKeepsRowTags: a sheet part larger than the
+// scanner's buffer, its rows patched and fitted, still parses and reads
+// back (a row's start tag is held until its cells are known, and must
+// not be the scanner's buffer, which moves on).
+func TestPatchLargeSheetKeepsRowTags(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "large.xlsx")
+	f := excelize.NewFile()
+	const tab = "Sheet1"
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true}})
+	must(t, err)
+	must(t, f.SetColStyle(tab, "C", wrap))
+	sw, err := f.NewStreamWriter(tab)
+	must(t, err)
+	const rows = 4000
+	for r := 1; r <= rows; r++ {
+		must(t, sw.SetRow(sheet.CellName(r, 1), []any{r, strings.Repeat("申込の備考", 8)}))
+	}
+	must(t, sw.Flush())
+	must(t, f.SaveAs(path))
+	f.Close()
+
+	w := Open(path)
+	if _, err := w.Read(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	var us []sheet.Update
+	for r := 2; r <= rows; r += 3 {
+		us = append(us, sheet.Update{Tab: tab, Row: r, Col: 3, Value: sheet.TextValue(fmt.Sprintf("行%d %s", r, strings.Repeat("確認", r%20)))})
+	}
+	if err := w.Write(context.Background(), us); err != nil {
+		t.Fatal(err)
+	}
+	got := excelizeRead(t, path).Tab(tab)
+	for _, u := range us {
+		if c := got.Cell(u.Row, 3); c.Str != u.Value.Str {
+			t.Fatalf("C%d = %q, want %q", u.Row, c.Str, u.Value.Str)
+		}
+		if c := got.Cell(u.Row, 1); c.Num != float64(u.Row) {
+			t.Fatalf("A%d = %v, want %d", u.Row, c, u.Row)
+		}
+	}
+	heights := rowHeights(t, path, tab)
+	for _, u := range us {
+		lines := min(textfit.Lines(u.Value.Str, defaultColWidth, 11, 11), textfit.MaxLines)
+		want := [2]float64{}
+		if lines > 1 {
+			want[0] = textfit.RowHeight(lines, 11)
+		}
+		if heights[u.Row] != want {
+			t.Fatalf("row %d: [height, by hand] %v, want %v", u.Row, heights[u.Row], want)
 		}
 	}
 }

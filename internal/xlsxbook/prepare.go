@@ -3,6 +3,7 @@ package xlsxbook
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -108,6 +109,19 @@ func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 		return err
 	}
 	w.broken = false
+	// Columns formatted to wrap: their rows get the height their text
+	// needs now, as a row the patch writes does (rowfit.go).
+	var wrapped []string
+	for _, s := range steps {
+		if s.Kind == sheet.FormatColumns && slices.ContainsFunc(s.Formats, func(cf sheet.ColumnFormat) bool { return cf.Wrap }) && !slices.Contains(wrapped, s.Tab) {
+			wrapped = append(wrapped, s.Tab)
+		}
+	}
+	if len(wrapped) > 0 {
+		if err := w.patch(ctx, nil, wrapped); err != nil {
+			return fmt.Errorf("fit the rows of %v: %w", wrapped, err)
+		}
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package xlsxbook
 import (
 	"bytes"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -154,7 +155,7 @@ func randomText(rng *rand.Rand) string {
 // excelizeBook writes a random workbook with excelize: shared and inline
 // strings, rich text, numbers, dates in built-in and custom formats,
 // booleans, formulas without values, blank rows, columns past Z, styled
-// rows and columns.
+// rows and columns; and sizeRows's wrapped cells, widths and heights.
 func excelizeBook(t *testing.T, rng *rand.Rand, path string) {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -223,7 +224,45 @@ func excelizeBook(t *testing.T, rng *rand.Rand, path string) {
 			}
 		}
 	}
+	sizeRows(t, f, path)
 	must(t, f.SaveAs(path))
+}
+
+// sizeRows gives a random workbook's tabs the layout row fitting reads:
+// wrapped cells (one style with a larger font), column widths, and rows
+// whose height was set by hand (customHeight). Its randomness comes from
+// the path, so the rest of the book is what the seed made before.
+func sizeRows(t *testing.T, f *excelize.File, path string) {
+	h := fnv.New64a()
+	h.Write([]byte(filepath.Base(path)))
+	rng := rand.New(rand.NewPCG(h.Sum64(), 5))
+	var wraps []int
+	for _, st := range []*excelize.Style{
+		{Alignment: &excelize.Alignment{WrapText: true}},
+		{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}, Font: &excelize.Font{Size: 16}},
+	} {
+		id, err := f.NewStyle(st)
+		must(t, err)
+		wraps = append(wraps, id)
+	}
+	for _, name := range f.GetSheetList() {
+		rows, err := f.GetRows(name)
+		must(t, err)
+		if rng.IntN(4) != 0 {
+			must(t, f.SetColWidth(name, "B", "F", 4+float64(rng.IntN(300))/10))
+		}
+		for r := 1; r <= len(rows)+3; r++ {
+			if rng.IntN(8) == 0 {
+				must(t, f.SetRowHeight(name, r, float64(8+rng.IntN(60))))
+			}
+			for c := 1; c <= 12; c++ {
+				if rng.IntN(3) == 0 {
+					cell := sheet.CellName(r, c)
+					must(t, f.SetCellStyle(name, cell, cell, wraps[rng.IntN(len(wraps))]))
+				}
+			}
+		}
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,264 @@
+package xlsxbook
+
+import (
+	"bytes"
+	"strconv"
+
+	"onboard/internal/textfit"
+)
+
+// A row the patch writes gets the height an application's auto-fit would
+// give it: LibreOffice keeps the stored height of an .xlsx row (none: one
+// line), so a wrapped cell the job wrote would show its first line only.
+// The height is written as an auto height (ht without customHeight, as
+// Excel stores a row it fitted), so Excel still refits the row when a
+// cell is edited, and a later write refits it, lower too, when its text
+// got shorter. A row whose height someone set by hand (customHeight) is
+// never touched: neither raised nor lowered. The rule is the same on every
+// tab; the job never sets customHeight, so the tabs it owns refit on
+// every write.
+
+// fitStyles is what row fitting needs of the cell styles.
+type fitStyles struct {
+	wrap []bool    // by cell style index: the text wraps
+	size []float64 // by cell style index: its font's size in points
+	base float64   // the default font's size, which column widths are counted in
+}
+
+func (f fitStyles) wraps(style int) bool { return style >= 0 && style < len(f.wrap) && f.wrap[style] }
+
+func (f fitStyles) fontSize(style int) float64 {
+	if style >= 0 && style < len(f.size) && f.size[style] > 0 {
+		return f.size[style]
+	}
+	return f.base
+}
+
+// readFitStyles reads which cell styles wrap and their font sizes.
+func (p *xlsxPackage) readFitStyles() (fitStyles, error) {
+	var fonts []float64
+	out := fitStyles{base: 11}
+	inFonts, inFont, inXfs, inXf := false, false, false, false
+	err := p.scan(p.styles, func(s *xmlScanner) error {
+		switch {
+		case s.is(tokStart, "fonts"):
+			inFonts = !s.self
+		case s.is(tokEnd, "fonts"):
+			inFonts = false
+		case inFonts && s.is(tokStart, "font"):
+			fonts = append(fonts, 0)
+			inFont = !s.self
+		case inFonts && s.is(tokEnd, "font"):
+			inFont = false
+		case inFont && s.is(tokStart, "sz"):
+			v, _ := attr(s.attrs, "val")
+			if n, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64); err == nil && n > 0 && n < 410 {
+				fonts[len(fonts)-1] = n
+			}
+		case s.is(tokStart, "cellXfs"):
+			inXfs = !s.self
+		case s.is(tokEnd, "cellXfs"):
+			inXfs = false
+		case inXfs && s.is(tokStart, "xf"):
+			id := attrInt(s.attrs, "fontId")
+			size := 0.0
+			if id >= 0 && id < len(fonts) {
+				size = fonts[id]
+			}
+			out.wrap, out.size = append(out.wrap, false), append(out.size, size)
+			inXf = !s.self
+		case inXfs && s.is(tokEnd, "xf"):
+			inXf = false
+		case inXf && s.is(tokStart, "alignment"):
+			v, _ := attr(s.attrs, "wrapText")
+			out.wrap[len(out.wrap)-1] = string(v) == "1" || string(v) == "true"
+		}
+		return nil
+	})
+	if len(fonts) > 0 && fonts[0] > 0 {
+		out.base = fonts[0]
+	}
+	return out, err
+}
+
+// colWidth is a <col> element's width for a range of columns.
+type colWidth struct {
+	min, max int
+	width    float64
+}
+
+// defaultColWidth is Excel's default column width as a <col> width
+// counts it (8.43 characters and the cell margin), excelize's too.
+const defaultColWidth = 9.140625
+
+// rowFitter sizes the rows of one worksheet a patch writes.
+type rowFitter struct {
+	styles        fitStyles
+	widths        []colWidth
+	defaultWidth  float64 // a column without a <col> width, in characters
+	defaultHeight float64 // a row without a height, in points
+	shared        func(i int) string
+	all           bool // fit every row, not only the rows written
+}
+
+func newRowFitter(styles fitStyles, shared func(int) string, all bool) *rowFitter {
+	return &rowFitter{styles: styles, defaultWidth: defaultColWidth, defaultHeight: 15, shared: shared, all: all}
+}
+
+// sheetFormat reads a <sheetFormatPr>: the sheet's default sizes.
+func (f *rowFitter) sheetFormat(attrs []byte) {
+	if v, ok := attr(attrs, "defaultColWidth"); ok {
+		if w, err := strconv.ParseFloat(string(v), 64); err == nil && w > 0 {
+			f.defaultWidth = w
+		}
+	} else if v, ok := attr(attrs, "baseColWidth"); ok {
+		if w, err := strconv.ParseFloat(string(v), 64); err == nil && w > 0 {
+			f.defaultWidth = w + defaultColWidth - 8 // the base is in characters, without the margin
+		}
+	}
+	if v, ok := attr(attrs, "defaultRowHeight"); ok {
+		if h, err := strconv.ParseFloat(string(v), 64); err == nil && h > 0 {
+			f.defaultHeight = h
+		}
+	}
+}
+
+// col reads a <col> element's width.
+func (f *rowFitter) col(attrs []byte) {
+	v, ok := attr(attrs, "width")
+	if !ok {
+		return
+	}
+	if w, err := strconv.ParseFloat(string(v), 64); err == nil && w >= 0 {
+		f.widths = append(f.widths, colWidth{attrInt(attrs, "min"), attrInt(attrs, "max"), w})
+	}
+}
+
+func (f *rowFitter) width(col int) float64 {
+	for _, cw := range f.widths {
+		if col >= cw.min && col <= cw.max {
+			return cw.width
+		}
+	}
+	return f.defaultWidth
+}
+
+// need is the height in points a cell needs: none when it holds no value,
+// else its font's line, or as many lines as its wrapped text takes (up to
+// textfit.MaxLines). text is called only for a wrapped cell.
+func (f *rowFitter) need(col, style int, value bool, text func() string) float64 {
+	if !value {
+		return 0
+	}
+	size := f.styles.fontSize(style)
+	if f.styles.wraps(style) {
+		if lines := min(textfit.Lines(text(), f.width(col), size, f.styles.base), textfit.MaxLines); lines > 1 {
+			return textfit.RowHeight(lines, size)
+		}
+	}
+	return f.defaultHeight * size / f.styles.base
+}
+
+// cellText is the text of a cell element as written in the sheet: a
+// shared string, an inline string or a formula's text; "" for a number,
+// which never wraps (Excel shows ### rather).
+func (f *rowFitter) cellText(cell []byte) string {
+	s := newBytesScanner(cell)
+	typ := ""
+	var v []byte
+	var rt richText
+	inV, inIS := false, false
+	for s.next() {
+		switch {
+		case inIS:
+			if !rt.token(s) {
+				return rt.String()
+			}
+		case inV:
+			switch s.kind {
+			case tokText:
+				v = s.textAppend(v)
+			case tokEnd:
+				inV = false
+			}
+		case s.is(tokStart, "c"):
+			t, _ := attr(s.attrs, "t")
+			typ = string(t)
+		case s.is(tokStart, "v"):
+			inV = !s.self
+		case s.is(tokStart, "is"):
+			inIS = !s.self
+		}
+	}
+	switch typ {
+	case "s":
+		i, err := strconv.Atoi(string(bytes.TrimSpace(v)))
+		if err != nil || f.shared == nil {
+			return ""
+		}
+		return f.shared(i)
+	case "str", "inlineStr":
+		return unescapeBSTR(string(v))
+	}
+	return ""
+}
+
+// cellHasValue reports whether a cell element holds a value or a
+// formula (a styled blank cell holds neither).
+func cellHasValue(cell []byte) bool {
+	s := newBytesScanner(cell)
+	for s.next() {
+		if s.kind == tokStart && !s.self && (string(s.name) == "v" || string(s.name) == "is" || string(s.name) == "f") {
+			return true
+		}
+	}
+	return false
+}
+
+// fittedRow returns a row's start tag with the height its cells need, or
+// with no height when one line of the default font fits them. It never
+// closes itself: the row's cells follow.
+func (f *rowFitter) fittedRow(tag []byte, need float64) []byte {
+	tag = withoutAttr(tag, "ht")
+	end := len(tag) - 1 // the '>'
+	if bytes.HasSuffix(tag, []byte("/>")) {
+		end = len(tag) - 2
+	}
+	out := append([]byte(nil), bytes.TrimRight(tag[:end], " \t\r\n")...)
+	if need > f.defaultHeight {
+		out = append(out, ` ht="`...)
+		out = strconv.AppendFloat(out, need, 'f', -1, 64)
+		out = append(out, '"')
+	}
+	return append(out, '>')
+}
+
+// customHeight reports whether a row's height was set by hand.
+func customHeight(attrs []byte) bool {
+	v, _ := attr(attrs, "customHeight")
+	return string(v) == "1" || string(v) == "true"
+}
+
+// withoutAttr drops an attribute (matched by its whole name) from a start tag.
+func withoutAttr(tag []byte, name string) []byte {
+	for i := 0; ; {
+		j := bytes.Index(tag[i:], []byte(name+"="))
+		if j < 0 {
+			return tag
+		}
+		j += i
+		if j == 0 || !isSpace(tag[j-1]) {
+			i = j + len(name)
+			continue
+		}
+		q := j + len(name) + 1
+		if q >= len(tag) || (tag[q] != '"' && tag[q] != '\'') {
+			return tag
+		}
+		end := bytes.IndexByte(tag[q+1:], tag[q])
+		if end < 0 {
+			return tag
+		}
+		return append(append([]byte(nil), tag[:j-1]...), tag[q+1+end+1:]...)
+	}
+}
