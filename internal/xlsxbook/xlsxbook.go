@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -91,9 +92,9 @@ func (w *Workbook) closeFile() {
 	}
 }
 
-// Read reads the workbook from disk and returns all its tabs: the contract
-// finds its tabs by name, also when a manager wrote them a little
-// differently, so the backend does not filter.
+// Read reads the workbook from disk and returns the named tabs (all of
+// them for nil names): the contract finds a tab a manager named a little
+// differently through Titles and asks for it by its title.
 func (w *Workbook) Read(ctx context.Context, names []string) (*sheet.Book, error) {
 	// Every run reads first: the temporary file of a run killed mid-save
 	// goes now, also when this run has nothing to write.
@@ -109,7 +110,13 @@ func (w *Workbook) Read(ctx context.Context, names []string) (*sheet.Book, error
 	if err != nil {
 		return nil, w.notXLSX(err)
 	}
-	book, err := p.readTabs(nil, nil)
+	// Only the tabs asked for: a team's own large tabs cost nothing. The
+	// contract asks by the names it resolved (ResolveTab over Titles).
+	var want func(string) bool
+	if names != nil {
+		want = func(name string) bool { return slices.Contains(names, name) }
+	}
+	book, err := p.readTabs(want, nil)
 	if err != nil {
 		return nil, fmt.Errorf("workbook %s: %w", w.path, err)
 	}
