@@ -331,7 +331,10 @@ type sheetFormatter struct {
 	// manager's number in a date column): the column's style stays.
 	kept        []bool
 	maxPriority int
-	buf         []byte
+	// defaultWidth is the sheet's column width, given to a new col
+	// element as excelize gives it (Excel's 9.140625 unless the sheet says).
+	defaultWidth string
+	buf          []byte
 }
 
 // formatSheet rewrites a worksheet part: the frozen header, the column
@@ -343,7 +346,7 @@ func formatSheet(f *zip.File, t *tabFormat, styles *styleBook) (*deflatedPart, e
 		return nil, err
 	}
 	defer rc.Close()
-	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols))}
+	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), defaultWidth: "9.140625"}
 	s := newXMLScanner(rc)
 
 	var head bytes.Buffer
@@ -404,6 +407,13 @@ func formatSheet(f *zip.File, t *tabFormat, styles *styleBook) (*deflatedPart, e
 				return nil, err
 			}
 			viewsDone = true
+		case name == "sheetFormatPr":
+			if v, ok := attr(s.attrs, "defaultColWidth"); ok {
+				sf.defaultWidth = string(v)
+			}
+			if err := copyElementFn(out, s, func(*xmlScanner) {}); err != nil {
+				return nil, err
+			}
 		case name == "cols":
 			colsAt = head.Len()
 			if err := sf.readCols(s); err != nil {
@@ -614,9 +624,7 @@ func (sf *sheetFormatter) writeCols(out io.Writer) {
 			j += slices.IndexFunc(split, func(c colRange) bool { return c.min == cf.Col })
 			tag = c.tag
 		} else {
-			// A new column takes the sheet's default width, as excelize
-			// gives one.
-			tag = fmt.Appendf(nil, `<%scol min="%d" max="%d" width="%s"/>`, sf.prefix, cf.Col, cf.Col, strconv.FormatFloat(9.140625, 'f', -1, 64))
+			tag = fmt.Appendf(nil, `<%scol min="%d" max="%d" width="%s"/>`, sf.prefix, cf.Col, cf.Col, sf.defaultWidth)
 			j = 0
 			for j < len(cols) && cols[j].min < cf.Col {
 				j++
