@@ -86,8 +86,13 @@ func noteText(c excelize.Comment) string {
 	return strings.TrimPrefix(b.String(), noteAuthor+":")
 }
 
-// Prepare applies the steps and saves the workbook atomically.
+// Prepare applies the steps and saves the workbook atomically. Freezing
+// and formatting (all a sync does) patch the package; notes and
+// validations (init) go through excelize.
 func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
+	if packageSteps(steps) {
+		return w.preparePackage(ctx, steps)
+	}
 	if w.file == nil || w.broken {
 		if err := w.load(); err != nil {
 			return err

@@ -24,8 +24,9 @@ import (
 // Workbook is a local .xlsx spreadsheet.
 type Workbook struct {
 	path string
-	// file is excelize's model of the workbook, loaded only to inspect,
-	// prepare or add tabs; Read and Write scan and patch the package.
+	// file is excelize's model of the workbook, loaded only for init (to
+	// inspect, and for notes and validations); Read, Write, AddTab and a
+	// sync's formatting scan and patch the package.
 	file *excelize.File
 	// sum is the SHA-256 of the file as read (or last saved): a save first
 	// checks the disk still holds exactly this.

@@ -1,0 +1,947 @@
+package xlsxbook
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/xuri/excelize/v2"
+
+	"onboard/internal/atomicfile"
+	"onboard/internal/sheet"
+)
+
+// The first sync formats the columns it added by rewriting only the parts
+// that change (the tab's sheet XML, styles.xml, workbook.xml for the
+// marker) the way Write patches cells: excelize would decode whole
+// worksheets, 10 s and 1 GB at 10,000 clients (issue 13). The rules are
+// those of formatColumns, which init still uses; TestFormatPatchOracle
+// compares the two.
+
+// packageSteps reports whether every step can be made by patching the
+// package.
+func packageSteps(steps []sheet.SetupStep) bool {
+	for _, s := range steps {
+		if s.Kind != sheet.FreezeHeader && s.Kind != sheet.FormatColumns {
+			return false
+		}
+	}
+	return true
+}
+
+// tabFormat is what the steps of one Prepare call do to one tab.
+type tabFormat struct {
+	name   string
+	index  int // in the workbook's tab order: a defined name's localSheetId
+	part   string
+	freeze bool
+	mark   bool
+	cols   []sheet.ColumnFormat // by column, one each
+	// dxfs are the conditional fills of cols' colours: dxfs[i][j] is the
+	// differential style of cols[i].ColorOrder[j].
+	dxfs [][]int
+}
+
+// merge adds a step's column formats; what a later step sets wins.
+func (t *tabFormat) merge(formats []sheet.ColumnFormat) {
+	for _, cf := range formats {
+		if cf.Col < 1 || cf.Col > excelize.MaxColumns {
+			continue
+		}
+		i := slices.IndexFunc(t.cols, func(c sheet.ColumnFormat) bool { return c.Col == cf.Col })
+		if i < 0 {
+			t.cols = append(t.cols, cf)
+			continue
+		}
+		c := &t.cols[i]
+		if cf.Width > 0 {
+			c.Width = cf.Width
+		}
+		c.Wrap, c.Date = c.Wrap || cf.Wrap, c.Date || cf.Date
+		if len(cf.ColorOrder) > 0 {
+			c.Colors, c.ColorOrder = cf.Colors, cf.ColorOrder
+		}
+	}
+	slices.SortFunc(t.cols, func(a, b sheet.ColumnFormat) int { return a.Col - b.Col })
+}
+
+// preparePackage makes FreezeHeader and FormatColumns steps in one rewrite
+// of the package, saved atomically.
+func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep) error {
+	var data []byte
+	var err error
+	if w.haveSum {
+		data, err = w.readUnchanged()
+	} else {
+		data, err = w.readFile()
+		w.sum, w.haveSum = sha256.Sum256(data), true
+	}
+	if err != nil {
+		return err
+	}
+	p, err := openPackage(data)
+	if err != nil {
+		return w.notXLSX(err)
+	}
+	var tabs []*tabFormat
+	byName := map[string]*tabFormat{}
+	for _, s := range steps {
+		t := byName[s.Tab]
+		if t == nil {
+			i := slices.IndexFunc(p.tabs, func(tp tabPart) bool { return tp.name == s.Tab })
+			if i < 0 || p.parts[p.tabs[i].part] == nil {
+				return fmt.Errorf("workbook %s tab %q: %w", w.path, s.Tab, sheet.ErrTabNotFound)
+			}
+			t = &tabFormat{name: s.Tab, index: i, part: p.tabs[i].part}
+			byName[s.Tab] = t
+			tabs = append(tabs, t)
+		}
+		switch s.Kind {
+		case sheet.FreezeHeader:
+			t.freeze = true
+		case sheet.FormatColumns:
+			t.merge(s.Formats)
+			t.mark = t.mark || s.Mark
+		}
+	}
+	if len(tabs) == 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	styles, err := p.openStyles()
+	if err != nil {
+		return fmt.Errorf("read workbook %s styles: %w", w.path, err)
+	}
+	for _, t := range tabs {
+		for _, cf := range t.cols {
+			var ids []int
+			for _, v := range cf.ColorOrder {
+				ids = append(ids, styles.addFill(cf.Colors[v]))
+			}
+			t.dxfs = append(t.dxfs, ids)
+		}
+	}
+	var marks []*tabFormat
+	for _, t := range tabs {
+		if t.mark {
+			marks = append(marks, t)
+		}
+	}
+	var newWorkbook []byte
+	if len(marks) > 0 {
+		wb, err := p.readAll(p.workbook)
+		if err != nil {
+			return fmt.Errorf("read workbook %s: %w", w.path, err)
+		}
+		if newWorkbook, err = markFormatted(wb, marks); err != nil {
+			return fmt.Errorf("workbook %s part %s: %w", w.path, p.workbook, err)
+		}
+	}
+
+	// The sheets are rewritten first, each beside the others: the styles
+	// they derive go into styles.xml, which may come before them.
+	sheets := map[string]*deflatedPart{}
+	errs := make([]error, len(tabs))
+	var wg sync.WaitGroup
+	for i, t := range tabs {
+		wg.Go(func() {
+			part, err := formatSheet(p.parts[t.part], t, styles)
+			if err != nil {
+				errs[i] = fmt.Errorf("workbook %s tab %q: %w", w.path, t.name, err)
+				return
+			}
+			styles.mu.Lock()
+			sheets[t.part] = part
+			styles.mu.Unlock()
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	newStyles := styles.bytes()
+
+	perm := os.FileMode(0o644)
+	if st, err := os.Stat(w.path); err == nil {
+		perm = st.Mode().Perm()
+	}
+	h := sha256.New()
+	fill := func(out io.Writer) error {
+		zw := zip.NewWriter(io.MultiWriter(out, h))
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		if err := zw.SetComment(p.comment); err != nil {
+			return err
+		}
+		for _, f := range p.order {
+			name := strings.TrimPrefix(f.Name, "/")
+			var err error
+			switch {
+			case sheets[name] != nil:
+				err = sheets[name].write(zw, f)
+			case name == p.styles && newStyles != nil:
+				err = p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error { _, err := dst.Write(newStyles); return err })
+			case name == p.workbook && newWorkbook != nil:
+				err = p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error { _, err := dst.Write(newWorkbook); return err })
+			default:
+				err = zw.Copy(f)
+			}
+			if err != nil {
+				return fmt.Errorf("save workbook %s part %s: %w", w.path, name, err)
+			}
+		}
+		return zw.Close()
+	}
+	if err := atomicfile.Write(w.path, perm, fill, w.checkUnchanged); err != nil {
+		return err
+	}
+	copy(w.sum[:], h.Sum(nil))
+	w.closeFile()
+	return nil
+}
+
+// deflatedPart is a rewritten part, compressed: a head, deflated and
+// flushed (not closed), then a body deflated to its end; the two make one
+// deflate stream. The head is the part before its sheetData, known only
+// once the rows were read (a column's style depends on its cells).
+type deflatedPart struct {
+	head, body        []byte
+	crc               uint32
+	size              uint64
+	headSize, bodyLen uint64
+}
+
+func (d *deflatedPart) write(zw *zip.Writer, f *zip.File) error {
+	dst, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified,
+		CRC32: d.crc, CompressedSize64: uint64(len(d.head) + len(d.body)), UncompressedSize64: d.size})
+	if err != nil {
+		return err
+	}
+	if _, err := dst.Write(d.head); err != nil {
+		return err
+	}
+	_, err = dst.Write(d.body)
+	return err
+}
+
+// countingWriter counts and checksums what goes through it.
+type countingWriter struct {
+	w   io.Writer
+	n   uint64
+	crc uint32
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	c.n += uint64(len(b))
+	c.crc = crc32.Update(c.crc, crc32.IEEETable, b)
+	return c.w.Write(b)
+}
+
+// crc32Combine returns the CRC-32 of a||b from those of a and b and b's
+// length (zlib's crc32_combine).
+func crc32Combine(crcA, crcB uint32, lenB uint64) uint32 {
+	if lenB == 0 {
+		return crcA
+	}
+	var even, odd [32]uint32
+	times := func(mat *[32]uint32, vec uint32) uint32 {
+		var sum uint32
+		for i := 0; vec != 0; i, vec = i+1, vec>>1 {
+			if vec&1 != 0 {
+				sum ^= mat[i]
+			}
+		}
+		return sum
+	}
+	square := func(sq, mat *[32]uint32) {
+		for n := range 32 {
+			sq[n] = times(mat, mat[n])
+		}
+	}
+	odd[0] = 0xedb88320 // the CRC-32 polynomial: one zero bit
+	row := uint32(1)
+	for n := 1; n < 32; n++ {
+		odd[n], row = row, row<<1
+	}
+	square(&even, &odd) // two zero bits
+	square(&odd, &even) // four
+	for {
+		square(&even, &odd)
+		if lenB&1 != 0 {
+			crcA = times(&even, crcA)
+		}
+		if lenB >>= 1; lenB == 0 {
+			break
+		}
+		square(&odd, &even)
+		if lenB&1 != 0 {
+			crcA = times(&odd, crcA)
+		}
+		if lenB >>= 1; lenB == 0 {
+			break
+		}
+	}
+	return crcA ^ crcB
+}
+
+// worksheetOrder ranks a worksheet's child elements in schema order: a new
+// element goes before the first one ranked after it.
+var worksheetOrder = map[string]int{
+	"sheetPr": 1, "dimension": 2, "sheetViews": 3, "sheetFormatPr": 4, "cols": 5, "sheetData": 6,
+	"sheetCalcPr": 7, "sheetProtection": 8, "protectedRanges": 9, "scenarios": 10, "autoFilter": 11,
+	"sortState": 12, "dataConsolidate": 13, "customSheetViews": 14, "mergeCells": 15, "phoneticPr": 16,
+	"conditionalFormatting": 17, "dataValidations": 18, "hyperlinks": 19, "printOptions": 20,
+	"pageMargins": 21, "pageSetup": 22, "headerFooter": 23, "rowBreaks": 24, "colBreaks": 25,
+	"customProperties": 26, "cellWatches": 27, "ignoredErrors": 28, "smartTags": 29, "drawing": 30,
+	"legacyDrawing": 31, "legacyDrawingHF": 32, "drawingHF": 33, "picture": 34, "oleObjects": 35,
+	"controls": 36, "webPublishItems": 37, "tableParts": 38, "extLst": 39,
+}
+
+// colRange is one <col> element: its start tag, with min and max apart.
+type colRange struct {
+	min, max int
+	tag      []byte
+}
+
+// sheetFormatter rewrites one worksheet part for a tabFormat.
+type sheetFormatter struct {
+	t      *tabFormat
+	styles *styleBook
+	prefix string
+	cols   []colRange
+	// kept marks the columns where a cell keeps its own number format (a
+	// manager's number in a date column): the column's style stays.
+	kept        []bool
+	maxPriority int
+	// defaultWidth is the sheet's column width, given to a new col
+	// element as excelize gives it (Excel's 9.140625 unless the sheet says).
+	defaultWidth string
+	buf          []byte
+}
+
+// formatSheet rewrites a worksheet part: the frozen header, the column
+// widths and styles, each existing cell's style below the header, and
+// the conditional fills.
+func formatSheet(f *zip.File, t *tabFormat, styles *styleBook) (*deflatedPart, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), defaultWidth: "9.140625"}
+	s := newXMLScanner(rc)
+
+	var head bytes.Buffer
+	colsAt, viewsDone := -1, !t.freeze
+	var bodyBuf bytes.Buffer
+	bodyZ, _ := flate.NewWriter(&bodyBuf, flate.BestSpeed)
+	body := &countingWriter{w: bodyZ}
+	var out io.Writer = &head
+	inBody, cfDone := false, !sf.hasColours()
+	before := func(rank int) {
+		if !viewsDone && rank > worksheetOrder["sheetViews"] {
+			sf.writeViews(&head, nil)
+			viewsDone = true
+		}
+		if colsAt < 0 && rank > worksheetOrder["cols"] {
+			colsAt = head.Len()
+		}
+		if !cfDone && rank > worksheetOrder["conditionalFormatting"] {
+			sf.writeRules(out)
+			cfDone = true
+		}
+	}
+	depth := 0
+	for s.next() {
+		if depth == 0 {
+			if s.is(tokStart, "worksheet") {
+				sf.prefix = string(s.qname[:len(s.qname)-len(s.name)])
+				if !s.self {
+					depth = 1
+				}
+			}
+			out.Write(s.raw)
+			continue
+		}
+		switch {
+		case s.kind == tokEnd: // </worksheet>
+			before(len(worksheetOrder) + 1)
+			out.Write(s.raw)
+			depth = 0
+			continue
+		case s.kind != tokStart:
+			out.Write(s.raw)
+			continue
+		}
+		name := string(s.name)
+		rank, known := worksheetOrder[name]
+		if known {
+			before(rank)
+			if name == "sheetData" && !inBody {
+				// What follows is the body; the head waits for the
+				// columns' styles.
+				inBody, out = true, body
+			}
+		}
+		switch {
+		case name == "sheetViews" && t.freeze:
+			if err := sf.replaceViews(&head, s); err != nil {
+				return nil, err
+			}
+			viewsDone = true
+		case name == "sheetFormatPr":
+			if v, ok := attr(s.attrs, "defaultColWidth"); ok {
+				sf.defaultWidth = string(v)
+			}
+			if err := copyElementFn(out, s, func(*xmlScanner) {}); err != nil {
+				return nil, err
+			}
+		case name == "cols":
+			colsAt = head.Len()
+			if err := sf.readCols(s); err != nil {
+				return nil, err
+			}
+		case name == "sheetData":
+			if err := sf.rows(body, s); err != nil {
+				return nil, err
+			}
+		case name == "conditionalFormatting":
+			if err := copyElementFn(out, s, func(s *xmlScanner) {
+				if s.is(tokStart, "cfRule") {
+					sf.maxPriority = max(sf.maxPriority, attrInt(s.attrs, "priority"))
+				}
+			}); err != nil {
+				return nil, err
+			}
+		case s.self:
+			out.Write(s.raw)
+		default:
+			if err := copyElement(out, s); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if s.err != nil {
+		return nil, s.err
+	}
+	if !inBody {
+		return nil, fmt.Errorf("the worksheet has no sheetData")
+	}
+	if err := bodyZ.Close(); err != nil {
+		return nil, err
+	}
+
+	// The head, with the columns now that their cells are known.
+	h := head.Bytes()
+	var full bytes.Buffer
+	full.Write(h[:colsAt])
+	sf.writeCols(&full)
+	full.Write(h[colsAt:])
+	var headBuf bytes.Buffer
+	headZ, _ := flate.NewWriter(&headBuf, flate.BestSpeed)
+	if _, err := headZ.Write(full.Bytes()); err != nil {
+		return nil, err
+	}
+	if err := headZ.Flush(); err != nil {
+		return nil, err
+	}
+	headSize := uint64(full.Len())
+	return &deflatedPart{head: headBuf.Bytes(), body: bodyBuf.Bytes(),
+		crc:  crc32Combine(crc32.ChecksumIEEE(full.Bytes()), body.crc, body.n),
+		size: headSize + body.n}, nil
+}
+
+func (sf *sheetFormatter) hasColours() bool {
+	for _, ids := range sf.t.dxfs {
+		if len(ids) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// copyElementFn copies the element whose start tag was just read, showing
+// fn each token inside it.
+func copyElementFn(out io.Writer, s *xmlScanner, fn func(*xmlScanner)) error {
+	out.Write(s.raw)
+	if s.self {
+		return nil
+	}
+	for depth := 1; depth > 0; {
+		if !s.next() {
+			if s.err != nil {
+				return s.err
+			}
+			return errTruncatedXML
+		}
+		switch {
+		case s.kind == tokStart && !s.self:
+			depth++
+		case s.kind == tokEnd:
+			depth--
+		}
+		fn(s)
+		out.Write(s.raw)
+	}
+	return nil
+}
+
+// The frozen header, as excelize's SetPanes writes it.
+const (
+	frozenPane = `pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>`
+	frozenSel  = `selection pane="bottomLeft" activeCell="A2" sqref="A2"/>`
+)
+
+// writeViews writes a sheetViews element whose view freezes the header;
+// tag is the existing view's start tag, nil for a new one.
+func (sf *sheetFormatter) writeViews(out io.Writer, tag []byte) {
+	p := sf.prefix
+	fmt.Fprintf(out, `<%ssheetViews>`, p)
+	sf.writeView(out, tag)
+	fmt.Fprintf(out, `</%ssheetViews>`, p)
+}
+
+func (sf *sheetFormatter) writeView(out io.Writer, tag []byte) {
+	p := sf.prefix
+	if tag == nil {
+		tag = fmt.Appendf(nil, `<%ssheetView workbookViewId="0">`, p)
+	} else if bytes.HasSuffix(tag, []byte("/>")) {
+		tag = append(bytes.TrimRight(tag[:len(tag)-2], " \t\r\n"), '>')
+	}
+	out.Write(tag)
+	fmt.Fprintf(out, `<%s%s<%s%s</%ssheetView>`, p, frozenPane, p, frozenSel, p)
+}
+
+// replaceViews copies a sheetViews element with its first view frozen at
+// the header (its panes and selections replaced, its attributes kept).
+func (sf *sheetFormatter) replaceViews(out io.Writer, s *xmlScanner) error {
+	if s.self {
+		// <sheetViews/> holds no view: give it one.
+		sf.writeViews(out, nil)
+		return nil
+	}
+	out.Write(s.raw)
+	done := false
+	for depth := 1; depth > 0; {
+		if !s.next() {
+			if s.err != nil {
+				return s.err
+			}
+			return errTruncatedXML
+		}
+		if depth == 1 && !done && s.is(tokStart, "sheetView") {
+			sf.writeView(out, append([]byte(nil), s.raw...))
+			done = true
+			if !s.self {
+				if err := skipElement(s); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		switch {
+		case s.kind == tokStart && !s.self:
+			depth++
+		case s.kind == tokEnd:
+			depth--
+			if depth == 0 && !done {
+				sf.writeView(out, nil)
+			}
+		}
+		out.Write(s.raw)
+	}
+	return nil
+}
+
+// readCols reads the cols element into sf.cols.
+func (sf *sheetFormatter) readCols(s *xmlScanner) error {
+	return copyElementFn(io.Discard, s, func(s *xmlScanner) {
+		if s.is(tokStart, "col") {
+			tag := append([]byte(nil), s.raw...)
+			if !s.self { // <col ...></col>: no content is allowed
+				tag = append(tag[:len(tag)-1], "/>"...)
+			}
+			sf.cols = append(sf.cols, colRange{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), tag})
+		}
+	})
+}
+
+// colStyleOf is the style a column's cells without one of their own show.
+func (sf *sheetFormatter) colStyleOf(col int) int {
+	for _, c := range sf.cols {
+		if c.min <= col && col <= c.max {
+			if st := attrInt(c.tag[1:len(c.tag)-2], "style"); st != 0 {
+				return st
+			}
+		}
+	}
+	return 0
+}
+
+// writeCols writes the cols element: each formatted column split out of
+// its range with its width and style, equal neighbours merged again.
+func (sf *sheetFormatter) writeCols(out io.Writer) {
+	cols := slices.Clone(sf.cols)
+	for i, cf := range sf.t.cols {
+		style := 0
+		if (cf.Wrap || cf.Date) && !sf.kept[i] {
+			style = sf.styles.derive(sf.colStyleOf(cf.Col), cf.Wrap, cf.Date)
+		}
+		if cf.Width <= 0 && style == 0 {
+			continue
+		}
+		var tag []byte
+		j := slices.IndexFunc(cols, func(c colRange) bool { return c.min <= cf.Col && cf.Col <= c.max })
+		if j >= 0 {
+			c := cols[j]
+			var split []colRange
+			if c.min < cf.Col {
+				split = append(split, colRange{c.min, cf.Col - 1, c.tag})
+			}
+			split = append(split, colRange{cf.Col, cf.Col, c.tag})
+			if cf.Col < c.max {
+				split = append(split, colRange{cf.Col + 1, c.max, c.tag})
+			}
+			cols = slices.Replace(cols, j, j+1, split...)
+			j += slices.IndexFunc(split, func(c colRange) bool { return c.min == cf.Col })
+			tag = c.tag
+		} else {
+			tag = fmt.Appendf(nil, `<%scol min="%d" max="%d" width="%s"/>`, sf.prefix, cf.Col, cf.Col, sf.defaultWidth)
+			j = 0
+			for j < len(cols) && cols[j].min < cf.Col {
+				j++
+			}
+			cols = slices.Insert(cols, j, colRange{cf.Col, cf.Col, tag})
+		}
+		if cf.Width > 0 {
+			tag = setAttr(setAttr(tag, "width", strconv.FormatFloat(cf.Width, 'f', -1, 64)), "customWidth", "1")
+		}
+		if style != 0 {
+			tag = setAttr(tag, "style", strconv.Itoa(style))
+		}
+		cols[j].tag = tag
+	}
+	if len(cols) == 0 {
+		return
+	}
+	// Neighbours alike but for min and max are one range.
+	merged := cols[:1]
+	for _, c := range cols[1:] {
+		last := &merged[len(merged)-1]
+		if last.max+1 == c.min && bytes.Equal(withoutRange(last.tag), withoutRange(c.tag)) {
+			last.max = c.max
+			continue
+		}
+		merged = append(merged, c)
+	}
+	fmt.Fprintf(out, `<%scols>`, sf.prefix)
+	for _, c := range merged {
+		out.Write(setAttr(setAttr(c.tag, "min", strconv.Itoa(c.min)), "max", strconv.Itoa(c.max)))
+	}
+	fmt.Fprintf(out, `</%scols>`, sf.prefix)
+}
+
+func withoutRange(tag []byte) []byte {
+	return setAttr(setAttr(tag, "min", ""), "max", "")
+}
+
+// writeRules writes one conditionalFormatting element per coloured
+// column: a cellIs rule per value, priorities after the sheet's own.
+func (sf *sheetFormatter) writeRules(out io.Writer) {
+	p := sf.prefix
+	for i, cf := range sf.t.cols {
+		if len(cf.ColorOrder) == 0 {
+			continue
+		}
+		col := sheet.ColumnName(cf.Col)
+		fmt.Fprintf(out, `<%sconditionalFormatting sqref="%s2:%s%d">`, p, col, col, excelize.TotalRows)
+		for j, v := range cf.ColorOrder {
+			sf.maxPriority++
+			formula := `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
+			fmt.Fprintf(out, `<%scfRule type="cellIs" dxfId="%d" priority="%d" operator="equal"><%sformula>%s</%sformula></%scfRule>`,
+				p, sf.t.dxfs[i][j], sf.maxPriority, p, escapeText(formula), p, p)
+		}
+		fmt.Fprintf(out, `</%sconditionalFormatting>`, p)
+	}
+}
+
+var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func escapeText(s string) string { return textEscaper.Replace(s) }
+
+// rows copies sheetData, giving each cell of a formatted column below the
+// header its own style with the format merged in; a row without such a
+// cell gets one, styled, as excelize's SetCellStyle makes it.
+func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
+	out.Write(s.raw)
+	if s.self {
+		return nil
+	}
+	var styled []int // indexes into sf.t.cols of the columns to style
+	for i, cf := range sf.t.cols {
+		if cf.Wrap || cf.Date {
+			styled = append(styled, i)
+		}
+	}
+	colStyles := make([]int, len(sf.t.cols))
+	for i, cf := range sf.t.cols {
+		colStyles[i] = sf.colStyleOf(cf.Col)
+	}
+	rowNum := 0
+	for {
+		if !s.next() {
+			if s.err != nil {
+				return s.err
+			}
+			return errTruncatedXML
+		}
+		switch {
+		case s.is(tokEnd, "sheetData"):
+			out.Write(s.raw)
+			return nil
+		case s.is(tokStart, "row"):
+			n := attrInt(s.attrs, "r")
+			if n <= 0 {
+				n = rowNum + 1
+			}
+			rowNum = n
+			if n == 1 || len(styled) == 0 {
+				if s.self {
+					out.Write(s.raw)
+				} else if err := copyElement(out, s); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := sf.row(out, s, n, styled, colStyles); err != nil {
+				return err
+			}
+		default:
+			out.Write(s.raw)
+		}
+	}
+}
+
+// row copies one row below the header.
+func (sf *sheetFormatter) row(out io.Writer, s *xmlScanner, n int, styled []int, colStyles []int) error {
+	rowStyle := attrInt(s.attrs, "s")
+	next := 0 // the next of styled
+	p := sf.prefix
+	missing := func(before int) {
+		for next < len(styled) && sf.t.cols[styled[next]].Col < before {
+			i := styled[next]
+			cf := sf.t.cols[i]
+			old := rowStyle
+			if old == 0 {
+				old = colStyles[i]
+			}
+			sf.buf = fmt.Appendf(sf.buf[:0], `<%sc r="%s%d" s="%d"/>`, p, sheet.ColumnName(cf.Col), n, sf.styles.derive(old, cf.Wrap, cf.Date))
+			out.Write(sf.buf)
+			next++
+		}
+	}
+	if s.self {
+		tag := append(bytes.TrimRight(s.raw[:len(s.raw)-2], " \t\r\n"), '>')
+		out.Write(withoutSpans(tag))
+		missing(excelize.MaxColumns + 1)
+		fmt.Fprintf(out, `</%srow>`, p)
+		return nil
+	}
+	out.Write(withoutSpans(s.raw))
+	col := 0
+	var cell bytes.Buffer
+	for {
+		if !s.next() {
+			if s.err != nil {
+				return s.err
+			}
+			return errTruncatedXML
+		}
+		switch {
+		case s.is(tokEnd, "row"):
+			missing(excelize.MaxColumns + 1)
+			out.Write(s.raw)
+			return nil
+		case s.is(tokStart, "c"):
+			col++
+			if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
+				col = refCol(ref)
+			}
+			missing(col)
+			if next >= len(styled) || sf.t.cols[styled[next]].Col != col {
+				if s.self {
+					out.Write(s.raw)
+				} else if err := copyElement(out, s); err != nil {
+					return err
+				}
+				continue
+			}
+			i := styled[next]
+			next++
+			cf := sf.t.cols[i]
+			old := attrInt(s.attrs, "s")
+			if _, has := attr(s.attrs, "s"); !has || old == 0 {
+				if old = rowStyle; old == 0 {
+					old = colStyles[i]
+				}
+			}
+			tag := append([]byte(nil), s.raw...)
+			cell.Reset()
+			// A value is the text of its <v>, or of an inline string's
+			// <t> (as GetRows reads it; a formula without one has none).
+			valued, inText := false, false
+			if !s.self {
+				if err := copyElementFn(&cell, s, func(s *xmlScanner) {
+					switch {
+					case s.kind == tokStart && !s.self:
+						inText = string(s.name) == "v" || string(s.name) == "t"
+					case s.kind == tokEnd:
+						inText = false
+					case s.kind == tokText && inText && len(s.text) > 0:
+						valued = true
+					}
+				}); err != nil {
+					return err
+				}
+			}
+			date := cf.Date
+			if date && valued && !sf.styles.isDate(old) {
+				// A manager's number keeps its format.
+				date, sf.kept[i] = false, true
+			}
+			id := sf.styles.derive(old, cf.Wrap, date)
+			out.Write(setAttr(tag, "s", strconv.Itoa(id)))
+			if cell.Len() > 0 {
+				out.Write(cell.Bytes()[len(tag):])
+			}
+		default:
+			out.Write(s.raw)
+		}
+	}
+}
+
+// setAttr returns a start tag with an attribute set to val; an empty val
+// removes it.
+func setAttr(tag []byte, name, val string) []byte {
+	end := len(tag) - 1
+	if bytes.HasSuffix(tag, []byte("/>")) {
+		end--
+	}
+	i := bytes.IndexFunc(tag, func(r rune) bool { return r == ' ' || r == '\t' || r == '\r' || r == '\n' })
+	if i < 0 || i > end {
+		i = end
+	}
+	for at := i; at < end; {
+		key, v, rest, ok := nextAttr(tag[at:end])
+		if !ok {
+			break
+		}
+		restAt := end - len(rest)
+		if string(key) == name && !bytes.Contains(tag[at:restAt-len(v)-2], []byte(":"+name)) {
+			out := append([]byte(nil), tag[:at]...)
+			if val != "" {
+				out = append(out, ' ')
+				out = append(out, name...)
+				out = append(out, `="`...)
+				out = append(out, val...)
+				out = append(out, '"')
+			}
+			return append(out, tag[restAt:]...)
+		}
+		at = restAt
+	}
+	if val == "" {
+		return tag
+	}
+	out := append([]byte(nil), bytes.TrimRight(tag[:end], " \t\r\n")...)
+	out = append(out, ' ')
+	out = append(out, name...)
+	out = append(out, `="`...)
+	out = append(out, val...)
+	out = append(out, '"')
+	return append(out, tag[end:]...)
+}
+
+// markFormatted adds onboard's marker, a defined name scoped to the tab,
+// to each tab that does not carry it.
+func markFormatted(wb []byte, tabs []*tabFormat) ([]byte, error) {
+	s := newBytesScanner(wb)
+	have := map[int]bool{}
+	prefix := ""
+	namesEnd, sheetsEnd, refsEnd := -1, -1, -1
+	for s.next() {
+		end := s.pos
+		start := end - len(s.raw)
+		switch {
+		case s.is(tokStart, "workbook"):
+			prefix = string(s.qname[:len(s.qname)-len(s.name)])
+		case s.is(tokStart, "definedName"):
+			name, _ := attrString(s.attrs, "name")
+			if id, ok := attr(s.attrs, "localSheetId"); ok && name == formattedName {
+				n, _ := strconv.Atoi(string(id))
+				have[n] = true
+			}
+		case s.is(tokStart, "definedNames") && s.self:
+			namesEnd = start // <definedNames/>: replaced below
+		case s.is(tokEnd, "definedNames"):
+			namesEnd = start
+		case s.is(tokEnd, "sheets"):
+			sheetsEnd = end
+		case s.is(tokEnd, "functionGroups"), s.is(tokEnd, "externalReferences"):
+			refsEnd = end
+		case s.is(tokStart, "functionGroups") && s.self:
+			refsEnd = end
+		}
+	}
+	if s.err != nil {
+		return nil, s.err
+	}
+	var names []byte
+	for _, t := range tabs {
+		if have[t.index] {
+			continue
+		}
+		names = fmt.Appendf(names, `<%sdefinedName name="%s" comment="%s" localSheetId="%d">&quot;1&quot;</%sdefinedName>`,
+			prefix, formattedName, "onboard formatted this tab's columns (init does not format it again)", t.index, prefix)
+	}
+	if names == nil {
+		return nil, nil
+	}
+	var out []byte
+	switch {
+	case namesEnd >= 0 && bytes.HasPrefix(wb[namesEnd:], []byte("</")):
+		out = append(append(append(out, wb[:namesEnd]...), names...), wb[namesEnd:]...)
+	case namesEnd >= 0: // a self-closing <definedNames/>
+		tagEnd := namesEnd + bytes.IndexByte(wb[namesEnd:], '>') + 1
+		out = append(out, wb[:namesEnd]...)
+		out = fmt.Appendf(out, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
+		out = append(out, wb[tagEnd:]...)
+	default:
+		at := max(sheetsEnd, refsEnd)
+		if at < 0 {
+			return nil, fmt.Errorf("the workbook part lists no sheets")
+		}
+		out = append(out, wb[:at]...)
+		out = fmt.Appendf(out, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
+		out = append(out, wb[at:]...)
+	}
+	return out, nil
+}
