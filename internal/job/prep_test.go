@@ -7,10 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"onboard/internal/contract"
 	"onboard/internal/example"
 	"onboard/internal/prep"
 	"onboard/internal/sheet"
+	"onboard/internal/xlsxbook"
 )
 
 var updatePrep = flag.Bool("update-prep", false, "rewrite testdata/prep-tab.golden")
@@ -110,4 +113,32 @@ func firstDiff(got, want string) string {
 		}
 	}
 	return ""
+}
+
+// TestFirstSyncFitsWrappedRows: on a local workbook the first sync formats
+// the columns it adds to wrap and gives their rows the height their text
+// needs, so a manager (and LibreOffice) sees the whole チェック and 作業.
+func TestFirstSyncFitsWrappedRows(t *testing.T) {
+	path := copyExample(t)
+	cfg := config(t)
+	in, err := prep.LoadInstructions("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Prep, cfg.PrepDays = in, 14
+	syncOn(t, xlsxbook.Open(path), cfg)
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, c := range []struct {
+		tab     string
+		row     int
+		atLeast float64
+	}{{"申込", 2, 30}, {contract.PrepTabName, 3, 150}} {
+		if h, err := f.GetRowHeight(c.tab, c.row); err != nil || h < c.atLeast {
+			t.Errorf("%s row %d is %v points high (%v), want at least %v", c.tab, c.row, h, err, c.atLeast)
+		}
+	}
 }

@@ -91,7 +91,10 @@ func noteText(c excelize.Comment) string {
 // validations (init) go through excelize.
 func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 	if packageSteps(steps) {
-		return w.preparePackage(ctx, steps)
+		if err := w.preparePackage(ctx, steps); err != nil {
+			return err
+		}
+		return w.fitWrapped(ctx, steps)
 	}
 	if w.file == nil || w.broken {
 		if err := w.load(); err != nil {
@@ -114,18 +117,23 @@ func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 		return err
 	}
 	w.broken = false
-	// Columns formatted to wrap: their rows get the height their text
-	// needs now, as a row the patch writes does (rowfit.go).
+	return w.fitWrapped(ctx, steps)
+}
+
+// fitWrapped gives the rows of the columns the steps formatted to wrap the
+// height their text needs now, as a row the patch writes gets (rowfit.go).
+func (w *Workbook) fitWrapped(ctx context.Context, steps []sheet.SetupStep) error {
 	var wrapped []string
 	for _, s := range steps {
 		if s.Kind == sheet.FormatColumns && slices.ContainsFunc(s.Formats, func(cf sheet.ColumnFormat) bool { return cf.Wrap }) && !slices.Contains(wrapped, s.Tab) {
 			wrapped = append(wrapped, s.Tab)
 		}
 	}
-	if len(wrapped) > 0 {
-		if err := w.patch(ctx, nil, wrapped); err != nil {
-			return fmt.Errorf("fit the rows of %v: %w", wrapped, err)
-		}
+	if len(wrapped) == 0 {
+		return nil
+	}
+	if err := w.patch(ctx, nil, wrapped); err != nil {
+		return fmt.Errorf("fit the rows of %v: %w", wrapped, err)
 	}
 	return nil
 }
