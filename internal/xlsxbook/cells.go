@@ -2,15 +2,21 @@ package xlsxbook
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// Cells counts the used range of every tab, from its cells (a sheet's
-// <dimension> cannot be trusted: stream writers leave it at A1): the size
-// Google's cell limit would count were the workbook uploaded, for the
-// job's warning, which asks at most once a day.
+// errDimension stops a scan once the sheet's <dimension> gave its size.
+var errDimension = errors.New("dimension found")
+
+// Cells counts the used range of every tab: the size Google's cell limit
+// would count were the workbook uploaded, for the job's warning, which
+// asks at most once a day. A sheet's <dimension> gives it, but stream
+// writers leave that at A1: a single-cell dimension (or none) is checked
+// against the cells.
 func (w *Workbook) Cells(ctx context.Context) (int, error) {
 	data, err := w.readFile()
 	if err != nil {
@@ -27,6 +33,15 @@ func (w *Workbook) Cells(ctx context.Context) (int, error) {
 		}
 		rows, cols := 0, 0
 		err := p.scan(t.part, func(s *xmlScanner) error {
+			if s.is(tokStart, "dimension") {
+				ref, _ := attrString(s.attrs, "ref")
+				if first, last, ok := strings.Cut(ref, ":"); ok && first != last {
+					if c, r, err := excelize.CellNameToCoordinates(last); err == nil {
+						rows, cols = r, c
+						return errDimension
+					}
+				}
+			}
 			if s.is(tokStart, "c") {
 				if ref, ok := attrString(s.attrs, "r"); ok {
 					if c, r, err := excelize.CellNameToCoordinates(ref); err == nil {
@@ -36,7 +51,7 @@ func (w *Workbook) Cells(ctx context.Context) (int, error) {
 			}
 			return nil
 		})
-		if err != nil {
+		if err != nil && !errors.Is(err, errDimension) {
 			return 0, fmt.Errorf("workbook %s tab %q: %w", w.path, t.name, err)
 		}
 		total += rows * cols
