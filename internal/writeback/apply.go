@@ -97,6 +97,7 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 		return out, fmt.Errorf("re-read key columns: %w", err)
 	}
 	shift := appendShifts(now, changes, appends)
+	anchors := appendAnchors(now, changes, appends, shift)
 
 	// Google answers a column read only down to the last row with a value
 	// in those columns, so rows at the end whose key cells are blank (a
@@ -221,7 +222,10 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 	}
 	out.Written = len(updates)
 
-	after, err := ss.ReadColumns(ctx, columnsRequests(cols))
+	// The same read checks the rows appended to a job-owned log: they
+	// must hold what was written (a row someone added in the window
+	// since the re-read would have taken the write).
+	after, err := ss.ReadColumns(ctx, append(columnsRequests(cols), columnsRequests(appends)...))
 	if err != nil {
 		out.VerifyErr = err
 		return out, nil
@@ -234,17 +238,69 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 	var wrong []Misplaced
 	for _, u := range updates {
 		if u.ch.Owned {
+			if u.ch.BlankOnly && u.Row > 1 {
+				if now := after.Tab(u.Tab).Cell(u.Row, u.Col); !same(now, u.Value) {
+					wrong = append(wrong, Misplaced{Tab: u.Tab, Row: u.Row, Col: u.Col, Header: u.ch.Header, Value: u.Value,
+						NowHeader: u.ch.Header, Appended: true, NowValue: now, ByHand: true})
+				}
+			}
 			continue // no client or header to check on a job-owned tab
 		}
 		if m, bad := misplaced(u, before, idx, headers, false); bad {
 			wrong = append(wrong, m)
 		}
 	}
+	wrong = append(wrong, movedAnchors(after, anchors)...)
 	if len(wrong) > 0 {
 		return out, &MisplacedError{Cells: wrong}
 	}
 	out.Verified = true
 	return out, nil
+}
+
+// anchor is the row just above a log's appended rows, as the re-read had
+// it: were rows inserted or deleted above it during the write, it moves,
+// and the appended rows may have landed on rows that were there.
+type anchor struct {
+	tab   string
+	row   int
+	cells []sheet.Value
+}
+
+func appendAnchors(now *sheet.Book, changes []Change, appends map[string]map[int]bool, shift map[string]int) []anchor {
+	var out []anchor
+	for name, cols := range appends {
+		first := 0
+		for _, c := range changes {
+			if c.Tab == name && c.Owned && c.BlankOnly && c.Row > 1 && (first == 0 || c.Row < first) {
+				first = c.Row
+			}
+		}
+		row := first + shift[name] - 1
+		if first == 0 || row < 1 {
+			continue
+		}
+		a := anchor{tab: name, row: row}
+		for c := 1; c <= len(cols); c++ {
+			a.cells = append(a.cells, now.Tab(name).Cell(row, c))
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// movedAnchors names the logs whose anchor row no longer holds what it did.
+func movedAnchors(after *sheet.Book, anchors []anchor) []Misplaced {
+	var out []Misplaced
+	for _, a := range anchors {
+		for c, v := range a.cells {
+			if now := after.Tab(a.tab).Cell(a.row, c+1); !same(now, v) && !(now.IsEmpty() && v.IsEmpty()) {
+				out = append(out, Misplaced{Tab: a.tab, Row: a.row, Col: c + 1, Value: v, Appended: true, Moved: true, NowValue: now, ByHand: true})
+				break
+			}
+		}
+	}
+	return out
 }
 
 // appendShifts is, per append-only tab, how far its planned rows move

@@ -364,3 +364,29 @@ func TestApplyAppendWritesOnlyIntoBlankRows(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyChecksAppendedRows: rows inserted in a job-owned log exactly
+// between the re-read and the write shift what the append was to follow;
+// the read after the write names it, to be checked by hand.
+func TestApplyChecksAppendedRows(t *testing.T) {
+	const tab = "ログ"
+	header := []string{"日時", "内容"}
+	b := newBook()
+	b.Tabs = append(b.Tabs, &sheet.Tab{Name: tab, Rows: [][]sheet.Value{row(header...), row("d1", "old")}})
+	ms := memsheet.FromBook("test", b)
+	s, _ := plan(t, ms)
+	changes := writeback.PlanAppend(tab, ms.Book().Tab(tab), header, [][]sheet.Value{row("d2", "new")})
+	ms.BeforeWrite = func(m *memsheet.Spreadsheet) {
+		m.BeforeWrite = nil
+		m.InsertRow(tab, 2)
+		m.Edit(tab, 2, 1, sheet.TextValue("手で挿入"))
+	}
+	_, err := writeback.Apply(context.Background(), ms, s, changes)
+	var me *writeback.MisplacedError
+	if !errors.As(err, &me) || len(me.Cells) != 1 || !me.Cells[0].Moved || !me.Cells[0].ByHand {
+		t.Fatalf("got %v", err)
+	}
+	if d := me.Details()[0]; !strings.Contains(d, "inserted or deleted") || !strings.Contains(d, "ログ!A2") {
+		t.Errorf("detail %q", d)
+	}
+}

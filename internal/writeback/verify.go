@@ -25,6 +25,13 @@ type Misplaced struct {
 	// NowClient is the key the row holds now; NowHeader the column's
 	// header now.
 	NowClient, NowHeader string
+	// Appended: a row appended to a job-owned log, which holds NowValue
+	// instead of what was written.
+	Appended bool
+	NowValue sheet.Value
+	// Moved: the row above the appended ones moved (rows were inserted or
+	// deleted above it during the write).
+	Moved bool
 	// ByHand: the next run cannot put it right (a support account or pool
 	// assignment, which the job never overwrites, or a column that is no
 	// longer the job's).
@@ -39,12 +46,19 @@ func (m Misplaced) String() string {
 	}
 	var why string
 	switch {
+	case m.Moved:
+		why = fmt.Sprintf("the row above the appended rows now holds %q where it held %q: rows were inserted or deleted in %s during the write, and the appended rows may have taken rows that were there", m.NowValue.String(), m.Value.String(), m.Tab)
+	case m.Appended:
+		why = fmt.Sprintf("the cell now holds %q (rows were added to %s at the same time)", m.NowValue.String(), m.Tab)
 	case strings.TrimSpace(m.NowHeader) != strings.TrimSpace(m.Header):
 		why = fmt.Sprintf("column %s is now headed %q (a column was inserted, deleted or moved)", sheet.ColumnName(m.Col), m.NowHeader)
 	case contract.KeyText(m.NowClient) == "":
 		why = fmt.Sprintf("row %d now holds no client", m.Row)
 	default:
 		why = fmt.Sprintf("row %d now holds client %q", m.Row, contract.KeyText(m.NowClient))
+	}
+	if m.Moved {
+		return fmt.Sprintf("%s: %s; check %s from row %d on by hand", cell, why, m.Tab, m.Row+1)
 	}
 	what := fmt.Sprintf("wrote %s %q", m.Header, val)
 	if k := contract.KeyText(m.Client); k != "" {
