@@ -4,17 +4,13 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"fmt"
-	"io"
-	"os"
 	"path"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 
-	"onboard/internal/atomicfile"
 	"onboard/internal/sheet"
 )
 
@@ -26,20 +22,9 @@ func (w *Workbook) AddTab(ctx context.Context, name string, header []string) err
 	if err := tabNameOK(name); err != nil {
 		return fmt.Errorf("workbook %s: add tab %q: %w", w.path, name, err)
 	}
-	var data []byte
-	var err error
-	if w.haveSum {
-		data, err = w.readUnchanged()
-	} else {
-		data, err = w.readFile()
-		w.sum, w.haveSum = sha256.Sum256(data), true
-	}
+	p, err := w.changing()
 	if err != nil {
 		return err
-	}
-	p, err := openPackage(data)
-	if err != nil {
-		return w.notXLSX(err)
 	}
 	for _, t := range p.tabs {
 		if t.name == name {
@@ -83,42 +68,18 @@ func (w *Workbook) AddTab(ctx context.Context, name string, header []string) err
 		return fmt.Errorf("workbook %s part %s: %w", w.path, p.workbook, err)
 	}
 
-	perm := os.FileMode(0o644)
-	if st, err := os.Stat(w.path); err == nil {
-		perm = st.Mode().Perm()
-	}
-	h := sha256.New()
-	fill := func(out io.Writer) error {
-		zw := zip.NewWriter(io.MultiWriter(out, h))
-		if err := zw.SetComment(p.comment); err != nil {
-			return err
+	return w.savePackage(p, func(name string) partWriter {
+		if b, ok := edits[name]; ok {
+			return p.replaced(b)
 		}
-		for _, f := range p.order {
-			if b, ok := edits[strings.TrimPrefix(f.Name, "/")]; ok {
-				if err := p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error { _, err := dst.Write(b); return err }); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := zw.Copy(f); err != nil {
-				return err
-			}
-		}
+		return nil
+	}, func(zw *zip.Writer) error {
 		dst, err := zw.CreateHeader(&zip.FileHeader{Name: part, Method: zip.Deflate})
-		if err != nil {
-			return err
+		if err == nil {
+			_, err = dst.Write(headerSheet(header))
 		}
-		if _, err := dst.Write(headerSheet(header)); err != nil {
-			return err
-		}
-		return zw.Close()
-	}
-	if err := atomicfile.Write(w.path, perm, fill, w.checkUnchanged); err != nil {
 		return err
-	}
-	copy(w.sum[:], h.Sum(nil))
-	w.closeFile()
-	return nil
+	})
 }
 
 // tabNameOK applies Excel's rules for a tab name.

@@ -5,11 +5,9 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"hash/crc32"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,7 +15,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"onboard/internal/atomicfile"
 	"onboard/internal/sheet"
 )
 
@@ -78,20 +75,9 @@ func (t *tabFormat) merge(formats []sheet.ColumnFormat) {
 // preparePackage makes FreezeHeader and FormatColumns steps in one rewrite
 // of the package, saved atomically.
 func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep) error {
-	var data []byte
-	var err error
-	if w.haveSum {
-		data, err = w.readUnchanged()
-	} else {
-		data, err = w.readFile()
-		w.sum, w.haveSum = sha256.Sum256(data), true
-	}
+	p, err := w.changing()
 	if err != nil {
 		return err
-	}
-	p, err := openPackage(data)
-	if err != nil {
-		return w.notXLSX(err)
 	}
 	var tabs []*tabFormat
 	byName := map[string]*tabFormat{}
@@ -178,44 +164,17 @@ func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep) 
 	}
 	newStyles := styles.bytes()
 
-	perm := os.FileMode(0o644)
-	if st, err := os.Stat(w.path); err == nil {
-		perm = st.Mode().Perm()
-	}
-	h := sha256.New()
-	fill := func(out io.Writer) error {
-		zw := zip.NewWriter(io.MultiWriter(out, h))
-		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-			return flate.NewWriter(out, flate.BestSpeed)
-		})
-		if err := zw.SetComment(p.comment); err != nil {
-			return err
+	return w.savePackage(p, func(name string) partWriter {
+		switch {
+		case sheets[name] != nil:
+			return sheets[name].write
+		case name == p.styles && newStyles != nil:
+			return p.replaced(newStyles)
+		case name == p.workbook && newWorkbook != nil:
+			return p.replaced(newWorkbook)
 		}
-		for _, f := range p.order {
-			name := strings.TrimPrefix(f.Name, "/")
-			var err error
-			switch {
-			case sheets[name] != nil:
-				err = sheets[name].write(zw, f)
-			case name == p.styles && newStyles != nil:
-				err = p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error { _, err := dst.Write(newStyles); return err })
-			case name == p.workbook && newWorkbook != nil:
-				err = p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error { _, err := dst.Write(newWorkbook); return err })
-			default:
-				err = zw.Copy(f)
-			}
-			if err != nil {
-				return fmt.Errorf("save workbook %s part %s: %w", w.path, name, err)
-			}
-		}
-		return zw.Close()
-	}
-	if err := atomicfile.Write(w.path, perm, fill, w.checkUnchanged); err != nil {
-		return err
-	}
-	copy(w.sum[:], h.Sum(nil))
-	w.closeFile()
-	return nil
+		return nil
+	}, nil)
 }
 
 // deflatedPart is a rewritten part, compressed: a head, deflated and

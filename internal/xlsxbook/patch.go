@@ -4,12 +4,9 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/flate"
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,7 +14,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"onboard/internal/atomicfile"
 	"onboard/internal/sheet"
 )
 
@@ -44,13 +40,9 @@ func (w *Workbook) patch(ctx context.Context, updates []sheet.Update, refit []st
 			return fmt.Errorf("tab %q row %d column %d: %w", u.Tab, u.Row, u.Col, sheet.ErrOutOfRange)
 		}
 	}
-	data, err := w.readUnchanged()
+	p, err := w.changing()
 	if err != nil {
 		return err
-	}
-	p, err := openPackage(data)
-	if err != nil {
-		return w.notXLSX(err)
 	}
 	byPart := map[string][]sheet.Update{}
 	needDate := false
@@ -122,60 +114,26 @@ func (w *Workbook) patch(ctx context.Context, updates []sheet.Update, refit []st
 			return fmt.Errorf("add a date style to workbook %s: %w", w.path, err)
 		}
 	}
-	perm := os.FileMode(0o644)
-	if st, err := os.Stat(w.path); err == nil {
-		perm = st.Mode().Perm()
-	}
-	h := sha256.New()
-	fill := func(out io.Writer) error {
-		zw := zip.NewWriter(io.MultiWriter(out, h))
-		// The rewritten sheet is most of the save's time: the fastest
-		// deflate level costs a little size (issue 13, the 100,000-client sync).
-		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-			return flate.NewWriter(out, flate.BestSpeed)
-		})
-		if err := zw.SetComment(p.comment); err != nil {
-			return err
-		}
-		for _, f := range p.order {
-			name := strings.TrimPrefix(f.Name, "/")
-			var err error
-			switch {
-			case byPart[name] != nil || refitPart[name]:
-				err = p.rewrite(zw, f, func(dst io.Writer, src io.Reader) error {
+	return w.savePackage(p, func(name string) partWriter {
+		switch {
+		case byPart[name] != nil || refitPart[name]:
+			return func(zw *zip.Writer, f *zip.File) error {
+				return p.rewrite(zw, f, func(dst io.Writer, src io.Reader) error {
 					return patchSheet(dst, src, byPart[name], cellStyles{dateXf, styles}, shared, newRowFitter(fit, sharedText, refitPart[name]))
 				})
-			case name == p.sharedStrings && newSST != nil:
-				err = p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error {
-					_, err := dst.Write(newSST)
-					return err
-				})
-			case name == p.styles && newStyles != nil:
-				err = p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error {
-					_, err := dst.Write(newStyles)
-					return err
-				})
-			default:
-				err = zw.Copy(f)
 			}
-			if err != nil {
-				return fmt.Errorf("save workbook %s part %s: %w", w.path, name, err)
-			}
+		case name == p.sharedStrings && newSST != nil:
+			return p.replaced(newSST)
+		case name == p.styles && newStyles != nil:
+			return p.replaced(newStyles)
 		}
+		return nil
+	}, func(*zip.Writer) error {
 		if errSST != nil {
 			return fmt.Errorf("read workbook %s shared strings: %w", w.path, errSST)
 		}
-		return zw.Close()
-	}
-	// Last look just before the rename: the window for a lost edit is the
-	// rename itself.
-	if err := atomicfile.Write(w.path, perm, fill, w.checkUnchanged); err != nil {
-		return err
-	}
-
-	copy(w.sum[:], h.Sum(nil))
-	w.closeFile() // excelize's copy, if any, is older than the file now
-	return nil
+		return nil
+	})
 }
 
 // rewrite writes a new version of the part f through edit.

@@ -1,0 +1,90 @@
+package xlsxbook
+
+import (
+	"archive/zip"
+	"compress/flate"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"strings"
+
+	"onboard/internal/atomicfile"
+)
+
+// changing opens the package a change starts from: the file as last read,
+// refused (sheet.ErrConflict) when it changed on disk since; or, when this
+// backend has not read it yet, the file as it is now.
+func (w *Workbook) changing() (*xlsxPackage, error) {
+	var data []byte
+	var err error
+	if w.haveSum {
+		data, err = w.readUnchanged()
+	} else if data, err = w.readFile(); err == nil {
+		w.sum, w.haveSum = sha256.Sum256(data), true
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := openPackage(data)
+	if err != nil {
+		return nil, w.notXLSX(err)
+	}
+	return p, nil
+}
+
+// partWriter writes one part of a package being saved.
+type partWriter func(zw *zip.Writer, f *zip.File) error
+
+// replaced writes a part as b.
+func (p *xlsxPackage) replaced(b []byte) partWriter {
+	return func(zw *zip.Writer, f *zip.File) error {
+		return p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error {
+			_, err := dst.Write(b)
+			return err
+		})
+	}
+}
+
+// savePackage saves p over the workbook's file atomically: each part
+// through writer(name), copied untouched where that is nil, then finish
+// (new parts, or a last error). Rewritten parts use deflate's fastest
+// level: re-encoding a large sheet is most of a save's time (issue 13).
+// The last look for a change on disk comes just before the rename, so the
+// window for a lost edit is the rename itself. The file keeps its mode
+// and owner (atomicfile).
+func (w *Workbook) savePackage(p *xlsxPackage, writer func(name string) partWriter, finish func(*zip.Writer) error) error {
+	h := sha256.New()
+	fill := func(out io.Writer) error {
+		zw := zip.NewWriter(io.MultiWriter(out, h))
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		if err := zw.SetComment(p.comment); err != nil {
+			return err
+		}
+		for _, f := range p.order {
+			name := strings.TrimPrefix(f.Name, "/")
+			var err error
+			if write := writer(name); write != nil {
+				err = write(zw, f)
+			} else {
+				err = zw.Copy(f)
+			}
+			if err != nil {
+				return fmt.Errorf("save workbook %s part %s: %w", w.path, name, err)
+			}
+		}
+		if finish != nil {
+			if err := finish(zw); err != nil {
+				return err
+			}
+		}
+		return zw.Close()
+	}
+	if err := atomicfile.Write(w.path, 0o644, fill, w.checkUnchanged); err != nil {
+		return err
+	}
+	copy(w.sum[:], h.Sum(nil))
+	w.closeFile() // excelize's copy, if any, is older than the file now
+	return nil
+}
