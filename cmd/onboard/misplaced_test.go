@@ -5,20 +5,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"onboard/internal/fakesheets"
 )
 
-// TestSyncNamesMisplacedCells: a manager inserts rows in 申込 exactly
-// between the job's re-read and its write on Google. The run exits 1 and
-// names, one line each, the cells that landed on other clients' rows,
-// before its one-line error; the next sync puts the job's columns right.
-func TestSyncNamesMisplacedCells(t *testing.T) {
-	_, srv, id := googleEnv(t)
-	args := []string{"sync", "--sheet", id, "--sheets-endpoint", srv.URL(), now}
-	// A sheet synced before, whose statuses were cleared: the next sync
-	// writes a status on every row.
-	if r := run(t, nil, args...); r.code != 0 {
-		t.Fatalf("first sync: exit %d\n%s", r.code, r.stderr)
-	}
+// insertRowsDuringTheWrite clears the statuses of a sheet synced before,
+// so that the next sync writes a status on every row, and has a manager
+// insert two rows at the top of 申込 exactly when that write arrives.
+func insertRowsDuringTheWrite(t *testing.T, srv *fakesheets.Server, id string) {
+	t.Helper()
 	rows := srv.Values(id, "申込")
 	for r := 2; r <= len(rows); r++ {
 		for c := 13; c <= 17; c++ {
@@ -37,6 +32,21 @@ func TestSyncNamesMisplacedCells(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestSyncNamesMisplacedCells: a manager inserts rows in 申込 exactly
+// between the job's re-read and its write on Google. The run exits 1 and
+// names, one line each, the cells that landed on other clients' rows,
+// before its one-line error; the next sync puts the job's columns right.
+func TestSyncNamesMisplacedCells(t *testing.T) {
+	_, srv, id := googleEnv(t)
+	args := []string{"sync", "--sheet", id, "--sheets-endpoint", srv.URL(), now}
+	// A sheet synced before, whose statuses were cleared: the next sync
+	// writes a status on every row.
+	if r := run(t, nil, args...); r.code != 0 {
+		t.Fatalf("first sync: exit %d\n%s", r.code, r.stderr)
+	}
+	insertRowsDuringTheWrite(t, srv, id)
 	r := run(t, nil, args...)
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", r.code, r.stderr)
@@ -74,24 +84,7 @@ func TestRunAlertsOnMisplacedCells(t *testing.T) {
 	if r := run(t, e.baseEnv, args...); r.code != 0 {
 		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
 	}
-	rows := srv.Values(id, "申込")
-	for r := 2; r <= len(rows); r++ {
-		for c := 13; c <= 17; c++ {
-			if err := srv.SetCell(id, "申込", r, c, nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	var once sync.Once
-	srv.SetHook(func(r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "values:batchUpdate") {
-			once.Do(func() {
-				if err := srv.InsertRows(id, "申込", 2, 2); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-	})
+	insertRowsDuringTheWrite(t, srv, id)
 	args = append(googleArgs(e, srv, "2026-11-25T09:30:00+09:00"), "--alert-to", "oncall@example.jp", "--state-dir", e.dir)
 	r := run(t, e.baseEnv, args...)
 	if r.code != 1 || !strings.Contains(r.stderr, "now holds") {
