@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"onboard/internal/matrix"
 	"onboard/internal/onboarding"
 	"onboard/internal/vocab"
 )
@@ -106,22 +107,29 @@ func (s *Sheet) Names(text string) string {
 var placeholder = regexp.MustCompile(`⟦[^⟧]*⟧`)
 
 func (s *Sheet) name(key string) string {
-	specs := Tabs(s.Matrix)
-	if tab, ok := strings.CutPrefix(key, "tab:"); ok {
-		for _, spec := range specs {
-			if spec.Key == tab {
-				return spec.Name
-			}
-		}
+	names := s.names
+	if names == nil { // a Sheet not made by Read
+		names = contractNames(s.Matrix)
 	}
-	for _, spec := range specs {
-		for _, c := range spec.Columns {
-			if c.Key == key {
-				return c.Name
-			}
-		}
+	if n, ok := names[key]; ok {
+		return n
 	}
 	return key
+}
+
+// contractNames maps every tab key (as "tab:"+key) and column key to the
+// contract's name for it; a column key shared by tabs takes the first.
+func contractNames(m *matrix.Matrix) map[string]string {
+	names := map[string]string{}
+	for _, spec := range Tabs(m) {
+		names["tab:"+spec.Key] = spec.Name
+		for _, c := range spec.Columns {
+			if _, dup := names[c.Key]; !dup {
+				names[c.Key] = c.Name
+			}
+		}
+	}
+	return names
 }
 
 // MaxProblemRunes bounds a problem list (the チェック column); Google

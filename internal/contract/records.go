@@ -23,6 +23,9 @@ type Sheet struct {
 	Tabs     map[string]*sheet.Tab
 	// Prep is the job-owned セッション準備 tab as read; nil when absent.
 	Prep *sheet.Tab
+	// names are the contract's names of tabs and columns by key, for
+	// Names: it runs for every problem and next action a person reads.
+	names map[string]string
 
 	Applications []onboarding.Application
 	SessionRows  []onboarding.Session
@@ -59,7 +62,7 @@ func Read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
 const parallelRows = 2000
 
 func read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
-	s := &Sheet{Matrix: m, Tabs: map[string]*sheet.Tab{}}
+	s := &Sheet{Matrix: m, Tabs: map[string]*sheet.Tab{}, names: contractNames(m)}
 	specs := Tabs(m)
 	for i := range specs {
 		spec := &specs[i]
