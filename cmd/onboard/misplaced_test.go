@@ -97,4 +97,8 @@ func TestRunAlertsOnMisplacedCells(t *testing.T) {
 	if !strings.Contains(got[0].Body, "行の挿入・削除・並べ替え") || !strings.Contains(got[0].Body, "申込!") {
 		t.Errorf("the alert does not say what happened and where:\n%s", got[0].Body)
 	}
+	// It names the cells one a line, as the run's output does.
+	if n := strings.Count(got[0].Body, "now holds"); n < 5 || !strings.Contains(got[0].Body, "more in the run's output") {
+		t.Errorf("the alert names %d cells:\n%s", n, got[0].Body)
+	}
 }

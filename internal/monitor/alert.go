@@ -114,7 +114,26 @@ func (a *Alerter) failureData(f *Failure) map[string]any {
 	d["Stage"], d["StageJa"], d["ExitCode"] = f.Stage, stageJa[f.Stage], f.ExitCode
 	d["Error"] = f.Err.Error()
 	d["Hint"] = Hint(f.Stage, f.Err)
+	d["Details"] = details(f.Err)
 	return d
+}
+
+// maxDetails bounds the lines an error about many cells adds to a mail.
+const maxDetails = 30
+
+// details are the lines of an error about many cells (each misplaced
+// cell and what to do with it), so that the mail names them as the run's
+// output does; none for other errors.
+func details(err error) []string {
+	var d interface{ Details() []string }
+	if !errors.As(err, &d) {
+		return nil
+	}
+	lines := d.Details()
+	if len(lines) > maxDetails {
+		lines = append(lines[:maxDetails:maxDetails], fmt.Sprintf("… and %d more in the run's output", len(lines)-maxDetails))
+	}
+	return lines
 }
 
 // send renders <kind>_subject.tmpl and <kind>_body.tmpl and mails them;

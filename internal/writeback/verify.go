@@ -86,7 +86,7 @@ func (e *MisplacedError) Error() string {
 		}
 		names = append(names, fmt.Sprintf("%s!%s", m.Tab, sheet.CellName(m.Row, m.Col)))
 	}
-	return fmt.Sprintf("%d written cells are not where they belong: rows or columns were inserted, deleted or sorted during the write (%s); each is listed above, and the next run rewrites the job's columns",
+	return fmt.Sprintf("%d written cells are not where they belong: rows or columns were inserted, deleted or sorted during the write (%s); each is named on a line of its own, and the next run rewrites the job's columns",
 		len(e.Cells), strings.Join(names, ", "))
 }
 
