@@ -526,7 +526,7 @@ type editingWorkbook struct {
 	t    *testing.T
 }
 
-func (w editingWorkbook) ReadColumns(ctx context.Context, reqs []sheet.ColumnsRequest) (*sheet.Book, error) {
+func (w editingWorkbook) Write(ctx context.Context, updates []sheet.Update) error {
 	f, err := excelize.OpenFile(w.path)
 	if err != nil {
 		w.t.Fatal(err)
@@ -536,7 +536,7 @@ func (w editingWorkbook) ReadColumns(ctx context.Context, reqs []sheet.ColumnsRe
 		w.t.Fatal(err)
 	}
 	f.Close()
-	return w.Workbook.ReadColumns(ctx, reqs)
+	return w.Workbook.Write(ctx, updates)
 }
 
 func TestFileChangedOnDiskIsNotOverwritten(t *testing.T) {
@@ -558,5 +558,47 @@ func TestFileChangedOnDiskIsNotOverwritten(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
 		t.Errorf("files left: %v", entries)
+	}
+}
+
+// countingWorkbook counts the local workbook's column reads and writes.
+type countingWorkbook struct {
+	*xlsxbook.Workbook
+	columnReads, writes *int
+}
+
+func (w countingWorkbook) ReadColumns(ctx context.Context, reqs []sheet.ColumnsRequest) (*sheet.Book, error) {
+	*w.columnReads++
+	return w.Workbook.ReadColumns(ctx, reqs)
+}
+
+func (w countingWorkbook) Write(ctx context.Context, updates []sheet.Update) error {
+	*w.writes++
+	return w.Workbook.Write(ctx, updates)
+}
+
+// A local write is refused when the file changed since the read
+// (TestFileChangedOnDiskIsNotOverwritten), so its rows are those read: the
+// sync writes once, with no read to find the rows again or check them.
+func TestLocalSyncWritesWhereItRead(t *testing.T) {
+	path := copyExample(t)
+	var reads, writes int
+	ss := countingWorkbook{Workbook: xlsxbook.Open(path), columnReads: &reads, writes: &writes}
+	run, err := job.Sync(context.Background(), ss, config(t), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reads != 0 || writes != 1 {
+		t.Errorf("column reads %d, writes %d; want 0 and 1", reads, writes)
+	}
+	if run.Outcome.Written != len(run.Changes) || !run.Outcome.Verified {
+		t.Errorf("outcome %+v for %d changes", run.Outcome, len(run.Changes))
+	}
+	again, err := job.Evaluate(context.Background(), xlsxbook.Open(path), config(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Changes) != 0 {
+		t.Errorf("the next sync plans %d changes: the write did not land where planned", len(again.Changes))
 	}
 }

@@ -226,6 +226,15 @@ type CellCounter interface {
 	Cells(ctx context.Context) (int, error)
 }
 
+// Conditional is implemented by backends whose Write is refused, with
+// ErrConflict, when anyone else changed the spreadsheet since this backend
+// last read or wrote it (the local workbook, compared by checksum). A write
+// that lands lands on the rows as read, so it needs no read to find them
+// again, nor one after it to check them.
+type Conditional interface {
+	WritesOnlyUnchanged()
+}
+
 // ColumnsRequest asks for the header row and some columns of one tab.
 type ColumnsRequest struct {
 	Tab  string

@@ -64,6 +64,9 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 	if len(changes) == 0 {
 		return out, nil
 	}
+	if _, ok := ss.(sheet.Conditional); ok {
+		return applyAsRead(ctx, ss, changes)
+	}
 	layouts := map[string]*contract.Layout{}
 	for _, l := range s.Layouts() {
 		layouts[l.Name] = l
@@ -256,6 +259,20 @@ func Apply(ctx context.Context, ss sheet.Spreadsheet, s *contract.Sheet, changes
 	}
 	out.Verified = true
 	return out, nil
+}
+
+// applyAsRead writes the changes where the read found their rows: the
+// backend refuses the write when the spreadsheet changed since. A refused
+// write is the run's error; the next run plans from the change.
+func applyAsRead(ctx context.Context, ss sheet.Spreadsheet, changes []Change) (Outcome, error) {
+	updates := make([]sheet.Update, len(changes))
+	for i, c := range changes {
+		updates[i] = sheet.Update{Tab: c.Tab, Row: c.Row, Col: c.Col, Value: c.New}
+	}
+	if err := ss.Write(ctx, updates); err != nil {
+		return Outcome{}, fmt.Errorf("write %d cells: %w", len(updates), err)
+	}
+	return Outcome{Written: len(updates), Verified: true}, nil
 }
 
 // anchor is the row just above a log's appended rows, as the re-read had

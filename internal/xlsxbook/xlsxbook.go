@@ -37,7 +37,14 @@ type Workbook struct {
 	broken bool
 }
 
-var _ sheet.Spreadsheet = (*Workbook)(nil)
+var (
+	_ sheet.Spreadsheet = (*Workbook)(nil)
+	_ sheet.Conditional = (*Workbook)(nil)
+)
+
+// WritesOnlyUnchanged marks the workbook's saves as conditional: each
+// refuses a file whose checksum is not the one read or last saved.
+func (w *Workbook) WritesOnlyUnchanged() {}
 
 // Open returns the backend for the workbook at path; the file is read by Read.
 func Open(path string) *Workbook { return &Workbook{path: path} }
