@@ -20,7 +20,9 @@ type Sheet struct {
 	Apps     *Layout
 	Sessions *Layout
 	Pool     *Layout // nil when the spreadsheet has no pool tab
-	Tabs     map[string]*sheet.Tab
+	// kept holds, by tab key, what the write-back plan compares with
+	// (Cell, RowKey); the rest of a tab's cells are not kept.
+	kept map[string]*kept
 	// Prep is the job-owned セッション準備 tab as read; nil when absent.
 	Prep *sheet.Tab
 	// names are the contract's names of tabs and columns by key, for
@@ -62,7 +64,8 @@ func Read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
 const parallelRows = 2000
 
 func read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
-	s := &Sheet{Matrix: m, Tabs: map[string]*sheet.Tab{}, names: contractNames(m)}
+	s := &Sheet{Matrix: m, kept: map[string]*kept{}, names: contractNames(m)}
+	tabs := map[string]*sheet.Tab{}
 	specs := Tabs(m)
 	for i := range specs {
 		spec := &specs[i]
@@ -80,7 +83,7 @@ func read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.Tabs[spec.Key] = tab
+		tabs[spec.Key] = tab
 		switch spec.Key {
 		case TabApplications:
 			s.Apps = l
@@ -90,7 +93,7 @@ func read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
 			s.Pool = l
 		}
 	}
-	apps, sessions, pool := s.Tabs[TabApplications], s.Tabs[TabSessions], s.Tabs[TabPool]
+	apps, sessions, pool := tabs[TabApplications], tabs[TabSessions], tabs[TabPool]
 	// Each tab's rows and layout are its own, unless one sheet tab serves
 	// two contract tabs: then rows are not read side by side.
 	distinct := apps != sessions && (pool == nil || pool != apps && pool != sessions)
@@ -103,6 +106,9 @@ func read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
 	} else {
 		s.SessionRows = readTab(s.Sessions, sessions, newSessionReader(s.Sessions, m).read)
 		s.readOthers(apps, pool)
+	}
+	for _, l := range s.Layouts() {
+		s.kept[l.Spec.Key] = keep(l, tabs[l.Spec.Key])
 	}
 	return s, nil
 }

@@ -299,3 +299,63 @@ func TestClientIDWithControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// The sheet keeps, of a contract tab, only what the write-back plan
+// compares with: every row's key, and the cells of the job's and the
+// filled columns, as read. A manager's own columns, however many, are not
+// kept; asking for one says so.
+func TestSheetKeepsOnlyWhatThePlanCompares(t *testing.T) {
+	m, _ := matrix.Default("")
+	header := append(append([]string{}, appHeader...), "ステータス", "メモ1", "メモ2")
+	b := book(
+		[][]string{header,
+			{"１０００１", "2026/11/01", "さくら商店", "あり", "", "", "", "a@example.jp", "完了", "長いメモ", "x"},
+			{},
+			{"", "", "もみじ堂", "なし", "", "", "", "", "", "", ""},
+		},
+		[][]string{sessionHeader, {"10001", "2026/11/10"}})
+	s, err := Read(b, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps := b.Tab("申込")
+	if got := s.Rows(TabApplications); got != len(apps.Rows) {
+		t.Errorf("rows %d, want %d", got, len(apps.Rows))
+	}
+	for r := 1; r <= len(apps.Rows)+1; r++ {
+		if got, want := s.RowKey(TabApplications, r), rowKeyOf(s.Apps, apps, r); got != want {
+			t.Errorf("row %d: key %q, want %q", r, got, want)
+		}
+		for col := 1; col <= len(header)+1; col++ {
+			v, ok := s.Cell(TabApplications, r, col)
+			owner := Manager
+			for _, c := range s.Apps.Spec.Columns {
+				if s.Apps.Col(c.Key) == col {
+					owner = c.Owner
+				}
+			}
+			if ok != (owner != Manager) {
+				t.Errorf("%s: kept %v, owner %d", sheet.CellName(r, col), ok, owner)
+			}
+			if ok && !v.Equal(apps.Cell(r, col)) {
+				t.Errorf("%s: %v, read %v", sheet.CellName(r, col), v, apps.Cell(r, col))
+			}
+		}
+	}
+	if v, ok := s.Cell(TabApplications, 2, s.Apps.Col(KeySupportAccount)); !ok || v.String() != "a@example.jp" {
+		t.Errorf("サポートアカウント (filled by the job): %v %v", v, ok)
+	}
+	if v, ok := s.Cell(TabApplications, 2, s.Apps.Col(KeyStatus)); !ok || v.String() != "完了" {
+		t.Errorf("ステータス: %v %v", v, ok)
+	}
+	if _, ok := s.Cell(TabPool, 2, 1); ok || s.Rows(TabPool) != 0 {
+		t.Error("a tab the sheet lacks keeps nothing")
+	}
+}
+
+func rowKeyOf(l *Layout, tab *sheet.Tab, r int) string {
+	if r < 2 || r > len(tab.Rows) {
+		return ""
+	}
+	return l.RowKey(tab.Rows[r-1])
+}

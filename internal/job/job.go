@@ -86,9 +86,7 @@ type Run struct {
 const MaxAttempts = 3
 
 // Evaluate reads the spreadsheet and computes every client, writing
-// nothing. Run.Sheet.Tabs is nil: once the changes are planned the cells
-// are not needed, and a large sheet's cells are most of a sync's memory
-// (issue 13: 100,000 clients in < 1 GB).
+// nothing.
 func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
 	run, err := Compute(ctx, ss, cfg)
 	if err != nil {
@@ -103,8 +101,6 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 		run.Changes = append(run.Changes, planHistory(run, cfg)...)
 	}
 	run.historyTab = nil
-	// Only the plan reads the cells: let a large sheet's go.
-	run.Sheet.Tabs = nil
 	return run, nil
 }
 

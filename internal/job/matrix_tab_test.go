@@ -114,11 +114,12 @@ func TestMatrixTabDrivesSync(t *testing.T) {
 	if len(run.Sheet.Matrix.Works) != 6 || len(run.Sheet.Matrix.Conditions) != 4 || run.Sheet.Matrix.Source != "tab 条件マトリクス" {
 		t.Fatalf("matrix in use: %s, %d works", run.Sheet.Matrix.Source, len(run.Sheet.Matrix.Works))
 	}
-	s, err := contract.Read(readBook(t, path), run.Sheet.Matrix)
+	book := readBook(t, path)
+	s, err := contract.Read(book, run.Sheet.Matrix)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tab := s.Tabs[contract.TabApplications]
+	tab := book.Tab(s.Apps.Name)
 	withShop, withoutShop := 0, 0
 	for r := 2; r <= len(tab.Rows); r++ {
 		req := tab.Cell(r, s.Apps.Col(contract.KeyRequiredWork)).String()

@@ -114,7 +114,7 @@ func TestMalformedSupportAccountNeverTakesFromPool(t *testing.T) {
 		t.Fatal(err)
 	}
 	assigned := poolAssignments(t, book, s)
-	tab := s.Tabs[contract.TabApplications]
+	tab := book.Tab(s.Apps.Name)
 	for _, id := range append(ids, "#DIV/0!", "#REF!", "") {
 		if len(assigned[id]) != 0 {
 			t.Errorf("client %q holds pool rows %v", id, assigned[id])

@@ -28,7 +28,6 @@ func planHistory(run *Run, cfg Config) []writeback.Change {
 	log := run.History
 	starting := log.Empty()
 	s := run.Sheet
-	apps := s.Tabs[s.Apps.Spec.Key]
 	statusCol := s.Apps.Col(contract.KeyStatus)
 	var changes []statuslog.Change
 	totals := statuslog.Totals{PoolLeft: run.Out.PoolLeft}
@@ -42,7 +41,8 @@ func planHistory(run *Run, cfg Config) []writeback.Change {
 		}
 		old := ""
 		if statusCol > 0 {
-			old = strings.TrimSpace(apps.Cell(c.App.Row, statusCol).String())
+			v, _ := s.Cell(s.Apps.Spec.Key, c.App.Row, statusCol)
+			old = strings.TrimSpace(v.String())
 		}
 		if starting || old != string(c.Status) {
 			changes = append(changes, statuslog.Change{Client: c, Old: old, Problem: firstBlocking(run, c)})

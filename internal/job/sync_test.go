@@ -276,7 +276,7 @@ func TestSyncMessyWorkbookKeepsManagerCells(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tab := s.Tabs[contract.TabApplications]
+		tab := b.Tab(s.Apps.Name)
 		out := map[string]string{}
 		for r := 2; r <= len(tab.Rows); r++ {
 			id := parse.ClientID(tab.Cell(r, s.Apps.Col(contract.KeyClientID)))
@@ -344,7 +344,7 @@ func TestStatusChangedOnOnlyOnChange(t *testing.T) {
 	// A manager sets the handover date of one 担当作業待ち client.
 	b := readBook(t, path)
 	s, _ := contract.Read(b, cfg.Matrix)
-	tab := s.Tabs[contract.TabApplications]
+	tab := b.Tab(s.Apps.Name)
 	target := 0
 	for r := 2; r <= len(tab.Rows); r++ {
 		if tab.Cell(r, s.Apps.Col(contract.KeyStatus)).String() == string(onboarding.AwaitHandover) {
@@ -423,8 +423,9 @@ func TestFormulaLookingTextStaysText(t *testing.T) {
 		}
 	}
 	// The note in チェック says the text is kept as text.
-	s, _ := contract.Read(readBook(t, path), config(t).Matrix)
-	note := s.Tabs[contract.TabApplications].Cell(4, s.Apps.Col(contract.KeyProblems)).String()
+	nb := readBook(t, path)
+	s, _ := contract.Read(nb, config(t).Matrix)
+	note := nb.Tab(s.Apps.Name).Cell(4, s.Apps.Col(contract.KeyProblems)).String()
 	if !strings.Contains(note, "数式のように見えますが、文字として扱います") {
 		t.Errorf("チェック: %q", note)
 	}
@@ -453,11 +454,12 @@ func TestBadInputOnTheRightRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := contract.Read(readBook(t, path), cfg.Matrix)
+	nb := readBook(t, path)
+	s, err := contract.Read(nb, cfg.Matrix)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tab := s.Tabs[contract.TabApplications]
+	tab := nb.Tab(s.Apps.Name)
 	check := func(r int) string { return tab.Cell(r, s.Apps.Col(contract.KeyProblems)).String() }
 	status := func(r int) string { return tab.Cell(r, s.Apps.Col(contract.KeyStatus)).String() }
 	want := map[int]string{
@@ -481,7 +483,7 @@ func TestBadInputOnTheRightRow(t *testing.T) {
 			t.Errorf("row %d: status %q; the other rows must still sync (チェック %q)", r, status(r), check(r))
 		}
 	}
-	st := s.Tabs[contract.TabSessions]
+	st := nb.Tab(s.Sessions.Name)
 	last := len(st.Rows)
 	if got := st.Cell(last, s.Sessions.Col(contract.KeyProblems)).String(); got != "【お知らせ】クライアントID: 「99999」は申込にありません" {
 		t.Errorf("session row %d チェック %q", last, got)

@@ -60,11 +60,12 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 		r.set(contract.KeyRequiredWork, sheet.TextValue(strings.Join(c.WorkTags(m, false), " ")))
 		r.set(contract.KeyRemainingWork, sheet.TextValue(strings.Join(c.WorkTags(m, true), " ")))
 		r.set(contract.KeyProgress, sheet.TextValue(c.Progress()))
-		oldStatus := strings.TrimSpace(r.old(contract.KeyStatus).String())
+		status, _ := r.old(contract.KeyStatus)
+		oldStatus := strings.TrimSpace(status.String())
 		r.set(contract.KeyStatus, sheet.TextValue(string(c.Status)))
 		if oldStatus != string(c.Status) {
 			on := today
-			if oldStatus == "" && r.old(contract.KeyStatusChanged).IsEmpty() {
+			if changed, _ := r.old(contract.KeyStatusChanged); oldStatus == "" && changed.IsEmpty() {
 				// First set: the status may follow from old evidence.
 				on = StatusSince(c, today)
 			}
@@ -141,20 +142,20 @@ type rowKey struct {
 	occ int
 }
 
-// occurrences computes each data row's key and its occurrence number.
-func (p *planner) occurrences(l *contract.Layout) map[int]rowKey {
-	tab := p.s.Tabs[l.Spec.Key]
+// occurrences computes each data row's key and its occurrence number, by row.
+func (p *planner) occurrences(l *contract.Layout) []rowKey {
+	rows := p.s.Rows(l.Spec.Key)
 	seen := map[string]int{}
-	keys := make(map[int]rowKey, len(tab.Rows))
-	for r := 2; r <= len(tab.Rows); r++ {
-		k := l.RowKey(tab.Rows[r-1])
+	keys := make([]rowKey, rows+1)
+	for r := 2; r <= rows; r++ {
+		k := p.s.RowKey(l.Spec.Key, r)
 		keys[r] = rowKey{k, seen[k]}
 		seen[k]++
 	}
 	return keys
 }
 
-func (p *planner) at(l *contract.Layout, row int, keys map[int]rowKey) rowWriter {
+func (p *planner) at(l *contract.Layout, row int, keys []rowKey) rowWriter {
 	return rowWriter{p: p, l: l, row: row, key: keys[row]}
 }
 
@@ -165,8 +166,10 @@ type rowWriter struct {
 	key rowKey
 }
 
-func (r rowWriter) old(key string) sheet.Value {
-	return r.p.s.Tabs[r.l.Spec.Key].Cell(r.row, r.l.Col(key))
+// old is the cell as read; ok is false for a column the contract did not
+// keep (a manager's), which the plan never writes.
+func (r rowWriter) old(key string) (v sheet.Value, ok bool) {
+	return r.p.s.Cell(r.l.Spec.Key, r.row, r.l.Col(key))
 }
 
 func (r rowWriter) add(key string, v sheet.Value, blankOnly bool) {
@@ -177,7 +180,10 @@ func (r rowWriter) add(key string, v sheet.Value, blankOnly bool) {
 	// Planned as it will read back: text quoting a manager's cell may hold
 	// characters a backend cannot store as they are.
 	v = sheet.Storable(v)
-	old := r.old(key)
+	old, ok := r.old(key)
+	if !ok {
+		return
+	}
 	if same(old, v) || (blankOnly && !old.IsEmpty()) {
 		return
 	}
