@@ -247,6 +247,11 @@ func PlaceColumns(tab *sheet.Tab, n int) (int, error) {
 			}
 		}
 	}
+	for c := range tab.Elsewhere {
+		if c >= 1 && c <= MaxColumns {
+			used[c] = true
+		}
+	}
 	run := 0
 	for c := MaxColumns; c >= 1; c-- {
 		if used[c] {
@@ -272,6 +277,11 @@ func lastUsedCell(tab *sheet.Tab) (row, col int) {
 				row, col = r+1, c
 				break
 			}
+		}
+	}
+	for c, r := range tab.Elsewhere {
+		if c > col || (c == col && r < row) {
+			row, col = r, c
 		}
 	}
 	return row, col
@@ -322,6 +332,9 @@ func NextFreeColumn(tab *sheet.Tab) int {
 				break
 			}
 		}
+	}
+	for c := range tab.Elsewhere {
+		next = max(next, c)
 	}
 	return next
 }

@@ -19,8 +19,17 @@ import (
 // in the same call (by their exact names: the job made them).
 func ReadBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, owned ...string) (*sheet.Book, error) {
 	specs := Tabs(m)
+	read := ss.Read
+	if fr, ok := ss.(sheet.FilteringReader); ok {
+		// A backend that can leave a team's own columns out of a contract
+		// tab does: the records are made of the contract's columns alone.
+		var err error
+		if read, err = keptRead(ctx, ss, fr, specs); err != nil {
+			return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
+		}
+	}
 	names := append(append(TabNames(m), matrix.TabName), owned...)
-	book, err := ss.Read(ctx, names)
+	book, err := read(ctx, names)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
 	}
@@ -49,7 +58,7 @@ func ReadBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, owned
 	if len(more) == 0 {
 		return book, nil
 	}
-	extra, err := ss.Read(ctx, more)
+	extra, err := read(ctx, more)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
 	}
@@ -59,4 +68,67 @@ func ReadBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, owned
 		}
 	}
 	return book, nil
+}
+
+// keptRead is a read through a filtering backend that keeps the contract's
+// columns. The sheet's own matrix (a 条件マトリクス tab) may name columns
+// the default does not, so that small tab is read first and the columns of
+// both matrices are kept; were it edited before the main read, that read is
+// made again whole.
+func keptRead(ctx context.Context, ss sheet.Spreadsheet, fr sheet.FilteringReader, specs []Tab) (func(context.Context, []string) (*sheet.Book, error), error) {
+	titles, err := ss.Titles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var first *sheet.Tab
+	if slices.Contains(titles, matrix.TabName) {
+		b, err := ss.Read(ctx, []string{matrix.TabName})
+		if err != nil {
+			return nil, err
+		}
+		if first = b.Tab(matrix.TabName); first != nil {
+			if tm, err := matrix.FromTab(first); err == nil {
+				specs = append(slices.Clip(specs), Tabs(tm)...)
+			}
+		}
+	}
+	keep := contractColumns(specs)
+	return func(ctx context.Context, names []string) (*sheet.Book, error) {
+		b, err := fr.ReadKeeping(ctx, names, keep)
+		if err != nil || !slices.Contains(names, matrix.TabName) || sameRows(b.Tab(matrix.TabName), first) {
+			return b, err
+		}
+		return ss.Read(ctx, names)
+	}, nil
+}
+
+// sameRows reports whether two reads of a tab hold the same cells.
+func sameRows(a, b *sheet.Tab) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return slices.EqualFunc(a.Rows, b.Rows, slices.Equal)
+}
+
+// contractColumns keeps, of a tab that is a contract tab (by its name or
+// alias, as ResolveTab finds it), the columns whose header names a contract
+// column; every column of any other tab.
+func contractColumns(specs []Tab) sheet.KeepColumns {
+	return func(tab string, header []sheet.Value) []bool {
+		var keep []bool
+		for i := range specs {
+			if t, err := ResolveTab([]string{tab}, &specs[i]); err != nil || t != tab {
+				continue
+			}
+			if keep == nil {
+				keep = make([]bool, len(header)+1)
+			}
+			for c, v := range header {
+				if specs[i].match(v.String()) != nil {
+					keep[c+1] = true
+				}
+			}
+		}
+		return keep
+	}
 }

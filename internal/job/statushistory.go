@@ -85,10 +85,14 @@ func usedCells(book *sheet.Book) int {
 	n := 0
 	for _, t := range book.Tabs {
 		cols := 0
+		rows := len(t.Rows)
 		for _, r := range t.Rows {
 			cols = max(cols, len(r))
 		}
-		n += len(t.Rows) * cols
+		for c, r := range t.Elsewhere {
+			cols, rows = max(cols, c), max(rows, r)
+		}
+		n += rows * cols
 	}
 	return n
 }

@@ -143,6 +143,11 @@ func SerialFromDate(t time.Time) float64 {
 type Tab struct {
 	Name string
 	Rows [][]Value
+	// Elsewhere, after a read that left columns out (FilteringReader),
+	// maps each column left out that holds a value below the header to
+	// the first row holding one: where a new column may go is decided
+	// from it. Nil after a whole read.
+	Elsewhere map[int]int
 }
 
 // Cell returns the value at 1-based row and column, empty when outside.
@@ -224,6 +229,20 @@ type Counter interface {
 // job can warn before a sheet fills up.
 type CellCounter interface {
 	Cells(ctx context.Context) (int, error)
+}
+
+// KeepColumns says, from a tab's name and header row, which columns a
+// reader keeps below the header: keep[c] for the 1-based column c, none
+// past the end. A nil result keeps every column.
+type KeepColumns func(tab string, header []Value) (keep []bool)
+
+// FilteringReader is implemented by backends that can leave out, while
+// reading, the cells of columns nobody needs, so that a team's own columns
+// cost a sync nothing (the local workbook; Google answers whole rows).
+type FilteringReader interface {
+	// ReadKeeping is Read keeping, below each tab's header row, the
+	// columns keep names; Tab.Elsewhere tells where the others hold values.
+	ReadKeeping(ctx context.Context, tabs []string, keep KeepColumns) (*Book, error)
 }
 
 // Conditional is implemented by backends whose Write is refused, with

@@ -14,9 +14,9 @@ var errDimension = errors.New("dimension found")
 
 // Cells counts the used range of every tab: the size Google's cell limit
 // would count were the workbook uploaded, for the job's warning, which
-// asks at most once a day. A sheet's <dimension> gives it, but stream
-// writers leave that at A1: a single-cell dimension (or none) is checked
-// against the cells.
+// asks at most once a day. A tab this backend read, unchanged since (the
+// same part, by checksum and size), is counted from that read; another is
+// scanned.
 func (w *Workbook) Cells(ctx context.Context) (int, error) {
 	data, err := w.readFile()
 	if err != nil {
@@ -31,30 +31,78 @@ func (w *Workbook) Cells(ctx context.Context) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		rows, cols := 0, 0
+		if n, ok := w.used[p.partID(t.part)]; ok {
+			total += n
+			continue
+		}
+		var u usedRange
+		row, col := 0, 0
 		err := p.scan(t.part, func(s *xmlScanner) error {
-			if s.is(tokStart, "dimension") {
-				ref, _ := attrString(s.attrs, "ref")
-				if first, last, ok := strings.Cut(ref, ":"); ok && first != last {
-					if c, r, err := excelize.CellNameToCoordinates(last); err == nil {
-						rows, cols = r, c
-						return errDimension
-					}
+			switch {
+			case s.is(tokStart, "dimension"):
+				if u.dimension(s.attrs) {
+					return errDimension
 				}
-			}
-			if s.is(tokStart, "c") {
-				if ref, ok := attrString(s.attrs, "r"); ok {
-					if c, r, err := excelize.CellNameToCoordinates(ref); err == nil {
-						rows, cols = max(rows, r), max(cols, c)
-					}
+			case s.is(tokStart, "row"):
+				n := attrInt(s.attrs, "r")
+				if n <= 0 {
+					n = row + 1
 				}
+				row, col = n, 0
+			case s.is(tokStart, "c"):
+				col++
+				if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
+					col = refCol(ref)
+				}
+				u.cell(row, col)
 			}
 			return nil
 		})
 		if err != nil && !errors.Is(err, errDimension) {
 			return 0, fmt.Errorf("workbook %s tab %q: %w", w.path, t.name, err)
 		}
-		total += rows * cols
+		total += u.cells()
 	}
 	return total, nil
+}
+
+// usedRange is a sheet's size as Google's cell limit would count it: its
+// <dimension> when that spans more than one cell, else the last row and
+// column holding a cell (stream writers leave the dimension at A1).
+type usedRange struct{ dimRows, dimCols, rows, cols int }
+
+// dimension reads a <dimension> element; false when it is a single cell.
+func (u *usedRange) dimension(attrs []byte) bool {
+	ref, _ := attrString(attrs, "ref")
+	if first, last, ok := strings.Cut(ref, ":"); ok && first != last {
+		if c, r, err := excelize.CellNameToCoordinates(last); err == nil {
+			u.dimRows, u.dimCols = r, c
+			return true
+		}
+	}
+	return false
+}
+
+func (u *usedRange) cell(row, col int) { u.rows, u.cols = max(u.rows, row), max(u.cols, col) }
+
+func (u usedRange) cells() int {
+	if u.dimRows > 0 {
+		return u.dimRows * u.dimCols
+	}
+	return u.rows * u.cols
+}
+
+// partID names a part's content: a save that copies a part keeps it.
+type partID struct {
+	name string
+	crc  uint32
+	size uint64
+}
+
+func (p *xlsxPackage) partID(name string) partID {
+	f := p.parts[name]
+	if f == nil {
+		return partID{name: name}
+	}
+	return partID{name, f.CRC32, f.UncompressedSize64}
 }

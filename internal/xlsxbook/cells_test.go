@@ -35,5 +35,17 @@ func TestCells(t *testing.T) {
 		if err != nil || n != 1000*100+3*2 {
 			t.Errorf("%s: %d cells (%v), want %d", filepath.Base(path), n, err, 1000*100+3*2)
 		}
+		// After a read the tabs read are counted from it, the same.
+		w := Open(path)
+		if _, err := w.Read(t.Context(), []string{"Sheet1"}); err != nil {
+			t.Fatal(err)
+		}
+		if len(w.used) != 1 {
+			t.Errorf("%s: %d tabs counted by the read, want 1", filepath.Base(path), len(w.used))
+		}
+		n, err = w.Cells(t.Context())
+		if err != nil || n != 1000*100+3*2 {
+			t.Errorf("%s after a read: %d cells (%v), want %d", filepath.Base(path), n, err, 1000*100+3*2)
+		}
 	}
 }

@@ -299,9 +299,10 @@ func numFmtIsDate(id int, custom map[int]string) bool {
 
 // readTabs reads the tabs want takes (all when want is nil), each on its
 // own goroutine beside the others, with the shared strings and styles
-// first. A tab with columns listed in cols keeps, below its header row,
-// only those columns.
-func (p *xlsxPackage) readTabs(want func(string) bool, cols map[string][]int) (*sheet.Book, error) {
+// first. keep, when not nil, decides from each tab's header row which
+// columns are kept below it (sheet.KeepColumns). Each tab's used range
+// goes to used, by its part, when used is not nil.
+func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, used map[partID]int) (*sheet.Book, error) {
 	var sst []string
 	var styles dateStyles
 	var errSST, errStyles error
@@ -325,23 +326,21 @@ func (p *xlsxPackage) readTabs(want func(string) bool, cols map[string][]int) (*
 		tab := &sheet.Tab{Name: t.name}
 		book.Tabs = append(book.Tabs, tab)
 		wg.Go(func() {
-			var keep []bool
-			if cs, ok := cols[t.name]; ok {
-				for _, c := range cs {
-					if c >= 1 && c <= excelize.MaxColumns {
-						keep = append(keep, make([]bool, max(0, c+1-len(keep)))...)
-						keep[c] = true
-					}
-				}
-				keep = append(keep, false) // not nil: nothing else is kept
+			var keepCols func([]sheet.Value) []bool
+			if keep != nil {
+				keepCols = func(header []sheet.Value) []bool { return keep(t.name, header) }
 			}
-			rows, err := p.readSheet(t.part, sst, styles, keep)
+			read, err := p.readSheet(t.part, sst, styles, keepCols)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
 				errs = append(errs, fmt.Errorf("read tab %q: %w", t.name, err))
+				return
 			}
-			tab.Rows = rows
+			tab.Rows, tab.Elsewhere = read.rows, read.elsewhere
+			if used != nil {
+				used[p.partID(t.part)] = read.used.cells()
+			}
 		})
 	}
 	wg.Wait()
@@ -349,6 +348,20 @@ func (p *xlsxPackage) readTabs(want func(string) bool, cols map[string][]int) (*
 		return nil, errs[0]
 	}
 	return book, nil
+}
+
+// keepOnly is a KeepColumns that keeps the listed columns of the tabs in cols.
+func keepOnly(cols map[string][]int) sheet.KeepColumns {
+	return func(tab string, _ []sheet.Value) []bool {
+		keep := []bool{false} // not nil: nothing else is kept
+		for _, c := range cols[tab] {
+			if c >= 1 && c <= excelize.MaxColumns {
+				keep = append(keep, make([]bool, max(0, c+1-len(keep)))...)
+				keep[c] = true
+			}
+		}
+		return keep
+	}
 }
 
 // colStyle is a <col> element's style for a range of columns.
@@ -369,14 +382,14 @@ type cellScan struct {
 // row i is sheet row i+1, rows end at their last cell, trailing blank
 // rows are dropped. With keep, rows below the first hold only the columns
 // keep marks.
-func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, keep []bool) ([][]sheet.Value, error) {
+func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, keepCols func(header []sheet.Value) []bool) (sheetRead, error) {
 	f := p.parts[part]
 	if f == nil {
-		return nil, fmt.Errorf("worksheet part %s is missing", part)
+		return sheetRead{}, fmt.Errorf("worksheet part %s is missing", part)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, err
+		return sheetRead{}, err
 	}
 	defer rc.Close()
 	s := newXMLScanner(rc)
@@ -392,6 +405,12 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 		inCell   bool
 		inV      bool
 		inIS     bool
+		// keep is decided from the header row, before the first row
+		// below it; nil keeps every column.
+		keep      []bool
+		decided   bool
+		elsewhere map[int]int
+		used      usedRange
 	)
 	styleOf := func() int {
 		if c.style != 0 {
@@ -407,10 +426,7 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 		}
 		return 0
 	}
-	endCell := func() {
-		if keep != nil && rowNum > 1 && (c.col >= len(keep) || !keep[c.col]) {
-			return
-		}
+	value := func() sheet.Value {
 		var raw string
 		switch c.typ {
 		case "s":
@@ -430,6 +446,23 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 			raw = string(c.v)
 		}
 		if raw == "" && !c.formula {
+			return sheet.Value{}
+		}
+		return typed(raw, c.typ, styles, styleOf)
+	}
+	endCell := func() {
+		if keep != nil && rowNum > 1 && (c.col >= len(keep) || !keep[c.col]) {
+			// Left out: only the first row with a value counts.
+			if _, seen := elsewhere[c.col]; !seen && !value().IsEmpty() {
+				if elsewhere == nil {
+					elsewhere = map[int]int{}
+				}
+				elsewhere[c.col] = rowNum
+			}
+			return
+		}
+		v := value()
+		if v.Kind == sheet.Empty && !c.formula {
 			return
 		}
 		if c.col > len(row) {
@@ -437,7 +470,7 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 				row = append(row, sheet.Value{})
 			}
 		}
-		row = append(row, typed(raw, c.typ, styles, styleOf))
+		row = append(row, v)
 	}
 	endRow := func() {
 		if len(row) == 0 {
@@ -480,9 +513,11 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 			switch {
 			case s.is(tokStart, "col"):
 				cols = append(cols, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), attrInt(s.attrs, "style")})
+			case s.is(tokStart, "dimension"):
+				used.dimension(s.attrs)
 			case s.is(tokStart, "sheetData"):
 				if s.self {
-					return rows, nil
+					return sheetRead{rows, elsewhere, used}, nil
 				}
 				inData = true
 			}
@@ -493,6 +528,13 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 			}
 			rowNum, rowStyle, row = n, attrInt(s.attrs, "s"), row[:0]
 			c.col = 0
+			if n > 1 && !decided && keepCols != nil {
+				var header []sheet.Value
+				if len(rows) > 0 {
+					header = rows[0]
+				}
+				keep, decided = keepCols(header), true
+			}
 			if s.self {
 				endRow()
 			}
@@ -517,19 +559,27 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 				}
 				a = rest
 			}
+			used.cell(rowNum, c.col)
 			if s.self {
 				endCell()
 			} else {
 				inCell = true
 			}
 		case s.is(tokEnd, "sheetData"):
-			return rows, nil
+			return sheetRead{rows, elsewhere, used}, nil
 		}
 	}
 	if s.err != nil {
-		return nil, s.err
+		return sheetRead{}, s.err
 	}
-	return rows, nil
+	return sheetRead{rows, elsewhere, used}, nil
+}
+
+// sheetRead is a worksheet as readSheet read it.
+type sheetRead struct {
+	rows      [][]sheet.Value
+	elsewhere map[int]int // sheet.Tab.Elsewhere
+	used      usedRange
 }
 
 // typed types a raw cell value as Workbook.value did with excelize: only

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -99,7 +101,7 @@ func scanRead(t *testing.T, path string) *sheet.Book {
 	if err != nil {
 		t.Fatal(err)
 	}
-	book, err := p.readTabs(nil, nil)
+	book, err := p.readTabs(nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,4 +308,81 @@ func TestScanMatchesExcelize(t *testing.T) {
 	for _, path := range paths {
 		sameBook(t, filepath.Base(path), scanRead(t, path), excelizeRead(t, path))
 	}
+}
+
+// A read that keeps some columns holds, of the others, nothing but the
+// first row with a value in each (Tab.Elsewhere): the same cells as a
+// whole read with the columns left out, on every random workbook.
+func TestReadKeepingMatchesAWholeRead(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for i := range 6 {
+		path := filepath.Join(dir, fmt.Sprintf("excelize-%d.xlsx", i))
+		excelizeBook(t, rand.New(rand.NewPCG(uint64(i), 17)), path)
+		paths = append(paths, path)
+	}
+	paths = append(paths, openpyxlBooks(t, dir, 3, 17)...)
+	for i, path := range paths {
+		whole := scanRead(t, path)
+		rng := rand.New(rand.NewPCG(uint64(i), 19))
+		masks := map[string][]bool{}
+		for _, tab := range whole.Tabs {
+			if rng.IntN(4) == 0 {
+				continue // kept whole
+			}
+			mask := make([]bool, 1+rng.IntN(40))
+			for c := range mask {
+				mask[c] = rng.IntN(2) == 0
+			}
+			masks[tab.Name] = mask
+		}
+		kept, err := Open(path).ReadKeeping(t.Context(), nil, func(tab string, header []sheet.Value) []bool {
+			if w := whole.Tab(tab); !slices.EqualFunc(header, headerOf(w), sheet.Value.Equal) {
+				t.Errorf("%s tab %q: keep asked with header %v, want %v", filepath.Base(path), tab, header, headerOf(w))
+			}
+			return masks[tab]
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range whole.Tabs {
+			g := kept.Tab(w.Name)
+			mask, filtered := masks[w.Name]
+			wantElsewhere := map[int]int{}
+			width := 0
+			for _, r := range w.Rows {
+				width = max(width, len(r))
+			}
+			for r := 1; r <= len(w.Rows); r++ {
+				for c := 1; c <= width+1; c++ {
+					v := w.Cell(r, c)
+					left := filtered && r > 1 && (c >= len(mask) || !mask[c])
+					if left {
+						if _, seen := wantElsewhere[c]; !seen && !v.IsEmpty() {
+							wantElsewhere[c] = r
+						}
+						v = sheet.Value{}
+					}
+					if got := g.Cell(r, c); got != v {
+						t.Errorf("%s %q %s: %#v, want %#v", filepath.Base(path), w.Name, sheet.CellName(r, c), got, v)
+					}
+				}
+			}
+			if !filtered {
+				wantElsewhere = nil
+			} else if len(wantElsewhere) == 0 {
+				wantElsewhere = nil
+			}
+			if !maps.Equal(g.Elsewhere, wantElsewhere) {
+				t.Errorf("%s %q: elsewhere %v, want %v", filepath.Base(path), w.Name, g.Elsewhere, wantElsewhere)
+			}
+		}
+	}
+}
+
+func headerOf(t *sheet.Tab) []sheet.Value {
+	if t == nil || len(t.Rows) == 0 {
+		return nil
+	}
+	return t.Rows[0]
 }

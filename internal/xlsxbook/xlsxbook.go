@@ -35,11 +35,14 @@ type Workbook struct {
 	// broken is set when a failed excelize change left file ahead of the
 	// disk; the next call must load it again.
 	broken bool
+	// used holds the cell counts of the sheet parts read, for Cells.
+	used map[partID]int
 }
 
 var (
-	_ sheet.Spreadsheet = (*Workbook)(nil)
-	_ sheet.Conditional = (*Workbook)(nil)
+	_ sheet.Spreadsheet     = (*Workbook)(nil)
+	_ sheet.Conditional     = (*Workbook)(nil)
+	_ sheet.FilteringReader = (*Workbook)(nil)
 )
 
 // WritesOnlyUnchanged marks the workbook's saves as conditional: each
@@ -104,6 +107,13 @@ func (w *Workbook) closeFile() {
 // them for nil names): the contract finds a tab a manager named a little
 // differently through Titles and asks for it by its title.
 func (w *Workbook) Read(ctx context.Context, names []string) (*sheet.Book, error) {
+	return w.ReadKeeping(ctx, names, nil)
+}
+
+// ReadKeeping is Read keeping, below each tab's header row, only the
+// columns keep names (sheet.FilteringReader): the cells left out are never
+// held, so a tab's own columns cost no memory.
+func (w *Workbook) ReadKeeping(ctx context.Context, names []string, keep sheet.KeepColumns) (*sheet.Book, error) {
 	// Every run reads first: the temporary file of a run killed mid-save
 	// goes now, also when this run has nothing to write.
 	_, _ = atomicfile.CleanStale(w.path)
@@ -124,7 +134,10 @@ func (w *Workbook) Read(ctx context.Context, names []string) (*sheet.Book, error
 	if names != nil {
 		want = func(name string) bool { return slices.Contains(names, name) }
 	}
-	book, err := p.readTabs(want, nil)
+	if w.used == nil {
+		w.used = map[partID]int{}
+	}
+	book, err := p.readTabs(want, keep, w.used)
 	if err != nil {
 		return nil, fmt.Errorf("workbook %s: %w", w.path, err)
 	}
@@ -172,7 +185,7 @@ func (w *Workbook) ReadColumns(ctx context.Context, reqs []sheet.ColumnsRequest)
 		}
 		cols[req.Tab] = append(cols[req.Tab], req.Cols...)
 	}
-	read, err := p.readTabs(func(name string) bool { _, ok := cols[name]; return ok }, cols)
+	read, err := p.readTabs(func(name string) bool { _, ok := cols[name]; return ok }, keepOnly(cols), nil)
 	if err != nil {
 		return nil, fmt.Errorf("workbook %s: %w", w.path, err)
 	}
