@@ -85,3 +85,7 @@ func (s *Sheet) Cell(tab string, row, col int) (v sheet.Value, ok bool) {
 	}
 	return sheet.Value{}, false
 }
+
+// ReleaseCells lets the kept cells go once the plan is made: Cell then
+// reports every column as not kept, and RowKey and Rows are empty.
+func (s *Sheet) ReleaseCells() { s.kept = nil }

@@ -92,15 +92,23 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 	if err != nil {
 		return nil, err
 	}
-	run.Changes = writeback.Plan(run.Sheet, run.Out, cfg.Today())
+	// The job-owned tabs are planned first, so that the one list of
+	// changes is made with room for all (a first sync of a large sheet
+	// plans millions: growing the list would copy them).
+	var prepChanges, historyChanges []writeback.Change
 	if cfg.Prep != nil {
 		sessions := prep.Build(run.Sheet.Matrix, run.Out, run.Sheet.PoolRows, cfg.Prep, prep.Options{Today: cfg.Today(), Days: cfg.PrepDays})
-		run.Changes = append(run.Changes, writeback.PlanTab(contract.PrepTabName, run.Sheet.Prep, contract.PrepGrid(sessions))...)
+		prepChanges = writeback.PlanTab(contract.PrepTabName, run.Sheet.Prep, contract.PrepGrid(sessions))
 	}
 	if cfg.History {
-		run.Changes = append(run.Changes, planHistory(run, cfg)...)
+		historyChanges = planHistory(run, cfg)
 	}
+	run.Changes = make([]writeback.Change, 0, writeback.Bound(run.Sheet)+len(prepChanges)+len(historyChanges))
+	run.Changes = writeback.AppendPlan(run.Changes, run.Sheet, run.Out, cfg.Today())
+	run.Changes = append(append(run.Changes, prepChanges...), historyChanges...)
 	run.historyTab = nil
+	// The cells kept for the plan are not needed past it.
+	run.Sheet.ReleaseCells()
 	return run, nil
 }
 

@@ -54,7 +54,7 @@ func PlanAppend(name string, current *sheet.Tab, header []string, rows [][]sheet
 	if len(rows) == 0 {
 		return nil
 	}
-	var changes []Change
+	changes := make([]Change, 0, len(header)*(len(rows)+1))
 	last := 1
 	if current != nil {
 		for r := len(current.Rows); r > 1; r-- {

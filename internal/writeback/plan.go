@@ -41,9 +41,29 @@ type Change struct {
 // Plan lists the changes that bring the sheet in line with the computed
 // output. today stamps ステータス更新日 and pool assignments.
 func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change {
-	// Room for one change per row up front: a first sync of a big sheet
-	// plans millions, and a steady-state sync plans none.
-	p := planner{s: s, changes: make([]Change, 0, len(s.Applications)+len(s.SessionRows)+len(s.PoolRows)+16)}
+	return AppendPlan(make([]Change, 0, Bound(s)), s, out, today)
+}
+
+// Bound is the most changes Plan can list: a cell of every column the job
+// writes or fills, in every row. A first sync of a large sheet plans about
+// that many; room made up front spares copying them as the list grows.
+func Bound(s *contract.Sheet) int {
+	n := 0
+	for _, l := range s.Layouts() {
+		cols := len(l.Added)
+		for _, c := range l.Spec.Columns {
+			if c.Owner != contract.Manager && l.Col(c.Key) > 0 {
+				cols++
+			}
+		}
+		n += max(0, s.Rows(l.Spec.Key)-1) * cols
+	}
+	return n + 16
+}
+
+// AppendPlan appends Plan's changes to changes.
+func AppendPlan(changes []Change, s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change {
+	p := planner{s: s, changes: changes}
 	for _, l := range s.Layouts() {
 		for _, a := range l.Added {
 			p.changes = append(p.changes, Change{
