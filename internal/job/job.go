@@ -93,8 +93,8 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 		return nil, err
 	}
 	// The job-owned tabs are planned first, so that the one list of
-	// changes is made with room for all (a first sync of a large sheet
-	// plans millions: growing the list would copy them).
+	// changes is made with room for them: a first sync of a large sheet
+	// plans a history row per client, and appending those would copy it.
 	var prepChanges, historyChanges []writeback.Change
 	if cfg.Prep != nil {
 		sessions := prep.Build(run.Sheet.Matrix, run.Out, run.Sheet.PoolRows, cfg.Prep, prep.Options{Today: cfg.Today(), Days: cfg.PrepDays})
@@ -103,7 +103,7 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 	if cfg.History {
 		historyChanges = planHistory(run, cfg)
 	}
-	run.Changes = make([]writeback.Change, 0, writeback.Bound(run.Sheet)+len(prepChanges)+len(historyChanges))
+	run.Changes = make([]writeback.Change, 0, writeback.Room(run.Sheet)+len(prepChanges)+len(historyChanges))
 	run.Changes = writeback.AppendPlan(run.Changes, run.Sheet, run.Out, cfg.Today())
 	run.Changes = append(append(run.Changes, prepChanges...), historyChanges...)
 	run.historyTab = nil

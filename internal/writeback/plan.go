@@ -41,24 +41,19 @@ type Change struct {
 // Plan lists the changes that bring the sheet in line with the computed
 // output. today stamps ステータス更新日 and pool assignments.
 func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change {
-	return AppendPlan(make([]Change, 0, Bound(s)), s, out, today)
+	return AppendPlan(make([]Change, 0, Room(s)), s, out, today)
 }
 
-// Bound is the most changes Plan can list: a cell of every column the job
-// writes or fills, in every row. A first sync of a large sheet plans about
-// that many; room made up front spares copying them as the list grows.
-func Bound(s *contract.Sheet) int {
-	n := 0
+// Room is what Plan's list is made with: a change per row, and per row as
+// many as the columns the job adds (a first sync writes nearly every cell
+// of them). A first sync of a big sheet plans a million changes; growing
+// the list would copy them, more than once.
+func Room(s *contract.Sheet) int {
+	n := 16
 	for _, l := range s.Layouts() {
-		cols := len(l.Added)
-		for _, c := range l.Spec.Columns {
-			if c.Owner != contract.Manager && l.Col(c.Key) > 0 {
-				cols++
-			}
-		}
-		n += max(0, s.Rows(l.Spec.Key)-1) * cols
+		n += max(0, s.Rows(l.Spec.Key)-1) * max(1, len(l.Added))
 	}
-	return n + 16
+	return n
 }
 
 // AppendPlan appends Plan's changes to changes.
