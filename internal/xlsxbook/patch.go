@@ -25,13 +25,6 @@ import (
 // saved atomically, and not at all if it changed on disk since it was
 // read: then the error wraps sheet.ErrConflict.
 func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
-	return w.patch(ctx, updates, nil)
-}
-
-// patch writes the updates, and fits the height of every row of the tabs
-// in refit as well as of the rows it writes (a tab whose columns were just
-// formatted to wrap).
-func (w *Workbook) patch(ctx context.Context, updates []sheet.Update, refit []string) error {
 	if !w.haveSum {
 		return fmt.Errorf("workbook %s: write before read: %w", w.path, sheet.ErrInvalid)
 	}
@@ -54,15 +47,7 @@ func (w *Workbook) patch(ctx context.Context, updates []sheet.Update, refit []st
 		byPart[t.part] = append(byPart[t.part], u)
 		needDate = needDate || u.Value.Kind == sheet.Date
 	}
-	refitPart := map[string]bool{}
-	for _, name := range refit {
-		t, ok := p.tab(name)
-		if !ok || p.parts[t.part] == nil {
-			return fmt.Errorf("workbook %s tab %q: %w", w.path, name, sheet.ErrTabNotFound)
-		}
-		refitPart[t.part] = true
-	}
-	if len(updates) == 0 && len(refitPart) == 0 {
+	if len(updates) == 0 {
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -116,10 +101,10 @@ func (w *Workbook) patch(ctx context.Context, updates []sheet.Update, refit []st
 	}
 	return w.savePackage(p, func(name string) partWriter {
 		switch {
-		case byPart[name] != nil || refitPart[name]:
+		case byPart[name] != nil:
 			return func(zw *zip.Writer, f *zip.File) error {
 				return p.rewrite(zw, f, func(dst io.Writer, src io.Reader) error {
-					return patchSheet(dst, src, byPart[name], cellStyles{dateXf, styles}, shared, newRowFitter(fit, sharedText, refitPart[name]))
+					return patchSheet(dst, src, byPart[name], cellStyles{dateXf, styles}, shared, newRowFitter(fit, sharedText))
 				})
 			}
 		case name == p.sharedStrings && newSST != nil:
@@ -501,16 +486,9 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 			}
 			rowNum, col = n, 0
 			rowsBefore(n)
-			var e *rowEdit
-			switch {
-			case next < len(edits) && edits[next].row == n:
-				e = &edits[next]
+			if next < len(edits) && edits[next].row == n {
+				edit, cell = &edits[next], 0
 				next++
-			case fit.all:
-				e = &rowEdit{row: n} // fitted, no cell changed
-			}
-			if e != nil {
-				edit, cell = e, 0
 				rowStyle := 0
 				if v, _ := attr(s.attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
 					rowStyle = attrInt(s.attrs, "s")
