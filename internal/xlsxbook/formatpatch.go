@@ -1,17 +1,13 @@
 package xlsxbook
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"context"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/xuri/excelize/v2"
 
@@ -177,52 +173,27 @@ func (w *Workbook) formatPackage(ctx context.Context, p *xlsxPackage, tabs []*ta
 	}
 	// A wrapped cell's shared string is read to fit its row; the table is
 	// loaded the first time one is needed, once for every tab.
-	var (
-		sstOnce sync.Once
-		sst     []string
-		errSST  error
-	)
-	sharedText := func(i int) string {
-		sstOnce.Do(func() { sst, errSST = p.readSharedStrings() })
-		if i < 0 || i >= len(sst) {
-			return ""
-		}
-		return sst[i]
-	}
+	sharedText, errSST := p.lazySharedStrings()
 
-	// The sheets are rewritten first, each beside the others: the styles
-	// they derive go into styles.xml, which may come before them.
-	sheets := map[string]*deflatedPart{}
-	errs := make([]error, len(tabs))
-	var wg sync.WaitGroup
-	for i, t := range tabs {
-		wg.Go(func() {
+	// The sheets are rewritten first: the styles they derive go into
+	// styles.xml, which may come before them.
+	var rewrites []partRewrite
+	for _, t := range tabs {
+		rewrites = append(rewrites, partRewrite{part: t.part, tab: t.name, rewrite: func(src partSource) (*deflatedPart, error) {
 			var fit *rowFitter
 			if t.fit {
 				fit = newRowFitter(styles.fitStyles(), sharedText)
 				fit.added = styles.fitStyles
 			}
-			part, err := formatSheet(p.parts[t.part], t, styles, fit)
-			if err != nil {
-				errs[i] = fmt.Errorf("workbook %s tab %q: %w", w.path, t.name, err)
-				return
-			}
-			styles.mu.Lock()
-			sheets[t.part] = part
-			styles.mu.Unlock()
-		})
+			return formatSheet(src, t, styles, fit)
+		}})
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	if errSST != nil {
-		return fmt.Errorf("read workbook %s shared strings: %w", w.path, errSST)
-	}
-	if err := ctx.Err(); err != nil {
+	sheets, err := w.rewriteParts(ctx, p, rewrites)
+	if err != nil {
 		return err
+	}
+	if err := errSST(); err != nil {
+		return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
 	}
 	newStyles := styles.bytes()
 
@@ -237,90 +208,6 @@ func (w *Workbook) formatPackage(ctx context.Context, p *xlsxPackage, tabs []*ta
 		}
 		return nil
 	}, nil)
-}
-
-// deflatedPart is a rewritten part, compressed: a head, deflated and
-// flushed (not closed), then a body deflated to its end; the two make one
-// deflate stream. The head is the part before its sheetData, known only
-// once the rows were read (a column's style depends on its cells).
-type deflatedPart struct {
-	head, body        []byte
-	crc               uint32
-	size              uint64
-	headSize, bodyLen uint64
-}
-
-func (d *deflatedPart) write(zw *zip.Writer, f *zip.File) error {
-	dst, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified,
-		CRC32: d.crc, CompressedSize64: uint64(len(d.head) + len(d.body)), UncompressedSize64: d.size})
-	if err != nil {
-		return err
-	}
-	if _, err := dst.Write(d.head); err != nil {
-		return err
-	}
-	_, err = dst.Write(d.body)
-	return err
-}
-
-// countingWriter counts and checksums what goes through it.
-type countingWriter struct {
-	w   io.Writer
-	n   uint64
-	crc uint32
-}
-
-func (c *countingWriter) Write(b []byte) (int, error) {
-	c.n += uint64(len(b))
-	c.crc = crc32.Update(c.crc, crc32.IEEETable, b)
-	return c.w.Write(b)
-}
-
-// crc32Combine returns the CRC-32 of a||b from those of a and b and b's
-// length (zlib's crc32_combine).
-func crc32Combine(crcA, crcB uint32, lenB uint64) uint32 {
-	if lenB == 0 {
-		return crcA
-	}
-	var even, odd [32]uint32
-	times := func(mat *[32]uint32, vec uint32) uint32 {
-		var sum uint32
-		for i := 0; vec != 0; i, vec = i+1, vec>>1 {
-			if vec&1 != 0 {
-				sum ^= mat[i]
-			}
-		}
-		return sum
-	}
-	square := func(sq, mat *[32]uint32) {
-		for n := range 32 {
-			sq[n] = times(mat, mat[n])
-		}
-	}
-	odd[0] = 0xedb88320 // the CRC-32 polynomial: one zero bit
-	row := uint32(1)
-	for n := 1; n < 32; n++ {
-		odd[n], row = row, row<<1
-	}
-	square(&even, &odd) // two zero bits
-	square(&odd, &even) // four
-	for {
-		square(&even, &odd)
-		if lenB&1 != 0 {
-			crcA = times(&even, crcA)
-		}
-		if lenB >>= 1; lenB == 0 {
-			break
-		}
-		square(&odd, &even)
-		if lenB&1 != 0 {
-			crcA = times(&odd, crcA)
-		}
-		if lenB >>= 1; lenB == 0 {
-			break
-		}
-	}
-	return crcA ^ crcB
 }
 
 // worksheetOrder ranks a worksheet's child elements in schema order: a new
@@ -376,8 +263,8 @@ type sheetFormatter struct {
 // widths and styles, each existing cell's style below the header, and
 // the conditional fills; with fit, every row's height as well, in the
 // same pass.
-func formatSheet(f *zip.File, t *tabFormat, styles *styleBook, fit *rowFitter) (*deflatedPart, error) {
-	rc, err := f.Open()
+func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter) (*deflatedPart, error) {
+	rc, err := src.open()
 	if err != nil {
 		return nil, err
 	}
@@ -387,9 +274,7 @@ func formatSheet(f *zip.File, t *tabFormat, styles *styleBook, fit *rowFitter) (
 
 	var head bytes.Buffer
 	colsAt, viewsDone := -1, !t.freeze
-	var bodyBuf bytes.Buffer
-	bodyZ, _ := flate.NewWriter(&bodyBuf, flate.BestSpeed)
-	body := &countingWriter{w: bodyZ}
+	body := newDeflater(src.size)
 	var out io.Writer = &head
 	inBody, cfDone := false, !sf.hasColours()
 	before := func(rank int) {
@@ -468,7 +353,7 @@ func formatSheet(f *zip.File, t *tabFormat, styles *styleBook, fit *rowFitter) (
 		case name == "sheetData":
 			if fit != nil {
 				if sf.widthsWaitForCells() {
-					if err := sf.learnKept(f); err != nil {
+					if err := sf.learnKept(src.open); err != nil {
 						return nil, err
 					}
 				}
@@ -499,9 +384,6 @@ func formatSheet(f *zip.File, t *tabFormat, styles *styleBook, fit *rowFitter) (
 	if !inBody {
 		return nil, fmt.Errorf("the worksheet has no sheetData")
 	}
-	if err := bodyZ.Close(); err != nil {
-		return nil, err
-	}
 
 	// The head, with the columns now that their cells are known, and the
 	// header row's height now that the columns' styles are.
@@ -518,18 +400,11 @@ func formatSheet(f *zip.File, t *tabFormat, styles *styleBook, fit *rowFitter) (
 	} else {
 		full.Write(h[colsAt:])
 	}
-	var headBuf bytes.Buffer
-	headZ, _ := flate.NewWriter(&headBuf, flate.BestSpeed)
+	headZ := newDeflater(0)
 	if _, err := headZ.Write(full.Bytes()); err != nil {
 		return nil, err
 	}
-	if err := headZ.Flush(); err != nil {
-		return nil, err
-	}
-	headSize := uint64(full.Len())
-	return &deflatedPart{head: headBuf.Bytes(), body: bodyBuf.Bytes(),
-		crc:  crc32Combine(crc32.ChecksumIEEE(full.Bytes()), body.crc, body.n),
-		size: headSize + body.n}, nil
+	return joinDeflated(headZ, body)
 }
 
 func (sf *sheetFormatter) hasColours() bool {
@@ -803,8 +678,8 @@ func (sf *sheetFormatter) widthsWaitForCells() bool {
 // learnKept reads the rows once without writing them, so that which date
 // columns keep their cells' number formats is known before any row is
 // fitted (widthsWaitForCells).
-func (sf *sheetFormatter) learnKept(f *zip.File) error {
-	rc, err := f.Open()
+func (sf *sheetFormatter) learnKept(open func() (io.ReadCloser, error)) error {
+	rc, err := open()
 	if err != nil {
 		return err
 	}

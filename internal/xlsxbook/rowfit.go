@@ -3,6 +3,8 @@ package xlsxbook
 import (
 	"bytes"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"onboard/internal/textfit"
 )
@@ -101,6 +103,30 @@ func (r *fitStylesReader) styles() fitStyles {
 		out.base = r.fonts[0]
 	}
 	return out
+}
+
+// lazySharedStrings returns the text of a shared string by index, the
+// table read the first time one is asked for (from any goroutine), and
+// the error of that read.
+func (p *xlsxPackage) lazySharedStrings() (text func(i int) string, err func() error) {
+	read := sync.OnceValues(p.readSharedStrings)
+	loaded := atomic.Bool{}
+	text = func(i int) string {
+		sst, _ := read()
+		loaded.Store(true)
+		if i < 0 || i >= len(sst) {
+			return ""
+		}
+		return sst[i]
+	}
+	err = func() error {
+		if !loaded.Load() {
+			return nil
+		}
+		_, err := read()
+		return err
+	}
+	return text, err
 }
 
 // colWidth is a <col> element's width for a range of columns.

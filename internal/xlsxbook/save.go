@@ -41,10 +41,12 @@ type partWriter func(zw *zip.Writer, f *zip.File) error
 // replaced writes a part as b.
 func (p *xlsxPackage) replaced(b []byte) partWriter {
 	return func(zw *zip.Writer, f *zip.File) error {
-		return p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error {
-			_, err := dst.Write(b)
+		dst, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
+		if err != nil {
 			return err
-		})
+		}
+		_, err = dst.Write(b)
+		return err
 	}
 }
 
