@@ -1,17 +1,13 @@
 package xlsxbook
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"context"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/xuri/excelize/v2"
 
@@ -47,6 +43,9 @@ type tabFormat struct {
 	// dxfs are the conditional fills of cols' colours: dxfs[i][j] is the
 	// differential style of cols[i].ColorOrder[j].
 	dxfs [][]int
+	// fit gives every row the height its cells need (rowfit.go): a step
+	// made columns wrap, so text written before now shows whole.
+	fit bool
 }
 
 // merge adds a step's column formats; what a later step sets wins.
@@ -72,34 +71,71 @@ func (t *tabFormat) merge(formats []sheet.ColumnFormat) {
 	slices.SortFunc(t.cols, func(a, b sheet.ColumnFormat) int { return a.Col - b.Col })
 }
 
-// preparePackage makes FreezeHeader and FormatColumns steps in one rewrite
-// of the package, saved atomically.
-func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep) error {
-	p, err := w.changing()
-	if err != nil {
-		return err
-	}
+// tabFormats gathers the steps by tab. fitOnly keeps only the row fitting
+// of the tabs whose columns the steps wrap (excelize made the rest).
+func (w *Workbook) tabFormats(p *xlsxPackage, steps []sheet.SetupStep, fitOnly bool) ([]*tabFormat, error) {
 	var tabs []*tabFormat
 	byName := map[string]*tabFormat{}
 	for _, s := range steps {
+		wraps := s.Kind == sheet.FormatColumns && slices.ContainsFunc(s.Formats, func(cf sheet.ColumnFormat) bool { return cf.Wrap })
+		if fitOnly && !wraps {
+			continue
+		}
 		t := byName[s.Tab]
 		if t == nil {
 			i := slices.IndexFunc(p.tabs, func(tp tabPart) bool { return tp.name == s.Tab })
 			if i < 0 || p.parts[p.tabs[i].part] == nil {
-				return fmt.Errorf("workbook %s tab %q: %w", w.path, s.Tab, sheet.ErrTabNotFound)
+				return nil, fmt.Errorf("workbook %s tab %q: %w", w.path, s.Tab, sheet.ErrTabNotFound)
 			}
 			t = &tabFormat{name: s.Tab, index: i, part: p.tabs[i].part}
 			byName[s.Tab] = t
 			tabs = append(tabs, t)
 		}
-		switch s.Kind {
-		case sheet.FreezeHeader:
+		t.fit = t.fit || wraps
+		switch {
+		case fitOnly:
+		case s.Kind == sheet.FreezeHeader:
 			t.freeze = true
-		case sheet.FormatColumns:
+		case s.Kind == sheet.FormatColumns:
 			t.merge(s.Formats)
 			t.mark = t.mark || s.Mark
 		}
 	}
+	return tabs, nil
+}
+
+// preparePackage makes FreezeHeader and FormatColumns steps in one rewrite
+// of the package, saved atomically; the rows of a tab whose columns now
+// wrap are fitted in that same rewrite.
+func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep) error {
+	p, err := w.changing()
+	if err != nil {
+		return err
+	}
+	tabs, err := w.tabFormats(p, steps, false)
+	if err != nil {
+		return err
+	}
+	return w.formatPackage(ctx, p, tabs)
+}
+
+// fitRows gives every row of the tabs whose columns the steps made wrap
+// the height its cells need, after excelize made the steps.
+func (w *Workbook) fitRows(ctx context.Context, steps []sheet.SetupStep) error {
+	p, err := w.changing()
+	if err != nil {
+		return err
+	}
+	tabs, err := w.tabFormats(p, steps, true)
+	if err != nil {
+		return err
+	}
+	return w.formatPackage(ctx, p, tabs)
+}
+
+// formatPackage rewrites the tabs' sheet parts, styles.xml and
+// workbook.xml as the tabs' formats say, and saves the package.
+func (w *Workbook) formatPackage(ctx context.Context, p *xlsxPackage, tabs []*tabFormat) error {
 	if len(tabs) == 0 {
 		return nil
 	}
@@ -135,32 +171,29 @@ func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep) 
 			return fmt.Errorf("workbook %s part %s: %w", w.path, p.workbook, err)
 		}
 	}
+	// A wrapped cell's shared string is read to fit its row; the table is
+	// loaded the first time one is needed, once for every tab.
+	sharedText, errSST := p.lazySharedStrings()
 
-	// The sheets are rewritten first, each beside the others: the styles
-	// they derive go into styles.xml, which may come before them.
-	sheets := map[string]*deflatedPart{}
-	errs := make([]error, len(tabs))
-	var wg sync.WaitGroup
-	for i, t := range tabs {
-		wg.Go(func() {
-			part, err := formatSheet(p.parts[t.part], t, styles)
-			if err != nil {
-				errs[i] = fmt.Errorf("workbook %s tab %q: %w", w.path, t.name, err)
-				return
+	// The sheets are rewritten first: the styles they derive go into
+	// styles.xml, which may come before them.
+	var rewrites []partRewrite
+	for _, t := range tabs {
+		rewrites = append(rewrites, partRewrite{part: t.part, tab: t.name, rewrite: func(src partSource) (*deflatedPart, error) {
+			var fit *rowFitter
+			if t.fit {
+				fit = newRowFitter(styles.fitStyles(), sharedText)
+				fit.added = styles.fitStyles
 			}
-			styles.mu.Lock()
-			sheets[t.part] = part
-			styles.mu.Unlock()
-		})
+			return formatSheet(src, t, styles, fit)
+		}})
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	if err := ctx.Err(); err != nil {
+	sheets, err := w.rewriteParts(ctx, p, rewrites)
+	if err != nil {
 		return err
+	}
+	if err := errSST(); err != nil {
+		return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
 	}
 	newStyles := styles.bytes()
 
@@ -175,90 +208,6 @@ func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep) 
 		}
 		return nil
 	}, nil)
-}
-
-// deflatedPart is a rewritten part, compressed: a head, deflated and
-// flushed (not closed), then a body deflated to its end; the two make one
-// deflate stream. The head is the part before its sheetData, known only
-// once the rows were read (a column's style depends on its cells).
-type deflatedPart struct {
-	head, body        []byte
-	crc               uint32
-	size              uint64
-	headSize, bodyLen uint64
-}
-
-func (d *deflatedPart) write(zw *zip.Writer, f *zip.File) error {
-	dst, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified,
-		CRC32: d.crc, CompressedSize64: uint64(len(d.head) + len(d.body)), UncompressedSize64: d.size})
-	if err != nil {
-		return err
-	}
-	if _, err := dst.Write(d.head); err != nil {
-		return err
-	}
-	_, err = dst.Write(d.body)
-	return err
-}
-
-// countingWriter counts and checksums what goes through it.
-type countingWriter struct {
-	w   io.Writer
-	n   uint64
-	crc uint32
-}
-
-func (c *countingWriter) Write(b []byte) (int, error) {
-	c.n += uint64(len(b))
-	c.crc = crc32.Update(c.crc, crc32.IEEETable, b)
-	return c.w.Write(b)
-}
-
-// crc32Combine returns the CRC-32 of a||b from those of a and b and b's
-// length (zlib's crc32_combine).
-func crc32Combine(crcA, crcB uint32, lenB uint64) uint32 {
-	if lenB == 0 {
-		return crcA
-	}
-	var even, odd [32]uint32
-	times := func(mat *[32]uint32, vec uint32) uint32 {
-		var sum uint32
-		for i := 0; vec != 0; i, vec = i+1, vec>>1 {
-			if vec&1 != 0 {
-				sum ^= mat[i]
-			}
-		}
-		return sum
-	}
-	square := func(sq, mat *[32]uint32) {
-		for n := range 32 {
-			sq[n] = times(mat, mat[n])
-		}
-	}
-	odd[0] = 0xedb88320 // the CRC-32 polynomial: one zero bit
-	row := uint32(1)
-	for n := 1; n < 32; n++ {
-		odd[n], row = row, row<<1
-	}
-	square(&even, &odd) // two zero bits
-	square(&odd, &even) // four
-	for {
-		square(&even, &odd)
-		if lenB&1 != 0 {
-			crcA = times(&even, crcA)
-		}
-		if lenB >>= 1; lenB == 0 {
-			break
-		}
-		square(&odd, &even)
-		if lenB&1 != 0 {
-			crcA = times(&odd, crcA)
-		}
-		if lenB >>= 1; lenB == 0 {
-			break
-		}
-	}
-	return crcA ^ crcB
 }
 
 // worksheetOrder ranks a worksheet's child elements in schema order: a new
@@ -293,26 +242,39 @@ type sheetFormatter struct {
 	// defaultWidth is the sheet's column width, given to a new col
 	// element as excelize gives it (Excel's 9.140625 unless the sheet says).
 	defaultWidth string
-	buf          []byte
+	buf, tag     []byte
+
+	// fit sizes the rows of a fitted tab (nil otherwise) from the cells'
+	// final styles and the final column widths. fitCols are the column
+	// styles a cell without its own shows, as the written cols give them.
+	fit          *rowFitter
+	fitCols      []colStyle
+	rowBuf, cell bytes.Buffer // a fitted row's cells, one cell
+	// header is the header row's start tag while its height waits for the
+	// columns' styles, known once every row was read: a header cell has
+	// no style of its own, it shows its column's. headerAt is where the tag
+	// goes in the head, headerStyle the row's style its cells show.
+	header      []byte
+	headerAt    int
+	headerStyle int
 }
 
 // formatSheet rewrites a worksheet part: the frozen header, the column
 // widths and styles, each existing cell's style below the header, and
-// the conditional fills.
-func formatSheet(f *zip.File, t *tabFormat, styles *styleBook) (*deflatedPart, error) {
-	rc, err := f.Open()
+// the conditional fills; with fit, every row's height as well, in the
+// same pass.
+func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter) (*deflatedPart, error) {
+	rc, err := src.open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), defaultWidth: "9.140625"}
+	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), defaultWidth: "9.140625", fit: fit}
 	s := newXMLScanner(rc)
 
 	var head bytes.Buffer
 	colsAt, viewsDone := -1, !t.freeze
-	var bodyBuf bytes.Buffer
-	bodyZ, _ := flate.NewWriter(&bodyBuf, flate.BestSpeed)
-	body := &countingWriter{w: bodyZ}
+	body := newDeflater(src.size)
 	var out io.Writer = &head
 	inBody, cfDone := false, !sf.hasColours()
 	before := func(rank int) {
@@ -352,12 +314,13 @@ func formatSheet(f *zip.File, t *tabFormat, styles *styleBook) (*deflatedPart, e
 		}
 		name := string(s.name)
 		rank, known := worksheetOrder[name]
+		rowsHead := (*bytes.Buffer)(nil)
 		if known {
 			before(rank)
 			if name == "sheetData" && !inBody {
-				// What follows is the body; the head waits for the
-				// columns' styles.
-				inBody, out = true, body
+				// What follows the header row is the body; the head waits
+				// for the columns' styles.
+				inBody, out, rowsHead = true, body, &head
 			}
 		}
 		switch {
@@ -370,16 +333,33 @@ func formatSheet(f *zip.File, t *tabFormat, styles *styleBook) (*deflatedPart, e
 			if v, ok := attr(s.attrs, "defaultColWidth"); ok {
 				sf.defaultWidth = string(v)
 			}
+			if fit != nil {
+				fit.sheetFormat(s.attrs)
+			}
 			if err := copyElementFn(out, s, func(*xmlScanner) {}); err != nil {
 				return nil, err
 			}
 		case name == "cols":
 			colsAt = head.Len()
-			if err := sf.readCols(s); err != nil {
+			// Without columns to format (a fit only) the element stays
+			// as it is.
+			var keep io.Writer = io.Discard
+			if len(t.cols) == 0 {
+				keep = &head
+			}
+			if err := sf.readCols(keep, s); err != nil {
 				return nil, err
 			}
 		case name == "sheetData":
-			if err := sf.rows(body, s); err != nil {
+			if fit != nil {
+				if sf.widthsWaitForCells() {
+					if err := sf.learnKept(src.open); err != nil {
+						return nil, err
+					}
+				}
+				sf.fitColumns(sf.finalCols(sf.someStyle))
+			}
+			if err := sf.rows(rowsHead, body, s); err != nil {
 				return nil, err
 			}
 		case name == "conditionalFormatting":
@@ -404,28 +384,27 @@ func formatSheet(f *zip.File, t *tabFormat, styles *styleBook) (*deflatedPart, e
 	if !inBody {
 		return nil, fmt.Errorf("the worksheet has no sheetData")
 	}
-	if err := bodyZ.Close(); err != nil {
-		return nil, err
-	}
 
-	// The head, with the columns now that their cells are known.
+	// The head, with the columns now that their cells are known, and the
+	// header row's height now that the columns' styles are.
 	h := head.Bytes()
+	cols := sf.finalCols(sf.colStyle)
 	var full bytes.Buffer
 	full.Write(h[:colsAt])
-	sf.writeCols(&full)
-	full.Write(h[colsAt:])
-	var headBuf bytes.Buffer
-	headZ, _ := flate.NewWriter(&headBuf, flate.BestSpeed)
+	sf.writeCols(&full, cols)
+	if sf.header != nil {
+		sf.fitColumns(cols)
+		full.Write(h[colsAt:sf.headerAt])
+		full.Write(fit.fittedRow(sf.header, sf.headerNeed(h[sf.headerAt:])))
+		full.Write(h[sf.headerAt:])
+	} else {
+		full.Write(h[colsAt:])
+	}
+	headZ := newDeflater(0)
 	if _, err := headZ.Write(full.Bytes()); err != nil {
 		return nil, err
 	}
-	if err := headZ.Flush(); err != nil {
-		return nil, err
-	}
-	headSize := uint64(full.Len())
-	return &deflatedPart{head: headBuf.Bytes(), body: bodyBuf.Bytes(),
-		crc:  crc32Combine(crc32.ChecksumIEEE(full.Bytes()), body.crc, body.n),
-		size: headSize + body.n}, nil
+	return joinDeflated(headZ, body)
 }
 
 func (sf *sheetFormatter) hasColours() bool {
@@ -530,9 +509,9 @@ func (sf *sheetFormatter) replaceViews(out io.Writer, s *xmlScanner) error {
 	return nil
 }
 
-// readCols reads the cols element into sf.cols.
-func (sf *sheetFormatter) readCols(s *xmlScanner) error {
-	return copyElementFn(io.Discard, s, func(s *xmlScanner) {
+// readCols reads the cols element into sf.cols, copying it to out.
+func (sf *sheetFormatter) readCols(out io.Writer, s *xmlScanner) error {
+	return copyElementFn(out, s, func(s *xmlScanner) {
 		if s.is(tokStart, "col") {
 			tag := append([]byte(nil), s.raw...)
 			if !s.self { // <col ...></col>: no content is allowed
@@ -555,15 +534,13 @@ func (sf *sheetFormatter) colStyleOf(col int) int {
 	return 0
 }
 
-// writeCols writes the cols element: each formatted column split out of
-// its range with its width and style, equal neighbours merged again.
-func (sf *sheetFormatter) writeCols(out io.Writer) {
+// finalCols is the cols element as formatting writes it: each formatted
+// column split out of its range with its width and style(i), the style
+// of sf.t.cols[i] (0: the column's own), equal neighbours merged again.
+func (sf *sheetFormatter) finalCols(style func(i int) int) []colRange {
 	cols := slices.Clone(sf.cols)
 	for i, cf := range sf.t.cols {
-		style := 0
-		if (cf.Wrap || cf.Date) && !sf.kept[i] {
-			style = sf.styles.derive(sf.colStyleOf(cf.Col), cf.Wrap, cf.Date)
-		}
+		style := style(i)
 		if cf.Width <= 0 && style == 0 {
 			continue
 		}
@@ -599,7 +576,7 @@ func (sf *sheetFormatter) writeCols(out io.Writer) {
 		cols[j].tag = tag
 	}
 	if len(cols) == 0 {
-		return
+		return nil
 	}
 	// Neighbours alike but for min and max are one range.
 	merged := cols[:1]
@@ -611,11 +588,112 @@ func (sf *sheetFormatter) writeCols(out io.Writer) {
 		}
 		merged = append(merged, c)
 	}
+	return merged
+}
+
+// colStyle is the style formatting gives sf.t.cols[i]'s column, 0 when
+// it keeps its own: a date column where a cell keeps its number format
+// keeps it too.
+func (sf *sheetFormatter) colStyle(i int) int {
+	cf := sf.t.cols[i]
+	if (cf.Wrap || cf.Date) && !sf.kept[i] {
+		return sf.styles.derive(sf.colStyleOf(cf.Col), cf.Wrap, cf.Date)
+	}
+	return 0
+}
+
+// someStyle stands for colStyle while the rows are read: whether a column
+// gets a style, not which. The widths do not depend on it, and below the
+// header every cell of a styled column carries a style of its own.
+func (sf *sheetFormatter) someStyle(i int) int {
+	if cf := sf.t.cols[i]; (cf.Wrap || cf.Date) && !sf.kept[i] {
+		return 1
+	}
+	return 0
+}
+
+// writeCols writes the cols element, unless no column is formatted
+// (readCols kept it).
+func (sf *sheetFormatter) writeCols(out io.Writer, cols []colRange) {
+	if len(cols) == 0 || len(sf.t.cols) == 0 {
+		return
+	}
 	fmt.Fprintf(out, `<%scols>`, sf.prefix)
-	for _, c := range merged {
+	for _, c := range cols {
 		out.Write(setAttr(setAttr(c.tag, "min", strconv.Itoa(c.min)), "max", strconv.Itoa(c.max)))
 	}
 	fmt.Fprintf(out, `</%scols>`, sf.prefix)
+}
+
+// fitColumns gives the row fitter the widths and styles of the columns.
+func (sf *sheetFormatter) fitColumns(cols []colRange) {
+	sf.fit.widths, sf.fitCols = sf.fit.widths[:0], sf.fitCols[:0]
+	for _, c := range cols {
+		attrs := c.tag[1 : len(c.tag)-2]
+		sf.fit.colRange(c.min, c.max, attrs)
+		if st := attrInt(attrs, "style"); st > 0 {
+			sf.fitCols = append(sf.fitCols, colStyle{c.min, c.max, st})
+		}
+	}
+}
+
+// fitColStyle is the style a cell without one shows in column col.
+func (sf *sheetFormatter) fitColStyle(col int) int {
+	for _, cs := range sf.fitCols {
+		if col >= cs.min && col <= cs.max {
+			return cs.style
+		}
+	}
+	return 0
+}
+
+// widthsWaitForCells reports whether a fitted column's width depends on
+// the cells below: a date column without a <col> of its own gets one, the
+// sheet's default width as excelize writes it, unless a cell keeps its
+// number format; without one it is as wide as the sheet's default reads,
+// which can differ (a sheet with a baseColWidth).
+func (sf *sheetFormatter) widthsWaitForCells() bool {
+	widths := func(kept bool) *rowFitter {
+		f := *sf.fit
+		f.widths = nil
+		saved := slices.Clone(sf.kept)
+		for i := range sf.kept {
+			sf.kept[i] = kept
+		}
+		for _, c := range sf.finalCols(sf.someStyle) {
+			f.colRange(c.min, c.max, c.tag[1:len(c.tag)-2])
+		}
+		copy(sf.kept, saved)
+		return &f
+	}
+	styled, kept := widths(false), widths(true)
+	for _, cf := range sf.t.cols {
+		if cf.Date && styled.width(cf.Col) != kept.width(cf.Col) {
+			return true
+		}
+	}
+	return false
+}
+
+// learnKept reads the rows once without writing them, so that which date
+// columns keep their cells' number formats is known before any row is
+// fitted (widthsWaitForCells).
+func (sf *sheetFormatter) learnKept(open func() (io.ReadCloser, error)) error {
+	rc, err := open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	s := newXMLScanner(rc)
+	for s.next() {
+		if s.is(tokStart, "sheetData") {
+			fit := sf.fit
+			sf.fit = nil
+			defer func() { sf.fit = fit }()
+			return sf.rows(nil, io.Discard, s)
+		}
+	}
+	return s.err
 }
 
 func withoutRange(tag []byte) []byte {
@@ -648,8 +726,14 @@ func escapeText(s string) string { return textEscaper.Replace(s) }
 
 // rows copies sheetData, giving each cell of a formatted column below the
 // header its own style with the format merged in; a row without such a
-// cell gets one, styled, as excelize's SetCellStyle makes it.
-func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
+// cell gets one, styled, as excelize's SetCellStyle makes it. On a fitted
+// tab each row gets the height its cells need (rowfit.go). The sheetData
+// tag and a first row that is the header go to head when it is given.
+func (sf *sheetFormatter) rows(head *bytes.Buffer, body io.Writer, s *xmlScanner) error {
+	out := body
+	if head != nil {
+		out = head
+	}
 	out.Write(s.raw)
 	if s.self {
 		return nil
@@ -681,27 +765,72 @@ func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
 			if n <= 0 {
 				n = rowNum + 1
 			}
+			first := rowNum == 0
 			rowNum = n
-			if n == 1 || len(styled) == 0 {
-				if s.self {
-					out.Write(s.raw)
-				} else if err := copyElement(out, s); err != nil {
-					return err
-				}
-				continue
+			var inHead *bytes.Buffer
+			if first && n == 1 {
+				inHead = head
+			} else {
+				out = body
 			}
-			if err := sf.row(out, s, n, styled, colStyles); err != nil {
+			cols := styled
+			if n == 1 {
+				cols = nil
+			}
+			if err := sf.row(out, s, n, cols, colStyles, inHead); err != nil {
 				return err
 			}
+			out = body
 		default:
 			out.Write(s.raw)
 		}
 	}
 }
 
-// row copies one row below the header.
-func (sf *sheetFormatter) row(out io.Writer, s *xmlScanner, n int, styled []int, colStyles []int) error {
+// row copies one row, the cells of the styled columns styled. A fitted
+// row's start tag gets its height once its cells are read; the header's,
+// when head is given (out is head), at the end of the rows.
+func (sf *sheetFormatter) row(out io.Writer, s *xmlScanner, n int, styled []int, colStyles []int, head *bytes.Buffer) error {
+	fit := sf.fit
+	if fit == nil && len(styled) == 0 {
+		if s.self {
+			out.Write(s.raw)
+			return nil
+		}
+		return copyElement(out, s)
+	}
 	rowStyle := attrInt(s.attrs, "s")
+	// The style a cell without one shows: the row's when the row says so
+	// (customFormat), else its column's.
+	fitStyle := 0
+	if v, _ := attr(s.attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
+		fitStyle = rowStyle
+	}
+	fitted := fit != nil && !customHeight(s.attrs)
+	self := s.self
+	sf.tag = append(sf.tag[:0], s.raw...)
+	if self {
+		sf.tag = append(bytes.TrimRight(sf.tag[:len(sf.tag)-2], " \t\r\n"), '>')
+	}
+	tag := withoutSpans(sf.tag)
+	cells := out     // where the cells go
+	counted := false // the cells' heights are counted as they are read
+	switch {
+	case fitted && head != nil:
+		sf.header, sf.headerStyle, sf.headerAt = slices.Clone(tag), fitStyle, head.Len()
+	case fitted:
+		sf.rowBuf.Reset()
+		cells, counted = &sf.rowBuf, true
+	default:
+		out.Write(tag)
+	}
+	need := 0.0
+	end := func() {
+		if counted {
+			out.Write(fit.fittedRow(tag, need))
+			out.Write(sf.rowBuf.Bytes())
+		}
+	}
 	next := 0 // the next of styled
 	p := sf.prefix
 	missing := func(before int) {
@@ -713,20 +842,17 @@ func (sf *sheetFormatter) row(out io.Writer, s *xmlScanner, n int, styled []int,
 				old = colStyles[i]
 			}
 			sf.buf = fmt.Appendf(sf.buf[:0], `<%sc r="%s%d" s="%d"/>`, p, sheet.ColumnName(cf.Col), n, sf.styles.derive(old, cf.Wrap, cf.Date))
-			out.Write(sf.buf)
+			cells.Write(sf.buf)
 			next++
 		}
 	}
-	if s.self {
-		tag := append(bytes.TrimRight(s.raw[:len(s.raw)-2], " \t\r\n"), '>')
-		out.Write(withoutSpans(tag))
+	if self {
 		missing(excelize.MaxColumns + 1)
-		fmt.Fprintf(out, `</%srow>`, p)
+		fmt.Fprintf(cells, `</%srow>`, p)
+		end()
 		return nil
 	}
-	out.Write(withoutSpans(s.raw))
 	col := 0
-	var cell bytes.Buffer
 	for {
 		if !s.next() {
 			if s.err != nil {
@@ -737,7 +863,8 @@ func (sf *sheetFormatter) row(out io.Writer, s *xmlScanner, n int, styled []int,
 		switch {
 		case s.is(tokEnd, "row"):
 			missing(excelize.MaxColumns + 1)
-			out.Write(s.raw)
+			cells.Write(s.raw)
+			end()
 			return nil
 		case s.is(tokStart, "c"):
 			col++
@@ -746,9 +873,7 @@ func (sf *sheetFormatter) row(out io.Writer, s *xmlScanner, n int, styled []int,
 			}
 			missing(col)
 			if next >= len(styled) || sf.t.cols[styled[next]].Col != col {
-				if s.self {
-					out.Write(s.raw)
-				} else if err := copyElement(out, s); err != nil {
+				if err := sf.keepCell(cells, s, col, fitStyle, counted, &need); err != nil {
 					return err
 				}
 				continue
@@ -763,12 +888,13 @@ func (sf *sheetFormatter) row(out io.Writer, s *xmlScanner, n int, styled []int,
 				}
 			}
 			tag := append([]byte(nil), s.raw...)
-			cell.Reset()
+			sf.cell.Reset()
 			// A value is the text of its <v>, or of an inline string's
 			// <t> (as GetRows reads it; a formula without one has none).
-			valued, inText := false, false
+			valued, inText, value := false, false, false
 			if !s.self {
-				if err := copyElementFn(&cell, s, func(s *xmlScanner) {
+				if err := copyElementFn(&sf.cell, s, func(s *xmlScanner) {
+					value = value || valueStart(s)
 					switch {
 					case s.kind == tokStart && !s.self:
 						inText = string(s.name) == "v" || string(s.name) == "t"
@@ -787,14 +913,85 @@ func (sf *sheetFormatter) row(out io.Writer, s *xmlScanner, n int, styled []int,
 				date, sf.kept[i] = false, true
 			}
 			id := sf.styles.derive(old, cf.Wrap, date)
-			out.Write(setAttr(tag, "s", strconv.Itoa(id)))
-			if cell.Len() > 0 {
-				out.Write(cell.Bytes()[len(tag):])
+			cells.Write(setAttr(tag, "s", strconv.Itoa(id)))
+			if sf.cell.Len() > 0 {
+				cells.Write(sf.cell.Bytes()[len(tag):])
+			}
+			if counted {
+				need = max(need, fit.cellNeed(col, id, value, sf.cell.Bytes()))
 			}
 		default:
-			out.Write(s.raw)
+			cells.Write(s.raw)
 		}
 	}
+}
+
+// keepCell copies a cell formatting does not restyle, counting the
+// height it needs when counted.
+func (sf *sheetFormatter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, counted bool, need *float64) error {
+	if s.self {
+		out.Write(s.raw)
+		return nil
+	}
+	if !counted {
+		return copyElement(out, s)
+	}
+	style := sf.cellStyle(s.attrs, col, rowStyle)
+	value := false
+	track := func(s *xmlScanner) { value = value || valueStart(s) }
+	if !sf.fit.wraps(style) {
+		if err := copyElementFn(out, s, track); err != nil {
+			return err
+		}
+		*need = max(*need, sf.fit.cellNeed(col, style, value, nil))
+		return nil
+	}
+	sf.cell.Reset()
+	if err := copyElementFn(&sf.cell, s, track); err != nil {
+		return err
+	}
+	*need = max(*need, sf.fit.cellNeed(col, style, value, sf.cell.Bytes()))
+	out.Write(sf.cell.Bytes())
+	return nil
+}
+
+// cellStyle is the style a cell shows: its own, else the row's (given
+// when the row says so), else its column's.
+func (sf *sheetFormatter) cellStyle(attrs []byte, col, rowStyle int) int {
+	if _, ok := attr(attrs, "s"); ok {
+		return attrInt(attrs, "s")
+	}
+	if rowStyle != 0 {
+		return rowStyle
+	}
+	return sf.fitColStyle(col)
+}
+
+// headerNeed is the height the header row's cells need, from the
+// columns' final styles.
+func (sf *sheetFormatter) headerNeed(cells []byte) float64 {
+	s := newBytesScanner(cells)
+	col, need := 0, 0.0
+	for s.next() {
+		if !s.is(tokStart, "c") {
+			continue
+		}
+		col++
+		if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
+			col = refCol(ref)
+		}
+		style := sf.cellStyle(s.attrs, col, sf.headerStyle)
+		if s.self {
+			continue
+		}
+		start := s.pos - len(s.raw)
+		value := false
+		if copyElementFn(io.Discard, s, func(s *xmlScanner) { value = value || valueStart(s) }) != nil {
+			break
+		}
+		need = max(need, sf.fit.cellNeed(col, style, value, cells[start:s.pos]))
+	}
+	return need
 }
 
 // setAttr returns a start tag with an attribute set to val; an empty val

@@ -31,6 +31,9 @@ type styleBook struct {
 	dxfs    int // differential styles as read
 	newDxfs [][]byte
 
+	// fit is what row fitting reads of each of xfs.
+	fit fitStyles
+
 	// where the lists are: [start, end) of a start tag, the start of an end tag
 	sheetTag, numFmtsTag, xfsTag, dxfsTag [2]int
 	numFmtsEnd, xfsEnd, dxfsEnd           int
@@ -109,7 +112,24 @@ func (p *xlsxPackage) openStyles() (*styleBook, error) {
 		return nil, fmt.Errorf("the styles part has no cell styles")
 	}
 	b.base = len(b.xfs)
+	if b.fit, err = fitStylesOf(data); err != nil {
+		return nil, err
+	}
+	// One entry per xf, as the list was read above.
+	for len(b.fit.wrap) < len(b.xfs) {
+		b.fit.wrap, b.fit.size = append(b.fit.wrap, false), append(b.fit.size, 0)
+	}
+	b.fit.wrap, b.fit.size = b.fit.wrap[:len(b.xfs)], b.fit.size[:len(b.xfs)]
 	return b, nil
+}
+
+// fitStyles returns what row fitting reads of the styles, those derived
+// so far included.
+func (b *styleBook) fitStyles() fitStyles {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := len(b.fit.wrap)
+	return fitStyles{wrap: b.fit.wrap[:n:n], size: b.fit.size[:n:n], base: b.fit.base}
 }
 
 // isDate reports whether a cell style shows numbers as dates.
@@ -149,6 +169,9 @@ func (b *styleBook) derive(id int, wrap, date bool) int {
 		n = len(b.xfs)
 		b.xfs, b.fmts = append(b.xfs, xf), append(b.fmts, fmtID)
 		b.known[string(xf)] = n
+		// withFormat keeps the font and sets wrapText when asked.
+		b.fit.wrap = append(b.fit.wrap, wrap || b.fit.wraps(id))
+		b.fit.size = append(b.fit.size, b.fit.size[id])
 	}
 	b.derived[key] = n
 	return n

@@ -1,7 +1,6 @@
 package xlsxbook
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -25,13 +24,6 @@ import (
 // saved atomically, and not at all if it changed on disk since it was
 // read: then the error wraps sheet.ErrConflict.
 func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
-	return w.patch(ctx, updates, nil)
-}
-
-// patch writes the updates, and fits the height of every row of the tabs
-// in refit as well as of the rows it writes (a tab whose columns were just
-// formatted to wrap).
-func (w *Workbook) patch(ctx context.Context, updates []sheet.Update, refit []string) error {
 	if !w.haveSum {
 		return fmt.Errorf("workbook %s: write before read: %w", w.path, sheet.ErrInvalid)
 	}
@@ -54,15 +46,7 @@ func (w *Workbook) patch(ctx context.Context, updates []sheet.Update, refit []st
 		byPart[t.part] = append(byPart[t.part], u)
 		needDate = needDate || u.Value.Kind == sheet.Date
 	}
-	refitPart := map[string]bool{}
-	for _, name := range refit {
-		t, ok := p.tab(name)
-		if !ok || p.parts[t.part] == nil {
-			return fmt.Errorf("workbook %s tab %q: %w", w.path, name, sheet.ErrTabNotFound)
-		}
-		refitPart[t.part] = true
-	}
-	if len(updates) == 0 && len(refitPart) == 0 {
+	if len(updates) == 0 {
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -78,19 +62,7 @@ func (w *Workbook) patch(ctx context.Context, updates []sheet.Update, refit []st
 	}
 	// A row's existing shared-string cells are read to fit its height;
 	// the table is loaded the first time one is needed.
-	var sst []string
-	var errSST error
-	sstLoaded := false
-	sharedText := func(i int) string {
-		if !sstLoaded {
-			sst, errSST = p.readSharedStrings()
-			sstLoaded = true
-		}
-		if i < 0 || i >= len(sst) {
-			return ""
-		}
-		return sst[i]
-	}
+	sharedText, errSST := p.lazySharedStrings()
 	// openpyxl reads _xHHHH_ escapes only in shared strings: text holding
 	// one literally goes there, so that both readers get it back.
 	var shared map[string]int
@@ -114,40 +86,42 @@ func (w *Workbook) patch(ctx context.Context, updates []sheet.Update, refit []st
 			return fmt.Errorf("add a date style to workbook %s: %w", w.path, err)
 		}
 	}
+	var rewrites []partRewrite
+	for _, tp := range p.tabs {
+		us := byPart[tp.part]
+		if us == nil {
+			continue
+		}
+		rewrites = append(rewrites, partRewrite{part: tp.part, tab: tp.name, rewrite: func(part partSource) (*deflatedPart, error) {
+			src, err := part.open()
+			if err != nil {
+				return nil, err
+			}
+			defer src.Close()
+			return deflate(part.size, func(dst io.Writer) error {
+				return patchSheet(dst, src, us, cellStyles{dateXf, styles}, shared, newRowFitter(fit, sharedText))
+			})
+		}})
+		delete(byPart, tp.part) // a part two tabs name is rewritten once
+	}
+	sheets, err := w.rewriteParts(ctx, p, rewrites)
+	if err != nil {
+		return err
+	}
+	if err := errSST(); err != nil {
+		return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
+	}
 	return w.savePackage(p, func(name string) partWriter {
 		switch {
-		case byPart[name] != nil || refitPart[name]:
-			return func(zw *zip.Writer, f *zip.File) error {
-				return p.rewrite(zw, f, func(dst io.Writer, src io.Reader) error {
-					return patchSheet(dst, src, byPart[name], cellStyles{dateXf, styles}, shared, newRowFitter(fit, sharedText, refitPart[name]))
-				})
-			}
+		case sheets[name] != nil:
+			return sheets[name].write
 		case name == p.sharedStrings && newSST != nil:
 			return p.replaced(newSST)
 		case name == p.styles && newStyles != nil:
 			return p.replaced(newStyles)
 		}
 		return nil
-	}, func(*zip.Writer) error {
-		if errSST != nil {
-			return fmt.Errorf("read workbook %s shared strings: %w", w.path, errSST)
-		}
-		return nil
-	})
-}
-
-// rewrite writes a new version of the part f through edit.
-func (p *xlsxPackage) rewrite(zw *zip.Writer, f *zip.File, edit func(dst io.Writer, src io.Reader) error) error {
-	src, err := f.Open()
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	dst, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
-	if err != nil {
-		return err
-	}
-	return edit(dst, src)
+	}, nil)
 }
 
 // dateFormat is the number format of the date cells the job writes.
@@ -501,16 +475,9 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, styles cel
 			}
 			rowNum, col = n, 0
 			rowsBefore(n)
-			var e *rowEdit
-			switch {
-			case next < len(edits) && edits[next].row == n:
-				e = &edits[next]
+			if next < len(edits) && edits[next].row == n {
+				edit, cell = &edits[next], 0
 				next++
-			case fit.all:
-				e = &rowEdit{row: n} // fitted, no cell changed
-			}
-			if e != nil {
-				edit, cell = e, 0
 				rowStyle := 0
 				if v, _ := attr(s.attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
 					rowStyle = attrInt(s.attrs, "s")

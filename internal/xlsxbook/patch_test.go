@@ -278,6 +278,19 @@ func sameCells(t *testing.T, got, want *sheet.Book, final map[string]map[[2]int]
 // (wrap, font size) and column widths as excelize reads them after.
 func sameHeights(t *testing.T, before, after string, us []sheet.Update) {
 	t.Helper()
+	written := map[string]map[int]bool{}
+	for _, u := range us {
+		if written[u.Tab] == nil {
+			written[u.Tab] = map[int]bool{}
+		}
+		written[u.Tab][u.Row] = true
+	}
+	fittedHeights(t, before, after, func(tab string, row int) bool { return written[tab][row] })
+}
+
+// fittedHeights is sameHeights for the rows fitted says were fitted.
+func fittedHeights(t *testing.T, before, after string, fitted func(tab string, row int) bool) {
+	t.Helper()
 	fb, err := excelize.OpenFile(before)
 	if err != nil {
 		t.Fatal(err)
@@ -288,13 +301,6 @@ func sameHeights(t *testing.T, before, after string, us []sheet.Update) {
 		t.Fatal(err)
 	}
 	defer fa.Close()
-	written := map[string]map[int]bool{}
-	for _, u := range us {
-		if written[u.Tab] == nil {
-			written[u.Tab] = map[int]bool{}
-		}
-		written[u.Tab][u.Row] = true
-	}
 	_, partsBefore := parts(t, readBytes(t, before))
 	p, err := openPackage(readBytes(t, before))
 	if err != nil {
@@ -319,7 +325,7 @@ func sameHeights(t *testing.T, before, after string, us []sheet.Update) {
 			was, _ := fb.GetRowHeight(tab, r)
 			got, _ := fa.GetRowHeight(tab, r)
 			want := was
-			if written[tab][r] && !custom[r] {
+			if fitted(tab, r) && !custom[r] {
 				want = 15 // excelize's default: no height stored
 				for c := 1; r <= len(rows) && c <= len(rows[r-1]); c++ {
 					cell := sheet.CellName(r, c)
@@ -350,7 +356,7 @@ func sameHeights(t *testing.T, before, after string, us []sheet.Update) {
 				}
 			}
 			if math.Abs(got-want) > 1e-9 {
-				t.Errorf("%s row %d: height %v, want %v (was %v, written %v, set by hand %v)", tab, r, got, want, was, written[tab][r], custom[r])
+				t.Errorf("%s row %d: height %v, want %v (was %v, written %v, set by hand %v)", tab, r, got, want, was, fitted(tab, r), custom[r])
 			}
 		}
 	}

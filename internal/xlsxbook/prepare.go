@@ -3,7 +3,6 @@ package xlsxbook
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -87,14 +86,13 @@ func noteText(c excelize.Comment) string {
 }
 
 // Prepare applies the steps and saves the workbook atomically. Freezing
-// and formatting (all a sync does) patch the package; notes and
-// validations (init) go through excelize.
+// and formatting (all a sync does) patch the package, each tab rewritten
+// once; notes and validations (init) go through excelize. Either way the
+// rows of a tab whose columns now wrap get the height their text needs,
+// as a row a patch writes does (rowfit.go).
 func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 	if packageSteps(steps) {
-		if err := w.preparePackage(ctx, steps); err != nil {
-			return err
-		}
-		return w.fitWrapped(ctx, steps)
+		return w.preparePackage(ctx, steps)
 	}
 	if w.file == nil || w.broken {
 		if err := w.load(); err != nil {
@@ -117,23 +115,8 @@ func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 		return err
 	}
 	w.broken = false
-	return w.fitWrapped(ctx, steps)
-}
-
-// fitWrapped gives the rows of the columns the steps formatted to wrap the
-// height their text needs now, as a row the patch writes gets (rowfit.go).
-func (w *Workbook) fitWrapped(ctx context.Context, steps []sheet.SetupStep) error {
-	var wrapped []string
-	for _, s := range steps {
-		if s.Kind == sheet.FormatColumns && slices.ContainsFunc(s.Formats, func(cf sheet.ColumnFormat) bool { return cf.Wrap }) && !slices.Contains(wrapped, s.Tab) {
-			wrapped = append(wrapped, s.Tab)
-		}
-	}
-	if len(wrapped) == 0 {
-		return nil
-	}
-	if err := w.patch(ctx, nil, wrapped); err != nil {
-		return fmt.Errorf("fit the rows of %v: %w", wrapped, err)
+	if err := w.fitRows(ctx, steps); err != nil {
+		return fmt.Errorf("fit the rows of the wrapped columns: %w", err)
 	}
 	return nil
 }

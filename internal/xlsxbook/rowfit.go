@@ -3,6 +3,8 @@ package xlsxbook
 import (
 	"bytes"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"onboard/internal/textfit"
 )
@@ -36,49 +38,95 @@ func (f fitStyles) fontSize(style int) float64 {
 
 // readFitStyles reads which cell styles wrap and their font sizes.
 func (p *xlsxPackage) readFitStyles() (fitStyles, error) {
-	var fonts []float64
-	out := fitStyles{base: 11}
-	inFonts, inFont, inXfs, inXf := false, false, false, false
-	err := p.scan(p.styles, func(s *xmlScanner) error {
-		switch {
-		case s.is(tokStart, "fonts"):
-			inFonts = !s.self
-		case s.is(tokEnd, "fonts"):
-			inFonts = false
-		case inFonts && s.is(tokStart, "font"):
-			fonts = append(fonts, 0)
-			inFont = !s.self
-		case inFonts && s.is(tokEnd, "font"):
-			inFont = false
-		case inFont && s.is(tokStart, "sz"):
-			v, _ := attr(s.attrs, "val")
-			if n, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64); err == nil && n > 0 && n < 410 {
-				fonts[len(fonts)-1] = n
-			}
-		case s.is(tokStart, "cellXfs"):
-			inXfs = !s.self
-		case s.is(tokEnd, "cellXfs"):
-			inXfs = false
-		case inXfs && s.is(tokStart, "xf"):
-			id := attrInt(s.attrs, "fontId")
-			size := 0.0
-			if id >= 0 && id < len(fonts) {
-				size = fonts[id]
-			}
-			out.wrap, out.size = append(out.wrap, false), append(out.size, size)
-			inXf = !s.self
-		case inXfs && s.is(tokEnd, "xf"):
-			inXf = false
-		case inXf && s.is(tokStart, "alignment"):
-			v, _ := attr(s.attrs, "wrapText")
-			out.wrap[len(out.wrap)-1] = string(v) == "1" || string(v) == "true"
-		}
-		return nil
-	})
-	if len(fonts) > 0 && fonts[0] > 0 {
-		out.base = fonts[0]
+	var r fitStylesReader
+	err := p.scan(p.styles, func(s *xmlScanner) error { r.token(s); return nil })
+	return r.styles(), err
+}
+
+// fitStylesOf reads a styles part held whole.
+func fitStylesOf(data []byte) (fitStyles, error) {
+	var r fitStylesReader
+	s := newBytesScanner(data)
+	for s.next() {
+		r.token(s)
 	}
-	return out, err
+	return r.styles(), s.err
+}
+
+// fitStylesReader gathers fitStyles from the tokens of a styles part.
+type fitStylesReader struct {
+	fonts                        []float64
+	out                          fitStyles
+	inFonts, inFont, inXfs, inXf bool
+}
+
+func (r *fitStylesReader) token(s *xmlScanner) {
+	switch {
+	case s.is(tokStart, "fonts"):
+		r.inFonts = !s.self
+	case s.is(tokEnd, "fonts"):
+		r.inFonts = false
+	case r.inFonts && s.is(tokStart, "font"):
+		r.fonts = append(r.fonts, 0)
+		r.inFont = !s.self
+	case r.inFonts && s.is(tokEnd, "font"):
+		r.inFont = false
+	case r.inFont && s.is(tokStart, "sz"):
+		v, _ := attr(s.attrs, "val")
+		if n, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64); err == nil && n > 0 && n < 410 {
+			r.fonts[len(r.fonts)-1] = n
+		}
+	case s.is(tokStart, "cellXfs"):
+		r.inXfs = !s.self
+	case s.is(tokEnd, "cellXfs"):
+		r.inXfs = false
+	case r.inXfs && s.is(tokStart, "xf"):
+		id := attrInt(s.attrs, "fontId")
+		size := 0.0
+		if id >= 0 && id < len(r.fonts) {
+			size = r.fonts[id]
+		}
+		r.out.wrap, r.out.size = append(r.out.wrap, false), append(r.out.size, size)
+		r.inXf = !s.self
+	case r.inXfs && s.is(tokEnd, "xf"):
+		r.inXf = false
+	case r.inXf && s.is(tokStart, "alignment"):
+		v, _ := attr(s.attrs, "wrapText")
+		r.out.wrap[len(r.out.wrap)-1] = string(v) == "1" || string(v) == "true"
+	}
+}
+
+func (r *fitStylesReader) styles() fitStyles {
+	out := r.out
+	out.base = 11
+	if len(r.fonts) > 0 && r.fonts[0] > 0 {
+		out.base = r.fonts[0]
+	}
+	return out
+}
+
+// lazySharedStrings returns the text of a shared string by index, the
+// table read the first time one is asked for (from any goroutine), and
+// the error of that read.
+func (p *xlsxPackage) lazySharedStrings() (text func(i int) string, err func() error) {
+	read := sync.OnceValues(p.readSharedStrings)
+	loaded := atomic.Bool{}
+	text = func(i int) string {
+		sst, _ := read()
+		loaded.Store(true)
+		if i < 0 || i >= len(sst) {
+			return ""
+		}
+		return sst[i]
+	}
+	err = func() error {
+		if !loaded.Load() {
+			return nil
+		}
+		_, err := read()
+		return err
+	}
+	return text, err
 }
 
 // colWidth is a <col> element's width for a range of columns.
@@ -91,18 +139,21 @@ type colWidth struct {
 // counts it (8.43 characters and the cell margin), excelize's too.
 const defaultColWidth = 9.140625
 
-// rowFitter sizes the rows of one worksheet a patch writes.
+// rowFitter sizes the rows of one worksheet: the rows a patch writes, or
+// every row of a tab a formatting pass makes wrap.
 type rowFitter struct {
 	styles        fitStyles
 	widths        []colWidth
 	defaultWidth  float64 // a column without a <col> width, in characters
 	defaultHeight float64 // a row without a height, in points
 	shared        func(i int) string
-	all           bool // fit every row, not only the rows written
+	// added, when set, returns the styles with those derived since
+	// (formatting adds styles while it reads the rows).
+	added func() fitStyles
 }
 
-func newRowFitter(styles fitStyles, shared func(int) string, all bool) *rowFitter {
-	return &rowFitter{styles: styles, defaultWidth: defaultColWidth, defaultHeight: 15, shared: shared, all: all}
+func newRowFitter(styles fitStyles, shared func(int) string) *rowFitter {
+	return &rowFitter{styles: styles, defaultWidth: defaultColWidth, defaultHeight: 15, shared: shared}
 }
 
 // sheetFormat reads a <sheetFormatPr>: the sheet's default sizes.
@@ -125,12 +176,17 @@ func (f *rowFitter) sheetFormat(attrs []byte) {
 
 // col reads a <col> element's width.
 func (f *rowFitter) col(attrs []byte) {
+	f.colRange(attrInt(attrs, "min"), attrInt(attrs, "max"), attrs)
+}
+
+// colRange reads the width of a <col> element covering columns min to max.
+func (f *rowFitter) colRange(min, max int, attrs []byte) {
 	v, ok := attr(attrs, "width")
 	if !ok {
 		return
 	}
 	if w, err := strconv.ParseFloat(string(v), 64); err == nil && w >= 0 {
-		f.widths = append(f.widths, colWidth{attrInt(attrs, "min"), attrInt(attrs, "max"), w})
+		f.widths = append(f.widths, colWidth{min, max, w})
 	}
 }
 
@@ -150,13 +206,49 @@ func (f *rowFitter) need(col, style int, value bool, text func() string) float64
 	if !value {
 		return 0
 	}
-	size := f.styles.fontSize(style)
-	if f.styles.wraps(style) {
-		if lines := min(textfit.Lines(text(), f.width(col), size, f.styles.base), textfit.MaxLines); lines > 1 {
-			return textfit.RowHeight(lines, size)
-		}
+	if f.wraps(style) {
+		return f.textNeed(col, style, text())
 	}
-	return f.defaultHeight * size / f.styles.base
+	return f.lineNeed(style)
+}
+
+// cellNeed is need for a cell element as written in the sheet.
+func (f *rowFitter) cellNeed(col, style int, value bool, cell []byte) float64 {
+	if !value {
+		return 0
+	}
+	if f.wraps(style) {
+		return f.textNeed(col, style, f.cellText(cell))
+	}
+	return f.lineNeed(style)
+}
+
+// wraps reports whether a style wraps its text.
+func (f *rowFitter) wraps(style int) bool {
+	if style >= len(f.styles.wrap) && f.added != nil {
+		f.styles = f.added()
+	}
+	return f.styles.wraps(style)
+}
+
+// lineNeed is the height of one line of a style's font.
+func (f *rowFitter) lineNeed(style int) float64 {
+	return f.defaultHeight * f.styles.fontSize(style) / f.styles.base
+}
+
+// textNeed is the height a wrapped text needs in a column.
+func (f *rowFitter) textNeed(col, style int, text string) float64 {
+	size := f.styles.fontSize(style)
+	if lines := min(textfit.Lines(text, f.width(col), size, f.styles.base), textfit.MaxLines); lines > 1 {
+		return textfit.RowHeight(lines, size)
+	}
+	return f.lineNeed(style)
+}
+
+// valueStart reports whether a token inside a cell starts its value or
+// formula (cellHasValue).
+func valueStart(s *xmlScanner) bool {
+	return s.kind == tokStart && !s.self && (string(s.name) == "v" || string(s.name) == "is" || string(s.name) == "f")
 }
 
 // cellText is the text of a cell element as written in the sheet: a
@@ -208,7 +300,7 @@ func (f *rowFitter) cellText(cell []byte) string {
 func cellHasValue(cell []byte) bool {
 	s := newBytesScanner(cell)
 	for s.next() {
-		if s.kind == tokStart && !s.self && (string(s.name) == "v" || string(s.name) == "is" || string(s.name) == "f") {
+		if valueStart(s) {
 			return true
 		}
 	}

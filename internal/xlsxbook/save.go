@@ -32,16 +32,21 @@ func (w *Workbook) changing() (*xlsxPackage, error) {
 	return p, nil
 }
 
+// testHookSave, when set, is told the parts each save rewrote.
+var testHookSave func(rewritten []string)
+
 // partWriter writes one part of a package being saved.
 type partWriter func(zw *zip.Writer, f *zip.File) error
 
 // replaced writes a part as b.
 func (p *xlsxPackage) replaced(b []byte) partWriter {
 	return func(zw *zip.Writer, f *zip.File) error {
-		return p.rewrite(zw, f, func(dst io.Writer, _ io.Reader) error {
-			_, err := dst.Write(b)
+		dst, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
+		if err != nil {
 			return err
-		})
+		}
+		_, err = dst.Write(b)
+		return err
 	}
 }
 
@@ -62,10 +67,12 @@ func (w *Workbook) savePackage(p *xlsxPackage, writer func(name string) partWrit
 		if err := zw.SetComment(p.comment); err != nil {
 			return err
 		}
+		var rewritten []string
 		for _, f := range p.order {
 			name := strings.TrimPrefix(f.Name, "/")
 			var err error
 			if write := writer(name); write != nil {
+				rewritten = append(rewritten, name)
 				err = write(zw, f)
 			} else {
 				err = zw.Copy(f)
@@ -78,6 +85,9 @@ func (w *Workbook) savePackage(p *xlsxPackage, writer func(name string) partWrit
 			if err := finish(zw); err != nil {
 				return err
 			}
+		}
+		if testHookSave != nil {
+			testHookSave(rewritten)
 		}
 		return zw.Close()
 	}

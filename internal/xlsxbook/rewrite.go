@@ -1,0 +1,210 @@
+package xlsxbook
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"context"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"sync"
+)
+
+// A save rewrites the parts it changes beside one another, each into
+// compressed memory, then writes the package in order, storing them as
+// they are: re-encoding and deflating a large sheet is most of a save's
+// time (issue 13), and the zip writer takes one entry at a time.
+
+// partRewrite is one part to rewrite: tab names it in errors.
+type partRewrite struct {
+	part, tab string
+	rewrite   func(src partSource) (*deflatedPart, error)
+}
+
+// partSource is the part a rewrite reads: open opens it (its reads fail
+// once the save's context is done); size is its compressed size, about
+// that of the new part.
+type partSource struct {
+	open func() (io.ReadCloser, error)
+	size int64
+}
+
+// rewriteParts runs the rewrites, each in its own goroutine, and returns
+// the new parts by name. A cancelled ctx stops them at their next read.
+func (w *Workbook) rewriteParts(ctx context.Context, p *xlsxPackage, rewrites []partRewrite) (map[string]*deflatedPart, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	parts := make([]*deflatedPart, len(rewrites))
+	errs := make([]error, len(rewrites))
+	var wg sync.WaitGroup
+	for i, r := range rewrites {
+		wg.Go(func() {
+			f := p.parts[r.part]
+			open := func() (io.ReadCloser, error) {
+				rc, err := f.Open()
+				if err != nil {
+					return nil, err
+				}
+				return ctxReader{ctx, rc}, nil
+			}
+			part, err := r.rewrite(partSource{open, int64(f.CompressedSize64)})
+			if err != nil {
+				errs[i] = fmt.Errorf("workbook %s tab %q: %w", w.path, r.tab, err)
+				return
+			}
+			parts[i] = part
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := map[string]*deflatedPart{}
+	for i, r := range rewrites {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out[r.part] = parts[i]
+	}
+	return out, nil
+}
+
+// ctxReader reads until its context is done.
+type ctxReader struct {
+	ctx context.Context
+	io.ReadCloser
+}
+
+func (r ctxReader) Read(b []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.ReadCloser.Read(b)
+}
+
+// deflater compresses what is written to it at deflate's fastest level,
+// counting and checksumming it.
+type deflater struct {
+	buf bytes.Buffer
+	z   *flate.Writer
+	crc uint32
+	n   uint64
+}
+
+// newDeflater makes a deflater for about size compressed bytes.
+func newDeflater(size int64) *deflater {
+	d := &deflater{}
+	// The fastest level stores a sheet about a quarter larger than
+	// Excel's or excelize's level; room made once is not copied as the
+	// buffer grows.
+	d.buf.Grow(int(min(size+size/3, 1<<30)))
+	d.z, _ = flate.NewWriter(&d.buf, flate.BestSpeed) // the level is valid
+	return d
+}
+
+func (d *deflater) Write(b []byte) (int, error) {
+	d.n += uint64(len(b))
+	d.crc = crc32.Update(d.crc, crc32.IEEETable, b)
+	return d.z.Write(b)
+}
+
+// deflate returns the part write writes, of about size compressed bytes.
+func deflate(size int64, write func(io.Writer) error) (*deflatedPart, error) {
+	d := newDeflater(size)
+	if err := write(d); err != nil {
+		return nil, err
+	}
+	return joinDeflated(nil, d)
+}
+
+// joinDeflated ends head's stream without closing it, then body's: the
+// two make one deflate stream, the part of head's bytes and body's. head
+// may be nil.
+func joinDeflated(head, body *deflater) (*deflatedPart, error) {
+	part := &deflatedPart{crc: body.crc, size: body.n}
+	if head != nil {
+		if err := head.z.Flush(); err != nil {
+			return nil, err
+		}
+		part.head = head.buf.Bytes()
+		part.crc = crc32Combine(head.crc, body.crc, body.n)
+		part.size += head.n
+	}
+	if err := body.z.Close(); err != nil {
+		return nil, err
+	}
+	part.body = body.buf.Bytes()
+	return part, nil
+}
+
+// deflatedPart is a rewritten part, compressed: a head flushed at a byte
+// boundary, then a body deflated to its end, one deflate stream. A sheet
+// formatted has a head: what comes before its rows, known only once they
+// were read (a column's style depends on its cells).
+type deflatedPart struct {
+	head, body []byte
+	crc        uint32
+	size       uint64
+}
+
+func (d *deflatedPart) write(zw *zip.Writer, f *zip.File) error {
+	dst, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified,
+		CRC32: d.crc, CompressedSize64: uint64(len(d.head) + len(d.body)), UncompressedSize64: d.size})
+	if err != nil {
+		return err
+	}
+	if _, err := dst.Write(d.head); err != nil {
+		return err
+	}
+	_, err = dst.Write(d.body)
+	return err
+}
+
+// crc32Combine returns the CRC-32 of a||b from those of a and b and b's
+// length (zlib's crc32_combine).
+func crc32Combine(crcA, crcB uint32, lenB uint64) uint32 {
+	if lenB == 0 {
+		return crcA
+	}
+	var even, odd [32]uint32
+	times := func(mat *[32]uint32, vec uint32) uint32 {
+		var sum uint32
+		for i := 0; vec != 0; i, vec = i+1, vec>>1 {
+			if vec&1 != 0 {
+				sum ^= mat[i]
+			}
+		}
+		return sum
+	}
+	square := func(sq, mat *[32]uint32) {
+		for n := range 32 {
+			sq[n] = times(mat, mat[n])
+		}
+	}
+	odd[0] = 0xedb88320 // the CRC-32 polynomial: one zero bit
+	row := uint32(1)
+	for n := 1; n < 32; n++ {
+		odd[n], row = row, row<<1
+	}
+	square(&even, &odd) // two zero bits
+	square(&odd, &even) // four
+	for {
+		square(&even, &odd)
+		if lenB&1 != 0 {
+			crcA = times(&even, crcA)
+		}
+		if lenB >>= 1; lenB == 0 {
+			break
+		}
+		square(&odd, &even)
+		if lenB&1 != 0 {
+			crcA = times(&odd, crcA)
+		}
+		if lenB >>= 1; lenB == 0 {
+			break
+		}
+	}
+	return crcA ^ crcB
+}
