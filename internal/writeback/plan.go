@@ -44,14 +44,21 @@ func Plan(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change 
 	return AppendPlan(make([]Change, 0, Room(s)), s, out, today)
 }
 
-// Room is what Plan's list is made with: a change per row, and per row as
-// many as the columns the job adds (a first sync writes nearly every cell
-// of them). A first sync of a big sheet plans a million changes; growing
-// the list would copy them, more than once.
+// Room is what Plan's list is made with. A first sync writes nearly every
+// cell of the columns it adds, but for the problems column (written where
+// there are problems): a million changes at 100,000 clients, which a
+// growing list would copy more than once. A later sync, adding none,
+// plans few and grows the list from 16.
 func Room(s *contract.Sheet) int {
 	n := 16
 	for _, l := range s.Layouts() {
-		n += max(0, s.Rows(l.Spec.Key)-1) * max(1, len(l.Added))
+		added := 0
+		for _, a := range l.Added {
+			if a.Column.Key != contract.KeyProblems {
+				added++
+			}
+		}
+		n += max(0, s.Rows(l.Spec.Key)-1) * added
 	}
 	return n
 }

@@ -190,6 +190,39 @@ func (rt *richText) String() string {
 	return unescapeBSTR(string(rt.top) + string(rt.runs))
 }
 
+// text is String with a plain item's text taken from in.
+func (rt *richText) text(in *interner) string {
+	if len(rt.runs) == 0 {
+		return unescapeBSTR(in.of(rt.top))
+	}
+	return rt.String()
+}
+
+// interner hands out one string for each short text a sheet repeats (完了,
+// なし, an operator's name): a large sheet holds millions of cells of a
+// few hundred values, each otherwise its own allocation.
+type interner struct{ m map[string]string }
+
+// internMax bounds what is interned: the length of a text, and how many.
+const internMax = 32
+
+func (in *interner) of(b []byte) string {
+	if len(b) > internMax {
+		return string(b)
+	}
+	if s, ok := in.m[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if in.m == nil {
+		in.m = map[string]string{}
+	}
+	if len(in.m) < 1<<16 {
+		in.m[s] = s
+	}
+	return s
+}
+
 var bstrEscape = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
 
 // unescapeBSTR decodes the _xHHHH_ escapes Excel uses for characters XML
@@ -411,6 +444,7 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 		decided   bool
 		elsewhere map[int]int
 		used      usedRange
+		texts     interner
 	)
 	styleOf := func() int {
 		if c.style != 0 {
@@ -438,12 +472,12 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 			}
 		case "inlineStr":
 			if c.inline {
-				raw = c.rt.String()
+				raw = c.rt.text(&texts)
 			} else {
-				raw = string(c.v)
+				raw = texts.of(c.v)
 			}
 		default:
-			raw = string(c.v)
+			raw = texts.of(c.v)
 		}
 		if raw == "" && !c.formula {
 			return sheet.Value{}
