@@ -26,6 +26,7 @@ func (w *Workbook) AddTab(ctx context.Context, name string, header []string) err
 	if err != nil {
 		return err
 	}
+	defer p.done()
 	for _, t := range p.tabs {
 		if t.name == name {
 			return fmt.Errorf("workbook %s tab %q: %w", w.path, name, sheet.ErrTabExists)

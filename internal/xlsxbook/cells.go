@@ -18,14 +18,11 @@ var errDimension = errors.New("dimension found")
 // same part, by checksum and size), is counted from that read; another is
 // scanned.
 func (w *Workbook) Cells(ctx context.Context) (int, error) {
-	data, err := w.readFile()
+	p, _, closeFile, err := w.openFile()
 	if err != nil {
 		return 0, err
 	}
-	p, err := openPackage(data)
-	if err != nil {
-		return 0, w.notXLSX(err)
-	}
+	defer closeFile()
 	total := 0
 	for _, t := range p.tabs {
 		if err := ctx.Err(); err != nil {

@@ -112,6 +112,7 @@ func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep) 
 	if err != nil {
 		return err
 	}
+	defer p.done()
 	tabs, err := w.tabFormats(p, steps, false)
 	if err != nil {
 		return err
@@ -126,6 +127,7 @@ func (w *Workbook) fitRows(ctx context.Context, steps []sheet.SetupStep) error {
 	if err != nil {
 		return err
 	}
+	defer p.done()
 	tabs, err := w.tabFormats(p, steps, true)
 	if err != nil {
 		return err

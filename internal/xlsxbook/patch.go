@@ -36,6 +36,7 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	if err != nil {
 		return err
 	}
+	defer p.done()
 	byPart, err := w.partOrder(p, updates)
 	if err != nil {
 		return err

@@ -89,6 +89,7 @@ func TestRewriteFailures(t *testing.T) {
 			if err != nil {
 				return err
 			}
+			defer p.done()
 			tp, _ := p.tab("申込")
 			var readErr error // the rewrite's own: its reads stop
 			_, err = w.rewriteParts(ctx, p, []partRewrite{{part: tp.part, tab: "申込", rewrite: func(src partSource) (*deflatedPart, error) {

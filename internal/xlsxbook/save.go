@@ -15,20 +15,17 @@ import (
 // refused (sheet.ErrConflict) when it changed on disk since; or, when this
 // backend has not read it yet, the file as it is now.
 func (w *Workbook) changing() (*xlsxPackage, error) {
-	var data []byte
-	var err error
-	if w.haveSum {
-		data, err = w.readUnchanged()
-	} else if data, err = w.readFile(); err == nil {
-		w.sum, w.haveSum = sha256.Sum256(data), true
-	}
+	p, sum, closeFile, err := w.openFile()
 	if err != nil {
 		return nil, err
 	}
-	p, err := openPackage(data)
-	if err != nil {
-		return nil, w.notXLSX(err)
+	if !w.haveSum {
+		w.sum, w.haveSum = sum, true
+	} else if sum != w.sum {
+		closeFile()
+		return nil, w.conflict()
 	}
+	p.close = closeFile
 	return p, nil
 }
 

@@ -32,6 +32,15 @@ type xlsxPackage struct {
 	tabs          []tabPart
 	sharedStrings string // part names; "" when the package has none
 	styles        string
+	// close closes the file a change reads the package from (changing).
+	close func() error
+}
+
+// done closes the file the package is read from, if changing opened it.
+func (p *xlsxPackage) done() {
+	if p.close != nil {
+		_ = p.close()
+	}
 }
 
 type tabPart struct {
@@ -51,7 +60,12 @@ func (p *xlsxPackage) tab(name string) (tabPart, bool) {
 // openPackage reads the package's table of contents: the workbook part,
 // its tabs and where its shared strings and styles are.
 func openPackage(data []byte) (*xlsxPackage, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	return openPackageAt(bytes.NewReader(data), int64(len(data)))
+}
+
+// openPackageAt is openPackage for a package read where it is stored.
+func openPackageAt(r io.ReaderAt, size int64) (*xlsxPackage, error) {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, err
 	}

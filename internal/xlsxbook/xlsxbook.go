@@ -73,6 +73,52 @@ func (w *Workbook) readFile() ([]byte, error) {
 	return b, nil
 }
 
+// snapshot is the workbook file held open: a save renames a new file over
+// the path, so what is read through it stays the file summed, and a large
+// workbook is never held in memory whole (issue 13).
+type snapshot struct {
+	*os.File
+	size int64
+	sum  [32]byte
+}
+
+// open opens the file and sums it, with readFile's errors.
+func (w *Workbook) open() (*snapshot, error) {
+	f, err := os.Open(w.path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("workbook %s: %w; check --sheet, or create it with 'onboard init --sheet %s'", w.path, sheet.ErrNotFound, w.path)
+		}
+		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
+	}
+	if n == 0 {
+		f.Close()
+		return nil, fmt.Errorf("workbook %s is an empty file (0 bytes): set it up with 'onboard init --sheet %s'", w.path, w.path)
+	}
+	snap := &snapshot{File: f, size: n}
+	h.Sum(snap.sum[:0])
+	return snap, nil
+}
+
+// openFile opens the file's package; close closes the file.
+func (w *Workbook) openFile() (p *xlsxPackage, sum [32]byte, close func() error, err error) {
+	snap, err := w.open()
+	if err != nil {
+		return nil, sum, nil, err
+	}
+	if p, err = openPackageAt(snap, snap.size); err != nil {
+		snap.Close()
+		return nil, sum, nil, w.notXLSX(err)
+	}
+	return p, snap.sum, snap.Close, nil
+}
+
 // notXLSX is the error for a file that is not an .xlsx package.
 func (w *Workbook) notXLSX(err error) error {
 	return fmt.Errorf("workbook %s is not an .xlsx file (%v): save it from Excel as an Excel workbook (.xlsx), or check --sheet", w.path, err)
@@ -117,16 +163,13 @@ func (w *Workbook) ReadKeeping(ctx context.Context, names []string, keep sheet.K
 	// Every run reads first: the temporary file of a run killed mid-save
 	// goes now, also when this run has nothing to write.
 	_, _ = atomicfile.CleanStale(w.path)
-	data, err := w.readFile()
+	p, sum, closeFile, err := w.openFile()
 	if err != nil {
 		return nil, err
 	}
+	defer closeFile()
 	if err := ctx.Err(); err != nil {
 		return nil, err
-	}
-	p, err := openPackage(data)
-	if err != nil {
-		return nil, w.notXLSX(err)
 	}
 	// Only the tabs asked for: a team's own large tabs cost nothing. The
 	// contract asks by the names it resolved (ResolveTab over Titles).
@@ -141,21 +184,18 @@ func (w *Workbook) ReadKeeping(ctx context.Context, names []string, keep sheet.K
 	if err != nil {
 		return nil, fmt.Errorf("workbook %s: %w", w.path, err)
 	}
-	w.sum, w.haveSum = sha256.Sum256(data), true
+	w.sum, w.haveSum = sum, true
 	w.closeFile()
 	return book, nil
 }
 
 // Titles lists the workbook's tabs, in order, from the file as it is now.
 func (w *Workbook) Titles(ctx context.Context) ([]string, error) {
-	data, err := w.readFile()
+	p, _, closeFile, err := w.openFile()
 	if err != nil {
 		return nil, err
 	}
-	p, err := openPackage(data)
-	if err != nil {
-		return nil, w.notXLSX(err)
-	}
+	defer closeFile()
 	names := make([]string, len(p.tabs))
 	for i, t := range p.tabs {
 		names[i] = t.name
@@ -166,17 +206,14 @@ func (w *Workbook) Titles(ctx context.Context) ([]string, error) {
 // ReadColumns reads, from the file as it is now, each requested tab's
 // header row and the requested columns of its other rows.
 func (w *Workbook) ReadColumns(ctx context.Context, reqs []sheet.ColumnsRequest) (*sheet.Book, error) {
-	data, err := w.readFile()
+	p, sum, closeFile, err := w.openFile()
 	if err != nil {
 		return nil, err
 	}
-	p, err := openPackage(data)
-	if err != nil {
-		return nil, w.notXLSX(err)
-	}
+	defer closeFile()
 	if !w.haveSum {
 		// A caller that only reads columns (送信履歴) writes over what it read.
-		w.sum, w.haveSum = sha256.Sum256(data), true
+		w.sum, w.haveSum = sum, true
 	}
 	cols := map[string][]int{}
 	for _, req := range reqs {
@@ -227,22 +264,22 @@ func customDate(code string) bool {
 	return strings.ContainsAny(s, "ydg") || strings.Contains(s, "年") || strings.Contains(s, "日")
 }
 
+// checkUnchanged is an ErrConflict when the file is not the one read (or
+// last saved).
 func (w *Workbook) checkUnchanged() error {
-	_, err := w.readUnchanged()
-	return err
-}
-
-// readUnchanged returns the file's bytes, or an ErrConflict when they are
-// not those read (or last saved).
-func (w *Workbook) readUnchanged() ([]byte, error) {
-	b, err := os.ReadFile(w.path)
+	f, err := os.Open(w.path)
 	if err != nil {
-		return nil, fmt.Errorf("check workbook %s before saving: %w", w.path, err)
+		return fmt.Errorf("check workbook %s before saving: %w", w.path, err)
 	}
-	if sha256.Sum256(b) != w.sum {
-		return nil, w.conflict()
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return fmt.Errorf("check workbook %s before saving: %w", w.path, err)
 	}
-	return b, nil
+	if [32]byte(h.Sum(nil)) != w.sum {
+		return w.conflict()
+	}
+	return nil
 }
 
 func (w *Workbook) conflict() error {
