@@ -8,27 +8,34 @@ import "onboard/internal/sheet"
 // are in the records already; letting the tab go keeps a sync's memory
 // growing with the clients, not with the columns a team adds (issue 13).
 type kept struct {
-	rows  int   // rows read, the header included
-	cols  []int // the columns kept, 1-based, ascending
-	at    []int // by sheet column: its index in cols plus one; 0 when not kept
+	rows int   // rows read, the header included
+	cols []int // the columns kept, 1-based, ascending
+	// at is, by sheet column, its index in cols plus one; addedCol for a
+	// column the job adds (blank in every row: nothing to keep); 0 when
+	// not kept.
+	at    []int
 	cells []sheet.Value
 	keys  []string // by row; "" for the header
 }
 
+const addedCol = -1
+
 func keep(l *Layout, tab *sheet.Tab) *kept {
 	k := &kept{rows: len(tab.Rows)}
+	mark := func(col, v int) {
+		k.at = append(k.at, make([]int, max(0, col+1-len(k.at)))...)
+		k.at[col] = v
+	}
 	for _, c := range l.Spec.Columns {
 		if col := l.Col(c.Key); col > 0 && c.Owner != Manager {
-			k.cols = append(k.cols, col)
+			mark(col, 1) // set below, once the columns are in order
 		}
 	}
-	for _, col := range k.cols {
-		k.at = append(k.at, make([]int, max(0, col+1-len(k.at)))...)
-		k.at[col] = 1 // set below, once cols are in order
+	for _, a := range l.Added {
+		mark(a.Col, addedCol)
 	}
-	k.cols = k.cols[:0]
-	for col, on := range k.at {
-		if on > 0 {
+	for col, v := range k.at {
+		if v > 0 {
 			k.cols = append(k.cols, col)
 			k.at[col] = len(k.cols)
 		}
@@ -54,7 +61,7 @@ func (k *kept) cell(row, col int) (v sheet.Value, ok bool) {
 	if col < 1 || col >= len(k.at) || k.at[col] == 0 {
 		return sheet.Value{}, false
 	}
-	if row < 1 || row > k.rows {
+	if row < 1 || row > k.rows || k.at[col] == addedCol {
 		return sheet.Value{}, true
 	}
 	return k.cells[(row-1)*len(k.cols)+k.at[col]-1], true
