@@ -10,6 +10,7 @@ import (
 	"onboard/internal/contract"
 	"onboard/internal/example"
 	"onboard/internal/job"
+	"onboard/internal/matrix"
 	"onboard/internal/sheet"
 	"onboard/internal/sheet/memsheet"
 	"onboard/internal/xlsxbook"
@@ -85,6 +86,42 @@ func TestTeamColumnsAreNotKept(t *testing.T) {
 			if a.Col <= 60 {
 				t.Errorf("%s: the job's column %s goes to column %d, left of the stray value in column 60", l.Name, a.Column.Name, a.Col)
 			}
+		}
+	}
+}
+
+// matrixEditedWorkbook is a workbook whose 条件マトリクス tab, read on its
+// own first, differs from the one the main read finds: as if a manager
+// edited the matrix between the two reads.
+type matrixEditedWorkbook struct{ *xlsxbook.Workbook }
+
+func (w matrixEditedWorkbook) Read(ctx context.Context, names []string) (*sheet.Book, error) {
+	b, err := w.Workbook.Read(ctx, names)
+	if err == nil && len(names) == 1 && names[0] == matrix.TabName {
+		b.Tab(matrix.TabName).Rows = b.Tab(matrix.TabName).Rows[:1]
+	}
+	return b, err
+}
+
+// The columns kept are decided from the 条件マトリクス tab read first; were
+// it edited before the main read, the columns it names might have been
+// left out, so the main read is made again whole.
+func TestMatrixEditedMeanwhileReadsWhole(t *testing.T) {
+	path := writeBook(t, withTeamColumns())
+	cfg := config(t)
+	for _, edited := range []bool{false, true} {
+		var ss sheet.Spreadsheet = xlsxbook.Open(path)
+		if edited {
+			ss = matrixEditedWorkbook{xlsxbook.Open(path)}
+		}
+		book, err := contract.ReadBook(context.Background(), ss, cfg.Matrix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		apps := book.Tab("申込")
+		whole := len(apps.Rows[1]) > len(apps.Rows[0])-25
+		if whole != edited || (apps.Elsewhere == nil) != edited {
+			t.Errorf("matrix edited %v: the team's columns were read %v, elsewhere %v", edited, whole, apps.Elsewhere)
 		}
 	}
 }
