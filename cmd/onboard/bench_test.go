@@ -3,6 +3,7 @@ package main_test
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -19,15 +20,58 @@ import (
 // benchRuns is how many times each side runs; figures are medians.
 const benchRuns = 3
 
-// syncWorkbook writes a workbook of n clients with 3 sessions each and
-// returns its bytes.
-func syncWorkbook(b *testing.B, n int) []byte {
-	return workbookBytes(b, example.Generate(example.Config{Clients: n, Seed: 1, Today: example.ExampleToday, SessionsPerClient: 3}))
+// syncWorkbook returns a workbook of n clients with 3 sessions each and
+// teamCols columns of a team's own notes (teamColumns). It is made by this
+// test binary run again (benchWorkbookEnv): Linux counts the memory a
+// process had when it started another into the other's peak (ru_maxrss),
+// so the process that measures the syncs must never grow.
+func syncWorkbook(b *testing.B, n, teamCols int) []byte {
+	path := filepath.Join(b.TempDir(), "src.xlsx")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%d,%d", benchWorkbookEnv, path, n, teamCols))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("make the workbook: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// benchWorkbookEnv, set to "path,clients,teamCols", has the test binary
+// write that workbook and exit (TestMain).
+const benchWorkbookEnv = "ONBOARD_BENCH_WORKBOOK"
+
+// makeBenchWorkbook writes the workbook benchWorkbookEnv asks for; false
+// when it asks for none.
+func makeBenchWorkbook() bool {
+	spec := os.Getenv(benchWorkbookEnv)
+	if spec == "" {
+		return false
+	}
+	var path string
+	var n, teamCols int
+	parts := strings.Split(spec, ",")
+	if len(parts) == 3 {
+		path = parts[0]
+		n, _ = strconv.Atoi(parts[1])
+		teamCols, _ = strconv.Atoi(parts[2])
+	}
+	book := example.Generate(example.Config{Clients: n, Seed: 1, Today: example.ExampleToday, SessionsPerClient: 3})
+	if err := xlsxbook.Create(path, teamColumns(book, teamCols)); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	return true
 }
 
 // teamColumns adds n columns of a team's own notes, a sentence in every
 // row, to the right of the columns of 申込, セッション and the pool.
 func teamColumns(book *sheet.Book, n int) *sheet.Book {
+	if n == 0 {
+		return book
+	}
 	for _, name := range []string{"申込", "セッション", "サポートアカウント"} {
 		tab := book.Tab(name)
 		width := len(tab.Rows[0])
@@ -43,18 +87,6 @@ func teamColumns(book *sheet.Book, n int) *sheet.Book {
 		}
 	}
 	return book
-}
-
-func workbookBytes(b *testing.B, book *sheet.Book) []byte {
-	src := filepath.Join(b.TempDir(), "src.xlsx")
-	if err := xlsxbook.Create(src, book); err != nil {
-		b.Fatal(err)
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return data
 }
 
 // timed runs a command on a fresh copy of the workbook and returns its
@@ -91,7 +123,7 @@ func ours(path string) []string {
 // a Python user would write, alternating, medians of benchRuns runs each.
 // Target: speedup ≥ 5 and ours-peak-MB ≤ peer-peak-MB.
 func BenchmarkLocalSync10kVsOpenpyxl(b *testing.B) {
-	data := syncWorkbook(b, 10_000)
+	data := syncWorkbook(b, 10_000, 0)
 	peer := func(path string) []string {
 		return []string{"/usr/bin/python3", "testdata/openpyxl_sync.py", path, "2026-11-25"}
 	}
@@ -121,8 +153,7 @@ func BenchmarkLocalSync10kVsOpenpyxl(b *testing.B) {
 // clients, not with a team's own columns: the same workbook with 20 more
 // columns of notes on every tab is synced beside it.
 func BenchmarkLocalSync100k(b *testing.B) {
-	data := syncWorkbook(b, 100_000)
-	wide := workbookBytes(b, teamColumns(example.Generate(example.Config{Clients: 100_000, Seed: 1, Today: example.ExampleToday, SessionsPerClient: 3}), 20))
+	data, wide := syncWorkbook(b, 100_000, 0), syncWorkbook(b, 100_000, 20)
 	for b.Loop() {
 		var ts, wts []time.Duration
 		var ms, wms []int64
