@@ -173,6 +173,26 @@ func Resolve(path string) (string, error) {
 	}
 }
 
+// Scratch returns an empty file beside path (its links resolved) for a
+// large intermediate result, so that it need not be held in memory. Its
+// name is gone at once: the file goes when closed, or when the process
+// dies.
+func Scratch(path string) (*os.File, error) {
+	target, err := Resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := createTemp(filepath.Dir(target), filepath.Base(target))
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Remove(f.Name()); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
 // createTemp makes the temporary file beside the target, readable by the
 // process only until its mode is set.
 func createTemp(dir, base string) (*os.File, error) {

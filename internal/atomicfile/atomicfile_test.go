@@ -409,3 +409,44 @@ func copyFile(t *testing.T, from, to string, mode os.FileMode) {
 		t.Fatal(err)
 	}
 }
+
+// A scratch file is on the workbook's file system, beside its target when
+// the path is a link, and has no name: nothing is left once it is closed,
+// even by a process killed while holding it.
+func TestScratch(t *testing.T) {
+	real := filepath.Join(t.TempDir(), "book.xlsx")
+	if err := os.WriteFile(real, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link.xlsx")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	f, err := atomicfile.Scratch(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("圧縮したシート"); err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, len("圧縮したシート"))
+	if _, err := f.ReadAt(b, 0); err != nil || string(b) != "圧縮したシート" {
+		t.Errorf("read back %q, %v", b, err)
+	}
+	var st, dir syscall.Stat_t
+	if err := syscall.Fstat(int(f.Fd()), &st); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Stat(filepath.Dir(real), &dir); err != nil {
+		t.Fatal(err)
+	}
+	if st.Nlink != 0 || st.Dev != dir.Dev {
+		t.Errorf("links %d, device %d; want 0 links on the target's device %d", st.Nlink, st.Dev, dir.Dev)
+	}
+	for _, d := range []string{filepath.Dir(real), filepath.Dir(link)} {
+		if entries, _ := os.ReadDir(d); len(entries) != 1 {
+			t.Errorf("%s holds %v", d, entries)
+		}
+	}
+}

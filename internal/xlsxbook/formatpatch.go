@@ -194,6 +194,7 @@ func (w *Workbook) formatPackage(ctx context.Context, p *xlsxPackage, tabs []*ta
 	if err != nil {
 		return err
 	}
+	defer closeParts(sheets)
 	if err := errSST(); err != nil {
 		return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
 	}
@@ -276,7 +277,16 @@ func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter
 
 	var head bytes.Buffer
 	colsAt, viewsDone := -1, !t.freeze
-	body := newDeflater(src.size)
+	body, err := spillDeflater(src)
+	if err != nil {
+		return nil, err
+	}
+	joined := false
+	defer func() {
+		if !joined {
+			body.discard()
+		}
+	}()
 	var out io.Writer = &head
 	inBody, cfDone := false, !sf.hasColours()
 	before := func(rank int) {
@@ -402,10 +412,11 @@ func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter
 	} else {
 		full.Write(h[colsAt:])
 	}
-	headZ := newDeflater(0)
+	headZ := newDeflater()
 	if _, err := headZ.Write(full.Bytes()); err != nil {
 		return nil, err
 	}
+	joined = true // joinDeflated discards the body itself when it fails
 	return joinDeflated(headZ, body)
 }
 

@@ -97,7 +97,7 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 				return nil, err
 			}
 			defer src.Close()
-			return deflate(part.size, func(dst io.Writer) error {
+			return deflate(part, func(dst io.Writer) error {
 				return patchSheet(dst, src, updates, us, cellStyles{dateXf, styles}, shared, newRowFitter(fit, sharedText))
 			})
 		}})
@@ -107,6 +107,7 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	if err != nil {
 		return err
 	}
+	defer closeParts(sheets)
 	if err := errSST(); err != nil {
 		return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
 	}

@@ -2,19 +2,25 @@ package xlsxbook
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"context"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"os"
 	"sync"
+
+	"onboard/internal/atomicfile"
 )
 
-// A save rewrites the parts it changes beside one another, each into
-// compressed memory, then writes the package in order, storing them as
-// they are: re-encoding and deflating a large sheet is most of a save's
-// time (issue 13), and the zip writer takes one entry at a time.
+// A save rewrites the parts it changes beside one another, each deflated
+// into a scratch file beside the workbook, then writes the package in
+// order, copying them as they are: re-encoding and deflating a large sheet
+// is most of a save's time (issue 13), and the zip writer takes one entry
+// at a time. Scratch files, not memory: a sheet's size is the columns a
+// team keeps as much as the clients.
 
 // partRewrite is one part to rewrite: tab names it in errors.
 type partRewrite struct {
@@ -23,15 +29,16 @@ type partRewrite struct {
 }
 
 // partSource is the part a rewrite reads: open opens it (its reads fail
-// once the save's context is done); size is its compressed size, about
-// that of the new part.
+// once the save's context is done); scratch makes the file its new part's
+// body is deflated into.
 type partSource struct {
-	open func() (io.ReadCloser, error)
-	size int64
+	open    func() (io.ReadCloser, error)
+	scratch func() (*os.File, error)
 }
 
 // rewriteParts runs the rewrites, each in its own goroutine, and returns
-// the new parts by name. A cancelled ctx stops them at their next read.
+// the new parts by name; the caller closes them (closeParts). A cancelled
+// ctx stops them at their next read.
 func (w *Workbook) rewriteParts(ctx context.Context, p *xlsxPackage, rewrites []partRewrite) (map[string]*deflatedPart, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -49,7 +56,8 @@ func (w *Workbook) rewriteParts(ctx context.Context, p *xlsxPackage, rewrites []
 				}
 				return ctxReader{ctx, rc}, nil
 			}
-			part, err := r.rewrite(partSource{open, int64(f.CompressedSize64)})
+			scratch := func() (*os.File, error) { return atomicfile.Scratch(w.path) }
+			part, err := r.rewrite(partSource{open, scratch})
 			if err != nil {
 				errs[i] = fmt.Errorf("workbook %s tab %q: %w", w.path, r.tab, err)
 				return
@@ -58,15 +66,21 @@ func (w *Workbook) rewriteParts(ctx context.Context, p *xlsxPackage, rewrites []
 		})
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	out := map[string]*deflatedPart{}
 	for i, r := range rewrites {
-		if errs[i] != nil {
-			return nil, errs[i]
+		if parts[i] != nil {
+			out[r.part] = parts[i]
 		}
-		out[r.part] = parts[i]
+	}
+	err := ctx.Err()
+	for i := range rewrites {
+		if err == nil {
+			err = errs[i]
+		}
+	}
+	if err != nil {
+		closeParts(out)
+		return nil, err
 	}
 	return out, nil
 }
@@ -85,23 +99,32 @@ func (r ctxReader) Read(b []byte) (int, error) {
 }
 
 // deflater compresses what is written to it at deflate's fastest level,
-// counting and checksumming it.
+// counting and checksumming it, into memory or a scratch file.
 type deflater struct {
-	buf bytes.Buffer
-	z   *flate.Writer
-	crc uint32
-	n   uint64
+	buf  bytes.Buffer
+	file *os.File // nil: the bytes are in buf
+	bw   *bufio.Writer
+	z    *flate.Writer
+	crc  uint32
+	n    uint64
 }
 
-// newDeflater makes a deflater for about size compressed bytes.
-func newDeflater(size int64) *deflater {
+// newDeflater makes a deflater into memory, for a small head.
+func newDeflater() *deflater {
 	d := &deflater{}
-	// The fastest level stores a sheet about a quarter larger than
-	// Excel's or excelize's level; room made once is not copied as the
-	// buffer grows.
-	d.buf.Grow(int(min(size+size/3, 1<<30)))
 	d.z, _ = flate.NewWriter(&d.buf, flate.BestSpeed) // the level is valid
 	return d
+}
+
+// spillDeflater makes a deflater into the source's scratch file.
+func spillDeflater(src partSource) (*deflater, error) {
+	f, err := src.scratch()
+	if err != nil {
+		return nil, fmt.Errorf("make a scratch file: %w", err)
+	}
+	d := &deflater{file: f, bw: bufio.NewWriterSize(f, 256<<10)}
+	d.z, _ = flate.NewWriter(d.bw, flate.BestSpeed)
+	return d, nil
 }
 
 func (d *deflater) Write(b []byte) (int, error) {
@@ -110,10 +133,21 @@ func (d *deflater) Write(b []byte) (int, error) {
 	return d.z.Write(b)
 }
 
-// deflate returns the part write writes, of about size compressed bytes.
-func deflate(size int64, write func(io.Writer) error) (*deflatedPart, error) {
-	d := newDeflater(size)
+// discard drops what was deflated (a rewrite that failed).
+func (d *deflater) discard() {
+	if d.file != nil {
+		d.file.Close()
+	}
+}
+
+// deflate returns the part write writes, deflated into a scratch file.
+func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error) {
+	d, err := spillDeflater(src)
+	if err != nil {
+		return nil, err
+	}
 	if err := write(d); err != nil {
+		d.discard()
 		return nil, err
 	}
 	return joinDeflated(nil, d)
@@ -121,21 +155,32 @@ func deflate(size int64, write func(io.Writer) error) (*deflatedPart, error) {
 
 // joinDeflated ends head's stream without closing it, then body's: the
 // two make one deflate stream, the part of head's bytes and body's. head
-// may be nil.
+// may be nil; body spills to its scratch file.
 func joinDeflated(head, body *deflater) (*deflatedPart, error) {
-	part := &deflatedPart{crc: body.crc, size: body.n}
+	part := &deflatedPart{crc: body.crc, size: body.n, body: body.file}
+	fail := func(err error) (*deflatedPart, error) {
+		body.discard()
+		return nil, err
+	}
 	if head != nil {
 		if err := head.z.Flush(); err != nil {
-			return nil, err
+			return fail(err)
 		}
 		part.head = head.buf.Bytes()
 		part.crc = crc32Combine(head.crc, body.crc, body.n)
 		part.size += head.n
 	}
 	if err := body.z.Close(); err != nil {
-		return nil, err
+		return fail(err)
 	}
-	part.body = body.buf.Bytes()
+	if err := body.bw.Flush(); err != nil {
+		return fail(err)
+	}
+	n, err := body.file.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return fail(err)
+	}
+	part.bodyLen = n
 	return part, nil
 }
 
@@ -144,22 +189,33 @@ func joinDeflated(head, body *deflater) (*deflatedPart, error) {
 // formatted has a head: what comes before its rows, known only once they
 // were read (a column's style depends on its cells).
 type deflatedPart struct {
-	head, body []byte
-	crc        uint32
-	size       uint64
+	head    []byte
+	body    *os.File // a scratch file, closed by close
+	bodyLen int64
+	crc     uint32
+	size    uint64
 }
 
 func (d *deflatedPart) write(zw *zip.Writer, f *zip.File) error {
 	dst, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified,
-		CRC32: d.crc, CompressedSize64: uint64(len(d.head) + len(d.body)), UncompressedSize64: d.size})
+		CRC32: d.crc, CompressedSize64: uint64(int64(len(d.head)) + d.bodyLen), UncompressedSize64: d.size})
 	if err != nil {
 		return err
 	}
 	if _, err := dst.Write(d.head); err != nil {
 		return err
 	}
-	_, err = dst.Write(d.body)
+	_, err = io.Copy(dst, io.NewSectionReader(d.body, 0, d.bodyLen))
 	return err
+}
+
+// closeParts closes the scratch files of rewritten parts.
+func closeParts(parts map[string]*deflatedPart) {
+	for _, p := range parts {
+		if p != nil && p.body != nil {
+			p.body.Close()
+		}
+	}
 }
 
 // crc32Combine returns the CRC-32 of a||b from those of a and b and b's

@@ -59,7 +59,7 @@ func brokenBook(t *testing.T) string {
 // TestRewriteFailures: a sheet part that cannot be rewritten fails the
 // save with an error naming the workbook and the tab, and a cancelled
 // context stops it, also in the middle of a part; either way the file is
-// not touched.
+// not touched, and no scratch file is left open or beside it.
 func TestRewriteFailures(t *testing.T) {
 	update := func(tab string) sheet.Update {
 		return sheet.Update{Tab: tab, Row: 2, Col: 3, Value: sheet.TextValue("完了")}
@@ -99,7 +99,7 @@ func TestRewriteFailures(t *testing.T) {
 				}
 				defer rc.Close()
 				cancel()
-				return deflate(src.size, func(dst io.Writer) error {
+				return deflate(src, func(dst io.Writer) error {
 					_, readErr = io.Copy(dst, rc)
 					return readErr
 				})
@@ -122,7 +122,14 @@ func TestRewriteFailures(t *testing.T) {
 			if tc.cancel {
 				cancel()
 			}
+			fds := openFiles(t)
 			err := tc.change(ctx, cancel, w)
+			if n := openFiles(t); n != fds {
+				t.Errorf("%d files open after the save, %d before", n, fds)
+			}
+			if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+				t.Errorf("files beside the workbook: %v", entries)
+			}
 			switch {
 			case tc.want == "" && !errors.Is(err, context.Canceled):
 				t.Errorf("error %v, want the context's", err)
@@ -134,4 +141,14 @@ func TestRewriteFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openFiles counts the process's open files.
+func openFiles(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(fds)
 }
