@@ -2,8 +2,6 @@ package xlsxbook
 
 import (
 	"bytes"
-	"fmt"
-	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,14 +18,7 @@ import (
 // as before, and only the three parts that list the tabs change; then a
 // second tab goes in beside it, and adding an existing name is refused.
 func TestAddTabOracle(t *testing.T) {
-	dir := t.TempDir()
-	var paths []string
-	for i := range 3 {
-		path := filepath.Join(dir, fmt.Sprintf("excelize-%d.xlsx", i))
-		excelizeBook(t, rand.New(rand.NewPCG(uint64(i), 7)), path)
-		paths = append(paths, path)
-	}
-	paths = append(paths, openpyxlBooks(t, dir, 2, 11)...)
+	paths := randomBooks(t, 3, 2, 7)
 	header := []string{"予定日", "A & B <c>", `"quoted"`, "_x0041_", "サポートアカウント（ログイン）"}
 	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {

@@ -106,29 +106,15 @@ func (w *Workbook) tabFormats(p *xlsxPackage, steps []sheet.SetupStep, fitOnly b
 
 // preparePackage makes FreezeHeader and FormatColumns steps in one rewrite
 // of the package, saved atomically; the rows of a tab whose columns now
-// wrap are fitted in that same rewrite.
-func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep) error {
+// wrap are fitted in that same rewrite. With fitOnly (after excelize made
+// the steps) it only gives those rows the height their cells need.
+func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep, fitOnly bool) error {
 	p, err := w.changing()
 	if err != nil {
 		return err
 	}
 	defer p.done()
-	tabs, err := w.tabFormats(p, steps, false)
-	if err != nil {
-		return err
-	}
-	return w.formatPackage(ctx, p, tabs)
-}
-
-// fitRows gives every row of the tabs whose columns the steps made wrap
-// the height its cells need, after excelize made the steps.
-func (w *Workbook) fitRows(ctx context.Context, steps []sheet.SetupStep) error {
-	p, err := w.changing()
-	if err != nil {
-		return err
-	}
-	defer p.done()
-	tabs, err := w.tabFormats(p, steps, true)
+	tabs, err := w.tabFormats(p, steps, fitOnly)
 	if err != nil {
 		return err
 	}

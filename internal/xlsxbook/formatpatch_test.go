@@ -187,14 +187,7 @@ func openpyxlFormats(t *testing.T, path string, rows map[string][]int) map[strin
 // Every cell value reads as before, and every part the patch did not
 // need to touch is byte-identical.
 func TestFormatPatchOracle(t *testing.T) {
-	dir := t.TempDir()
-	var paths []string
-	for i := range 4 {
-		path := filepath.Join(dir, fmt.Sprintf("excelize-%d.xlsx", i))
-		excelizeBook(t, rand.New(rand.NewPCG(uint64(i), 53)), path)
-		paths = append(paths, path)
-	}
-	paths = append(paths, openpyxlBooks(t, dir, 2, 53)...)
+	paths := randomBooks(t, 4, 2, 53)
 	for i, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(i), 11))

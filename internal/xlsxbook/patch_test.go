@@ -134,14 +134,7 @@ func stderrOf(err error) string {
 // are dates), every other cell reads as before, and every part of the
 // package the patch did not need to touch is byte-identical.
 func TestPatchOracle(t *testing.T) {
-	dir := t.TempDir()
-	var paths []string
-	for i := range 8 {
-		path := filepath.Join(dir, fmt.Sprintf("excelize-%d.xlsx", i))
-		excelizeBook(t, rand.New(rand.NewPCG(uint64(i), 31)), path)
-		paths = append(paths, path)
-	}
-	paths = append(paths, openpyxlBooks(t, dir, 4, 31)...)
+	paths := randomBooks(t, 8, 4, 31)
 	for i, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(i), 7))

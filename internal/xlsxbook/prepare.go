@@ -92,7 +92,7 @@ func noteText(c excelize.Comment) string {
 // as a row a patch writes does (rowfit.go).
 func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 	if packageSteps(steps) {
-		return w.preparePackage(ctx, steps)
+		return w.preparePackage(ctx, steps, false)
 	}
 	if w.file == nil || w.broken {
 		if err := w.load(); err != nil {
@@ -115,7 +115,7 @@ func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 		return err
 	}
 	w.broken = false
-	if err := w.fitRows(ctx, steps); err != nil {
+	if err := w.preparePackage(ctx, steps, true); err != nil {
 		return fmt.Errorf("fit the rows of the wrapped columns: %w", err)
 	}
 	return nil

@@ -2,7 +2,6 @@ package xlsxbook
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -29,14 +28,7 @@ import (
 // init's route through excelize (a Protect step) fits the same rows, in
 // one save after excelize's.
 func TestPrepareFitsRowsInOnePass(t *testing.T) {
-	dir := t.TempDir()
-	var paths []string
-	for i := range 6 {
-		path := filepath.Join(dir, fmt.Sprintf("excelize-%d.xlsx", i))
-		excelizeBook(t, rand.New(rand.NewPCG(uint64(i), 71)), path)
-		paths = append(paths, path)
-	}
-	paths = append(paths, openpyxlBooks(t, dir, 2, 71)...)
+	paths := randomBooks(t, 6, 2, 71)
 	for i, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(i), 13))

@@ -293,18 +293,25 @@ func openpyxlBooks(t *testing.T, dir string, n int, seed uint64) []string {
 	return paths
 }
 
+// randomBooks writes n random workbooks with excelize and m with openpyxl,
+// from seed, and returns their paths.
+func randomBooks(t *testing.T, n, m int, seed uint64) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var paths []string
+	for i := range n {
+		path := filepath.Join(dir, fmt.Sprintf("excelize-%d.xlsx", i))
+		excelizeBook(t, rand.New(rand.NewPCG(uint64(i), seed)), path)
+		paths = append(paths, path)
+	}
+	return append(paths, openpyxlBooks(t, dir, m, seed)...)
+}
+
 // TestScanMatchesExcelize is the reader's oracle test: on random
 // workbooks written by excelize and by openpyxl, the scan returns exactly
 // the values and types excelize reads.
 func TestScanMatchesExcelize(t *testing.T) {
-	dir := t.TempDir()
-	var paths []string
-	for i := range 12 {
-		path := filepath.Join(dir, fmt.Sprintf("excelize-%d.xlsx", i))
-		excelizeBook(t, rand.New(rand.NewPCG(uint64(i), 13)), path)
-		paths = append(paths, path)
-	}
-	paths = append(paths, openpyxlBooks(t, dir, 6, 13)...)
+	paths := randomBooks(t, 12, 6, 13)
 	for _, path := range paths {
 		sameBook(t, filepath.Base(path), scanRead(t, path), excelizeRead(t, path))
 	}
@@ -314,14 +321,7 @@ func TestScanMatchesExcelize(t *testing.T) {
 // first row with a value in each (Tab.Elsewhere): the same cells as a
 // whole read with the columns left out, on every random workbook.
 func TestReadKeepingMatchesAWholeRead(t *testing.T) {
-	dir := t.TempDir()
-	var paths []string
-	for i := range 6 {
-		path := filepath.Join(dir, fmt.Sprintf("excelize-%d.xlsx", i))
-		excelizeBook(t, rand.New(rand.NewPCG(uint64(i), 17)), path)
-		paths = append(paths, path)
-	}
-	paths = append(paths, openpyxlBooks(t, dir, 3, 17)...)
+	paths := randomBooks(t, 6, 3, 17)
 	for i, path := range paths {
 		whole := scanRead(t, path)
 		rng := rand.New(rand.NewPCG(uint64(i), 19))
