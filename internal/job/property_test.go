@@ -612,6 +612,8 @@ func short(v sheet.Value) string {
 // poolView is the pool and 申込 of a book, as a manager reads them.
 type poolView struct {
 	assigned map[string][]string // client ID → pool emails assigned to it
+	rows     map[string][]int    // client ID → the pool rows assigned to it, as assigned
+	poolTab  string              // the pool tab's name
 	byEmail  map[string]string   // pool email → assigned client ID
 	support  map[string]string   // client ID (unique rows only) → 申込 サポートアカウント cell
 	typed    map[string]bool     // client ID → the cell held anything
@@ -619,7 +621,7 @@ type poolView struct {
 }
 
 func viewPool(m *matrix.Matrix, b *sheet.Book) poolView {
-	v := poolView{assigned: map[string][]string{}, byEmail: map[string]string{}, support: map[string]string{}, typed: map[string]bool{}, dup: map[string]bool{}}
+	v := poolView{assigned: map[string][]string{}, rows: map[string][]int{}, byEmail: map[string]string{}, support: map[string]string{}, typed: map[string]bool{}, dup: map[string]bool{}}
 	specs := contract.Tabs(m)
 	apps, _ := contract.FindTab(b, &specs[0])
 	if apps == nil || len(apps.Rows) == 0 {
@@ -653,6 +655,7 @@ func viewPool(m *matrix.Matrix, b *sheet.Book) poolView {
 	if err != nil {
 		return v
 	}
+	v.poolTab = pool.Name
 	for r := 2; r <= len(pool.Rows); r++ {
 		email, _, ok := parse.Email(pool.Cell(r, pl.Col(contract.KeyEmail)))
 		to := clientID(pool.Cell(r, pl.Col(contract.KeyAssignedTo)))
@@ -661,6 +664,7 @@ func viewPool(m *matrix.Matrix, b *sheet.Book) poolView {
 		}
 		if to != "" {
 			v.assigned[to] = append(v.assigned[to], email)
+			v.rows[to] = append(v.rows[to], r)
 		}
 		if _, dup := v.byEmail[email]; !dup { // the first row of an address is the one
 			v.byEmail[email] = to
@@ -721,7 +725,9 @@ func poolAgreement(m *matrix.Matrix, before, after *sheet.Book) []string {
 }
 
 // strayFlagged: every pool row assigned to a client whose 申込 holds
-// another readable address is named by check.
+// another readable address is named by check: as stray, or, when its
+// 割当クライアントID is no ID the job accepts (a formula, control
+// characters), as that cell's problem.
 func strayFlagged(m *matrix.Matrix, b *sheet.Book, lint []string) []string {
 	var out []string
 	v := viewPool(m, b)
@@ -730,13 +736,14 @@ func strayFlagged(m *matrix.Matrix, b *sheet.Book, lint []string) []string {
 		if !ok || held == "" || v.dup[id] {
 			continue
 		}
-		for _, e := range emails {
+		for i, e := range emails {
 			if strings.HasPrefix(e, "row ") || e == held {
 				continue
 			}
 			flagged := false
+			cell := fmt.Sprintf("%s!%d 割当クライアントID: ", v.poolTab, v.rows[id][i])
 			for _, l := range lint {
-				if strings.Contains(l, "割当クライアントID: "+id+" の申込のサポートアカウントは") {
+				if strings.Contains(l, "割当クライアントID: "+id+" の申込のサポートアカウントは") || strings.HasPrefix(l, cell) {
 					flagged = true
 				}
 			}
