@@ -71,16 +71,12 @@ func (t *tabFormat) merge(formats []sheet.ColumnFormat) {
 	slices.SortFunc(t.cols, func(a, b sheet.ColumnFormat) int { return a.Col - b.Col })
 }
 
-// tabFormats gathers the steps by tab. fitOnly keeps only the row fitting
-// of the tabs whose columns the steps wrap (excelize made the rest).
-func (w *Workbook) tabFormats(p *xlsxPackage, steps []sheet.SetupStep, fitOnly bool) ([]*tabFormat, error) {
+// tabFormats gathers the steps by tab.
+func (w *Workbook) tabFormats(p *xlsxPackage, steps []sheet.SetupStep) ([]*tabFormat, error) {
 	var tabs []*tabFormat
 	byName := map[string]*tabFormat{}
 	for _, s := range steps {
 		wraps := s.Kind == sheet.FormatColumns && slices.ContainsFunc(s.Formats, func(cf sheet.ColumnFormat) bool { return cf.Wrap })
-		if fitOnly && !wraps {
-			continue
-		}
 		t := byName[s.Tab]
 		if t == nil {
 			i := slices.IndexFunc(p.tabs, func(tp tabPart) bool { return tp.name == s.Tab })
@@ -93,7 +89,6 @@ func (w *Workbook) tabFormats(p *xlsxPackage, steps []sheet.SetupStep, fitOnly b
 		}
 		t.fit = t.fit || wraps
 		switch {
-		case fitOnly:
 		case s.Kind == sheet.FreezeHeader:
 			t.freeze = true
 		case s.Kind == sheet.FormatColumns:
@@ -106,15 +101,14 @@ func (w *Workbook) tabFormats(p *xlsxPackage, steps []sheet.SetupStep, fitOnly b
 
 // preparePackage makes FreezeHeader and FormatColumns steps in one rewrite
 // of the package, saved atomically; the rows of a tab whose columns now
-// wrap are fitted in that same rewrite. With fitOnly (after excelize made
-// the steps) it only gives those rows the height their cells need.
-func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep, fitOnly bool) error {
+// wrap are fitted in that same rewrite.
+func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep) error {
 	p, err := w.changing()
 	if err != nil {
 		return err
 	}
 	defer p.done()
-	tabs, err := w.tabFormats(p, steps, fitOnly)
+	tabs, err := w.tabFormats(p, steps)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package xlsxbook
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
@@ -56,13 +57,16 @@ func randomSteps(rng *rand.Rand, book *sheet.Book) []sheet.SetupStep {
 // Prepare did before it patched the package: the oracle.
 func prepareWithExcelize(t *testing.T, path string, steps []sheet.SetupStep) {
 	t.Helper()
-	w := Open(path)
-	defer w.Close()
-	if err := w.load(); err != nil {
+	data := readBytes(t, path)
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
 		t.Fatal(err)
 	}
+	w := Open(path)
+	defer w.Close()
+	w.file, w.sum, w.haveSum = f, sha256.Sum256(data), true
 	for _, s := range steps {
-		if err := w.prepare(s); err != nil {
+		if err := w.modelStep(s); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -86,14 +86,32 @@ func noteText(c excelize.Comment) string {
 }
 
 // Prepare applies the steps and saves the workbook atomically. Freezing
-// and formatting (all a sync does) patch the package, each tab rewritten
-// once; notes and validations (init) go through excelize. Either way the
-// rows of a tab whose columns now wrap get the height their text needs,
-// as a row a patch writes does (rowfit.go).
+// and formatting patch the package, each tab rewritten once, its rows of
+// columns now wrapping fitted to their text as a row a patch writes is
+// (rowfit.go); dropdowns and notes (init) go through excelize first, on the
+// workbook's skeleton (skeleton.go).
 func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
-	if packageSteps(steps) {
-		return w.preparePackage(ctx, steps, false)
+	var patched, modeled []sheet.SetupStep
+	for _, s := range steps {
+		if packageSteps([]sheet.SetupStep{s}) {
+			patched = append(patched, s)
+		} else {
+			modeled = append(modeled, s)
+		}
 	}
+	if len(modeled) > 0 {
+		if err := w.prepareModel(ctx, modeled); err != nil {
+			return err
+		}
+	}
+	if len(patched) == 0 {
+		return nil
+	}
+	return w.preparePackage(ctx, patched)
+}
+
+// prepareModel makes steps through excelize's model and saves it.
+func (w *Workbook) prepareModel(ctx context.Context, steps []sheet.SetupStep) error {
 	if w.file == nil || w.broken {
 		if err := w.load(); err != nil {
 			return err
@@ -115,17 +133,11 @@ func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 		return err
 	}
 	w.broken = false
-	if err := w.preparePackage(ctx, steps, true); err != nil {
-		return fmt.Errorf("fit the rows of the wrapped columns: %w", err)
-	}
 	return nil
 }
 
 func (w *Workbook) prepare(s sheet.SetupStep) error {
 	switch s.Kind {
-	case sheet.FreezeHeader:
-		return w.file.SetPanes(s.Tab, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-			Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}})
 	case sheet.Dropdown:
 		dv := excelize.NewDataValidation(true)
 		col := sheet.ColumnName(s.Col)
@@ -156,8 +168,6 @@ func (w *Workbook) prepare(s sheet.SetupStep) error {
 			}
 		}
 		return nil
-	case sheet.FormatColumns:
-		return w.formatColumns(s)
 	}
 	return fmt.Errorf("unknown setup step %d: %w", s.Kind, sheet.ErrInvalid)
 }

@@ -37,6 +37,9 @@ type Workbook struct {
 	broken bool
 	// used holds the cell counts of the sheet parts read, for Cells.
 	used map[partID]int
+	// skeletal: file holds the workbook's skeleton (skeleton.go), not all
+	// of its rows.
+	skeletal bool
 }
 
 var (
@@ -124,21 +127,34 @@ func (w *Workbook) notXLSX(err error) error {
 	return fmt.Errorf("workbook %s is not an .xlsx file (%v): save it from Excel as an Excel workbook (.xlsx), or check --sheet", w.path, err)
 }
 
-// load reads excelize's model of the file, for the calls that need it.
+// load reads excelize's model of the file's skeleton (skeleton.go), for
+// the calls that need it; of the whole file when its rows cannot be put
+// back into excelize's sheets.
 func (w *Workbook) load() error {
-	b, err := w.readFile()
+	p, sum, closeFile, err := w.openFile()
 	if err != nil {
 		return err
 	}
-	if w.haveSum && sha256.Sum256(b) != w.sum {
+	defer closeFile()
+	if w.haveSum && sum != w.sum {
 		return w.conflict()
+	}
+	b, err := p.skeleton()
+	skeletal := err == nil
+	if errors.Is(err, errPrefixed) {
+		if b, err = w.readFile(); err == nil && sha256.Sum256(b) != sum {
+			return w.conflict()
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("read workbook %s: %w", w.path, err)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(b))
 	if err != nil {
 		return w.notXLSX(err)
 	}
 	w.closeFile()
-	w.file, w.sum, w.haveSum, w.broken = f, sha256.Sum256(b), true, false
+	w.file, w.skeletal, w.sum, w.haveSum, w.broken = f, skeletal, sum, true, false
 	return nil
 }
 
@@ -289,6 +305,18 @@ func (w *Workbook) conflict() error {
 // save writes the workbook to a temporary file beside it and renames it over
 // the original, so a reader never sees half a file.
 func (w *Workbook) save() error {
+	if w.skeletal {
+		var skel bytes.Buffer
+		if err := w.file.Write(&skel); err != nil {
+			return fmt.Errorf("save workbook %s: %w", w.path, err)
+		}
+		p, err := w.changing()
+		if err != nil {
+			return err
+		}
+		defer p.done()
+		return w.fleshOut(p, skel.Bytes())
+	}
 	perm := os.FileMode(0o644)
 	if st, err := os.Stat(w.path); err == nil {
 		perm = st.Mode().Perm()
