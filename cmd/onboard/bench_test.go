@@ -172,3 +172,24 @@ func BenchmarkLocalSync100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(data))/1e6, "workbook-MB")
 }
+
+// BenchmarkLocalInit100k times `onboard init` on a workbook of 100,000
+// clients a team has kept without it: the dropdowns, notes, frozen headers
+// and formats it adds, medians of benchRuns runs.
+func BenchmarkLocalInit100k(b *testing.B) {
+	data := syncWorkbook(b, 100_000, 0)
+	initArgs := func(path string) []string {
+		return []string{binary, "init", "--sheet", path, "--log-level", "error"}
+	}
+	for b.Loop() {
+		var ts []time.Duration
+		var ms []int64
+		for range benchRuns {
+			t, m := timed(b, data, initArgs)
+			ts, ms = append(ts, t), append(ms, m)
+		}
+		b.ReportMetric(float64(median(ts).Milliseconds()), "ms/init")
+		b.ReportMetric(float64(median(ms))/1024, "peak-MB")
+		b.Logf("init of 100,000 clients: %v / %d MB (medians of %d; runs %v, %v KiB)", median(ts), median(ms)/1024, benchRuns, ts, ms)
+	}
+}
