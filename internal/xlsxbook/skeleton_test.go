@@ -41,7 +41,7 @@ func modelSteps(rng *rand.Rand, book *sheet.Book) []sheet.SetupStep {
 // dropdowns, notes and grey headers read exactly as when excelize made them
 // on the whole workbook — values, every cell's style, widths, panes,
 // validations, notes — in excelize and in openpyxl, and the scan reads the
-// same cells.
+// same cells; each sheet keeps the <dimension> it had.
 func TestSkeletonMatchesTheWholeModel(t *testing.T) {
 	for i, path := range randomBooks(t, 6, 3, 89) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
@@ -61,6 +61,7 @@ func TestSkeletonMatchesTheWholeModel(t *testing.T) {
 					rows[tab.Name] = append(rows[tab.Name], r+1)
 				}
 			}
+			dims := dimensions(t, path)
 			ref := filepath.Join(t.TempDir(), "whole.xlsx")
 			must(t, os.WriteFile(ref, readBytes(t, path), 0o644))
 			steps := modelSteps(rng, book)
@@ -83,6 +84,9 @@ func TestSkeletonMatchesTheWholeModel(t *testing.T) {
 			if got, want := modelOf(t, path), modelOf(t, ref); !reflect.DeepEqual(got, want) {
 				t.Errorf("validations and notes:\n%v\nwant\n%v", got, want)
 			}
+			if got := dimensions(t, path); !reflect.DeepEqual(got, dims) {
+				t.Errorf("dimensions %v, want those read %v", got, dims)
+			}
 			sameBook(t, "scan", scanRead(t, path), scanRead(t, ref))
 			sameBook(t, "excelize", excelizeRead(t, path), excelizeRead(t, ref))
 			if g, w := openpyxlCells(t, path), openpyxlCells(t, ref); !reflect.DeepEqual(g, w) {
@@ -90,6 +94,26 @@ func TestSkeletonMatchesTheWholeModel(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dimensions are each sheet's <dimension> element.
+func dimensions(t *testing.T, path string) map[string]string {
+	t.Helper()
+	p, err := openPackage(readBytes(t, path))
+	must(t, err)
+	out := map[string]string{}
+	for _, tp := range p.tabs {
+		rc, err := p.parts[tp.part].Open()
+		must(t, err)
+		s := newXMLScanner(rc)
+		for s.next() && !s.is(tokStart, "sheetData") {
+			if s.is(tokStart, "dimension") {
+				out[tp.name] = string(s.attrs)
+			}
+		}
+		rc.Close()
+	}
+	return out
 }
 
 // modelOf is what excelize reads of each tab's validations and notes.
