@@ -147,39 +147,35 @@ func (w *Workbook) fleshOut(p *xlsxPackage, skel []byte) error {
 // joinRows writes the skeleton's sheet (from head) with the rows below
 // its header read from the original part rows (none when it is nil).
 func joinRows(dst io.Writer, head io.Reader, rows *zip.File) error {
+	putRows := func() error {
+		src, err := rows.Open()
+		if err != nil {
+			return err
+		}
+		defer src.Close()
+		return copyRows(dst, src, true)
+	}
 	s := newXMLScanner(head)
 	for s.next() {
-		if s.is(tokEnd, "sheetData") && rows != nil {
-			src, err := rows.Open()
-			if err != nil {
-				return err
+		var err error
+		switch {
+		case rows == nil:
+			_, err = dst.Write(s.raw)
+		case s.is(tokEnd, "sheetData"):
+			if err = putRows(); err == nil {
+				_, err = dst.Write(s.raw)
 			}
-			err = copyRows(dst, src, true)
-			src.Close()
-			if err != nil {
-				return err
-			}
-		}
-		if s.is(tokStart, "sheetData") && s.self && rows != nil {
+		case s.is(tokStart, "sheetData") && s.self:
 			// excelize wrote no rows at all: open the element for them.
-			if _, err := io.WriteString(dst, "<sheetData>"); err != nil {
-				return err
+			if _, err = io.WriteString(dst, "<sheetData>"); err == nil {
+				if err = putRows(); err == nil {
+					_, err = io.WriteString(dst, "</sheetData>")
+				}
 			}
-			src, err := rows.Open()
-			if err != nil {
-				return err
-			}
-			err = copyRows(dst, src, true)
-			src.Close()
-			if err != nil {
-				return err
-			}
-			if _, err := io.WriteString(dst, "</sheetData>"); err != nil {
-				return err
-			}
-			continue
+		default:
+			_, err = dst.Write(s.raw)
 		}
-		if _, err := dst.Write(s.raw); err != nil {
+		if err != nil {
 			return err
 		}
 	}
