@@ -170,27 +170,10 @@ func (w *Workbook) formatPackage(ctx context.Context, p *xlsxPackage, tabs []*ta
 			return formatSheet(src, t, styles, fit)
 		}})
 	}
-	sheets, err := w.rewriteParts(ctx, p, rewrites)
-	if err != nil {
-		return err
-	}
-	defer closeParts(sheets)
-	if err := errSST(); err != nil {
-		return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
-	}
-	newStyles := styles.bytes()
-
-	return w.savePackage(p, func(name string) partWriter {
-		switch {
-		case sheets[name] != nil:
-			return sheets[name].write
-		case name == p.styles && newStyles != nil:
-			return p.replaced(newStyles)
-		case name == p.workbook && newWorkbook != nil:
-			return p.replaced(newWorkbook)
-		}
-		return nil
-	}, nil)
+	// The styles the sheets derive are known once they are rewritten.
+	return w.saveRewritten(ctx, p, rewrites, errSST, func() map[string][]byte {
+		return map[string][]byte{p.styles: styles.bytes(), p.workbook: newWorkbook}
+	})
 }
 
 // worksheetOrder ranks a worksheet's child elements in schema order: a new

@@ -103,25 +103,9 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 		}})
 		delete(byPart, tp.part) // a part two tabs name is rewritten once
 	}
-	sheets, err := w.rewriteParts(ctx, p, rewrites)
-	if err != nil {
-		return err
-	}
-	defer closeParts(sheets)
-	if err := errSST(); err != nil {
-		return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
-	}
-	return w.savePackage(p, func(name string) partWriter {
-		switch {
-		case sheets[name] != nil:
-			return sheets[name].write
-		case name == p.sharedStrings && newSST != nil:
-			return p.replaced(newSST)
-		case name == p.styles && newStyles != nil:
-			return p.replaced(newStyles)
-		}
-		return nil
-	}, nil)
+	return w.saveRewritten(ctx, p, rewrites, errSST, func() map[string][]byte {
+		return map[string][]byte{p.sharedStrings: newSST, p.styles: newStyles}
+	})
 }
 
 // dateFormat is the number format of the date cells the job writes.

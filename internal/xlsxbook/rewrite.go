@@ -85,6 +85,31 @@ func (w *Workbook) rewriteParts(ctx context.Context, p *xlsxPackage, rewrites []
 	return out, nil
 }
 
+// saveRewritten rewrites the parts, then saves the package with them, the
+// parts replaced returns once they are rewritten (by name; a nil one is
+// left) written anew, and every other part copied. sharedErr reports a
+// failure to load the shared strings the rewrites read (lazySharedStrings).
+func (w *Workbook) saveRewritten(ctx context.Context, p *xlsxPackage, rewrites []partRewrite, sharedErr func() error, replaced func() map[string][]byte) error {
+	sheets, err := w.rewriteParts(ctx, p, rewrites)
+	if err != nil {
+		return err
+	}
+	defer closeParts(sheets)
+	if err := sharedErr(); err != nil {
+		return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
+	}
+	parts := replaced()
+	return w.savePackage(p, func(name string) partWriter {
+		if sheets[name] != nil {
+			return sheets[name].write
+		}
+		if b := parts[name]; b != nil {
+			return p.replaced(b)
+		}
+		return nil
+	}, nil)
+}
+
 // ctxReader reads until its context is done.
 type ctxReader struct {
 	ctx context.Context
