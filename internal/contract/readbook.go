@@ -76,20 +76,14 @@ func ReadBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, owned
 // both matrices are kept; were it edited before the main read, that read is
 // made again whole.
 func keptRead(ctx context.Context, ss sheet.Spreadsheet, fr sheet.FilteringReader, specs []Tab) (func(context.Context, []string) (*sheet.Book, error), error) {
-	titles, err := ss.Titles(ctx)
+	b, err := ss.Read(ctx, []string{matrix.TabName}) // absent when the sheet has none
 	if err != nil {
 		return nil, err
 	}
-	var first *sheet.Tab
-	if slices.Contains(titles, matrix.TabName) {
-		b, err := ss.Read(ctx, []string{matrix.TabName})
-		if err != nil {
-			return nil, err
-		}
-		if first = b.Tab(matrix.TabName); first != nil {
-			if tm, err := matrix.FromTab(first); err == nil {
-				specs = append(slices.Clip(specs), Tabs(tm)...)
-			}
+	first := b.Tab(matrix.TabName)
+	if first != nil {
+		if tm, err := matrix.FromTab(first); err == nil {
+			specs = append(slices.Clip(specs), Tabs(tm)...)
 		}
 	}
 	keep := contractColumns(specs)

@@ -18,11 +18,11 @@ var errDimension = errors.New("dimension found")
 // same part, by checksum and size), is counted from that read; another is
 // scanned.
 func (w *Workbook) Cells(ctx context.Context) (int, error) {
-	p, _, closeFile, err := w.openFile()
+	p, snap, err := w.openFile(false)
 	if err != nil {
 		return 0, err
 	}
-	defer closeFile()
+	defer snap.Close()
 	total := 0
 	for _, t := range p.tabs {
 		if err := ctx.Err(); err != nil {

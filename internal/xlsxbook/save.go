@@ -15,17 +15,17 @@ import (
 // refused (sheet.ErrConflict) when it changed on disk since; or, when this
 // backend has not read it yet, the file as it is now.
 func (w *Workbook) changing() (*xlsxPackage, error) {
-	p, sum, closeFile, err := w.openFile()
+	p, snap, err := w.openFile(true)
 	if err != nil {
 		return nil, err
 	}
 	if !w.haveSum {
-		w.sum, w.haveSum = sum, true
-	} else if sum != w.sum {
-		closeFile()
+		w.sum, w.haveSum = snap.sum, true
+	} else if snap.sum != w.sum {
+		snap.Close()
 		return nil, w.conflict()
 	}
-	p.close = closeFile
+	p.close = snap.Close
 	return p, nil
 }
 

@@ -61,32 +61,18 @@ func (w *Workbook) Describe() string { return w.path }
 // Path is the workbook's file path.
 func (w *Workbook) Path() string { return w.path }
 
-// readFile returns the file's bytes.
-func (w *Workbook) readFile() ([]byte, error) {
-	b, err := os.ReadFile(w.path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("workbook %s: %w; check --sheet, or create it with 'onboard init --sheet %s'", w.path, sheet.ErrNotFound, w.path)
-		}
-		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
-	}
-	if len(b) == 0 {
-		return nil, fmt.Errorf("workbook %s is an empty file (0 bytes): set it up with 'onboard init --sheet %s'", w.path, w.path)
-	}
-	return b, nil
-}
-
 // snapshot is the workbook file held open: a save renames a new file over
-// the path, so what is read through it stays the file summed, and a large
+// the path, so what is read through it stays the file opened, and a large
 // workbook is never held in memory whole (issue 13).
 type snapshot struct {
 	*os.File
 	size int64
-	sum  [32]byte
+	sum  [32]byte // when summed
 }
 
-// open opens the file and sums it, with readFile's errors.
-func (w *Workbook) open() (*snapshot, error) {
+// open opens the file; with summed it sums it too (a read a save will be
+// checked against, or a save's own check).
+func (w *Workbook) open(summed bool) (*snapshot, error) {
 	f, err := os.Open(w.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -94,32 +80,39 @@ func (w *Workbook) open() (*snapshot, error) {
 		}
 		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
 	}
-	h := sha256.New()
-	n, err := io.Copy(h, f)
+	snap := &snapshot{File: f}
+	if summed {
+		h := sha256.New()
+		snap.size, err = io.Copy(h, f)
+		h.Sum(snap.sum[:0])
+	} else {
+		var st os.FileInfo
+		if st, err = f.Stat(); err == nil {
+			snap.size = st.Size()
+		}
+	}
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
 	}
-	if n == 0 {
+	if snap.size == 0 {
 		f.Close()
 		return nil, fmt.Errorf("workbook %s is an empty file (0 bytes): set it up with 'onboard init --sheet %s'", w.path, w.path)
 	}
-	snap := &snapshot{File: f, size: n}
-	h.Sum(snap.sum[:0])
 	return snap, nil
 }
 
-// openFile opens the file's package; close closes the file.
-func (w *Workbook) openFile() (p *xlsxPackage, sum [32]byte, close func() error, err error) {
-	snap, err := w.open()
-	if err != nil {
-		return nil, sum, nil, err
+// openFile opens the file's package, reading it through snap, which the
+// caller closes.
+func (w *Workbook) openFile(summed bool) (p *xlsxPackage, snap *snapshot, err error) {
+	if snap, err = w.open(summed); err != nil {
+		return nil, nil, err
 	}
 	if p, err = openPackageAt(snap, snap.size); err != nil {
 		snap.Close()
-		return nil, sum, nil, w.notXLSX(err)
+		return nil, nil, w.notXLSX(err)
 	}
-	return p, snap.sum, snap.Close, nil
+	return p, snap, nil
 }
 
 // notXLSX is the error for a file that is not an .xlsx package.
@@ -131,20 +124,18 @@ func (w *Workbook) notXLSX(err error) error {
 // the calls that need it; of the whole file when its rows cannot be put
 // back into excelize's sheets.
 func (w *Workbook) load() error {
-	p, sum, closeFile, err := w.openFile()
+	p, snap, err := w.openFile(true)
 	if err != nil {
 		return err
 	}
-	defer closeFile()
-	if w.haveSum && sum != w.sum {
+	defer snap.Close()
+	if w.haveSum && snap.sum != w.sum {
 		return w.conflict()
 	}
 	b, err := p.skeleton()
 	skeletal := err == nil
 	if errors.Is(err, errPrefixed) {
-		if b, err = w.readFile(); err == nil && sha256.Sum256(b) != sum {
-			return w.conflict()
-		}
+		b, err = io.ReadAll(io.NewSectionReader(snap, 0, snap.size))
 	}
 	if err != nil {
 		return fmt.Errorf("read workbook %s: %w", w.path, err)
@@ -154,7 +145,7 @@ func (w *Workbook) load() error {
 		return w.notXLSX(err)
 	}
 	w.closeFile()
-	w.file, w.skeletal, w.sum, w.haveSum, w.broken = f, skeletal, sum, true, false
+	w.file, w.skeletal, w.sum, w.haveSum, w.broken = f, skeletal, snap.sum, true, false
 	return nil
 }
 
@@ -179,11 +170,11 @@ func (w *Workbook) ReadKeeping(ctx context.Context, names []string, keep sheet.K
 	// Every run reads first: the temporary file of a run killed mid-save
 	// goes now, also when this run has nothing to write.
 	_, _ = atomicfile.CleanStale(w.path)
-	p, sum, closeFile, err := w.openFile()
+	p, snap, err := w.openFile(true)
 	if err != nil {
 		return nil, err
 	}
-	defer closeFile()
+	defer snap.Close()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -200,18 +191,18 @@ func (w *Workbook) ReadKeeping(ctx context.Context, names []string, keep sheet.K
 	if err != nil {
 		return nil, fmt.Errorf("workbook %s: %w", w.path, err)
 	}
-	w.sum, w.haveSum = sum, true
+	w.sum, w.haveSum = snap.sum, true
 	w.closeFile()
 	return book, nil
 }
 
 // Titles lists the workbook's tabs, in order, from the file as it is now.
 func (w *Workbook) Titles(ctx context.Context) ([]string, error) {
-	p, _, closeFile, err := w.openFile()
+	p, snap, err := w.openFile(false)
 	if err != nil {
 		return nil, err
 	}
-	defer closeFile()
+	defer snap.Close()
 	names := make([]string, len(p.tabs))
 	for i, t := range p.tabs {
 		names[i] = t.name
@@ -222,14 +213,14 @@ func (w *Workbook) Titles(ctx context.Context) ([]string, error) {
 // ReadColumns reads, from the file as it is now, each requested tab's
 // header row and the requested columns of its other rows.
 func (w *Workbook) ReadColumns(ctx context.Context, reqs []sheet.ColumnsRequest) (*sheet.Book, error) {
-	p, sum, closeFile, err := w.openFile()
+	p, snap, err := w.openFile(!w.haveSum)
 	if err != nil {
 		return nil, err
 	}
-	defer closeFile()
+	defer snap.Close()
 	if !w.haveSum {
 		// A caller that only reads columns (送信履歴) writes over what it read.
-		w.sum, w.haveSum = sum, true
+		w.sum, w.haveSum = snap.sum, true
 	}
 	cols := map[string][]int{}
 	for _, req := range reqs {
