@@ -203,6 +203,9 @@ func createTemp(dir, base string) (*os.File, error) {
 		if errors.Is(err, fs.ErrExist) && i < 100 {
 			continue
 		}
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, fmt.Errorf("%w: %s is saved through a temporary file beside it, so its folder %s must be writable by the user running the job", err, base, dir)
+		}
 		return f, err
 	}
 }

@@ -268,7 +268,21 @@ func TestRefusedAsOtherUser(t *testing.T) {
 	if out := run(own); !strings.Contains(out, "written") {
 		t.Errorf("own file: %s", out)
 	}
-	for p, want := range map[string]string{rootFile: "old", readOnly: "old", own: "new"} {
+	// The user's own file in a folder only root may write to: the
+	// temporary file beside it cannot be made, and the error says so.
+	locked := filepath.Join(dir, "locked")
+	if err := os.Mkdir(locked, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	inLocked := filepath.Join(locked, "own.xlsx")
+	mkfile(t, inLocked, 0o644)
+	if err := os.Chown(inLocked, nobody, nobody); err != nil {
+		t.Fatal(err)
+	}
+	if out := run(inLocked); !strings.Contains(out, "folder "+locked+" must be writable by the user running the job") {
+		t.Errorf("a folder the user cannot write to: %s", out)
+	}
+	for p, want := range map[string]string{rootFile: "old", readOnly: "old", own: "new", inLocked: "old"} {
 		if got := read(t, p); got != want {
 			t.Errorf("%s holds %q, want %q", filepath.Base(p), got, want)
 		}
