@@ -13,22 +13,12 @@ import (
 	"onboard/internal/matrix"
 	"onboard/internal/sheet"
 	"onboard/internal/sheet/memsheet"
+	"onboard/internal/sheet/sheettest"
 )
 
 var today = civil.New(2026, 11, 25)
 
-func row(cells ...any) []sheet.Value {
-	out := make([]sheet.Value, len(cells))
-	for i, c := range cells {
-		switch v := c.(type) {
-		case string:
-			out[i] = sheet.TextValue(v)
-		case civil.Date:
-			out[i] = sheet.DayValue(v)
-		}
-	}
-	return out
-}
+var row = sheettest.Row
 
 func d(m, day int) civil.Date { return civil.New(2026, time.Month(m), day) }
 

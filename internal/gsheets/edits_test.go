@@ -264,18 +264,8 @@ func TestManagerEditsDuringRun(t *testing.T) {
 		}},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
-			srv := newFake(t)
-			id := srv.CreateSpreadsheet("onboarding", fakeTabs(example.Generate(example.ExampleConfig()).Tabs, 0)...)
 			cfg := config(t)
-			if sc.prepared {
-				syncOnce(t, open(t, srv, id), cfg)
-				rows := srv.Values(id, "申込")
-				for r := 2; r <= len(rows); r++ {
-					for c := 13; c <= 18; c++ {
-						_ = srv.SetCell(id, "申込", r, c, nil)
-					}
-				}
-			}
+			srv, id := exampleOnFake(t, cfg, sc.prepared, 18)
 			dry, err := job.Sync(context.Background(), open(t, srv, id), cfg, true)
 			if err != nil {
 				t.Fatal(err)
@@ -364,18 +354,8 @@ func TestEditsDuringTheWrite(t *testing.T) {
 		}},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
-			srv := newFake(t)
-			id := srv.CreateSpreadsheet("onboarding", fakeTabs(example.Generate(example.ExampleConfig()).Tabs, 0)...)
 			cfg := config(t)
-			if sc.prepared {
-				syncOnce(t, open(t, srv, id), cfg)
-				rows := srv.Values(id, "申込")
-				for r := 2; r <= len(rows); r++ {
-					for c := 13; c <= 17; c++ {
-						_ = srv.SetCell(id, "申込", r, c, nil)
-					}
-				}
-			}
+			srv, id := exampleOnFake(t, cfg, sc.prepared, 17)
 			var once sync.Once
 			var before grid
 			srv.SetHook(func(r *http.Request) {
@@ -444,4 +424,22 @@ func clientCol(srv *fakesheets.Server, id string) int {
 		}
 	}
 	return 1
+}
+
+// exampleOnFake seeds a fake with the example. prepared, it was synced
+// once and then the job's columns of 申込 from M to lastCol emptied.
+func exampleOnFake(t *testing.T, cfg job.Config, prepared bool, lastCol int) (*fakesheets.Server, string) {
+	t.Helper()
+	srv := newFake(t)
+	id := srv.CreateSpreadsheet("onboarding", fakeTabs(example.Generate(example.ExampleConfig()).Tabs, 0)...)
+	if prepared {
+		syncOnce(t, open(t, srv, id), cfg)
+		rows := srv.Values(id, "申込")
+		for r := 2; r <= len(rows); r++ {
+			for c := 13; c <= lastCol; c++ {
+				_ = srv.SetCell(id, "申込", r, c, nil)
+			}
+		}
+	}
+	return srv, id
 }

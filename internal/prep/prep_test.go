@@ -14,24 +14,14 @@ import (
 	"onboard/internal/prep"
 	"onboard/internal/sheet"
 	"onboard/internal/sheet/memsheet"
+	"onboard/internal/sheet/sheettest"
 )
 
 var today = civil.New(2026, 11, 25)
 
 func d(m, day int) civil.Date { return civil.New(2026, time.Month(m), day) }
 
-func row(cells ...any) []sheet.Value {
-	out := make([]sheet.Value, len(cells))
-	for i, c := range cells {
-		switch v := c.(type) {
-		case string:
-			out[i] = sheet.TextValue(v)
-		case civil.Date:
-			out[i] = sheet.DayValue(v)
-		}
-	}
-	return out
-}
+var row = sheettest.Row
 
 var appsHeader = row("クライアントID", "申込日", "事業者名", "担当者名", "管理メールアドレス", "LINE公式アカウント", "既存アカウントで検証", "LINEビジネスID", "担当オペレーター", "セッション予定日", "担当作業完了日", "サポートアカウント")
 var sessionsHeader = row("クライアントID", "実施日", "オペレーター", "確認:LINE公式アカウント", "確認:既存アカウントで検証", "確認:LINEビジネスID", "LINEビジネスID作成", "LINE公式アカウント", "Messaging API", "LINEログイン", "エルメアカウント", "事業内容", "事業規模", "ITリテラシー", "メモ")

@@ -55,14 +55,10 @@ func (s *Spreadsheet) Describe() string { return "memory:" + s.name }
 
 // Read returns copies of the named tabs that exist.
 func (s *Spreadsheet) Read(ctx context.Context, names []string) (*sheet.Book, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.lock(ctx); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.missing {
-		return nil, s.notFound()
-	}
 	b := &sheet.Book{}
 	for _, t := range s.tabs {
 		if slices.Contains(names, t.Name) {
@@ -74,14 +70,10 @@ func (s *Spreadsheet) Read(ctx context.Context, names []string) (*sheet.Book, er
 
 // Titles lists the tabs' names in order.
 func (s *Spreadsheet) Titles(ctx context.Context) ([]string, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.lock(ctx); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.missing {
-		return nil, s.notFound()
-	}
 	names := make([]string, len(s.tabs))
 	for i, t := range s.tabs {
 		names[i] = t.Name
@@ -96,14 +88,10 @@ func (s *Spreadsheet) ReadColumns(ctx context.Context, reqs []sheet.ColumnsReque
 	if s.BeforeReadColumns != nil {
 		s.BeforeReadColumns(s)
 	}
-	if err := ctx.Err(); err != nil {
+	if err := s.lock(ctx); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.missing {
-		return nil, s.notFound()
-	}
 	b := &sheet.Book{}
 	for _, r := range reqs {
 		t := s.tab(r.Tab)
@@ -142,14 +130,10 @@ func (s *Spreadsheet) Write(ctx context.Context, updates []sheet.Update) error {
 	if s.BeforeWrite != nil {
 		s.BeforeWrite(s)
 	}
-	if err := ctx.Err(); err != nil {
+	if err := s.lock(ctx); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.missing {
-		return s.notFound()
-	}
 	for _, u := range updates {
 		if s.tab(u.Tab) == nil {
 			return fmt.Errorf("write %s: tab %q: %w", s.Describe(), u.Tab, sheet.ErrTabNotFound)
@@ -169,14 +153,10 @@ func (s *Spreadsheet) Write(ctx context.Context, updates []sheet.Update) error {
 
 // AddTab appends an empty tab with a header row.
 func (s *Spreadsheet) AddTab(ctx context.Context, name string, header []string) error {
-	if err := ctx.Err(); err != nil {
+	if err := s.lock(ctx); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.missing {
-		return s.notFound()
-	}
 	if s.tab(name) != nil {
 		return fmt.Errorf("add tab %q to %s: %w", name, s.Describe(), sheet.ErrTabExists)
 	}
@@ -185,6 +165,20 @@ func (s *Spreadsheet) AddTab(ctx context.Context, name string, header []string) 
 		row[i] = sheet.TextValue(h)
 	}
 	s.tabs = append(s.tabs, &sheet.Tab{Name: name, Rows: [][]sheet.Value{row}})
+	return nil
+}
+
+// lock locks the spreadsheet for a call: an error, without the lock, when
+// ctx is done or the spreadsheet is Missing.
+func (s *Spreadsheet) lock(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if s.missing {
+		s.mu.Unlock()
+		return s.notFound()
+	}
 	return nil
 }
 

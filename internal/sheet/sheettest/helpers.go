@@ -208,3 +208,18 @@ func (s *Suite) write(t *testing.T, updates []sheet.Update) {
 		assertTab(t, b, tab.Name, apply(tab.Rows, tab.Name, updates))
 	}
 }
+
+// Row is a row of cells for a test's book: a string is a text cell, a
+// civil.Date a date cell; anything else leaves the cell empty.
+func Row(cells ...any) []sheet.Value {
+	out := make([]sheet.Value, len(cells))
+	for i, c := range cells {
+		switch v := c.(type) {
+		case string:
+			out[i] = sheet.TextValue(v)
+		case civil.Date:
+			out[i] = sheet.DayValue(v)
+		}
+	}
+	return out
+}
