@@ -1,6 +1,8 @@
 package xlsxbook
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -152,4 +155,55 @@ func TestSkeletonRefusesPrefixedRows(t *testing.T) {
 			t.Errorf("below %v: %v, want errPrefixed", below, err)
 		}
 	}
+}
+
+// A workbook whose sheet XML carries a namespace prefix (as some tools
+// write it) is prepared through excelize's model of the whole workbook:
+// the dropdown lands and every cell reads as before.
+func TestPrefixedWorkbookPreparedWhole(t *testing.T) {
+	path := randomBooks(t, 1, 0, 97)[0]
+	prefixed := filepath.Join(t.TempDir(), "prefixed.xlsx")
+	prefixSheets(t, path, prefixed)
+	p, err := openPackage(readBytes(t, prefixed))
+	must(t, err)
+	if _, err := p.skeleton(); !errors.Is(err, errPrefixed) {
+		t.Fatalf("skeleton of the prefixed workbook: %v, want errPrefixed", err)
+	}
+	before := scanRead(t, prefixed)
+	tab := before.Tabs[0].Name
+	if err := Open(prefixed).Prepare(context.Background(), []sheet.SetupStep{{Kind: sheet.Dropdown, Tab: tab, Col: 3, Values: []string{"あり", "なし"}}}); err != nil {
+		t.Fatal(err)
+	}
+	sameBook(t, "after the dropdown", scanRead(t, prefixed), before)
+	if got := modelOf(t, prefixed)[tab]; !slices.Contains(got, `validation C2:C1048576 list "あり,なし"`) {
+		t.Errorf("validations and notes of %q: %v", tab, got)
+	}
+}
+
+// prefixSheets copies the workbook at src to dst with each worksheet's
+// elements under the x: prefix.
+func prefixSheets(t *testing.T, src, dst string) {
+	t.Helper()
+	p, err := openPackage(readBytes(t, src))
+	must(t, err)
+	sheets := p.sheetParts()
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	tag := regexp.MustCompile(`<(/?)([A-Za-z][\w.]*)([\s/>])`)
+	for _, f := range p.order {
+		if !sheets[f.Name] {
+			must(t, zw.Copy(f))
+			continue
+		}
+		data, err := p.readAll(f.Name)
+		must(t, err)
+		x := tag.ReplaceAll(data, []byte("<${1}x:${2}${3}"))
+		x = bytes.Replace(x, []byte(`xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`), []byte(`xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`), 1)
+		w, err := zw.Create(f.Name)
+		must(t, err)
+		_, err = w.Write(x)
+		must(t, err)
+	}
+	must(t, zw.Close())
+	must(t, os.WriteFile(dst, out.Bytes(), 0o644))
 }
