@@ -14,10 +14,3 @@ func (w *Workbook) formatted(tab string) bool {
 	}
 	return false
 }
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}

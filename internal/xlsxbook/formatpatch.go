@@ -125,6 +125,9 @@ func (w *Workbook) formatPackage(ctx context.Context, p *xlsxPackage, tabs []*ta
 		return err
 	}
 	styles, err := p.openStyles()
+	if err == nil {
+		err = styles.usable()
+	}
 	if err != nil {
 		return fmt.Errorf("read workbook %s styles: %w", w.path, err)
 	}

@@ -51,14 +51,17 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	styles, err := p.readStyles()
+	styles, err := p.openStyles()
 	if err != nil {
 		return fmt.Errorf("read workbook %s styles: %w", w.path, err)
 	}
-	fit, err := p.readFitStyles()
-	if err != nil {
-		return fmt.Errorf("read workbook %s styles: %w", w.path, err)
+	if needDate {
+		if err := styles.usable(); err != nil {
+			return fmt.Errorf("add a date style to workbook %s: %w", w.path, err)
+		}
+		styles.dateStyle() // added before the sheets are read, as they may need it
 	}
+	fit := styles.fitStyles()
 	// A row's existing shared-string cells are read to fit its height;
 	// the table is loaded the first time one is needed.
 	sharedText, errSST := p.lazySharedStrings()
@@ -79,12 +82,6 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 			}
 		}
 	}
-	dateXf, newStyles := 0, []byte(nil)
-	if needDate {
-		if dateXf, newStyles, err = p.dateStyle(); err != nil {
-			return fmt.Errorf("add a date style to workbook %s: %w", w.path, err)
-		}
-	}
 	var rewrites []partRewrite
 	for _, tp := range p.tabs {
 		us := byPart[tp.part]
@@ -98,102 +95,14 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 			}
 			defer src.Close()
 			return deflate(part, func(dst io.Writer) error {
-				return patchSheet(dst, src, updates, us, cellStyles{dateXf, styles}, shared, newRowFitter(fit, sharedText))
+				return patchSheet(dst, src, updates, us, styles, shared, newRowFitter(fit, sharedText))
 			})
 		}})
 		delete(byPart, tp.part) // a part two tabs name is rewritten once
 	}
 	return w.saveRewritten(ctx, p, rewrites, errSST, func() map[string][]byte {
-		return map[string][]byte{p.sharedStrings: newSST, p.styles: newStyles}
+		return map[string][]byte{p.sharedStrings: newSST, p.styles: styles.bytes()}
 	})
-}
-
-// dateFormat is the number format of the date cells the job writes.
-const dateFormat = "yyyy/mm/dd"
-
-// dateStyle returns the index of a plain cell style showing dateFormat,
-// and the new styles part when one had to be added (nil otherwise).
-func (p *xlsxPackage) dateStyle() (int, []byte, error) {
-	data, err := p.readAll(p.styles)
-	if err != nil {
-		return 0, nil, err
-	}
-	s := newBytesScanner(data)
-	fmtID, maxID := -1, 163 // custom formats start at 164
-	xfs, inXfs := 0, false
-	var numFmtsEnd, numFmtsStart, xfsStart, xfsEnd, sheetStart [2]int // token offsets: start, end
-	var prefix string
-	reuse := -1
-	offset := func() int { return s.pos }
-	for s.next() {
-		end := offset()
-		start := end - len(s.raw)
-		switch {
-		case s.is(tokStart, "styleSheet"):
-			sheetStart = [2]int{start, end}
-			prefix = string(s.qname[:len(s.qname)-len(s.name)])
-		case s.is(tokStart, "numFmts"):
-			numFmtsStart = [2]int{start, end}
-		case s.is(tokEnd, "numFmts"):
-			numFmtsEnd = [2]int{start, end}
-		case s.is(tokStart, "numFmt"):
-			id := attrInt(s.attrs, "numFmtId")
-			maxID = max(maxID, id)
-			if code, _ := attrString(s.attrs, "formatCode"); code == dateFormat && fmtID < 0 {
-				fmtID = id
-			}
-		case s.is(tokStart, "cellXfs"):
-			xfsStart, inXfs = [2]int{start, end}, !s.self
-		case s.is(tokEnd, "cellXfs"):
-			xfsEnd, inXfs = [2]int{start, end}, false
-		case inXfs && s.is(tokStart, "xf"):
-			if reuse < 0 && s.self && fmtID >= 0 && attrInt(s.attrs, "numFmtId") == fmtID &&
-				attrInt(s.attrs, "fontId") == 0 && attrInt(s.attrs, "fillId") == 0 && attrInt(s.attrs, "borderId") == 0 {
-				reuse = xfs
-			}
-			xfs++
-		}
-	}
-	if s.err != nil {
-		return 0, nil, s.err
-	}
-	if reuse >= 0 {
-		return reuse, nil, nil
-	}
-	if xfsEnd[1] == 0 || xfsStart[1] == 0 {
-		return 0, nil, fmt.Errorf("the styles part has no cellXfs list")
-	}
-	type insert struct {
-		at       int
-		text     string
-		cut      int // bytes replaced at at
-		sortLast bool
-	}
-	var ins []insert
-	if fmtID < 0 {
-		fmtID = maxID + 1
-		numFmt := fmt.Sprintf(`<%snumFmt numFmtId="%d" formatCode="%s"/>`, prefix, fmtID, dateFormat)
-		if numFmtsEnd[1] > 0 {
-			tag := data[numFmtsStart[0]:numFmtsStart[1]]
-			ins = append(ins, insert{at: numFmtsStart[0], cut: len(tag), text: string(setCount(tag, +1))},
-				insert{at: numFmtsEnd[0], text: numFmt})
-		} else {
-			ins = append(ins, insert{at: sheetStart[1], text: fmt.Sprintf(`<%snumFmts count="1">%s</%snumFmts>`, prefix, numFmt, prefix)})
-		}
-	}
-	tag := data[xfsStart[0]:xfsStart[1]]
-	ins = append(ins, insert{at: xfsStart[0], cut: len(tag), text: string(setCount(tag, +1))},
-		insert{at: xfsEnd[0], text: fmt.Sprintf(`<%sxf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`, prefix, fmtID)})
-	slices.SortStableFunc(ins, func(a, b insert) int { return a.at - b.at })
-	var out bytes.Buffer
-	last := 0
-	for _, in := range ins {
-		out.Write(data[last:in.at])
-		out.WriteString(in.text)
-		last = in.at + in.cut
-	}
-	out.Write(data[last:])
-	return xfs, out.Bytes(), nil
 }
 
 // appendSharedStrings returns the shared strings part with the texts
@@ -346,7 +255,7 @@ func rowEdits(updates []sheet.Update, order []int32) []rowEdit {
 // patchSheet copies a worksheet part, replacing or inserting the updated
 // cells, and fitting the height of the rows it writes (rowfit.go); every
 // other byte is copied as it is.
-func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []int32, styles cellStyles, shared map[string]int, fit *rowFitter) error {
+func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []int32, styles *styleBook, shared map[string]int, fit *rowFitter) error {
 	edits := rowEdits(updates, order)
 	maxRow, maxCol := 0, 0
 	for _, i := range order {
@@ -391,8 +300,8 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []in
 		v := u.Value
 		has := !v.IsEmpty() && (v.Kind != sheet.Text || v.Str != "")
 		style := oldStyle
-		if v.Kind == sheet.Date && !styles.dates.is(style) {
-			style = styles.date // as appendCell gives it
+		if v.Kind == sheet.Date && !styles.isDate(style) {
+			style = styles.dateStyle() // as appendCell gives it
 		}
 		rowNeed = max(rowNeed, fit.need(u.Col, style, has, func() string {
 			if v.Kind == sheet.Text {
@@ -619,20 +528,13 @@ func widenDimension(tag []byte, row, col int) []byte {
 	return append(out, tag[i+len(ref):]...)
 }
 
-// cellStyles are what a patch needs to know of the styles: which show
-// dates, and the one for new date cells.
-type cellStyles struct {
-	date  int
-	dates dateStyles
-}
-
 // appendCell appends the XML of an updated cell. The cell keeps its style,
 // except that a date gets a date style when it has none. Text is an
 // inline string, or the shared string given for it.
-func appendCell(b []byte, prefix string, u sheet.Update, style int, styles cellStyles, shared map[string]int) []byte {
+func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styleBook, shared map[string]int) []byte {
 	v := u.Value
-	if v.Kind == sheet.Date && !styles.dates.is(style) {
-		style = styles.date
+	if v.Kind == sheet.Date && !styles.isDate(style) {
+		style = styles.dateStyle()
 	}
 	if v.Kind == sheet.Empty || (v.Kind == sheet.Text && v.Str == "") {
 		if style == 0 {

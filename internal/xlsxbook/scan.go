@@ -34,6 +34,9 @@ type xlsxPackage struct {
 	styles        string
 	// close closes the file a change reads the package from (changing).
 	close func() error
+	// keptStyles is where the workbook keeps the styles parsed
+	// (openStyles); nil for a package read once.
+	keptStyles **styleBook
 }
 
 // done closes the file the package is read from, if changing opened it.
@@ -291,59 +294,6 @@ func (p *xlsxPackage) readSharedStrings() ([]string, error) {
 	return out, err
 }
 
-// dateStyles reports, by cell style index, which styles show a date.
-type dateStyles []bool
-
-func (d dateStyles) is(idx int) bool { return idx > 0 && idx < len(d) && d[idx] }
-
-// readStyles finds the cell styles whose number format is a date.
-func (p *xlsxPackage) readStyles() (dateStyles, error) {
-	custom := map[int]string{}
-	var ids []int // numFmtId per cell style; -1 when absent
-	inXfs := false
-	err := p.scan(p.styles, func(s *xmlScanner) error {
-		switch {
-		case s.is(tokStart, "numFmt"):
-			if code, ok := attrString(s.attrs, "formatCode"); ok {
-				custom[attrInt(s.attrs, "numFmtId")] = code
-			}
-		case s.is(tokStart, "cellXfs"):
-			inXfs = !s.self
-		case s.is(tokEnd, "cellXfs"):
-			inXfs = false
-		case inXfs && s.is(tokStart, "xf"):
-			id := -1
-			if v, ok := attr(s.attrs, "numFmtId"); ok {
-				if n, err := strconv.Atoi(string(v)); err == nil {
-					id = n
-				}
-			}
-			ids = append(ids, id)
-		}
-		return nil
-	})
-	out := make(dateStyles, len(ids))
-	for i, id := range ids {
-		out[i] = numFmtIsDate(id, custom)
-	}
-	return out, err
-}
-
-// numFmtIsDate reports whether a number format shows a date, as
-// Workbook.isDateStyle decided it through excelize's GetStyle: built-in
-// and language formats by id, others by their code.
-func numFmtIsDate(id int, custom map[int]string) bool {
-	switch {
-	case id < 0:
-		return false
-	case (id >= 0 && id <= 4) || (id >= 9 && id <= 22) || (id >= 37 && id <= 49) ||
-		(27 <= id && id <= 36) || (50 <= id && id <= 62) || (67 <= id && id <= 81):
-		return builtinDate(id)
-	}
-	code, ok := custom[id]
-	return ok && customDate(code)
-}
-
 // readTabs reads the tabs want takes (all when want is nil), each on its
 // own goroutine beside the others, with the shared strings and styles
 // first. keep, when not nil, decides from each tab's header row which
@@ -351,11 +301,10 @@ func numFmtIsDate(id int, custom map[int]string) bool {
 // goes to used, by its part, when used is not nil.
 func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, used map[partID]int) (*sheet.Book, error) {
 	var sst []string
-	var styles dateStyles
-	var errSST, errStyles error
+	var errSST error
 	var wg sync.WaitGroup
 	wg.Go(func() { sst, errSST = p.readSharedStrings() })
-	styles, errStyles = p.readStyles()
+	styles, errStyles := p.openStyles()
 	wg.Wait()
 	if errSST != nil {
 		return nil, fmt.Errorf("read shared strings: %w", errSST)
@@ -429,7 +378,7 @@ type cellScan struct {
 // row i is sheet row i+1, rows end at their last cell, trailing blank
 // rows are dropped. With keep, rows below the first hold only the columns
 // keep marks.
-func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, keepCols func(header []sheet.Value) []bool) (sheetRead, error) {
+func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func(header []sheet.Value) []bool) (sheetRead, error) {
 	f := p.parts[part]
 	if f == nil {
 		return sheetRead{}, fmt.Errorf("worksheet part %s is missing", part)
@@ -632,7 +581,7 @@ type sheetRead struct {
 
 // typed types a raw cell value as Workbook.value did with excelize: only
 // values that read as numbers look at the cell's type and style.
-func typed(raw, typ string, styles dateStyles, style func() int) sheet.Value {
+func typed(raw, typ string, styles *styleBook, style func() int) sheet.Value {
 	if raw == "" {
 		return sheet.Value{}
 	}
@@ -651,7 +600,7 @@ func typed(raw, typ string, styles dateStyles, style func() int) sheet.Value {
 	case "d":
 		return sheet.Value{Kind: sheet.Date, Num: f}
 	}
-	if styles.is(style()) {
+	if styles.isDate(style()) {
 		return sheet.Value{Kind: sheet.Date, Num: f}
 	}
 	return sheet.NumberValue(f)

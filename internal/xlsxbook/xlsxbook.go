@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -40,6 +39,8 @@ type Workbook struct {
 	// skeletal: file holds the workbook's skeleton (skeleton.go), not all
 	// of its rows.
 	skeletal bool
+	// styles is styles.xml as last parsed (openStyles).
+	styles *styleBook
 }
 
 var (
@@ -112,6 +113,7 @@ func (w *Workbook) openFile(summed bool) (p *xlsxPackage, snap *snapshot, err er
 		snap.Close()
 		return nil, nil, w.notXLSX(err)
 	}
+	p.keptStyles = &w.styles
 	return p, snap, nil
 }
 
@@ -241,34 +243,6 @@ func (w *Workbook) ReadColumns(ctx context.Context, reqs []sheet.ColumnsRequest)
 		book.Tabs = append(book.Tabs, read.Tab(req.Tab))
 	}
 	return book, nil
-}
-
-// builtinDate reports whether a built-in number format shows a date.
-func builtinDate(id int) bool {
-	return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)
-}
-
-// customDate reports whether a format code shows a date: it has a year or
-// day part outside quoted text and brackets.
-func customDate(code string) bool {
-	var b strings.Builder
-	quoted, bracket := false, false
-	for _, r := range code {
-		switch {
-		case r == '"':
-			quoted = !quoted
-		case quoted:
-		case r == '[':
-			bracket = true
-		case r == ']':
-			bracket = false
-		case bracket:
-		default:
-			b.WriteRune(r)
-		}
-	}
-	s := strings.ReplaceAll(strings.ToLower(b.String()), "general", "")
-	return strings.ContainsAny(s, "ydg") || strings.Contains(s, "年") || strings.Contains(s, "日")
 }
 
 // checkUnchanged is an ErrConflict when the file is not the one read (or

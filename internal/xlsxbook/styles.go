@@ -1,0 +1,444 @@
+package xlsxbook
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"onboard/internal/sheet"
+)
+
+// styleBook is the one model of styles.xml, parsed once per run
+// (Workbook.styles keeps it while the part is unchanged): which cell
+// styles show dates (reading), which wrap and their font sizes (row
+// fitting), and the styles a patch adds (a date style, derived styles,
+// conditional fills), appended at the end of their lists; every other
+// byte stays.
+type styleBook struct {
+	mu     sync.Mutex
+	id     partID // the part parsed
+	data   []byte
+	prefix string
+
+	xfs     [][]byte       // the cellXfs' xf elements, then the added ones
+	known   map[string]int // an xf element → its first index
+	fmts    []int          // each xf's numFmtId (-1 when absent)
+	custom  map[int]string // custom number formats by id
+	dates   []bool         // by xf as read: it shows a date (read without the lock)
+	fonts   []float64      // the fonts' sizes, 0 when unset
+	base    int            // len(xfs) as read
+	dateFmt int            // the id of the date format; -1 until known
+	maxFmt  int
+	newFmt  bool // dateFmt is added
+	derived map[[3]int]int
+	// plainDate is the plain cell style showing the date format that Write
+	// gives a new date cell; -1 until found or added.
+	plainDate int
+
+	dxfs    int // differential styles as read
+	newDxfs [][]byte
+
+	fit fitStyles // what row fitting reads of each of xfs
+
+	// where the lists are: [start, end) of a start tag, the start of an end tag
+	sheetTag, numFmtsTag, xfsTag, dxfsTag [2]int
+	numFmtsEnd, xfsEnd, dxfsEnd           int
+	numFmtsSelf, dxfsSelf                 bool
+	afterXfs                              int // where a new dxfs list goes
+}
+
+// openStyles returns the package's styles, parsed once: the model the
+// Workbook kept when the part is the one it parsed and nothing was added
+// to it, else parsed now (and kept). A package without a styles part has
+// no styles; a change that needs one says so (usable).
+func (p *xlsxPackage) openStyles() (*styleBook, error) {
+	id := p.partID(p.styles)
+	if p.keptStyles != nil {
+		if b := *p.keptStyles; b != nil && b.id == id && !b.changed() {
+			return b, nil
+		}
+	}
+	var data []byte
+	if p.parts[p.styles] != nil {
+		var err error
+		if data, err = p.readAll(p.styles); err != nil {
+			return nil, err
+		}
+	}
+	b, err := parseStyles(data)
+	if err != nil {
+		return nil, err
+	}
+	b.id = id
+	if p.keptStyles != nil {
+		*p.keptStyles = b
+	}
+	return b, nil
+}
+
+// parseStyles reads a styles part held whole.
+func parseStyles(data []byte) (*styleBook, error) {
+	b := &styleBook{data: data, known: map[string]int{}, custom: map[int]string{}, dateFmt: -1, maxFmt: 163,
+		derived: map[[3]int]int{}, plainDate: -1, numFmtsEnd: -1, xfsEnd: -1, dxfsEnd: -1}
+	s := newBytesScanner(data)
+	inXfs, inDxfs, inFonts, inFont := false, false, false, false
+	for s.next() {
+		end := s.pos
+		start := end - len(s.raw)
+		switch {
+		case s.is(tokStart, "styleSheet"):
+			b.sheetTag, b.prefix = [2]int{start, end}, prefixOf(s)
+		case s.is(tokStart, "numFmts"):
+			b.numFmtsTag, b.numFmtsSelf = [2]int{start, end}, s.self
+		case s.is(tokEnd, "numFmts"):
+			b.numFmtsEnd = start
+		case s.is(tokStart, "numFmt"):
+			id := attrInt(s.attrs, "numFmtId")
+			b.maxFmt = max(b.maxFmt, id)
+			if code, ok := attrString(s.attrs, "formatCode"); ok {
+				b.custom[id] = code
+				if code == sheet.DateFormat && b.dateFmt < 0 {
+					b.dateFmt = id
+				}
+			}
+		case s.kind != tokText && string(s.name) == "fonts":
+			inFonts = s.kind == tokStart && !s.self
+		case inFonts && s.kind != tokText && string(s.name) == "font":
+			if s.kind == tokStart {
+				b.fonts = append(b.fonts, 0)
+			}
+			inFont = s.kind == tokStart && !s.self
+		case inFont && s.is(tokStart, "sz"):
+			v, _ := attr(s.attrs, "val")
+			if n, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64); err == nil && n > 0 && n < 410 {
+				b.fonts[len(b.fonts)-1] = n
+			}
+		case s.is(tokStart, "cellXfs"):
+			b.xfsTag, inXfs, b.afterXfs = [2]int{start, end}, !s.self, end
+		case s.is(tokEnd, "cellXfs"):
+			b.xfsEnd, inXfs, b.afterXfs = start, false, end
+		case s.is(tokEnd, "cellStyles"), s.is(tokStart, "cellStyles") && s.self:
+			b.afterXfs = end
+		case inXfs && s.is(tokStart, "xf"):
+			if err := b.readXf(s, start); err != nil {
+				return nil, err
+			}
+		case s.is(tokStart, "dxfs"):
+			b.dxfsTag, b.dxfsSelf, inDxfs = [2]int{start, end}, s.self, !s.self
+		case s.is(tokEnd, "dxfs"):
+			b.dxfsEnd, inDxfs = start, false
+		case inDxfs && s.is(tokStart, "dxf"):
+			b.dxfs++
+		}
+	}
+	b.base = len(b.xfs)
+	b.fit.base = 11
+	if len(b.fonts) > 0 && b.fonts[0] > 0 {
+		b.fit.base = b.fonts[0]
+	}
+	for i, id := range b.fmts {
+		b.dates = append(b.dates, i > 0 && numFmtIsDate(id, b.custom))
+	}
+	return b, s.err
+}
+
+// readXf reads one cell style (s at its start tag, start its offset).
+func (b *styleBook) readXf(s *xmlScanner, start int) error {
+	fmtID := -1
+	if v, ok := attr(s.attrs, "numFmtId"); ok {
+		if n, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil {
+			fmtID = n
+		}
+	}
+	font := attrInt(s.attrs, "fontId")
+	if b.plainDate < 0 && s.self && b.dateFmt >= 0 && fmtID == b.dateFmt && font == 0 &&
+		attrInt(s.attrs, "fillId") == 0 && attrInt(s.attrs, "borderId") == 0 {
+		b.plainDate = len(b.xfs)
+	}
+	wrap := false
+	if err := copyElementFn(io.Discard, s, func(s *xmlScanner) {
+		if s.is(tokStart, "alignment") {
+			v, _ := attr(s.attrs, "wrapText")
+			wrap = string(v) == "1" || string(v) == "true"
+		}
+	}); err != nil {
+		return err
+	}
+	xf := b.data[start:s.pos]
+	if _, ok := b.known[string(xf)]; !ok {
+		b.known[string(xf)] = len(b.xfs)
+	}
+	b.xfs, b.fmts = append(b.xfs, xf), append(b.fmts, fmtID)
+	size := 0.0
+	if font >= 0 && font < len(b.fonts) {
+		size = b.fonts[font]
+	}
+	b.fit.wrap, b.fit.size = append(b.fit.wrap, wrap), append(b.fit.size, size)
+	return nil
+}
+
+// prefixOf is the namespace prefix of the tag s is at ("x:" or "").
+func prefixOf(s *xmlScanner) string { return string(s.qname[:len(s.qname)-len(s.name)]) }
+
+// usable reports whether the styles can take additions: a change that
+// adds a style refuses a workbook without a cell style list.
+func (b *styleBook) usable() error {
+	if b.xfsEnd < 0 || b.base == 0 {
+		return fmt.Errorf("the styles part has no cell styles")
+	}
+	return nil
+}
+
+// changed reports whether styles were added since the part was parsed.
+func (b *styleBook) changed() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.xfs) != b.base || len(b.newDxfs) > 0 || b.newFmt
+}
+
+// fitStyles returns what row fitting reads of the styles, those derived
+// so far included.
+func (b *styleBook) fitStyles() fitStyles {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := len(b.fit.wrap)
+	return fitStyles{wrap: b.fit.wrap[:n:n], size: b.fit.size[:n:n], base: b.fit.base}
+}
+
+// isDate reports whether a cell style shows numbers as dates (style 0,
+// the default, never does: excelize reads it so).
+func (b *styleBook) isDate(id int) bool {
+	if id < len(b.dates) {
+		return id > 0 && b.dates[id]
+	}
+	if id < 0 {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return id < len(b.fmts) && numFmtIsDate(b.fmts[id], b.custom)
+}
+
+// dateFormat returns the id of the date number format, added if need be
+// (b.mu held).
+func (b *styleBook) dateFormat() int {
+	if b.dateFmt < 0 {
+		b.maxFmt++
+		b.dateFmt, b.newFmt = b.maxFmt, true
+		b.custom[b.dateFmt] = sheet.DateFormat
+	}
+	return b.dateFmt
+}
+
+// add appends a cell style (b.mu held) and returns its index.
+func (b *styleBook) add(xf []byte, fmtID int, wrap bool, size float64) int {
+	if n, ok := b.known[string(xf)]; ok {
+		return n
+	}
+	n := len(b.xfs)
+	b.xfs, b.fmts = append(b.xfs, xf), append(b.fmts, fmtID)
+	b.known[string(xf)] = n
+	b.fit.wrap, b.fit.size = append(b.fit.wrap, wrap), append(b.fit.size, size)
+	return n
+}
+
+// dateStyle returns the plain cell style showing the date format, the
+// style a date cell the job writes gets when its own shows no date.
+func (b *styleBook) dateStyle() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.plainDate < 0 {
+		id := b.dateFormat()
+		xf := fmt.Appendf(nil, `<%sxf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`, b.prefix, id)
+		size := 0.0
+		if len(b.fonts) > 0 {
+			size = b.fonts[0]
+		}
+		b.plainDate = b.add(xf, id, false, size)
+	}
+	return b.plainDate
+}
+
+// derive returns the style id showing what style id shows, wrapped (top
+// aligned) and with the date format as asked.
+func (b *styleBook) derive(id int, wrap, date bool) int {
+	if !wrap && !date {
+		return id
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	key := [3]int{id, b2i(wrap), b2i(date)}
+	if got, ok := b.derived[key]; ok {
+		return got
+	}
+	if id < 0 || id >= len(b.xfs) {
+		id = 0 // excelize reads a missing style as the default
+	}
+	fmtID := b.fmts[id]
+	if date {
+		fmtID = b.dateFormat()
+	}
+	n := b.add(b.withFormat(b.xfs[id], wrap, date), fmtID, wrap || b.fit.wraps(id), b.fit.size[id])
+	b.derived[key] = n
+	return n
+}
+
+// withFormat returns an xf element with wrapping and the date format set.
+func (b *styleBook) withFormat(xf []byte, wrap, date bool) []byte {
+	s := newBytesScanner(xf)
+	if !s.next() {
+		return xf
+	}
+	tag, self, rest := slices.Clone(s.raw), s.self, xf[s.pos:]
+	if date {
+		tag = setAttr(setAttr(tag, "numFmtId", strconv.Itoa(b.dateFmt)), "applyNumberFormat", "1")
+	}
+	if !wrap {
+		return append(tag, rest...)
+	}
+	tag = setAttr(tag, "applyAlignment", "1")
+	if self {
+		tag = openTag(tag)
+		rest = fmt.Appendf(nil, `</%sxf>`, b.prefix)
+	}
+	out := slices.Clone(tag)
+	// Wrap in the alignment there is, or in a new one (its first child).
+	cs := newBytesScanner(rest)
+	for cs.next() {
+		if cs.is(tokStart, "alignment") {
+			at := cs.pos - len(cs.raw)
+			a := setAttr(setAttr(slices.Clone(cs.raw), "wrapText", "1"), "vertical", "top")
+			return append(append(append(out, rest[:at]...), a...), rest[cs.pos:]...)
+		}
+	}
+	out = fmt.Appendf(out, `<%salignment vertical="top" wrapText="1"/>`, b.prefix)
+	return append(out, rest...)
+}
+
+// addFill returns a new differential style filling a cell with a colour
+// (RRGGBB).
+func (b *styleBook) addFill(rgb string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	p := b.prefix
+	b.newDxfs = append(b.newDxfs, fmt.Appendf(nil, `<%sdxf><%sfill><%spatternFill patternType="solid"><%sfgColor rgb="FF%s"/><%sbgColor rgb="FF%s"/></%spatternFill></%sfill></%sdxf>`,
+		p, p, p, p, rgb, p, rgb, p, p, p))
+	return b.dxfs + len(b.newDxfs) - 1
+}
+
+// bytes returns the styles part with the additions, nil without any.
+func (b *styleBook) bytes() []byte {
+	if !b.changed() {
+		return nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var ins []splice
+	// list adds items to a list: into it, or as a new one in place of an
+	// empty <list/>, or as a new one at orElse.
+	list := func(tag [2]int, self bool, end int, name string, items []byte, n, orElse int) {
+		whole := fmt.Appendf(nil, `<%s%s count="%d">%s</%s%s>`, b.prefix, name, n, items, b.prefix, name)
+		switch {
+		case tag[1] > 0 && !self:
+			ins = append(ins, splice{tag[0], tag[1], setCount(b.data[tag[0]:tag[1]], n)}, splice{end, end, items})
+		case tag[1] > 0:
+			ins = append(ins, splice{tag[0], tag[1], whole})
+		default:
+			ins = append(ins, splice{orElse, orElse, whole})
+		}
+	}
+	if b.newFmt {
+		numFmt := fmt.Appendf(nil, `<%snumFmt numFmtId="%d" formatCode="%s"/>`, b.prefix, b.dateFmt, sheet.DateFormat)
+		list(b.numFmtsTag, b.numFmtsSelf, b.numFmtsEnd, "numFmts", numFmt, 1, b.sheetTag[1])
+	}
+	if added := len(b.xfs) - b.base; added > 0 {
+		list(b.xfsTag, false, b.xfsEnd, "cellXfs", bytes.Join(b.xfs[b.base:], nil), added, 0)
+	}
+	if len(b.newDxfs) > 0 {
+		list(b.dxfsTag, b.dxfsSelf, b.dxfsEnd, "dxfs", bytes.Join(b.newDxfs, nil), len(b.newDxfs), b.afterXfs)
+	}
+	return spliced(b.data, ins)
+}
+
+// splice replaces data[from:to] with text.
+type splice struct {
+	from, to int
+	text     []byte
+}
+
+// spliced returns data with the splices made (in order of from; those at
+// one place in the order given).
+func spliced(data []byte, ins []splice) []byte {
+	slices.SortStableFunc(ins, func(x, y splice) int { return x.from - y.from })
+	var out bytes.Buffer
+	last := 0
+	for _, in := range ins {
+		out.Write(data[last:in.from])
+		out.Write(in.text)
+		last = in.to
+	}
+	out.Write(data[last:])
+	return out.Bytes()
+}
+
+// numFmtIsDate reports whether a number format shows a date, as
+// excelize's GetStyle decides it: built-in and language formats by id,
+// others by their code.
+func numFmtIsDate(id int, custom map[int]string) bool {
+	switch {
+	case id < 0:
+		return false
+	case (id >= 0 && id <= 4) || (id >= 9 && id <= 22) || (id >= 37 && id <= 49) ||
+		(27 <= id && id <= 36) || (50 <= id && id <= 62) || (67 <= id && id <= 81):
+		return builtinDate(id)
+	}
+	code, ok := custom[id]
+	return ok && customDate(code)
+}
+
+// builtinDate reports whether a built-in number format shows a date.
+func builtinDate(id int) bool {
+	return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)
+}
+
+// customDate reports whether a format code shows a date: it has a year or
+// day part outside quoted text and brackets.
+func customDate(code string) bool {
+	var b strings.Builder
+	quoted, bracket := false, false
+	for _, r := range code {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case quoted:
+		case r == '[':
+			bracket = true
+		case r == ']':
+			bracket = false
+		case bracket:
+		default:
+			b.WriteRune(r)
+		}
+	}
+	s := strings.ReplaceAll(strings.ToLower(b.String()), "general", "")
+	return strings.ContainsAny(s, "ydg") || strings.Contains(s, "年") || strings.Contains(s, "日")
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// openTag returns a self-closing start tag as an opening one.
+func openTag(tag []byte) []byte {
+	if !bytes.HasSuffix(tag, []byte("/>")) {
+		return tag
+	}
+	return append(bytes.TrimRight(slices.Clone(tag[:len(tag)-2]), " \t\r\n"), '>')
+}
