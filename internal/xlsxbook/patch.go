@@ -106,19 +106,19 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 }
 
 // appendSharedStrings returns the shared strings part with the texts
-// added at its end, and each text's index.
+// added at its end, and each text's index. An empty table may close
+// itself (<sst/>); a part without an sst element is refused.
 func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byte, error) {
 	data, err := p.readAll(p.sharedStrings)
 	if err != nil {
 		return nil, nil, err
 	}
 	s := newBytesScanner(data)
-	n, sstTag, end, prefix := 0, [2]int{}, -1, ""
+	n, sstTag, end, prefix, self := 0, [2]int{}, -1, "", false
 	for s.next() {
 		switch {
-		case s.is(tokStart, "sst"):
-			sstTag = [2]int{s.pos - len(s.raw), s.pos}
-			prefix = string(s.qname[:len(s.qname)-len(s.name)])
+		case s.is(tokStart, "sst") && sstTag[1] == 0:
+			sstTag, prefix, self = [2]int{s.pos - len(s.raw), s.pos}, prefixOf(s), s.self
 		case s.is(tokStart, "si"):
 			n++
 		case s.is(tokEnd, "sst"):
@@ -128,8 +128,8 @@ func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byt
 	if s.err != nil {
 		return nil, nil, s.err
 	}
-	if end < 0 {
-		return nil, nil, fmt.Errorf("the shared strings part has no end")
+	if sstTag[1] == 0 || (!self && end < sstTag[1]) {
+		return nil, nil, fmt.Errorf("the shared strings part has no sst element")
 	}
 	index := map[string]int{}
 	var items []byte
@@ -142,31 +142,26 @@ func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byt
 		items = appendEscapedText(items, t)
 		items = fmt.Appendf(items, `</%st></%ssi>`, prefix, prefix)
 	}
-	tag := data[sstTag[0]:sstTag[1]]
-	tag = setAttrInt(setAttrInt(tag, "count", len(texts)), "uniqueCount", len(index))
-	out := append([]byte(nil), data[:sstTag[0]]...)
-	out = append(out, tag...)
-	out = append(out, data[sstTag[1]:end]...)
-	out = append(out, items...)
-	out = append(out, data[end:]...)
-	return index, out, nil
+	tag := setAttrInt(setAttrInt(data[sstTag[0]:sstTag[1]], "count", len(texts)), "uniqueCount", len(index))
+	if self {
+		items, end = fmt.Appendf(items, `</%ssst>`, prefix), sstTag[1]
+		tag = openTag(tag)
+	}
+	return index, spliced(data, []splice{{sstTag[0], sstTag[1], tag}, {end, end, items}}), nil
 }
 
 // setAttrInt returns a start tag with an integer attribute moved by delta.
 func setAttrInt(tag []byte, name string, delta int) []byte {
-	v, ok := attr(tag[1:len(tag)-1], name)
-	if !ok {
-		return tag
-	}
-	n, _ := strconv.Atoi(string(v))
-	i := bytes.Index(tag, []byte(name+`="`+string(v)))
+	i := bytes.IndexAny(tag, " \t\r\n")
 	if i < 0 {
 		return tag
 	}
-	i += len(name) + 2
-	out := append([]byte(nil), tag[:i]...)
-	out = strconv.AppendInt(out, int64(n+delta), 10)
-	return append(out, tag[i+len(v):]...)
+	v, ok := attr(tag[i:], name)
+	if !ok {
+		return tag
+	}
+	n, _ := strconv.Atoi(string(bytes.TrimSpace(v)))
+	return setAttr(tag, name, strconv.Itoa(n+delta))
 }
 
 // setCount returns a start tag with its count attribute moved by delta.

@@ -39,7 +39,10 @@ const (
 	tokText
 )
 
-var errTruncatedXML = errors.New("the XML ends in the middle of a tag")
+var (
+	errTruncatedXML = errors.New("the XML ends in the middle of a tag")
+	errNoName       = errors.New("the XML has a tag without a name")
+)
 
 func newXMLScanner(r io.Reader) *xmlScanner {
 	return &xmlScanner{r: r, buf: make([]byte, 256<<10)}
@@ -121,9 +124,9 @@ func (s *xmlScanner) next() bool {
 		}
 		body := tag[1 : n-1]
 		s.kind, s.self, s.cdata = tokStart, false, false
-		if body[0] == '/' {
+		if len(body) > 0 && body[0] == '/' {
 			s.kind, body = tokEnd, body[1:]
-		} else if body[len(body)-1] == '/' {
+		} else if len(body) > 0 && body[len(body)-1] == '/' {
 			s.self, body = true, body[:len(body)-1]
 		}
 		i, local := 0, 0
@@ -134,6 +137,10 @@ func (s *xmlScanner) next() bool {
 			i++
 		}
 		s.qname, s.attrs, s.name = body[:i], body[i:], body[local:i]
+		if len(s.name) == 0 { // <>, </>, <x:>: not XML
+			s.err = errNoName
+			return false
+		}
 		return true
 	}
 }
