@@ -218,7 +218,8 @@ type sheetFormatter struct {
 	// styles a cell without its own shows, as the written cols give them.
 	fit          *rowFitter
 	fitCols      []colStyle
-	rowBuf, cell bytes.Buffer // a fitted row's cells, one cell
+	cell         bytes.Buffer // a styled cell
+	rr           rowRewriter
 	// header is the header row's start tag while its height waits for the
 	// columns' styles, known once every row was read: a header cell has
 	// no style of its own, it shows its column's. headerAt is where the tag
@@ -616,16 +617,6 @@ func (sf *sheetFormatter) fitColumns(cols []colRange) {
 	}
 }
 
-// fitColStyle is the style a cell without one shows in column col.
-func (sf *sheetFormatter) fitColStyle(col int) int {
-	for _, cs := range sf.fitCols {
-		if col >= cs.min && col <= cs.max {
-			return cs.style
-		}
-	}
-	return 0
-}
-
 // widthsWaitForCells reports whether a fitted column's width depends on
 // the cells below: a date column without a <col> of its own gets one, the
 // sheet's default width as excelize writes it, unless a cell keeps its
@@ -770,180 +761,83 @@ func (sf *sheetFormatter) rows(head *bytes.Buffer, body io.Writer, s *xmlScanner
 // row's start tag gets its height once its cells are read; the header's,
 // when head is given (out is head), at the end of the rows.
 func (sf *sheetFormatter) row(out io.Writer, s *xmlScanner, n int, styled []int, colStyles []int, head *bytes.Buffer) error {
-	fit := sf.fit
-	if fit == nil && len(styled) == 0 {
+	if sf.fit == nil && len(styled) == 0 {
 		if s.self {
 			out.Write(s.raw)
 			return nil
 		}
 		return copyElement(out, s)
 	}
-	rowStyle := attrInt(s.attrs, "s")
-	// The style a cell without one shows: the row's when the row says so
-	// (customFormat), else its column's.
-	fitStyle := 0
-	if v, _ := attr(s.attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
-		fitStyle = rowStyle
+	rr := &sf.rr
+	rr.prefix, rr.fit, rr.hold = sf.prefix, sf.fit, nil
+	rr.colStyle = func(col int) int { return styleIn(sf.fitCols, col) }
+	if head != nil {
+		rr.hold = func(tag []byte, rowStyle int) { sf.header, sf.headerStyle, sf.headerAt = tag, rowStyle, head.Len() }
 	}
-	fitted := fit != nil && !customHeight(s.attrs)
-	self := s.self
-	sf.tag = append(sf.tag[:0], s.raw...)
-	if self {
-		sf.tag = append(bytes.TrimRight(sf.tag[:len(sf.tag)-2], " \t\r\n"), '>')
+	return rr.row(out, s.raw, s.self, s, n, &formatEdits{sf, styled, colStyles})
+}
+
+// formatEdits are the styled cells of one row below the header.
+type formatEdits struct {
+	sf        *sheetFormatter
+	styled    []int // indexes into sf.t.cols of the columns to style
+	colStyles []int // their styles as read, by index into sf.t.cols
+}
+
+func (e *formatEdits) len() int      { return len(e.styled) }
+func (e *formatEdits) col(k int) int { return e.sf.t.cols[e.styled[k]].Col }
+
+// write gives a cell of a styled column its style with the format merged
+// in; a row without one gets one, as excelize's SetCellStyle makes it.
+func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
+	sf, i := e.sf, e.styled[k]
+	cf := sf.t.cols[i]
+	old := 0
+	if s != nil {
+		old = attrInt(s.attrs, "s")
 	}
-	tag := withoutSpans(sf.tag)
-	cells := out     // where the cells go
-	counted := false // the cells' heights are counted as they are read
-	switch {
-	case fitted && head != nil:
-		sf.header, sf.headerStyle, sf.headerAt = slices.Clone(tag), fitStyle, head.Len()
-	case fitted:
-		sf.rowBuf.Reset()
-		cells, counted = &sf.rowBuf, true
-	default:
-		out.Write(tag)
+	if old == 0 {
+		if old = row.style; old == 0 {
+			old = e.colStyles[i]
+		}
+	}
+	if s == nil {
+		return fmt.Appendf(b, `<%sc r="%s%d" s="%d"/>`, sf.prefix, sheet.ColumnName(cf.Col), row.n, sf.styles.derive(old, cf.Wrap, cf.Date)), 0, nil
+	}
+	tag := append([]byte(nil), s.raw...)
+	sf.cell.Reset()
+	// A value is the text of its <v>, or of an inline string's <t> (as
+	// GetRows reads it; a formula without one has none).
+	valued, inText, value := false, false, false
+	if !s.self {
+		if err := copyElementFn(&sf.cell, s, func(s *xmlScanner) {
+			value = value || valueStart(s)
+			switch {
+			case s.kind == tokStart && !s.self:
+				inText = string(s.name) == "v" || string(s.name) == "t"
+			case s.kind == tokEnd:
+				inText = false
+			case s.kind == tokText && inText && len(s.text) > 0:
+				valued = true
+			}
+		}); err != nil {
+			return nil, 0, err
+		}
+	}
+	date := cf.Date
+	if date && valued && !sf.styles.isDate(old) {
+		date, sf.kept[i] = false, true // a manager's number keeps its format
+	}
+	id := sf.styles.derive(old, cf.Wrap, date)
+	b = append(b, setAttr(tag, "s", strconv.Itoa(id))...)
+	if sf.cell.Len() > 0 {
+		b = append(b, sf.cell.Bytes()[len(tag):]...)
 	}
 	need := 0.0
-	end := func() {
-		if counted {
-			out.Write(fit.fittedRow(tag, need))
-			out.Write(sf.rowBuf.Bytes())
-		}
+	if sf.fit != nil {
+		need = sf.fit.cellNeed(cf.Col, id, value, sf.cell.Bytes())
 	}
-	next := 0 // the next of styled
-	p := sf.prefix
-	missing := func(before int) {
-		for next < len(styled) && sf.t.cols[styled[next]].Col < before {
-			i := styled[next]
-			cf := sf.t.cols[i]
-			old := rowStyle
-			if old == 0 {
-				old = colStyles[i]
-			}
-			sf.buf = fmt.Appendf(sf.buf[:0], `<%sc r="%s%d" s="%d"/>`, p, sheet.ColumnName(cf.Col), n, sf.styles.derive(old, cf.Wrap, cf.Date))
-			cells.Write(sf.buf)
-			next++
-		}
-	}
-	if self {
-		missing(excelize.MaxColumns + 1)
-		fmt.Fprintf(cells, `</%srow>`, p)
-		end()
-		return nil
-	}
-	col := 0
-	for {
-		if !s.next() {
-			if s.err != nil {
-				return s.err
-			}
-			return errTruncatedXML
-		}
-		switch {
-		case s.is(tokEnd, "row"):
-			missing(excelize.MaxColumns + 1)
-			cells.Write(s.raw)
-			end()
-			return nil
-		case s.is(tokStart, "c"):
-			col++
-			if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
-				col = refCol(ref)
-			}
-			missing(col)
-			if next >= len(styled) || sf.t.cols[styled[next]].Col != col {
-				if err := sf.keepCell(cells, s, col, fitStyle, counted, &need); err != nil {
-					return err
-				}
-				continue
-			}
-			i := styled[next]
-			next++
-			cf := sf.t.cols[i]
-			old := attrInt(s.attrs, "s")
-			if _, has := attr(s.attrs, "s"); !has || old == 0 {
-				if old = rowStyle; old == 0 {
-					old = colStyles[i]
-				}
-			}
-			tag := append([]byte(nil), s.raw...)
-			sf.cell.Reset()
-			// A value is the text of its <v>, or of an inline string's
-			// <t> (as GetRows reads it; a formula without one has none).
-			valued, inText, value := false, false, false
-			if !s.self {
-				if err := copyElementFn(&sf.cell, s, func(s *xmlScanner) {
-					value = value || valueStart(s)
-					switch {
-					case s.kind == tokStart && !s.self:
-						inText = string(s.name) == "v" || string(s.name) == "t"
-					case s.kind == tokEnd:
-						inText = false
-					case s.kind == tokText && inText && len(s.text) > 0:
-						valued = true
-					}
-				}); err != nil {
-					return err
-				}
-			}
-			date := cf.Date
-			if date && valued && !sf.styles.isDate(old) {
-				// A manager's number keeps its format.
-				date, sf.kept[i] = false, true
-			}
-			id := sf.styles.derive(old, cf.Wrap, date)
-			cells.Write(setAttr(tag, "s", strconv.Itoa(id)))
-			if sf.cell.Len() > 0 {
-				cells.Write(sf.cell.Bytes()[len(tag):])
-			}
-			if counted {
-				need = max(need, fit.cellNeed(col, id, value, sf.cell.Bytes()))
-			}
-		default:
-			cells.Write(s.raw)
-		}
-	}
-}
-
-// keepCell copies a cell formatting does not restyle, counting the
-// height it needs when counted.
-func (sf *sheetFormatter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, counted bool, need *float64) error {
-	if s.self {
-		out.Write(s.raw)
-		return nil
-	}
-	if !counted {
-		return copyElement(out, s)
-	}
-	style := sf.cellStyle(s.attrs, col, rowStyle)
-	value := false
-	track := func(s *xmlScanner) { value = value || valueStart(s) }
-	if !sf.fit.wraps(style) {
-		if err := copyElementFn(out, s, track); err != nil {
-			return err
-		}
-		*need = max(*need, sf.fit.cellNeed(col, style, value, nil))
-		return nil
-	}
-	sf.cell.Reset()
-	if err := copyElementFn(&sf.cell, s, track); err != nil {
-		return err
-	}
-	*need = max(*need, sf.fit.cellNeed(col, style, value, sf.cell.Bytes()))
-	out.Write(sf.cell.Bytes())
-	return nil
-}
-
-// cellStyle is the style a cell shows: its own, else the row's (given
-// when the row says so), else its column's.
-func (sf *sheetFormatter) cellStyle(attrs []byte, col, rowStyle int) int {
-	if _, ok := attr(attrs, "s"); ok {
-		return attrInt(attrs, "s")
-	}
-	if rowStyle != 0 {
-		return rowStyle
-	}
-	return sf.fitColStyle(col)
+	return b, need, nil
 }
 
 // headerNeed is the height the header row's cells need, from the
@@ -959,7 +853,7 @@ func (sf *sheetFormatter) headerNeed(cells []byte) float64 {
 		if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
 			col = refCol(ref)
 		}
-		style := sf.cellStyle(s.attrs, col, sf.headerStyle)
+		style := sf.rr.cellStyle(s.attrs, col, sf.headerStyle)
 		if s.self {
 			continue
 		}

@@ -257,188 +257,60 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []in
 		maxRow, maxCol = max(maxRow, updates[i].Row), max(maxCol, updates[i].Col)
 	}
 	file := bufio.NewWriterSize(dst, 256<<10)
-	// out is the file, or rowBuf while an edited row is read: its start
-	// tag gets the row's height once all its cells are known.
-	var out io.Writer = file
-	var rowBuf, cellBuf bytes.Buffer
-	var (
-		rowTag  []byte  // the edited row's start tag
-		fitRow  bool    // its height is fitted (not set by hand)
-		rowNeed float64 // the height its cells need so far
-		rowS    int     // its style, for cells without their own
-	)
 	s := newXMLScanner(src)
-	var (
-		prefix string // the namespace prefix of the sheet's elements
-		next   int    // the next row edit
-		rowNum int    // the current row's number
-		edit   *rowEdit
-		cell   int // the next cell of edit
-		col    int // the current cell's column
-		inData bool
-		buf    []byte
-		// colStyles are the <col> styles: a new cell takes its column's
-		// style, as one typed in Excel does (wrap, a date format).
-		colStyles []colStyle
-	)
-	styleOf := func(c int) int {
-		for _, cs := range colStyles {
-			if c >= cs.min && c <= cs.max {
-				return cs.style
-			}
-		}
-		return 0
-	}
-	newCell := func(u sheet.Update, oldStyle int) {
-		buf = appendCell(buf[:0], prefix, u, oldStyle, styles, shared)
-		out.Write(buf)
-		v := u.Value
-		has := !v.IsEmpty() && (v.Kind != sheet.Text || v.Str != "")
-		style := oldStyle
-		if v.Kind == sheet.Date && !styles.isDate(style) {
-			style = styles.dateStyle() // as appendCell gives it
-		}
-		rowNeed = max(rowNeed, fit.need(u.Col, style, has, func() string {
-			if v.Kind == sheet.Text {
-				return v.Str
-			}
-			return ""
-		}))
-	}
-	// cellsBefore writes the edit's new cells left of column c.
-	cellsBefore := func(c int) {
-		for edit != nil && cell < len(edit.cells) && updates[edit.cells[cell]].Col < c {
-			u := updates[edit.cells[cell]]
-			newCell(u, styleOf(u.Col))
-			cell++
-		}
-	}
-	// startRow begins an edited row: its cells go to rowBuf until endRow.
-	startRow := func(tag []byte, custom bool, style int) {
-		// A copy: the tag may be the scanner's buffer, which moves on.
-		rowTag, fitRow, rowNeed, rowS = append(rowTag[:0], tag...), !custom, 0, style
-		rowBuf.Reset()
-		out = &rowBuf
-	}
-	// endRow writes the edited row's start tag, fitted, and its cells.
-	endRow := func() {
-		out = file
-		if fitRow {
-			rowTag = fit.fittedRow(rowTag, rowNeed)
-		}
-		out.Write(rowTag)
-		out.Write(rowBuf.Bytes())
-	}
+	// colStyles are the <col> styles: a new cell takes its column's style,
+	// as one typed in Excel does (wrap, a date format).
+	ed := &valueEdits{updates: updates, styles: styles, shared: shared, fit: fit}
+	rr := &rowRewriter{fit: fit, colStyle: func(c int) int { return styleIn(ed.colStyles, c) }}
+	next, rowNum, inData := 0, 0, false
 	// rowsBefore writes the edits' new rows above row r.
-	rowsBefore := func(r int) {
-		for next < len(edits) && edits[next].row < r {
-			e := &edits[next]
-			startRow(fmt.Appendf(nil, `<%srow r="%d">`, prefix, e.row), false, 0)
-			for _, i := range e.cells {
-				newCell(updates[i], styleOf(updates[i].Col))
-			}
-			endRow()
-			fmt.Fprintf(out, `</%srow>`, prefix)
-			next++
-		}
-	}
-	for s.next() {
-		switch {
-		case !inData:
-			switch {
-			case s.is(tokStart, "dimension"):
-				out.Write(widenDimension(s.raw, maxRow, maxCol))
-				continue
-			case s.is(tokStart, "sheetFormatPr"):
-				fit.sheetFormat(s.attrs)
-			case s.is(tokStart, "col"):
-				if st := attrInt(s.attrs, "style"); st > 0 {
-					colStyles = append(colStyles, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), st})
-				}
-				fit.col(s.attrs)
-			case s.is(tokStart, "sheetData"):
-				prefix = string(s.qname[:len(s.qname)-len(s.name)])
-				if s.self {
-					fmt.Fprintf(out, `<%ssheetData>`, prefix)
-					rowsBefore(excelize.TotalRows + 1)
-					fmt.Fprintf(out, `</%ssheetData>`, prefix)
-					continue
-				}
-				inData = true
-			}
-		case edit != nil && s.is(tokStart, "c"):
-			col++
-			if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
-				col = refCol(ref)
-			}
-			cellsBefore(col)
-			if cell < len(edit.cells) && updates[edit.cells[cell]].Col == col {
-				oldStyle := attrInt(s.attrs, "s")
-				if !s.self {
-					if err := skipElement(s); err != nil {
-						return err
-					}
-				}
-				newCell(updates[edit.cells[cell]], oldStyle)
-				cell++
-				continue
-			}
-			// A cell the edit keeps counts towards the row's height.
-			style := attrInt(s.attrs, "s")
-			if _, ok := attr(s.attrs, "s"); !ok {
-				style = rowS
-				if style == 0 {
-					style = styleOf(col)
-				}
-			}
-			if s.self {
-				break // no value
-			}
-			cellBuf.Reset()
-			if err := copyElement(&cellBuf, s); err != nil {
+	rowsBefore := func(r int) error {
+		for ; next < len(edits) && edits[next].row < r; next++ {
+			ed.cells = edits[next].cells
+			tag := fmt.Appendf(nil, `<%srow r="%d"/>`, rr.prefix, edits[next].row)
+			if err := rr.row(file, tag, true, nil, edits[next].row, ed); err != nil {
 				return err
 			}
-			if fitRow {
-				rowNeed = max(rowNeed, fit.need(col, style, cellHasValue(cellBuf.Bytes()), func() string { return fit.cellText(cellBuf.Bytes()) }))
-			}
-			out.Write(cellBuf.Bytes())
+		}
+		return nil
+	}
+	for s.next() {
+		var err error
+		switch {
+		case !inData && s.is(tokStart, "dimension"):
+			file.Write(widenDimension(s.raw, maxRow, maxCol))
 			continue
-		case edit != nil && s.is(tokEnd, "row"):
-			cellsBefore(excelize.MaxColumns + 1)
-			edit = nil
-			endRow()
+		case !inData:
+			if patchHead(s, ed, rr) {
+				fmt.Fprintf(file, `<%ssheetData>`, rr.prefix)
+				if err := rowsBefore(excelize.TotalRows + 1); err != nil {
+					return err
+				}
+				fmt.Fprintf(file, `</%ssheetData>`, rr.prefix)
+				continue
+			}
+			inData = s.is(tokStart, "sheetData")
 		case s.is(tokStart, "row"):
 			n := attrInt(s.attrs, "r")
 			if n <= 0 {
 				n = rowNum + 1
 			}
-			rowNum, col = n, 0
-			rowsBefore(n)
-			if next < len(edits) && edits[next].row == n {
-				edit, cell = &edits[next], 0
+			rowNum = n
+			if err = rowsBefore(n); err == nil && next < len(edits) && edits[next].row == n {
+				ed.cells = edits[next].cells
 				next++
-				rowStyle := 0
-				if v, _ := attr(s.attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
-					rowStyle = attrInt(s.attrs, "s")
+				err = rr.row(file, s.raw, s.self, s, n, ed)
+				if err == nil {
+					continue
 				}
-				tag := withoutSpans(s.raw)
-				if s.self { // the row's cells follow: it cannot close itself
-					tag = append(bytes.TrimSuffix(bytes.TrimRight(tag[:len(tag)-1], " \t\r\n"), []byte("/")), '>')
-				}
-				startRow(tag, customHeight(s.attrs), rowStyle)
-				if s.self {
-					cellsBefore(excelize.MaxColumns + 1)
-					edit = nil
-					endRow()
-					fmt.Fprintf(out, `</%srow>`, prefix)
-				}
-				continue
 			}
 		case s.is(tokEnd, "sheetData"):
-			rowsBefore(excelize.TotalRows + 1)
-			inData = false
+			err, inData = rowsBefore(excelize.TotalRows+1), false
 		}
-		out.Write(s.raw)
+		if err != nil {
+			return err
+		}
+		file.Write(s.raw)
 	}
 	if s.err != nil {
 		return s.err
@@ -447,6 +319,66 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []in
 		return fmt.Errorf("the worksheet has no sheetData")
 	}
 	return file.Flush()
+}
+
+// patchHead reads a token before the rows: the sheet's sizes and column
+// styles, and the sheetData's prefix; done at a sheetData that closes
+// itself (the caller writes it open, with the new rows).
+func patchHead(s *xmlScanner, ed *valueEdits, rr *rowRewriter) bool {
+	switch {
+	case s.is(tokStart, "sheetFormatPr"):
+		rr.fit.sheetFormat(s.attrs)
+	case s.is(tokStart, "col"):
+		if st := attrInt(s.attrs, "style"); st > 0 {
+			ed.colStyles = append(ed.colStyles, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), st})
+		}
+		rr.fit.col(s.attrs)
+	case s.is(tokStart, "sheetData"):
+		rr.prefix, ed.prefix = prefixOf(s), prefixOf(s)
+		return s.self
+	}
+	return false
+}
+
+// valueEdits are one row's updates, as the row rewriter writes them.
+type valueEdits struct {
+	updates   []sheet.Update
+	cells     []int32 // the row's, indices into updates
+	prefix    string
+	styles    *styleBook
+	shared    map[string]int
+	fit       *rowFitter
+	colStyles []colStyle
+}
+
+func (e *valueEdits) len() int      { return len(e.cells) }
+func (e *valueEdits) col(k int) int { return e.updates[e.cells[k]].Col }
+
+// write writes an updated cell: an existing cell keeps its style, a new
+// one takes its column's.
+func (e *valueEdits) write(b []byte, k int, _ rowAt, s *xmlScanner) ([]byte, float64, error) {
+	u := e.updates[e.cells[k]]
+	style := styleIn(e.colStyles, u.Col)
+	if s != nil {
+		style = attrInt(s.attrs, "s")
+		if !s.self {
+			if err := skipElement(s); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	b = appendCell(b, e.prefix, u, style, e.styles, e.shared)
+	v := u.Value
+	if v.Kind == sheet.Date && !e.styles.isDate(style) {
+		style = e.styles.dateStyle() // as appendCell gives it
+	}
+	has := !v.IsEmpty() && (v.Kind != sheet.Text || v.Str != "")
+	return b, e.fit.need(u.Col, style, has, func() string {
+		if v.Kind == sheet.Text {
+			return v.Str
+		}
+		return ""
+	}), nil
 }
 
 // skipElement reads up to the end of the element whose start tag was

@@ -1,0 +1,186 @@
+package xlsxbook
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// rowRewriter is the one rewriter of a worksheet's rows, which the value
+// patch (patch.go) and the formatting (formatpatch.go) both write their
+// rows through: in a row, the cells of the columns an edit names are
+// rewritten, or added in column order where the row has none; every other
+// cell is copied byte for byte. A fitted row gets the height its cells
+// need (rowfit.go) unless its height was set by hand.
+type rowRewriter struct {
+	prefix string
+	fit    *rowFitter // nil: no row is fitted
+	// colStyle is the style a cell without one shows in a column, for
+	// fitting (a row's own applies first when it says so).
+	colStyle func(col int) int
+	// hold, when set, takes a fitted row's start tag instead of it being
+	// written: its height is known only later (the header a formatting
+	// pass styles). Its cells are written, not counted.
+	hold func(tag []byte, rowStyle int)
+
+	tag          []byte
+	rowBuf, cell bytes.Buffer
+	buf          []byte
+}
+
+// rowAt is the row a cellEdits writes into.
+type rowAt struct {
+	n     int // its number
+	style int // its s attribute
+}
+
+// cellEdits are the edits of one row, in column order.
+type cellEdits interface {
+	len() int
+	col(k int) int
+	// write appends edit k's cell to b: s is at the row's <c> start tag
+	// for that column (write reads the element to its end), nil when the
+	// row has none. It returns the height the cell needs.
+	write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error)
+}
+
+// row rewrites a row to out: tag is its start tag (self: it closes
+// itself, and s is not read), s is at it otherwise.
+func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n int, ed cellEdits) error {
+	attrs := tag[1 : len(tag)-1]
+	rowStyle, fitStyle := attrInt(attrs, "s"), 0
+	if v, _ := attr(attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
+		fitStyle = rowStyle
+	}
+	fitted := r.fit != nil && !customHeight(attrs)
+	r.tag = withoutSpans(openTag(append(r.tag[:0], tag...)))
+	cells, counted := out, false
+	switch {
+	case fitted && r.hold != nil:
+		r.hold(slices.Clone(r.tag), fitStyle)
+	case fitted:
+		r.rowBuf.Reset()
+		cells, counted = &r.rowBuf, true
+	default:
+		out.Write(r.tag)
+	}
+	at, need, next := rowAt{n, rowStyle}, 0.0, 0
+	// edits writes the edits left of column before.
+	edits := func(before int, s *xmlScanner) error {
+		for ; next < ed.len() && ed.col(next) < before; next++ {
+			var h float64
+			var err error
+			if r.buf, h, err = ed.write(r.buf[:0], next, at, s); err != nil {
+				return err
+			}
+			cells.Write(r.buf)
+			need = max(need, h)
+		}
+		return nil
+	}
+	err := r.cells(cells, self, s, func(col int, s *xmlScanner) error {
+		if s == nil {
+			return edits(col, nil)
+		}
+		if err := edits(col, nil); err != nil {
+			return err
+		}
+		if next < ed.len() && ed.col(next) == col {
+			return edits(col+1, s)
+		}
+		return r.keepCell(cells, s, col, fitStyle, counted, &need)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cells, `</%srow>`, r.prefix)
+	if counted {
+		out.Write(r.fit.fittedRow(r.tag, need))
+		out.Write(r.rowBuf.Bytes())
+	}
+	return nil
+}
+
+// cells reads a row's content up to its end tag, calling cell at each
+// <c> start tag with its column, and once at the end with no scanner;
+// anything else is copied to out. The end tag is left to the caller.
+func (r *rowRewriter) cells(out io.Writer, self bool, s *xmlScanner, cell func(col int, s *xmlScanner) error) error {
+	col := 0
+	for !self {
+		if !s.next() {
+			if s.err != nil {
+				return s.err
+			}
+			return errTruncatedXML
+		}
+		switch {
+		case s.is(tokEnd, "row"):
+			self = true
+		case s.is(tokStart, "c"):
+			col++
+			if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
+				col = refCol(ref)
+			}
+			if err := cell(col, s); err != nil {
+				return err
+			}
+		default:
+			out.Write(s.raw)
+		}
+	}
+	return cell(excelize.MaxColumns+1, nil)
+}
+
+// keepCell copies a cell no edit names, counting the height it needs
+// when counted.
+func (r *rowRewriter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, counted bool, need *float64) error {
+	if s.self {
+		out.Write(s.raw)
+		return nil
+	}
+	if !counted {
+		return copyElement(out, s)
+	}
+	style := r.cellStyle(s.attrs, col, rowStyle)
+	value := false
+	track := func(s *xmlScanner) { value = value || valueStart(s) }
+	if !r.fit.wraps(style) {
+		if err := copyElementFn(out, s, track); err != nil {
+			return err
+		}
+		*need = max(*need, r.fit.cellNeed(col, style, value, nil))
+		return nil
+	}
+	r.cell.Reset()
+	if err := copyElementFn(&r.cell, s, track); err != nil {
+		return err
+	}
+	*need = max(*need, r.fit.cellNeed(col, style, value, r.cell.Bytes()))
+	out.Write(r.cell.Bytes())
+	return nil
+}
+
+// cellStyle is the style a cell shows: its own, else the row's (given
+// when the row says so), else its column's.
+func (r *rowRewriter) cellStyle(attrs []byte, col, rowStyle int) int {
+	if _, ok := attr(attrs, "s"); ok {
+		return attrInt(attrs, "s")
+	}
+	if rowStyle != 0 {
+		return rowStyle
+	}
+	return r.colStyle(col)
+}
+
+// styleIn is the style colStyles give a column, 0 for none.
+func styleIn(colStyles []colStyle, col int) int {
+	for _, cs := range colStyles {
+		if col >= cs.min && col <= cs.max {
+			return cs.style
+		}
+	}
+	return 0
+}
