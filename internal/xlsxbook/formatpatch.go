@@ -216,10 +216,10 @@ type sheetFormatter struct {
 	// fit sizes the rows of a fitted tab (nil otherwise) from the cells'
 	// final styles and the final column widths. fitCols are the column
 	// styles a cell without its own shows, as the written cols give them.
-	fit          *rowFitter
-	fitCols      []colStyle
-	cell         bytes.Buffer // a styled cell
-	rr           rowRewriter
+	fit     *rowFitter
+	fitCols []colStyle
+	cell    bytes.Buffer // a styled cell
+	rr      rowRewriter
 	// header is the header row's start tag while its height waits for the
 	// columns' styles, known once every row was read: a header cell has
 	// no style of its own, it shows its column's. headerAt is where the tag

@@ -361,10 +361,8 @@ func (e *valueEdits) write(b []byte, k int, _ rowAt, s *xmlScanner) ([]byte, flo
 	style := styleIn(e.colStyles, u.Col)
 	if s != nil {
 		style = attrInt(s.attrs, "s")
-		if !s.self {
-			if err := skipElement(s); err != nil {
-				return nil, 0, err
-			}
+		if err := skipReplaced(s, u); err != nil {
+			return nil, 0, err
 		}
 	}
 	b = appendCell(b, e.prefix, u, style, e.styles, e.shared)
@@ -379,6 +377,23 @@ func (e *valueEdits) write(b []byte, k int, _ rowAt, s *xmlScanner) ([]byte, flo
 		}
 		return ""
 	}), nil
+}
+
+// skipReplaced reads a cell an update replaces. The first cell of a
+// shared or array formula (an <f> with a ref) is refused: the formula's
+// other cells name it, and would be left pointing at nothing.
+func skipReplaced(s *xmlScanner, u sheet.Update) error {
+	var ref string
+	err := copyElementFn(io.Discard, s, func(s *xmlScanner) {
+		if s.is(tokStart, "f") && ref == "" {
+			ref, _ = attrString(s.attrs, "ref")
+		}
+	})
+	if err == nil && ref != "" {
+		err = fmt.Errorf("row %d column %s holds the formula of the cells %s, which the job would overwrite; move the formula out of the job's column: %w",
+			u.Row, sheet.ColumnName(u.Col), ref, sheet.ErrInvalid)
+	}
+	return err
 }
 
 // skipElement reads up to the end of the element whose start tag was

@@ -373,6 +373,31 @@ type cellScan struct {
 	rt         richText
 }
 
+// sheetRead is a worksheet as readSheet read it.
+type sheetRead struct {
+	rows      [][]sheet.Value
+	elsewhere map[int]int // sheet.Tab.Elsewhere
+	used      usedRange
+}
+
+// sheetReader reads one worksheet's cells (readSheet).
+type sheetReader struct {
+	sheetRead
+	sst      []string
+	styles   *styleBook
+	keepCols func(header []sheet.Value) []bool
+	cols     []colStyle
+	row      []sheet.Value // the row being read
+	rowNum   int
+	rowStyle int
+	c        cellScan
+	// keep is decided from the header row, before the first row below
+	// it; nil keeps every column.
+	keep    []bool
+	decided bool
+	texts   interner
+}
+
 // readSheet reads a worksheet's cells into rows, as xlsxbook read them
 // through excelize's GetRows (raw values) and GetCellType/GetCellStyle:
 // row i is sheet row i+1, rows end at their last cell, trailing blank
@@ -388,195 +413,179 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 		return sheetRead{}, err
 	}
 	defer rc.Close()
+	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols}
 	s := newXMLScanner(rc)
-
-	var (
-		cols     []colStyle
-		rows     [][]sheet.Value
-		row      []sheet.Value // the row being read
-		rowNum   int
-		rowStyle int
-		c        cellScan
-		inData   bool
-		inCell   bool
-		inV      bool
-		inIS     bool
-		// keep is decided from the header row, before the first row
-		// below it; nil keeps every column.
-		keep      []bool
-		decided   bool
-		elsewhere map[int]int
-		used      usedRange
-		texts     interner
-	)
-	styleOf := func() int {
-		if c.style != 0 {
-			return c.style
-		}
-		if rowStyle != 0 {
-			return rowStyle
-		}
-		for _, cs := range cols {
-			if cs.min <= c.col && c.col <= cs.max && cs.style != 0 {
-				return cs.style
-			}
-		}
-		return 0
-	}
-	value := func() sheet.Value {
-		var raw string
-		switch c.typ {
-		case "s":
-			if len(c.v) > 0 {
-				i, _ := strconv.Atoi(string(bytes.TrimSpace(c.v)))
-				if i >= 0 && i < len(sst) {
-					raw = sst[i]
-				}
-			}
-		case "inlineStr":
-			if c.inline {
-				raw = c.rt.text(&texts)
-			} else {
-				raw = texts.of(c.v)
-			}
-		default:
-			raw = texts.of(c.v)
-		}
-		if raw == "" && !c.formula {
-			return sheet.Value{}
-		}
-		return typed(raw, c.typ, styles, styleOf)
-	}
-	endCell := func() {
-		if keep != nil && rowNum > 1 && (c.col >= len(keep) || !keep[c.col]) {
-			// Left out: only the first row with a value counts.
-			if _, seen := elsewhere[c.col]; !seen && !value().IsEmpty() {
-				if elsewhere == nil {
-					elsewhere = map[int]int{}
-				}
-				elsewhere[c.col] = rowNum
-			}
-			return
-		}
-		v := value()
-		if v.Kind == sheet.Empty && !c.formula {
-			return
-		}
-		if c.col > len(row) {
-			for len(row) < c.col-1 {
-				row = append(row, sheet.Value{})
-			}
-		}
-		row = append(row, v)
-	}
-	endRow := func() {
-		if len(row) == 0 {
-			return
-		}
-		for len(rows) < rowNum-1 {
-			rows = append(rows, nil)
-		}
-		rows = append(rows, append([]sheet.Value(nil), row...))
-	}
-
+	inData, inCell, inV, inIS := false, false, false, false
 	for s.next() {
 		switch {
 		case inIS:
-			if !c.rt.token(s) {
-				inIS = false
-			}
+			inIS = r.c.rt.token(s)
 		case inV:
-			switch s.kind {
-			case tokText:
-				c.v = s.textAppend(c.v)
-			case tokEnd:
-				inV = false
+			if s.kind == tokText {
+				r.c.v = s.textAppend(r.c.v)
 			}
+			inV = s.kind != tokEnd
 		case inCell:
-			switch {
-			case s.kind == tokStart && string(s.name) == "v":
-				inV = !s.self
-			case s.kind == tokStart && string(s.name) == "f":
-				c.formula = true
-			case s.kind == tokStart && string(s.name) == "is":
-				c.inline = true
-				c.rt.reset()
-				inIS = !s.self
-			case s.is(tokEnd, "c"):
-				inCell = false
-				endCell()
-			}
+			inCell, inV, inIS = r.cellToken(s)
 		case !inData:
 			switch {
 			case s.is(tokStart, "col"):
-				cols = append(cols, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), attrInt(s.attrs, "style")})
+				r.cols = append(r.cols, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), attrInt(s.attrs, "style")})
 			case s.is(tokStart, "dimension"):
-				used.dimension(s.attrs)
+				r.used.dimension(s.attrs)
 			case s.is(tokStart, "sheetData"):
 				if s.self {
-					return sheetRead{rows, elsewhere, used}, nil
+					return r.sheetRead, nil
 				}
 				inData = true
 			}
 		case s.is(tokStart, "row"):
-			n := attrInt(s.attrs, "r")
-			if n <= 0 {
-				n = rowNum + 1
-			}
-			rowNum, rowStyle, row = n, attrInt(s.attrs, "s"), row[:0]
-			c.col = 0
-			if n > 1 && !decided && keepCols != nil {
-				var header []sheet.Value
-				if len(rows) > 0 {
-					header = rows[0]
-				}
-				keep, decided = keepCols(header), true
-			}
-			if s.self {
-				endRow()
-			}
+			r.startRow(s)
 		case s.is(tokEnd, "row"):
-			endRow()
+			r.endRow()
 		case s.is(tokStart, "c"):
-			c = cellScan{col: c.col + 1, v: c.v[:0], rt: c.rt}
-			for a := s.attrs; ; {
-				key, val, rest, ok := nextAttr(a)
-				if !ok {
-					break
-				}
-				switch string(key) {
-				case "r":
-					if len(val) > 0 {
-						c.col = refCol(val)
-					}
-				case "s":
-					c.style, _ = strconv.Atoi(string(val))
-				case "t":
-					c.typ = cellType(val)
-				}
-				a = rest
-			}
-			used.cell(rowNum, c.col)
-			if s.self {
-				endCell()
-			} else {
-				inCell = true
-			}
+			r.startCell(s)
+			inCell = !s.self
 		case s.is(tokEnd, "sheetData"):
-			return sheetRead{rows, elsewhere, used}, nil
+			return r.sheetRead, nil
 		}
 	}
-	if s.err != nil {
-		return sheetRead{}, s.err
-	}
-	return sheetRead{rows, elsewhere, used}, nil
+	return r.sheetRead, s.err
 }
 
-// sheetRead is a worksheet as readSheet read it.
-type sheetRead struct {
-	rows      [][]sheet.Value
-	elsewhere map[int]int // sheet.Tab.Elsewhere
-	used      usedRange
+// cellToken reads a token inside a <c>: whether the cell goes on, and
+// whether a <v> or an inline string starts.
+func (r *sheetReader) cellToken(s *xmlScanner) (inCell, inV, inIS bool) {
+	switch {
+	case s.kind == tokStart && string(s.name) == "v":
+		return true, !s.self, false
+	case s.kind == tokStart && string(s.name) == "f":
+		r.c.formula = true
+	case s.kind == tokStart && string(s.name) == "is":
+		r.c.inline = true
+		r.c.rt.reset()
+		return true, false, !s.self
+	case s.is(tokEnd, "c"):
+		r.endCell()
+		return false, false, false
+	}
+	return true, false, false
+}
+
+func (r *sheetReader) startRow(s *xmlScanner) {
+	n := attrInt(s.attrs, "r")
+	if n <= 0 {
+		n = r.rowNum + 1
+	}
+	r.rowNum, r.rowStyle, r.row = n, attrInt(s.attrs, "s"), r.row[:0]
+	r.c.col = 0
+	if n > 1 && !r.decided && r.keepCols != nil {
+		var header []sheet.Value
+		if len(r.rows) > 0 {
+			header = r.rows[0]
+		}
+		r.keep, r.decided = r.keepCols(header), true
+	}
+	if s.self {
+		r.endRow()
+	}
+}
+
+func (r *sheetReader) endRow() {
+	if len(r.row) == 0 {
+		return
+	}
+	for len(r.rows) < r.rowNum-1 {
+		r.rows = append(r.rows, nil)
+	}
+	r.rows = append(r.rows, append([]sheet.Value(nil), r.row...))
+}
+
+func (r *sheetReader) startCell(s *xmlScanner) {
+	c := &r.c
+	*c = cellScan{col: c.col + 1, v: c.v[:0], rt: c.rt}
+	for a := s.attrs; ; {
+		key, val, rest, ok := nextAttr(a)
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "r":
+			if len(val) > 0 {
+				c.col = refCol(val)
+			}
+		case "s":
+			c.style, _ = strconv.Atoi(string(val))
+		case "t":
+			c.typ = cellType(val)
+		}
+		a = rest
+	}
+	r.used.cell(r.rowNum, c.col)
+	if s.self {
+		r.endCell()
+	}
+}
+
+func (r *sheetReader) endCell() {
+	c := &r.c
+	if r.keep != nil && r.rowNum > 1 && (c.col >= len(r.keep) || !r.keep[c.col]) {
+		// Left out: only the first row with a value counts.
+		if _, seen := r.elsewhere[c.col]; !seen && !r.value().IsEmpty() {
+			if r.elsewhere == nil {
+				r.elsewhere = map[int]int{}
+			}
+			r.elsewhere[c.col] = r.rowNum
+		}
+		return
+	}
+	v := r.value()
+	if v.Kind == sheet.Empty && !c.formula {
+		return
+	}
+	for len(r.row) < c.col-1 {
+		r.row = append(r.row, sheet.Value{})
+	}
+	r.row = append(r.row, v)
+}
+
+// value is the current cell's value.
+func (r *sheetReader) value() sheet.Value {
+	c := &r.c
+	var raw string
+	switch {
+	case c.typ == "s" && len(c.v) > 0:
+		i, _ := strconv.Atoi(string(bytes.TrimSpace(c.v)))
+		if i >= 0 && i < len(r.sst) {
+			raw = r.sst[i]
+		}
+	case c.typ == "s":
+	case c.typ == "inlineStr" && c.inline:
+		raw = c.rt.text(&r.texts)
+	default:
+		raw = r.texts.of(c.v)
+	}
+	if raw == "" && !c.formula {
+		return sheet.Value{}
+	}
+	return typed(raw, c.typ, r.styles, r.styleOf)
+}
+
+// styleOf is the style the current cell shows: its own, its row's, its
+// column's.
+func (r *sheetReader) styleOf() int {
+	if r.c.style != 0 {
+		return r.c.style
+	}
+	if r.rowStyle != 0 {
+		return r.rowStyle
+	}
+	for _, cs := range r.cols {
+		if cs.min <= r.c.col && r.c.col <= cs.max && cs.style != 0 {
+			return cs.style
+		}
+	}
+	return 0
 }
 
 // typed types a raw cell value as Workbook.value did with excelize: only
