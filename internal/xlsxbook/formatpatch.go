@@ -227,6 +227,15 @@ type sheetFormatter struct {
 	header      []byte
 	headerAt    int
 	headerStyle int
+
+	// the rewrite's state: the head (held until the rows are read), the
+	// body, where tokens go now, and what was written of the head
+	src                       partSource
+	head                      bytes.Buffer
+	body                      *deflater
+	out                       io.Writer
+	colsAt                    int
+	inBody, viewsDone, cfDone bool
 }
 
 // formatSheet rewrites a worksheet part: the frozen header, the column
@@ -239,120 +248,36 @@ func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter
 		return nil, err
 	}
 	defer rc.Close()
-	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), defaultWidth: "9.140625", fit: fit}
-	s := newXMLScanner(rc)
-
-	var head bytes.Buffer
-	colsAt, viewsDone := -1, !t.freeze
-	body, err := spillDeflater(src)
-	if err != nil {
+	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), defaultWidth: "9.140625", fit: fit,
+		src: src, colsAt: -1, viewsDone: !t.freeze}
+	sf.cfDone = !sf.hasColours()
+	if sf.body, err = spillDeflater(src); err != nil {
 		return nil, err
 	}
 	joined := false
 	defer func() {
 		if !joined {
-			body.discard()
+			sf.body.discard()
 		}
 	}()
-	var out io.Writer = &head
-	inBody, cfDone := false, !sf.hasColours()
-	before := func(rank int) {
-		if !viewsDone && rank > worksheetOrder["sheetViews"] {
-			sf.writeViews(&head, nil)
-			viewsDone = true
-		}
-		if colsAt < 0 && rank > worksheetOrder["cols"] {
-			colsAt = head.Len()
-		}
-		if !cfDone && rank > worksheetOrder["conditionalFormatting"] {
-			sf.writeRules(out)
-			cfDone = true
-		}
-	}
-	depth := 0
-	for s.next() {
-		if depth == 0 {
+	sf.out = &sf.head
+	s := newXMLScanner(rc)
+	for depth := 0; s.next(); {
+		switch {
+		case depth == 0:
 			if s.is(tokStart, "worksheet") {
-				sf.prefix = string(s.qname[:len(s.qname)-len(s.name)])
-				if !s.self {
-					depth = 1
-				}
+				sf.prefix = prefixOf(s)
+				depth = b2i(!s.self)
 			}
-			out.Write(s.raw)
-			continue
-		}
-		switch {
+			sf.out.Write(s.raw)
 		case s.kind == tokEnd: // </worksheet>
-			before(len(worksheetOrder) + 1)
-			out.Write(s.raw)
+			sf.before(len(worksheetOrder) + 1)
+			sf.out.Write(s.raw)
 			depth = 0
-			continue
 		case s.kind != tokStart:
-			out.Write(s.raw)
-			continue
-		}
-		name := string(s.name)
-		rank, known := worksheetOrder[name]
-		rowsHead := (*bytes.Buffer)(nil)
-		if known {
-			before(rank)
-			if name == "sheetData" && !inBody {
-				// What follows the header row is the body; the head waits
-				// for the columns' styles.
-				inBody, out, rowsHead = true, body, &head
-			}
-		}
-		switch {
-		case name == "sheetViews" && t.freeze:
-			if err := sf.replaceViews(&head, s); err != nil {
-				return nil, err
-			}
-			viewsDone = true
-		case name == "sheetFormatPr":
-			if v, ok := attr(s.attrs, "defaultColWidth"); ok {
-				sf.defaultWidth = string(v)
-			}
-			if fit != nil {
-				fit.sheetFormat(s.attrs)
-			}
-			if err := copyElementFn(out, s, func(*xmlScanner) {}); err != nil {
-				return nil, err
-			}
-		case name == "cols":
-			colsAt = head.Len()
-			// Without columns to format (a fit only) the element stays
-			// as it is.
-			var keep io.Writer = io.Discard
-			if len(t.cols) == 0 {
-				keep = &head
-			}
-			if err := sf.readCols(keep, s); err != nil {
-				return nil, err
-			}
-		case name == "sheetData":
-			if fit != nil {
-				if sf.widthsWaitForCells() {
-					if err := sf.learnKept(src.open); err != nil {
-						return nil, err
-					}
-				}
-				sf.fitColumns(sf.finalCols(sf.someStyle))
-			}
-			if err := sf.rows(rowsHead, body, s); err != nil {
-				return nil, err
-			}
-		case name == "conditionalFormatting":
-			if err := copyElementFn(out, s, func(s *xmlScanner) {
-				if s.is(tokStart, "cfRule") {
-					sf.maxPriority = max(sf.maxPriority, attrInt(s.attrs, "priority"))
-				}
-			}); err != nil {
-				return nil, err
-			}
-		case s.self:
-			out.Write(s.raw)
+			sf.out.Write(s.raw)
 		default:
-			if err := copyElement(out, s); err != nil {
+			if err := sf.element(s); err != nil {
 				return nil, err
 			}
 		}
@@ -360,31 +285,102 @@ func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter
 	if s.err != nil {
 		return nil, s.err
 	}
-	if !inBody {
+	if !sf.inBody {
 		return nil, fmt.Errorf("the worksheet has no sheetData")
 	}
-
-	// The head, with the columns now that their cells are known, and the
-	// header row's height now that the columns' styles are.
-	h := head.Bytes()
-	cols := sf.finalCols(sf.colStyle)
-	var full bytes.Buffer
-	full.Write(h[:colsAt])
-	sf.writeCols(&full, cols)
-	if sf.header != nil {
-		sf.fitColumns(cols)
-		full.Write(h[colsAt:sf.headerAt])
-		full.Write(fit.fittedRow(sf.header, sf.headerNeed(h[sf.headerAt:])))
-		full.Write(h[sf.headerAt:])
-	} else {
-		full.Write(h[colsAt:])
-	}
 	headZ := newDeflater()
-	if _, err := headZ.Write(full.Bytes()); err != nil {
+	if _, err := headZ.Write(sf.finalHead()); err != nil {
 		return nil, err
 	}
 	joined = true // joinDeflated discards the body itself when it fails
-	return joinDeflated(headZ, body)
+	return joinDeflated(headZ, sf.body)
+}
+
+// before writes what goes before a child of the worksheet ranked rank:
+// the frozen view, the place of the cols, the conditional fills.
+func (sf *sheetFormatter) before(rank int) {
+	if !sf.viewsDone && rank > worksheetOrder["sheetViews"] {
+		sf.writeViews(&sf.head, nil)
+		sf.viewsDone = true
+	}
+	if sf.colsAt < 0 && rank > worksheetOrder["cols"] {
+		sf.colsAt = sf.head.Len()
+	}
+	if !sf.cfDone && rank > worksheetOrder["conditionalFormatting"] {
+		sf.writeRules(sf.out)
+		sf.cfDone = true
+	}
+}
+
+// element rewrites a child of the worksheet, s at its start tag.
+func (sf *sheetFormatter) element(s *xmlScanner) error {
+	name := string(s.name)
+	rank, known := worksheetOrder[name]
+	rowsHead := (*bytes.Buffer)(nil)
+	if known {
+		sf.before(rank)
+		if name == "sheetData" && !sf.inBody {
+			// What follows the header row is the body; the head waits
+			// for the columns' styles.
+			sf.inBody, sf.out, rowsHead = true, sf.body, &sf.head
+		}
+	}
+	switch {
+	case name == "sheetViews" && sf.t.freeze:
+		sf.viewsDone = true
+		return sf.replaceViews(&sf.head, s)
+	case name == "sheetFormatPr":
+		if v, ok := attr(s.attrs, "defaultColWidth"); ok {
+			sf.defaultWidth = string(v)
+		}
+		if sf.fit != nil {
+			sf.fit.sheetFormat(s.attrs)
+		}
+	case name == "cols":
+		sf.colsAt = sf.head.Len()
+		// Without columns to format (a fit only) the element stays as it is.
+		var keep io.Writer = io.Discard
+		if len(sf.t.cols) == 0 {
+			keep = &sf.head
+		}
+		return sf.readCols(keep, s)
+	case name == "sheetData":
+		if sf.fit != nil {
+			if sf.widthsWaitForCells() {
+				if err := sf.learnKept(sf.src.open); err != nil {
+					return err
+				}
+			}
+			sf.fitColumns(sf.finalCols(sf.someStyle))
+		}
+		return sf.rows(rowsHead, sf.body, s)
+	case name == "conditionalFormatting":
+		return copyElementFn(sf.out, s, func(s *xmlScanner) {
+			if s.is(tokStart, "cfRule") {
+				sf.maxPriority = max(sf.maxPriority, attrInt(s.attrs, "priority"))
+			}
+		})
+	}
+	return copyElementFn(sf.out, s, func(*xmlScanner) {})
+}
+
+// finalHead is the head, with the columns now that their cells are known,
+// and the header row's height now that the columns' styles are.
+func (sf *sheetFormatter) finalHead() []byte {
+	h := sf.head.Bytes()
+	cols := sf.finalCols(sf.colStyle)
+	var full bytes.Buffer
+	full.Write(h[:sf.colsAt])
+	sf.writeCols(&full, cols)
+	if sf.header != nil {
+		sf.fitColumns(cols)
+		full.Write(h[sf.colsAt:sf.headerAt])
+		full.Write(sf.fit.fittedRow(sf.header, sf.headerNeed(h[sf.headerAt:])))
+		full.Write(h[sf.headerAt:])
+	} else {
+		full.Write(h[sf.colsAt:])
+	}
+	return full.Bytes()
 }
 
 func (sf *sheetFormatter) hasColours() bool {
