@@ -65,22 +65,9 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	// A row's existing shared-string cells are read to fit its height;
 	// the table is loaded the first time one is needed.
 	sharedText, errSST := p.lazySharedStrings()
-	// openpyxl reads _xHHHH_ escapes only in shared strings: text holding
-	// one literally goes there, so that both readers get it back.
-	var shared map[string]int
-	var newSST []byte
-	if p.parts[p.sharedStrings] != nil {
-		var texts []string
-		for _, u := range updates {
-			if u.Value.Kind == sheet.Text && bstrEscape.MatchString(u.Value.Str) {
-				texts = append(texts, u.Value.Str)
-			}
-		}
-		if len(texts) > 0 {
-			if shared, newSST, err = p.appendSharedStrings(texts); err != nil {
-				return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
-			}
-		}
+	shared, newSST, err := p.sharedEscapes(updates)
+	if err != nil {
+		return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
 	}
 	var rewrites []partRewrite
 	for _, tp := range p.tabs {
@@ -103,6 +90,26 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	return w.saveRewritten(ctx, p, rewrites, errSST, func() map[string][]byte {
 		return map[string][]byte{p.sharedStrings: newSST, p.styles: styles.bytes()}
 	})
+}
+
+// sharedEscapes puts the texts holding a literal _xHHHH_ into the shared
+// strings (when the workbook has them): openpyxl reads the escapes only
+// there, so that both readers get the text back. It returns their
+// indexes and the new part (nil for none).
+func (p *xlsxPackage) sharedEscapes(updates []sheet.Update) (map[string]int, []byte, error) {
+	if p.parts[p.sharedStrings] == nil {
+		return nil, nil, nil
+	}
+	var texts []string
+	for _, u := range updates {
+		if u.Value.Kind == sheet.Text && bstrEscape.MatchString(u.Value.Str) {
+			texts = append(texts, u.Value.Str)
+		}
+	}
+	if len(texts) == 0 {
+		return nil, nil, nil
+	}
+	return p.appendSharedStrings(texts)
 }
 
 // appendSharedStrings returns the shared strings part with the texts
@@ -478,74 +485,40 @@ func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styl
 	if v.Kind == sheet.Date && !styles.isDate(style) {
 		style = styles.dateStyle()
 	}
-	if v.Kind == sheet.Empty || (v.Kind == sheet.Text && v.Str == "") {
-		if style == 0 {
-			return b
-		}
+	blank := v.Kind == sheet.Empty || (v.Kind == sheet.Text && v.Str == "")
+	if blank && style == 0 {
+		return b
 	}
-	b = append(b, '<')
-	b = append(b, prefix...)
-	b = append(b, `c r="`...)
-	b = append(b, sheet.ColumnName(u.Col)...)
-	b = strconv.AppendInt(b, int64(u.Row), 10)
+	b = append(append(append(b, '<'), prefix...), `c r="`...)
+	b = strconv.AppendInt(append(b, sheet.ColumnName(u.Col)...), int64(u.Row), 10)
 	b = append(b, '"')
 	if style != 0 {
-		b = append(b, ` s="`...)
-		b = strconv.AppendInt(b, int64(style), 10)
-		b = append(b, '"')
+		b = append(strconv.AppendInt(append(b, ` s="`...), int64(style), 10), '"')
 	}
-	switch v.Kind {
-	case sheet.Text:
-		if v.Str == "" {
-			return append(b, "/>"...)
+	// tag appends a start or end tag of the sheet's prefix.
+	tag := func(b []byte, end bool, name string) []byte {
+		b = append(b, '<')
+		if end {
+			b = append(b, '/')
 		}
-		if i, ok := shared[v.Str]; ok {
-			b = append(b, ` t="s"><`...)
-			b = append(b, prefix...)
-			b = append(b, "v>"...)
-			b = strconv.AppendInt(b, int64(i), 10)
-			b = append(b, "</"...)
-			b = append(b, prefix...)
-			b = append(b, "v>"...)
-			break
-		}
-		b = append(b, ` t="inlineStr"><`...)
-		b = append(b, prefix...)
-		b = append(b, `is><`...)
-		b = append(b, prefix...)
-		b = append(b, `t xml:space="preserve">`...)
-		b = appendEscapedText(b, v.Str)
-		b = append(b, "</"...)
-		b = append(b, prefix...)
-		b = append(b, "t></"...)
-		b = append(b, prefix...)
-		b = append(b, "is>"...)
-	case sheet.Number, sheet.Date:
-		b = append(b, "><"...)
-		b = append(b, prefix...)
-		b = append(b, "v>"...)
-		b = strconv.AppendFloat(b, v.Num, 'f', -1, 64)
-		b = append(b, "</"...)
-		b = append(b, prefix...)
-		b = append(b, "v>"...)
-	case sheet.Bool:
-		b = append(b, ` t="b"><`...)
-		b = append(b, prefix...)
-		b = append(b, "v>"...)
-		if v.Bool() {
-			b = append(b, '1')
-		} else {
-			b = append(b, '0')
-		}
-		b = append(b, "</"...)
-		b = append(b, prefix...)
-		b = append(b, "v>"...)
-	default:
+		return append(append(append(b, prefix...), name...), '>')
+	}
+	i, isShared := shared[v.Str]
+	switch {
+	case blank || (v.Kind != sheet.Text && v.Kind != sheet.Number && v.Kind != sheet.Date && v.Kind != sheet.Bool):
 		return append(b, "/>"...)
+	case v.Kind == sheet.Text && isShared:
+		b = tag(strconv.AppendInt(tag(append(b, ` t="s">`...), false, "v"), int64(i), 10), true, "v")
+	case v.Kind == sheet.Text:
+		b = tag(append(b, ` t="inlineStr">`...), false, "is")
+		b = append(append(append(b, '<'), prefix...), `t xml:space="preserve">`...)
+		b = tag(tag(appendEscapedText(b, v.Str), true, "t"), true, "is")
+	case v.Kind == sheet.Bool:
+		b = tag(append(tag(append(b, ` t="b">`...), false, "v"), '0'+byte(b2i(v.Bool()))), true, "v")
+	default:
+		b = tag(strconv.AppendFloat(tag(append(b, '>'), false, "v"), v.Num, 'f', -1, 64), true, "v")
 	}
-	b = append(b, "</"...)
-	b = append(b, prefix...)
-	return append(b, "c>"...)
+	return tag(b, true, "c")
 }
 
 // appendEscapedText appends s as the text of a string item: XML escapes,
