@@ -177,7 +177,7 @@ func (f *rowFitter) textNeed(col, style int, text string) float64 {
 }
 
 // valueStart reports whether a token inside a cell starts its value or
-// formula (cellHasValue).
+// formula.
 func valueStart(s *xmlScanner) bool {
 	return s.kind == tokStart && !s.self && (string(s.name) == "v" || string(s.name) == "is" || string(s.name) == "f")
 }
@@ -224,18 +224,6 @@ func (f *rowFitter) cellText(cell []byte) string {
 		return unescapeBSTR(string(v))
 	}
 	return ""
-}
-
-// cellHasValue reports whether a cell element holds a value or a
-// formula (a styled blank cell holds neither).
-func cellHasValue(cell []byte) bool {
-	s := newBytesScanner(cell)
-	for s.next() {
-		if valueStart(s) {
-			return true
-		}
-	}
-	return false
 }
 
 // fittedRow returns a row's start tag with the height its cells need, or
