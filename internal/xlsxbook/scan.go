@@ -32,6 +32,7 @@ type xlsxPackage struct {
 	tabs          []tabPart
 	sharedStrings string // part names; "" when the package has none
 	styles        string
+	tail          *sheet.Tail // the tab ReadTail reads as head and tail
 	// close closes the file a change reads the package from (changing).
 	close func() error
 }
@@ -377,7 +378,7 @@ func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, u
 			if keep != nil {
 				keepCols = func(header []sheet.Value) []bool { return keep(t.name, header) }
 			}
-			read, err := p.readSheet(t.part, sst, styles, keepCols)
+			read, err := p.readTabPart(t, sst, styles, keepCols)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -429,7 +430,9 @@ type cellScan struct {
 // row i is sheet row i+1, rows end at their last cell, trailing blank
 // rows are dropped. With keep, rows below the first hold only the columns
 // keep marks.
-func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, keepCols func(header []sheet.Value) []bool) (sheetRead, error) {
+// skipRow, when set, names rows whose cells are not built at all (a tail
+// read, histtail.go); they still count in the used range.
+func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, keepCols func(header []sheet.Value) []bool, skipRow func(row int) bool) (sheetRead, error) {
 	f := p.parts[part]
 	if f == nil {
 		return sheetRead{}, fmt.Errorf("worksheet part %s is missing", part)
@@ -452,6 +455,7 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 		inCell   bool
 		inV      bool
 		inIS     bool
+		skipping bool
 		// keep is decided from the header row, before the first row
 		// below it; nil keeps every column.
 		keep      []bool
@@ -499,6 +503,9 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 		return typed(raw, c.typ, styles, styleOf)
 	}
 	endCell := func() {
+		if skipping {
+			return
+		}
 		if keep != nil && rowNum > 1 && (c.col >= len(keep) || !keep[c.col]) {
 			// Left out: only the first row with a value counts.
 			if _, seen := elsewhere[c.col]; !seen && !value().IsEmpty() {
@@ -575,6 +582,7 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles dateStyles, ke
 				n = rowNum + 1
 			}
 			rowNum, rowStyle, row = n, attrInt(s.attrs, "s"), row[:0]
+			skipping = skipRow != nil && skipRow(n)
 			c.col = 0
 			if n > 1 && !decided && keepCols != nil {
 				var header []sheet.Value
