@@ -26,7 +26,9 @@ func ReadBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, owned
 // (sheet.TailReader); nil tail, or another backend: whole.
 func ReadBookTail(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, tail *sheet.Tail, owned ...string) (*sheet.Book, error) {
 	specs := Tabs(m)
-	readKeeping := func(ctx context.Context, names []string, _ sheet.KeepColumns) (*sheet.Book, error) { return ss.Read(ctx, names) }
+	readKeeping := func(ctx context.Context, names []string, _ sheet.KeepColumns) (*sheet.Book, error) {
+		return ss.Read(ctx, names)
+	}
 	fr, filtering := ss.(sheet.FilteringReader)
 	if filtering {
 		readKeeping = fr.ReadKeeping
