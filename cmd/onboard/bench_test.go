@@ -51,14 +51,22 @@ func makeBenchWorkbook() bool {
 		return false
 	}
 	var path string
-	var n, teamCols int
+	var n, teamCols, days int
 	parts := strings.Split(spec, ",")
-	if len(parts) == 3 {
+	if len(parts) >= 3 {
 		path = parts[0]
 		n, _ = strconv.Atoi(parts[1])
 		teamCols, _ = strconv.Atoi(parts[2])
 	}
+	if len(parts) == 4 {
+		days, _ = strconv.Atoi(parts[3])
+	}
 	book := example.Generate(example.Config{Clients: n, Seed: 1, Today: example.ExampleToday, SessionsPerClient: 3})
+	if days > 0 {
+		room := (example.CellLimit-example.Cells(book))/9 - n - 1
+		tab, _ := example.History(book, days, room, example.ExampleToday, 1)
+		book.Tabs = append(book.Tabs, tab)
+	}
 	if err := xlsxbook.Create(path, teamColumns(book, teamCols)); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -192,4 +200,59 @@ func BenchmarkLocalInit100k(b *testing.B) {
 		b.ReportMetric(float64(median(ms))/1024, "peak-MB")
 		b.Logf("init of 100,000 clients: %v / %d MB (medians of %d; runs %v, %v KiB)", median(ts), median(ms)/1024, benchRuns, ts, ms)
 	}
+}
+
+// BenchmarkLocalIdleSync100kHistory is an idle sync of 100,000 clients
+// whose ステータス履歴 holds a year of history (as much as fits in
+// Google's cells: 266 days, 312,000 rows) beside the same sheet with none,
+// each synced once first (untimed), medians of benchRuns runs. Target:
+// < 2 s and < 300 MB, the history within 10% of none.
+func BenchmarkLocalIdleSync100kHistory(b *testing.B) {
+	synced := func(data []byte) []byte {
+		path := filepath.Join(b.TempDir(), "synced.xlsx")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if out, err := exec.Command(binary, ours(path)[1:]...).CombinedOutput(); err != nil {
+			b.Fatalf("first sync: %v\n%s", err, out)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return data
+	}
+	year := synced(historyWorkbook(b, 100_000, 365))
+	none := synced(syncWorkbook(b, 100_000, 0))
+	for b.Loop() {
+		var ts, nts []time.Duration
+		var ms, nms []int64
+		for range benchRuns {
+			t, m := timed(b, year, ours)
+			ts, ms = append(ts, t), append(ms, m)
+			t, m = timed(b, none, ours)
+			nts, nms = append(nts, t), append(nms, m)
+		}
+		b.ReportMetric(float64(median(ts).Milliseconds()), "ms/sync")
+		b.ReportMetric(float64(median(ms))/1024, "peak-MB")
+		b.ReportMetric(float64(median(nts).Milliseconds()), "no-history-ms/sync")
+		b.ReportMetric(float64(median(nms))/1024, "no-history-peak-MB")
+		b.Logf("idle sync, a year of history: %v / %d MB; with none: %v / %d MB (medians of %d; runs %v %v, %v %v KiB)",
+			median(ts), median(ms)/1024, median(nts), median(nms)/1024, benchRuns, ts, nts, ms, nms)
+	}
+}
+
+// historyWorkbook is syncWorkbook's workbook with days of ステータス履歴.
+func historyWorkbook(b *testing.B, n, days int) []byte {
+	path := filepath.Join(b.TempDir(), "src.xlsx")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%d,0,%d", benchWorkbookEnv, path, n, days))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("make the workbook: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
 }

@@ -70,6 +70,7 @@ func (a *App) report(args []string) int {
 	} else if week.Start() > today {
 		return a.fail("report", usageErr("--week %s starts on %s, after today (%s): nothing to report yet", week, week.Start(), today))
 	}
+	cfg.HistoryAsOf = week.Add(-1).End()
 	layout, err := report.LoadLayout(c.templates)
 	if err != nil {
 		return a.fail("report", configErr(contract.PartTemplate, err))

@@ -145,6 +145,10 @@ func (a *App) doRun(ctx context.Context, f *runFlags, start time.Time) (o runOut
 	if err != nil {
 		return fail(monitor.StageSetup, err)
 	}
+	// The reports this run may send compare with the week before the
+	// oldest week it may catch up: the read of ステータス履歴 reaches back
+	// to the totals of that week's Sunday.
+	cfg.HistoryAsOf = report.LastComplete(cfg.Now).Add(-max(f.catchUp, 1)).End()
 	o.now = cfg.Now
 	if !f.active.contains(cfg.Now) {
 		a.log.Info("outside --active-hours: nothing to do", "active_hours", f.active.String(), "now", cfg.Now.Format("15:04 MST"))

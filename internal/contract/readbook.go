@@ -18,13 +18,36 @@ import (
 // titles are read with one more call. owned names job-owned tabs to read
 // in the same call (by their exact names: the job made them).
 func ReadBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, owned ...string) (*sheet.Book, error) {
+	return ReadBookTail(ctx, ss, m, nil, owned...)
+}
+
+// ReadBookTail is ReadBook reading the owned tab tail names (the
+// ステータス履歴 log) as its head and tail only, on a backend that can
+// (sheet.TailReader); nil tail, or another backend: whole.
+func ReadBookTail(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, tail *sheet.Tail, owned ...string) (*sheet.Book, error) {
 	specs := Tabs(m)
-	read := ss.Read
-	if fr, ok := ss.(sheet.FilteringReader); ok {
+	readKeeping := func(ctx context.Context, names []string, _ sheet.KeepColumns) (*sheet.Book, error) {
+		return ss.Read(ctx, names)
+	}
+	fr, filtering := ss.(sheet.FilteringReader)
+	if filtering {
+		readKeeping = fr.ReadKeeping
+	}
+	if tr, ok := ss.(sheet.TailReader); ok && tail != nil {
+		whole := readKeeping
+		readKeeping = func(ctx context.Context, names []string, keep sheet.KeepColumns) (*sheet.Book, error) {
+			if !slices.Contains(names, tail.Tab) {
+				return whole(ctx, names, keep)
+			}
+			return tr.ReadTail(ctx, names, keep, *tail)
+		}
+	}
+	read := func(ctx context.Context, names []string) (*sheet.Book, error) { return readKeeping(ctx, names, nil) }
+	if filtering {
 		// A backend that can leave a team's own columns out of a contract
 		// tab does: the records are made of the contract's columns alone.
 		var err error
-		if read, err = keptRead(ctx, ss, fr, specs); err != nil {
+		if read, err = keptRead(ctx, ss, readKeeping, specs); err != nil {
 			return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
 		}
 	}
@@ -75,7 +98,7 @@ func ReadBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, owned
 // the default does not, so that small tab is read first and the columns of
 // both matrices are kept; were it edited before the main read, that read is
 // made again whole.
-func keptRead(ctx context.Context, ss sheet.Spreadsheet, fr sheet.FilteringReader, specs []Tab) (func(context.Context, []string) (*sheet.Book, error), error) {
+func keptRead(ctx context.Context, ss sheet.Spreadsheet, readKeeping func(context.Context, []string, sheet.KeepColumns) (*sheet.Book, error), specs []Tab) (func(context.Context, []string) (*sheet.Book, error), error) {
 	b, err := ss.Read(ctx, []string{matrix.TabName}) // absent when the sheet has none
 	if err != nil {
 		return nil, err
@@ -88,7 +111,7 @@ func keptRead(ctx context.Context, ss sheet.Spreadsheet, fr sheet.FilteringReade
 	}
 	keep := contractColumns(specs)
 	return func(ctx context.Context, names []string) (*sheet.Book, error) {
-		b, err := fr.ReadKeeping(ctx, names, keep)
+		b, err := readKeeping(ctx, names, keep)
 		if err != nil || !slices.Contains(names, matrix.TabName) || sameRows(b.Tab(matrix.TabName), first) {
 			return b, err
 		}

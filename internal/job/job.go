@@ -39,6 +39,10 @@ type Config struct {
 	// writes, pruning rows older than HistoryDays.
 	History     bool
 	HistoryDays int
+	// HistoryAsOf, when set (the report), has the read of ステータス履歴
+	// reach back to the totals as they stood at the end of that day; a
+	// sync needs the latest only.
+	HistoryAsOf civil.Date
 	// Look colours the ステータス column when sync formats the columns it
 	// adds (the report's status colours).
 	Look contract.Look
@@ -101,6 +105,9 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 		prepChanges = writeback.PlanTab(contract.PrepTabName, run.Sheet.Prep, contract.PrepGrid(sessions))
 	}
 	if cfg.History {
+		if err := readWholeHistoryToPrune(ctx, ss, run, cfg); err != nil {
+			return nil, err
+		}
 		historyChanges = planHistory(run, cfg)
 	}
 	run.Changes = make([]writeback.Change, 0, writeback.Room(run.Sheet)+len(prepChanges)+len(historyChanges))
@@ -127,7 +134,12 @@ func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*s
 	if cfg.History {
 		owned = append(owned, statuslog.TabName)
 	}
-	book, err := contract.ReadBook(ctx, ss, cfg.Matrix, owned...)
+	var tail *sheet.Tail
+	if cfg.History {
+		t := statuslog.TailOf(cfg.Now.Location(), cfg.HistoryAsOf)
+		tail = &t
+	}
+	book, err := contract.ReadBookTail(ctx, ss, cfg.Matrix, tail, owned...)
 	if err != nil {
 		return nil, err
 	}

@@ -54,10 +54,7 @@ func planHistory(run *Run, cfg Config) []writeback.Change {
 		}
 	}
 	rows := statuslog.Rows(cfg.Now, changes, totals, log, starting)
-	days := cfg.HistoryDays
-	if days <= 0 {
-		days = statuslog.DefaultRetentionDays
-	}
+	days := retentionDays(cfg)
 	if log.PruneDue(cfg.Today(), days) {
 		run.HistoryPruned, run.HistoryRows = true, len(rows)
 		want := [][]sheet.Value{textRow(statuslog.Header)}
@@ -69,6 +66,32 @@ func planHistory(run *Run, cfg Config) []writeback.Change {
 	}
 	run.HistoryRows = len(rows)
 	return writeback.PlanAppend(statuslog.TabName, run.historyTab, statuslog.Header, rows)
+}
+
+// readWholeHistoryToPrune reads the ステータス履歴 tab whole when its head
+// says a prune is due: the run read only its head and tail, and a prune
+// rewrites it without the old rows. That is at most one read every other
+// day; every other sync reads the tail alone.
+func readWholeHistoryToPrune(ctx context.Context, ss sheet.Spreadsheet, run *Run, cfg Config) error {
+	if run.historyTab == nil || !run.History.PruneDue(cfg.Today(), retentionDays(cfg)) {
+		return nil
+	}
+	book, err := ss.Read(ctx, []string{statuslog.TabName})
+	if err != nil {
+		return fmt.Errorf("read the %s tab to prune it: %w", statuslog.TabName, err)
+	}
+	if tab := book.Tab(statuslog.TabName); tab != nil {
+		run.historyTab = tab
+		run.History = statuslog.Parse(tab, cfg.Now.Location())
+	}
+	return nil
+}
+
+func retentionDays(cfg Config) int {
+	if cfg.HistoryDays <= 0 {
+		return statuslog.DefaultRetentionDays
+	}
+	return cfg.HistoryDays
 }
 
 func textRow(ss []string) []sheet.Value {

@@ -55,7 +55,7 @@ func texts(vs []sheet.Value) []string {
 
 // TestStatusHistoryOnBothBackends: the first sync records every client's
 // starting status once and the totals; an idle sync adds nothing (on
-// Google: the one read); a status change adds its row below, with what
+// Google: the read, after the tab list that says where the log ends); a status change adds its row below, with what
 // caused it, leaving the earlier rows as they were.
 func TestStatusHistoryOnBothBackends(t *testing.T) {
 	book := example.Generate(example.ExampleConfig())
@@ -90,7 +90,8 @@ func TestStatusHistoryOnBothBackends(t *testing.T) {
 				t.Errorf("run: %d history rows, %d cells counted", run.HistoryRows, run.SheetCells)
 			}
 
-			// Idle: nothing written, on Google nothing but the read.
+			// Idle: nothing written, on Google nothing but the read: the
+			// tabs' grid sizes (where the log ends), then one batchGet.
 			cfg.Now = cfg.Now.Add(time.Hour)
 			ss := open()
 			idle := syncOn(t, ss, cfg)
@@ -98,8 +99,8 @@ func TestStatusHistoryOnBothBackends(t *testing.T) {
 				t.Errorf("idle sync: %d changes, %d history rows", len(idle.Changes), idle.HistoryRows)
 			}
 			if c, ok := ss.(sheet.Counter); ok {
-				if req, _ := c.Counts(); req != 1 {
-					t.Errorf("idle sync made %d requests, want 1", req)
+				if req, _ := c.Counts(); req != 2 {
+					t.Errorf("idle sync made %d requests, want 2", req)
 				}
 			}
 
@@ -294,4 +295,58 @@ func TestCellLimitWarning(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestStatusHistoryTailOnBothBackends: a sync reads the log's head and
+// tail only, yet a row a manager inserted into it is noticed as today: a
+// row inserted among the job's rows is kept where it is, and the job's
+// next rows go below a row a manager added at the end, never over it.
+func TestStatusHistoryTailOnBothBackends(t *testing.T) {
+	book := example.Generate(example.Config{Clients: 2000, Seed: 1, Today: example.ExampleToday})
+	log, days := example.History(book, 300, 100_000, example.ExampleToday, 1)
+	if days != 300 || len(log.Rows) < 5000 {
+		t.Fatalf("history of %d days, %d rows", days, len(log.Rows))
+	}
+	inserted := []sheet.Value{{}, {}, sheet.TextValue("手で挿入した行")}
+	log.Rows = slices.Insert(log.Rows, 3000, inserted)
+	log.Rows = append(log.Rows, []sheet.Value{{}, {}, sheet.TextValue("末尾のメモ")})
+	last := len(log.Rows)
+	book.Tabs = append(book.Tabs, log)
+	for _, b := range append(backends(), backend{"memory", func(t *testing.T, book *sheet.Book) (func() sheet.Spreadsheet, func() *sheet.Book) {
+		ss := memsheet.FromBook("s", book)
+		return func() sheet.Spreadsheet { return ss }, ss.Book
+	}}) {
+		t.Run(b.name, func(t *testing.T) {
+			cfg := historyConfig(t)
+			open, stored := b.create(t, book)
+			first := syncOn(t, open(), cfg)
+			if n := len(first.History.Entries); n >= len(log.Rows)/2 {
+				t.Errorf("the sync read %d of the log's %d rows", n, len(log.Rows))
+			}
+			rows := historyRows(t, stored())
+			if got := rows[3000-1][2]; got != "手で挿入した行" {
+				t.Errorf("row 3001 is %q, want the inserted row", rows[3000-1])
+			}
+			if got := rows[last-2][2]; got != "末尾のメモ" {
+				t.Errorf("row %d is %q, want the manager's row", last, rows[last-2])
+			}
+			if len(rows) != last-1+len(first.Out.Clients)+1 {
+				t.Errorf("%d rows, want the %d read, a row per client and the totals below", len(rows), last-1)
+			}
+			if got := rows[last-1]; got[1] != first.Out.Clients[0].App.ClientID || !strings.HasPrefix(got[5], "申込") {
+				t.Errorf("row %d is %q, want the first client's", last+1, got)
+			}
+			cfg.Now = cfg.Now.Add(time.Hour)
+			ss := open()
+			idle := syncOn(t, ss, cfg)
+			if len(idle.Changes) != 0 {
+				t.Errorf("idle sync: %d changes", len(idle.Changes))
+			}
+			if c, ok := ss.(sheet.Counter); ok {
+				if req, _ := c.Counts(); req != 2 {
+					t.Errorf("idle sync made %d requests, want 2", req)
+				}
+			}
+		})
+	}
 }

@@ -113,20 +113,25 @@ func Parse(tab *sheet.Tab, loc *time.Location) *Log {
 		if blankRow(row) {
 			continue
 		}
-		text := func(c int) string { return strings.TrimSpace(tab.Cell(r, c).String()) }
-		e := Entry{Row: r, At: parseTime(tab.Cell(r, ColAt), loc), ClientID: text(ColClient), Company: text(ColCompany),
-			Old: text(ColOld), New: text(ColNew), Trigger: text(ColTrigger)}
-		if e.Trigger == TotalsTrigger {
-			n1, ok1 := count(tab.Cell(r, ColNeedsReview))
-			n2, ok2 := count(tab.Cell(r, ColStalled))
-			n3, ok3 := count(tab.Cell(r, ColPoolLeft))
-			if ok1 && ok2 && ok3 {
-				e.Totals = &Totals{NeedsReview: n1, Stalled: n2, PoolLeft: n3}
-			}
-		}
-		l.Entries = append(l.Entries, e)
+		l.Entries = append(l.Entries, entry(tab, r, loc))
 	}
 	return l
+}
+
+// entry reads sheet row r of the tab.
+func entry(tab *sheet.Tab, r int, loc *time.Location) Entry {
+	text := func(c int) string { return strings.TrimSpace(tab.Cell(r, c).String()) }
+	e := Entry{Row: r, At: parseTime(tab.Cell(r, ColAt), loc), ClientID: text(ColClient), Company: text(ColCompany),
+		Old: text(ColOld), New: text(ColNew), Trigger: text(ColTrigger)}
+	if e.Trigger == TotalsTrigger {
+		n1, ok1 := count(tab.Cell(r, ColNeedsReview))
+		n2, ok2 := count(tab.Cell(r, ColStalled))
+		n3, ok3 := count(tab.Cell(r, ColPoolLeft))
+		if ok1 && ok2 && ok3 {
+			e.Totals = &Totals{NeedsReview: n1, Stalled: n2, PoolLeft: n3}
+		}
+	}
+	return e
 }
 
 func blankRow(row []sheet.Value) bool {
@@ -340,4 +345,23 @@ func Trigger(c *onboarding.Client, old, problem string, starting bool) string {
 		return "セッション予定日の取消"
 	}
 	return "申込の変更"
+}
+
+// HeadRows is how many rows at the top of the tab a sync reads besides its
+// tail: the oldest rows, whose age decides whether a prune is due.
+const HeadRows = 50
+
+// TailOf is the part of the tab a run needs (sheet.Tail): the head, and
+// the rows from the latest totals row to the end, which hold the last
+// totals, the last day written and where the next rows go. With asOf set
+// (the report), from the latest totals row written by the end of that day,
+// so TotalsAsOf(asOf) finds it. Rows between are never read, so the cost
+// of a sync does not grow with the log.
+func TailOf(loc *time.Location, asOf civil.Date) sheet.Tail {
+	return sheet.Tail{Tab: TabName, Head: HeadRows, MarkCol: ColTrigger, Mark: TotalsTrigger, AcceptCols: ColPoolLeft,
+		Accept: func(row []sheet.Value) bool {
+			tab := &sheet.Tab{Rows: [][]sheet.Value{nil, row}}
+			e := entry(tab, 2, loc)
+			return e.Totals != nil && (asOf.IsZero() || (!e.At.IsZero() && civil.Of(e.At) <= asOf))
+		}}
 }

@@ -32,6 +32,7 @@ type xlsxPackage struct {
 	tabs          []tabPart
 	sharedStrings string // part names; "" when the package has none
 	styles        string
+	tail          *sheet.Tail // the tab ReadTail reads as head and tail
 	// close closes the file a change reads the package from (changing).
 	close func() error
 	// keptStyles is where the workbook keeps the styles parsed
@@ -326,7 +327,7 @@ func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, u
 			if keep != nil {
 				keepCols = func(header []sheet.Value) []bool { return keep(t.name, header) }
 			}
-			read, err := p.readSheet(t.part, sst, styles, keepCols)
+			read, err := p.readTabPart(t, sst, styles, keepCols)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -386,6 +387,8 @@ type sheetReader struct {
 	sst      []string
 	styles   *styleBook
 	keepCols func(header []sheet.Value) []bool
+	skipRow  func(row int) bool
+	skipping bool // the current row is one skipRow names
 	cols     []colStyle
 	row      []sheet.Value // the row being read
 	rowNum   int
@@ -402,8 +405,9 @@ type sheetReader struct {
 // through excelize's GetRows (raw values) and GetCellType/GetCellStyle:
 // row i is sheet row i+1, rows end at their last cell, trailing blank
 // rows are dropped. With keep, rows below the first hold only the columns
-// keep marks.
-func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func(header []sheet.Value) []bool) (sheetRead, error) {
+// keep marks. skipRow, when set, names rows whose cells are not built at
+// all (a tail read, histtail.go); they still count in the used range.
+func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func(header []sheet.Value) []bool, skipRow func(row int) bool) (sheetRead, error) {
 	f := p.parts[part]
 	if f == nil {
 		return sheetRead{}, fmt.Errorf("worksheet part %s is missing", part)
@@ -413,7 +417,7 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 		return sheetRead{}, err
 	}
 	defer rc.Close()
-	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols}
+	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols, skipRow: skipRow}
 	s := newXMLScanner(rc)
 	inData, inCell, inV, inIS := false, false, false, false
 	for s.next() {
@@ -478,6 +482,7 @@ func (r *sheetReader) startRow(s *xmlScanner) {
 		n = r.rowNum + 1
 	}
 	r.rowNum, r.rowStyle, r.row = n, attrInt(s.attrs, "s"), r.row[:0]
+	r.skipping = r.skipRow != nil && r.skipRow(n)
 	r.c.col = 0
 	if n > 1 && !r.decided && r.keepCols != nil {
 		var header []sheet.Value
@@ -529,6 +534,9 @@ func (r *sheetReader) startCell(s *xmlScanner) {
 
 func (r *sheetReader) endCell() {
 	c := &r.c
+	if r.skipping {
+		return
+	}
 	if r.keep != nil && r.rowNum > 1 && (c.col >= len(r.keep) || !r.keep[c.col]) {
 		// Left out: only the first row with a value counts.
 		if _, seen := r.elsewhere[c.col]; !seen && !r.value().IsEmpty() {

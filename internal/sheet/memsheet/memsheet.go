@@ -68,6 +68,19 @@ func (s *Spreadsheet) Read(ctx context.Context, names []string) (*sheet.Book, er
 	return b, nil
 }
 
+// ReadTail is Read with tail.Tab cut to its head and tail
+// (sheet.TailReader); memory holds the whole tab anyway.
+func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, _ sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
+	b, err := s.Read(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	if t := b.Tab(tail.Tab); t != nil {
+		tail.Cut(t)
+	}
+	return b, nil
+}
+
 // Titles lists the tabs' names in order.
 func (s *Spreadsheet) Titles(ctx context.Context) ([]string, error) {
 	if err := s.lock(ctx); err != nil {

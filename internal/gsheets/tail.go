@@ -1,0 +1,98 @@
+package gsheets
+
+import (
+	"context"
+	"fmt"
+
+	"onboard/internal/sheet"
+)
+
+// tailWindow is how many rows at the end of a log the first read asks
+// for; a window without an anchor row is widened fourfold.
+const tailWindow = 2000
+
+// ReadTail is Read with tail.Tab read as its head and its last rows
+// (sheet.TailReader). Where the log ends is the tab's grid (a log the job
+// grows ends at its grid, and rows a manager inserts grow it too), learnt
+// from one spreadsheets.get of the tabs' properties; then one
+// values.batchGet reads the other tabs whole and the log's head and last
+// tailWindow rows. Only when those rows hold no anchor are earlier ones
+// read, a wider window at a time.
+func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, _ sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
+	s.listed = nil
+	if _, err := s.titles(ctx); err != nil {
+		return nil, err
+	}
+	var others []string
+	for _, n := range unique(names) {
+		if ti := s.tabs[n]; ti != nil && ti.hasID && n != tail.Tab {
+			others = append(others, n)
+		}
+	}
+	ti := s.tabs[tail.Tab]
+	exists := ti != nil && ti.hasID
+	whole := exists && ti.rows <= tail.Head+tailWindow
+	if whole {
+		others = append(others, tail.Tab)
+	}
+	ranges := quoted(others)
+	q := sheet.QuoteTab(tail.Tab)
+	from := 0
+	if exists && !whole {
+		from = ti.rows - tailWindow + 1
+		ranges = append(ranges, fmt.Sprintf("%s!1:%d", q, tail.Head), fmt.Sprintf("%s!%d:%d", q, from, ti.rows))
+	}
+	book := &sheet.Book{}
+	if len(ranges) == 0 {
+		return book, nil
+	}
+	got, err := s.streamBatchGet(ctx, ranges)
+	if err != nil {
+		return nil, s.fail("read", err)
+	}
+	s.readOK = true
+	for _, vr := range got[:len(others)] {
+		title, _, _, _, _, ok := parseRange(vr.rng)
+		if !ok {
+			return nil, fmt.Errorf("%s: read answered range %q: %w", s.Describe(), vr.rng, sheet.ErrInvalid)
+		}
+		s.noteGrid(vr.rng, true, true)
+		if len(vr.rows) > 0 {
+			s.tab(title).header = vr.rows[0]
+		}
+		book.Tabs = append(book.Tabs, &sheet.Tab{Name: title, Rows: vr.rows})
+	}
+	if !exists || whole {
+		return book, nil
+	}
+	log := &sheet.Tab{Name: tail.Tab, Rows: got[len(others)].rows}
+	if len(log.Rows) > 0 {
+		ti.header = log.Rows[0]
+	}
+	place(log, from, got[len(others)+1].rows)
+	for window := tailWindow * 4; tail.LastAnchor(log.Rows) == 0 && from > tail.Head+1; window *= 4 {
+		to := from - 1
+		from = max(tail.Head+1, from-window)
+		more, err := s.streamBatchGet(ctx, []string{fmt.Sprintf("%s!%d:%d", q, from, to)})
+		if err != nil {
+			return nil, s.fail("read", err)
+		}
+		place(log, from, more[0].rows)
+	}
+	tail.Cut(log)
+	book.Tabs = append(book.Tabs, log)
+	return book, nil
+}
+
+// place puts rows read from sheet row from on into the tab, at their
+// places; the tab ends at its last row holding anything.
+func place(t *sheet.Tab, from int, rows [][]sheet.Value) {
+	last := len(rows)
+	for last > 0 && len(rows[last-1]) == 0 {
+		last--
+	}
+	if need := from - 1 + last; need > len(t.Rows) {
+		t.Rows = append(t.Rows, make([][]sheet.Value, need-len(t.Rows))...)
+	}
+	copy(t.Rows[from-1:], rows[:last])
+}
