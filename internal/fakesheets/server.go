@@ -54,6 +54,7 @@ type Server struct {
 	cfg config
 
 	*store
+	quota *quotaMeter // nil: no quota
 
 	ctl        sync.Mutex // guards the fields below; the store has its own lock
 	failN      int
@@ -87,6 +88,7 @@ type config struct {
 	seed        uint64
 	seeded      bool
 	formulas    map[string]cell
+	quota       *Quota
 }
 
 // WithListener serves on l instead of a fresh loopback listener; the server
@@ -127,6 +129,9 @@ func NewServer(opts ...Option) *Server {
 		rng = rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15))
 	}
 	s := &Server{cfg: cfg, store: newStore(rng, cfg.callerEmail, cfg.formulas)}
+	if cfg.quota != nil {
+		s.quota = newQuotaMeter(*cfg.quota)
+	}
 	s.ts = httptest.NewUnstartedServer(s.Handler())
 	if cfg.listener != nil {
 		_ = s.ts.Listener.Close()
@@ -161,7 +166,7 @@ func (s *Server) Service(ctx context.Context) *sheets.Service {
 }
 
 // Handler returns the HTTP handler serving the API.
-func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+func (s *Server) Handler() http.Handler { return s.withQuota(http.HandlerFunc(s.serveHTTP)) }
 
 // FailNext makes the next n API calls answer status in Google's error shape
 // (HTML for 502, as Google's front end sends) without touching any data.
@@ -254,24 +259,11 @@ func injectedError(status int, method string) *apiError {
 	case 409:
 		e.message = "The operation was aborted."
 	case 429:
-		kind, limit := "Read", "ReadRequestsPerMinutePerUser"
+		kind := "Read"
 		if method != http.MethodGet {
-			kind, limit = "Write", "WriteRequestsPerMinutePerUser"
+			kind = "Write"
 		}
-		e.message = fmt.Sprintf("Quota exceeded for quota metric '%s requests' and limit '%s requests per minute per user' of service 'sheets.googleapis.com' for consumer 'project_number:000000000000'.", kind, kind)
-		e.details = []any{map[string]any{
-			"@type":  "type.googleapis.com/google.rpc.ErrorInfo",
-			"reason": "RATE_LIMIT_EXCEEDED",
-			"domain": "googleapis.com",
-			"metadata": map[string]any{
-				"service":           "sheets.googleapis.com",
-				"quota_metric":      "sheets.googleapis.com/" + strings.ToLower(kind) + "_requests",
-				"quota_limit":       limit,
-				"quota_limit_value": "60",
-				"consumer":          "projects/000000000000",
-				"quota_location":    "global",
-			},
-		}}
+		return quotaExceeded(kind, true, DefaultQuota().ReadPerUser, DefaultQuota().ProjectNumber)
 	case 500:
 		e.message = "Internal error encountered."
 	case 503:
