@@ -37,9 +37,9 @@ func TestQuotaMeter(t *testing.T) {
 		{0, "Read", "b", ""},
 		{0, "Read", "c", "ReadRequestsPerMinutePerProject"}, // a's refused read used nothing, the project's 3 are a, a, b
 		{0, "Read", "b", "ReadRequestsPerMinutePerProject"},
-		{49 * time.Second, "Read", "a", "ReadRequestsPerMinutePerUser"},  // 09:00:59: still the same minute
-		{50 * time.Second, "Read", "a", ""},                              // 09:01:00: a new window, whole
-		{50 * time.Second, "Read", "c", ""},                              // not 60 s after the first call: a fixed window, not a sliding one
+		{49 * time.Second, "Read", "a", "ReadRequestsPerMinutePerUser"}, // 09:00:59: still the same minute
+		{50 * time.Second, "Read", "a", ""},                             // 09:01:00: a new window, whole
+		{50 * time.Second, "Read", "c", ""},                             // not 60 s after the first call: a fixed window, not a sliding one
 		{50 * time.Second, "Write", "a", ""},
 		{110 * time.Second, "Read", "a", ""},
 	}
