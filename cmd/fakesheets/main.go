@@ -59,7 +59,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", *addr, err)
 	}
-	srv := fakesheets.NewServer(fakesheets.WithListener(l), fakesheets.WithQuota(*quota))
+	srv := fakesheets.NewServer(fakesheets.WithListener(l))
+	srv.SetQuota(quota)
 	defer srv.Close()
 
 	id := ""

@@ -30,8 +30,17 @@ func DefaultQuota() Quota {
 		Window: time.Minute, ProjectNumber: "000000000000"}
 }
 
-// WithQuota enforces q on every API call; without it the fake has no quota.
-func WithQuota(q Quota) Option { return func(c *config) { c.quota = &q } }
+// SetQuota enforces q on every API call from now on, counting afresh;
+// nil lifts it. A new fake has no quota.
+func (s *Server) SetQuota(q *Quota) {
+	var m *quotaMeter
+	if q != nil {
+		m = newQuotaMeter(*q)
+	}
+	s.ctl.Lock()
+	defer s.ctl.Unlock()
+	s.quota = m
+}
 
 // anonymous is the one user of a fake that checks no token.
 const anonymous = "anonymous"
@@ -139,12 +148,12 @@ func quotaExceeded(kind string, perUser bool, limit int, project string) *apiErr
 // as Google's front end does; reads are GETs, writes the batchUpdates.
 // Calls to URLs the API does not have use no quota.
 func (s *Server) withQuota(next http.Handler) http.Handler {
-	if s.quota == nil {
-		return next
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.ctl.Lock()
+		meter := s.quota
+		s.ctl.Unlock()
 		rt := matchRoute(r.Method, r.URL.EscapedPath())
-		if rt.handle == nil {
+		if meter == nil || rt.handle == nil {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -152,7 +161,7 @@ func (s *Server) withQuota(next http.Handler) http.Handler {
 		if r.Method != http.MethodGet {
 			kind = "Write"
 		}
-		e := s.quota.admit(kind, callerOf(r))
+		e := meter.admit(kind, callerOf(r))
 		if e == nil {
 			next.ServeHTTP(w, r)
 			return

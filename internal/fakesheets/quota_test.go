@@ -62,7 +62,8 @@ func TestQuotaMeter(t *testing.T) {
 func TestQuotaOverHTTP(t *testing.T) {
 	q := DefaultQuota()
 	q.ReadPerUser, q.ProjectNumber = 2, "603366585132"
-	srv := NewServer(WithQuota(q))
+	srv := NewServer()
+	srv.SetQuota(&q)
 	t.Cleanup(srv.Close)
 	id := srv.CreateSpreadsheet("quota", Tab{Title: "Sheet1", Rows: [][]any{{"a"}}})
 	svc := srv.Service(context.Background())
@@ -127,7 +128,8 @@ func TestQuotaOverHTTP(t *testing.T) {
 func TestQuotaPerCaller(t *testing.T) {
 	q := DefaultQuota()
 	q.ReadPerUser, q.ReadPerProject = 1, 2
-	srv := NewServer(WithQuota(q))
+	srv := NewServer()
+	srv.SetQuota(&q)
 	t.Cleanup(srv.Close)
 	id := srv.CreateSpreadsheet("quota", Tab{Title: "Sheet1"})
 	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

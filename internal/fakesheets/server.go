@@ -54,9 +54,9 @@ type Server struct {
 	cfg config
 
 	*store
-	quota *quotaMeter // nil: no quota
 
-	ctl        sync.Mutex // guards the fields below; the store has its own lock
+	ctl        sync.Mutex  // guards the fields below; the store has its own lock
+	quota      *quotaMeter // nil: no quota
 	failN      int
 	failStatus int
 	latency    time.Duration
@@ -88,7 +88,6 @@ type config struct {
 	seed        uint64
 	seeded      bool
 	formulas    map[string]cell
-	quota       *Quota
 }
 
 // WithListener serves on l instead of a fresh loopback listener; the server
@@ -129,9 +128,6 @@ func NewServer(opts ...Option) *Server {
 		rng = rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15))
 	}
 	s := &Server{cfg: cfg, store: newStore(rng, cfg.callerEmail, cfg.formulas)}
-	if cfg.quota != nil {
-		s.quota = newQuotaMeter(*cfg.quota)
-	}
 	s.ts = httptest.NewUnstartedServer(s.Handler())
 	if cfg.listener != nil {
 		_ = s.ts.Listener.Close()

@@ -20,7 +20,8 @@ func quotaFake(t *testing.T, readPerUser int, window time.Duration) (*fakesheets
 	t.Helper()
 	q := fakesheets.DefaultQuota()
 	q.ReadPerUser, q.Window = readPerUser, window
-	srv := fakesheets.NewServer(fakesheets.WithQuota(q))
+	srv := fakesheets.NewServer()
+	srv.SetQuota(&q)
 	t.Cleanup(srv.Close)
 	return srv, exampleSheet(t, srv)
 }
