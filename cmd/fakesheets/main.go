@@ -5,6 +5,8 @@
 //
 // It prints one line, "<base URL> <spreadsheet ID>", then serves; clients
 // use option.WithEndpoint(baseURL + "/") and option.WithoutAuthentication().
+// It enforces Google's default Sheets API quota (--quota-* flags; 0 lifts
+// a limit; --quota-window compresses time).
 package main
 
 import (
@@ -43,17 +45,22 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on; port 0 picks a free port")
 	load := fs.String("load", "", "seed a spreadsheet from this .xlsx workbook (every sheet becomes a tab)")
 	title := fs.String("title", "", "spreadsheet title (default: the workbook file name); without --load, creates an empty spreadsheet with this title")
+	quota := quotaFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
+	if quota.Window <= 0 {
+		return fmt.Errorf("--quota-window %s: give a positive duration, e.g. 1m", quota.Window)
+	}
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", *addr, err)
 	}
 	srv := fakesheets.NewServer(fakesheets.WithListener(l))
+	srv.SetQuota(quota)
 	defer srv.Close()
 
 	id := ""
@@ -76,4 +83,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	<-ctx.Done()
 	return nil
+}
+
+// quotaFlags registers the quota's flags, Google's defaults as defaults.
+func quotaFlags(fs *pflag.FlagSet) *fakesheets.Quota {
+	q := fakesheets.DefaultQuota()
+	fs.IntVar(&q.ReadPerUser, "quota-read-per-user", q.ReadPerUser, "read requests per window per user (the token's principal; without auth, one anonymous user); 0: unlimited")
+	fs.IntVar(&q.ReadPerProject, "quota-read-per-project", q.ReadPerProject, "read requests per window for the project; 0: unlimited")
+	fs.IntVar(&q.WritePerUser, "quota-write-per-user", q.WritePerUser, "write requests per window per user; 0: unlimited")
+	fs.IntVar(&q.WritePerProject, "quota-write-per-project", q.WritePerProject, "write requests per window for the project; 0: unlimited")
+	fs.DurationVar(&q.Window, "quota-window", q.Window, "the quota's window (Google: a minute); shorter compresses time for a benchmark")
+	fs.StringVar(&q.ProjectNumber, "project-number", q.ProjectNumber, "the project number 429 answers name as the consumer")
+	return &q
 }

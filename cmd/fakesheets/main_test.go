@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"path/filepath"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 	"google.golang.org/api/sheets/v4"
 )
@@ -139,5 +141,41 @@ func TestRunRejectsBadInput(t *testing.T) {
 	}
 	if err := run(ctx, []string{"extra"}, io.Discard); err == nil {
 		t.Error("positional arguments should fail")
+	}
+}
+
+// TestRunEnforcesQuotaFlags: the quota flags reach the server: with one
+// read per window, the second read of the window is Google's 429.
+func TestRunEnforcesQuotaFlags(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--title", "q", "--quota-read-per-user", "1", "--quota-window", "1h", "--project-number", "42"}, pw)
+		_ = pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	base, id, _ := strings.Cut(strings.TrimSpace(line), " ")
+	svc, err := sheets.NewService(ctx, option.WithEndpoint(base+"/"), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err1 := svc.Spreadsheets.Get(id).Do()
+	_, err2 := svc.Spreadsheets.Get(id).Do()
+	var ge *googleapi.Error
+	if err1 != nil || !errors.As(err2, &ge) || ge.Code != 429 || !strings.Contains(ge.Message, "'project_number:42'") {
+		t.Errorf("reads: %v, %v", err1, err2)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run: %v", err)
+	}
+	if err := run(context.Background(), []string{"--quota-window", "0s"}, io.Discard); err == nil {
+		t.Error("a zero --quota-window should fail")
 	}
 }

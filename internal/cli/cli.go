@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -208,9 +207,11 @@ type common struct {
 	stallDays  int
 	poolWarn   int
 	timeout    time.Duration
+	spread     time.Duration
 	// Google Sheets: a service-account key and another API server.
 	credentials    string
 	sheetsEndpoint string
+	quotaWindow    time.Duration
 	// command is the command's name: check and report open a Google
 	// sheet read-only.
 	command string
@@ -221,13 +222,15 @@ func (c *common) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.sheet, "sheet", "", "the spreadsheet: a local .xlsx file, or a Google spreadsheet ID or URL")
 	fs.StringVar(&c.credentials, "credentials", "", "Google service-account JSON key (default: GOOGLE_APPLICATION_CREDENTIALS, then Application Default Credentials)")
 	fs.StringVar(&c.sheetsEndpoint, "sheets-endpoint", "", "Google Sheets API base URL, e.g. an emulator's; without credentials it is called unauthenticated")
+	fs.DurationVar(&c.quotaWindow, "sheets-quota-window", time.Minute, "the Sheets API's quota window, which a 429 waits out: Google's is a minute; change it only for an emulator that compresses time")
 	fs.StringVar(&c.matrixFile, "matrix", "", "condition matrix CSV; default: the sheet's 条件マトリクス tab if any, else the embedded one")
 	fs.StringVar(&c.templates, "templates", "", "folder whose files override the embedded templates (matrix.csv, ...)")
 	fs.StringVar(&c.timezone, "timezone", "Asia/Tokyo", "the team's time zone: dates, weeks and 'today'")
 	fs.StringVar(&c.now, "now", "", "the current time as RFC 3339 (for tests and reruns); default: the clock")
 	fs.IntVar(&c.stallDays, "stall-days", 14, "a client not 完了 with no activity for this many days is stalled")
 	fs.IntVar(&c.poolWarn, "pool-warn", 5, "warn when fewer prepared support accounts than this remain")
-	fs.DurationVar(&c.timeout, "timeout", 5*time.Minute, "deadline for the whole run")
+	fs.DurationVar(&c.timeout, "timeout", 5*time.Minute, "deadline for the whole run (after the --spread wait)")
+	fs.DurationVar(&c.spread, "spread", 0, "first wait a delay taken from the sheet's ID in [0, DURATION), the same every run, so that many sheets on one schedule and one service account do not start at once, e.g. 25m for a */30 schedule")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 }
@@ -235,18 +238,8 @@ func (c *common) register(fs *pflag.FlagSet) {
 // setup validates the common flags and builds the logger and job config.
 func (a *App) setup(c *common) (job.Config, error) {
 	var cfg job.Config
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
-		return cfg, usageErr("--log-level %q: use debug, info, warn or error", c.logLevel)
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	switch c.logFormat {
-	case "text":
-		a.log = slog.New(slog.NewTextHandler(a.Stderr, opts))
-	case "json":
-		a.log = slog.New(slog.NewJSONHandler(a.Stderr, opts))
-	default:
-		return cfg, usageErr("--log-format %q: use text or json", c.logFormat)
+	if err := a.initLog(c); err != nil {
+		return cfg, err
 	}
 	if c.sheet == "" {
 		return cfg, usageErr("--sheet is required (a .xlsx file, or a Google spreadsheet ID or URL)")
@@ -279,6 +272,24 @@ func (a *App) setup(c *common) (job.Config, error) {
 		return cfg, err
 	}
 	return job.Config{Matrix: m, MatrixPinned: c.matrixFile != "", Now: now.In(loc), StallDays: c.stallDays, PoolLowWater: c.poolWarn, Log: a.log}, nil
+}
+
+// initLog builds the logger of --log-format and --log-level.
+func (a *App) initLog(c *common) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return usageErr("--log-level %q: use debug, info, warn or error", c.logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.logFormat {
+	case "text":
+		a.log = slog.New(slog.NewTextHandler(a.Stderr, opts))
+	case "json":
+		a.log = slog.New(slog.NewJSONHandler(a.Stderr, opts))
+	default:
+		return usageErr("--log-format %q: use text or json", c.logFormat)
+	}
+	return nil
 }
 
 func (a *App) loadMatrix(c *common) (*matrix.Matrix, error) {
@@ -324,10 +335,6 @@ func (a *App) open(c *common) (sheet.Spreadsheet, error) {
 	return nil, usageErr("--sheet %q: give a .xlsx file, or a Google spreadsheet ID or URL", c.sheet)
 }
 
-func (c *common) context() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), c.timeout)
-}
-
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
@@ -365,6 +372,10 @@ func (a *App) fail(cmd string, err error) int {
 	fmt.Fprintf(a.Stderr, "onboard %s: %v\n", cmd, err)
 	var ue *usageError
 	var ce *configError
+	var stop stopSignal
+	if errors.As(err, &stop) {
+		return stop.exitCode()
+	}
 	if errors.As(err, &ue) || errors.As(err, &ce) || contract.IsLayout(err) {
 		return ExitUsage
 	}

@@ -40,7 +40,10 @@ func (a *App) explain(args []string) int {
 	if err != nil {
 		return a.fail("explain", err)
 	}
-	ctx, cancel := c.context()
+	ctx, cancel, err := a.begin(&c)
+	if err != nil {
+		return a.fail("explain", err)
+	}
 	defer cancel()
 	run, err := job.Compute(ctx, ss, cfg)
 	if err != nil {

@@ -26,5 +26,6 @@ func (a *App) openGoogle(c *common) (sheet.Spreadsheet, error) {
 		ReadOnly:        readOnlyCommands[c.command],
 		Getenv:          a.Env,
 		Log:             a.log,
+		Retry:           gsheets.Retry{QuotaWindow: c.quotaWindow},
 	})
 }

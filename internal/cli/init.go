@@ -53,7 +53,10 @@ func (a *App) initSheet(args []string) int {
 			fmt.Fprintf(a.Stdout, "created %s\n", wb.Path())
 		}
 	}
-	ctx, cancel := c.context()
+	ctx, cancel, err := a.begin(&c)
+	if err != nil {
+		return a.fail("init", err)
+	}
 	defer cancel()
 	lk, err := look(c.templates)
 	if err != nil {

@@ -55,7 +55,10 @@ func (a *App) prep(args []string) int {
 	if err != nil {
 		return a.fail("prep", err)
 	}
-	ctx, cancel := c.context()
+	ctx, cancel, err := a.begin(&c)
+	if err != nil {
+		return a.fail("prep", err)
+	}
 	defer cancel()
 	run, err := job.Compute(ctx, ss, cfg)
 	if err != nil {

@@ -79,7 +79,10 @@ func (a *App) report(args []string) int {
 	if err != nil {
 		return a.fail("report", err)
 	}
-	ctx, cancel := c.context()
+	ctx, cancel, err := a.begin(&c)
+	if err != nil {
+		return a.fail("report", err)
+	}
 	defer cancel()
 	start := time.Now()
 	run, err := job.Compute(ctx, ss, cfg)

@@ -105,6 +105,11 @@ func (a *App) runJob(args []string) int {
 	if f.timeout <= 0 {
 		return a.fail("run", usageErr("--timeout %s: give a positive duration, e.g. 5m", f.timeout))
 	}
+	// The --spread wait comes before the clock: nothing is done, locked or
+	// pinged while a sheet waits its turn.
+	if err := a.waitSpread(&f.common); err != nil {
+		return a.fail("run", err)
+	}
 	start := time.Now()
 	f.stateErr = a.resolveState(&f)
 	clock := startClock(start, f.timeout)

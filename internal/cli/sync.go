@@ -45,7 +45,10 @@ func (a *App) sync(args []string) int {
 	if err != nil {
 		return a.fail("sync", err)
 	}
-	ctx, cancel := c.context()
+	ctx, cancel, err := a.begin(&c)
+	if err != nil {
+		return a.fail("sync", err)
+	}
 	defer cancel()
 	start := time.Now()
 	run, err := job.Sync(ctx, ss, cfg, dryRun)
@@ -130,7 +133,10 @@ func (a *App) check(args []string) int {
 	if err != nil {
 		return a.fail("check", err)
 	}
-	ctx, cancel := c.context()
+	ctx, cancel, err := a.begin(&c)
+	if err != nil {
+		return a.fail("check", err)
+	}
 	defer cancel()
 	run, err := job.Evaluate(ctx, ss, cfg)
 	if err != nil {

@@ -55,7 +55,8 @@ type Server struct {
 
 	*store
 
-	ctl        sync.Mutex // guards the fields below; the store has its own lock
+	ctl        sync.Mutex  // guards the fields below; the store has its own lock
+	quota      *quotaMeter // nil: no quota
 	failN      int
 	failStatus int
 	latency    time.Duration
@@ -161,7 +162,7 @@ func (s *Server) Service(ctx context.Context) *sheets.Service {
 }
 
 // Handler returns the HTTP handler serving the API.
-func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+func (s *Server) Handler() http.Handler { return s.withQuota(http.HandlerFunc(s.serveHTTP)) }
 
 // FailNext makes the next n API calls answer status in Google's error shape
 // (HTML for 502, as Google's front end sends) without touching any data.
@@ -254,24 +255,11 @@ func injectedError(status int, method string) *apiError {
 	case 409:
 		e.message = "The operation was aborted."
 	case 429:
-		kind, limit := "Read", "ReadRequestsPerMinutePerUser"
+		kind := "Read"
 		if method != http.MethodGet {
-			kind, limit = "Write", "WriteRequestsPerMinutePerUser"
+			kind = "Write"
 		}
-		e.message = fmt.Sprintf("Quota exceeded for quota metric '%s requests' and limit '%s requests per minute per user' of service 'sheets.googleapis.com' for consumer 'project_number:000000000000'.", kind, kind)
-		e.details = []any{map[string]any{
-			"@type":  "type.googleapis.com/google.rpc.ErrorInfo",
-			"reason": "RATE_LIMIT_EXCEEDED",
-			"domain": "googleapis.com",
-			"metadata": map[string]any{
-				"service":           "sheets.googleapis.com",
-				"quota_metric":      "sheets.googleapis.com/" + strings.ToLower(kind) + "_requests",
-				"quota_limit":       limit,
-				"quota_limit_value": "60",
-				"consumer":          "projects/000000000000",
-				"quota_location":    "global",
-			},
-		}}
+		return quotaExceeded(kind, true, DefaultQuota().ReadPerUser, DefaultQuota().ProjectNumber)
 	case 500:
 		e.message = "Internal error encountered."
 	case 503:

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"golang.org/x/oauth2"
@@ -68,6 +69,9 @@ func (s *Spreadsheet) fail(op string, err error) error {
 		return err // nothing to say, or already said
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
+		if s.throttled {
+			return quotaError(op, err, "")
+		}
 		return newError(nil, err, "Google Sheets %s: the run's deadline (--timeout) passed", op)
 	}
 	if errors.Is(err, context.Canceled) {
@@ -115,13 +119,47 @@ func (s *Spreadsheet) fail(op string, err error) error {
 	case code == http.StatusBadRequest:
 		return newError(sheet.ErrInvalid, err, "Google Sheets %s: the request was refused (400): %s", op, msg)
 	case code == http.StatusTooManyRequests:
-		return newError(nil, err, "Google Sheets %s: quota exceeded (429) on every attempt: run again in a minute", op)
+		return quotaError(op, err, msg)
 	case code >= 500:
 		return newError(nil, err, "Google Sheets %s: the service answered %d on every attempt: run again later", op, code)
 	case code != 0:
 		return newError(nil, err, "Google Sheets %s: %d %s", op, code, msg)
 	}
 	return newError(nil, err, "Google Sheets %s: %s", op, firstLine(err.Error()))
+}
+
+// quotaLimit finds the limit a 429 names: "limit 'Read requests per
+// minute per user' of service" in the message.
+var quotaLimit = regexp.MustCompile(`limit '([^']+)'`)
+
+// quotaError says that the Sheets API's per-minute quota, not the sheet,
+// kept the run from finishing within --timeout, and what lifts it.
+func quotaError(op string, err error, msg string) *Error {
+	limit := "per-minute quota"
+	if m := quotaLimit.FindStringSubmatch(msg); m != nil {
+		limit = fmt.Sprintf("quota %q", m[1])
+		if v := quotaValue(err); v != "" {
+			limit += " (" + v + ")"
+		}
+	}
+	return newError(nil, err, "Google Sheets %s: the Sheets API's %s stayed used up until --timeout ran out (429 RESOURCE_EXHAUSTED): "+
+		"spread the jobs' start times (--spread), put fewer sheets on one service account, or ask Google for a higher quota (Google Cloud console → IAM & Admin → Quotas, Google Sheets API)", op, limit)
+}
+
+// quotaValue is the quota_limit_value of a 429's ErrorInfo, or "".
+func quotaValue(err error) string {
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) {
+		return ""
+	}
+	for _, d := range ge.Details {
+		m, _ := d.(map[string]any)
+		md, _ := m["metadata"].(map[string]any)
+		if v, ok := md["quota_limit_value"].(string); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 func (s *Spreadsheet) who() string {

@@ -125,7 +125,7 @@ func TestRetriesStopAtDeadline(t *testing.T) {
 	id := exampleSheet(t, srv)
 	srv.FailNext(1000, 503)
 	ss := open(t, srv, id, func(o *gsheets.Options) {
-		o.Retry = gsheets.Retry{Initial: 50 * time.Millisecond, Max: 200 * time.Millisecond, Attempts: 100}
+		o.Retry = gsheets.Retry{Initial: 50 * time.Millisecond, Max: 200 * time.Millisecond, Attempts: 100, QuotaWindow: 200 * time.Millisecond}
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
 	defer cancel()

@@ -5,9 +5,10 @@
 // header rows just before writing, one values.batchUpdate of the changed
 // cells (more only past about 2 MB of changes), and one values.batchGet of
 // the keys and headers again to verify it; a sync with nothing to change
-// costs the first read only. Reads that fail with 429, 5xx, a network error
-// or a cut answer are retried with exponential backoff and jitter inside
-// the run's deadline; a write is sent again only when it certainly stored
+// costs the first read only. Reads that fail with 5xx, a network error or
+// a cut answer are retried with exponential backoff and jitter inside the
+// run's deadline, and calls refused for quota (429) after the next quota
+// minute; a write is sent again only when it certainly stored
 // nothing, and a lost answer is sheet.ErrUncertain, settled by reading.
 package gsheets
 
@@ -80,6 +81,8 @@ type Spreadsheet struct {
 	listed []string
 	// requests and retries count API calls for the run's metrics.
 	requests, retries int
+	// throttled: Google refused a call for quota (429) in this run.
+	throttled bool
 }
 
 type tabInfo struct {

@@ -13,7 +13,7 @@ import (
 )
 
 // fast retries keep fault tests quick; the logic is the production one.
-var fast = gsheets.Retry{Initial: time.Millisecond, Max: 5 * time.Millisecond}
+var fast = gsheets.Retry{Initial: time.Millisecond, Max: 5 * time.Millisecond, QuotaWindow: 20 * time.Millisecond}
 
 func newFake(t testing.TB) *fakesheets.Server {
 	t.Helper()

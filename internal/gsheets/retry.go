@@ -24,8 +24,13 @@ type Retry struct {
 	// Max caps one wait (default 32s, as Google's guidance suggests).
 	Max time.Duration
 	// Attempts bounds the calls per operation (default 8); the run's
-	// deadline bounds them too.
+	// deadline bounds them too. Calls refused for quota (429) are bounded
+	// by the deadline alone.
 	Attempts int
+	// QuotaWindow is the period of the Sheets API's quota (default one
+	// minute, as Google's): a 429 without Retry-After waits for the next
+	// window. Only an emulator that compresses time needs another.
+	QuotaWindow time.Duration
 }
 
 func (r Retry) withDefaults() Retry {
@@ -38,7 +43,22 @@ func (r Retry) withDefaults() Retry {
 	if r.Attempts <= 0 {
 		r.Attempts = 8
 	}
+	if r.QuotaWindow <= 0 {
+		r.QuotaWindow = time.Minute
+	}
 	return r
+}
+
+// quotaWait is the pause after a 429 without Retry-After. Google refills
+// its per-minute quotas each minute, so a retry before the next window
+// only burns a request: wait for the window's end, then a jitter of a
+// sixtieth to a quarter of a window, so that the clients refused in one
+// window neither storm the next one's first second nor come back before
+// it by a clock's skew.
+func (r Retry) quotaWait(now time.Time) time.Duration {
+	w := r.QuotaWindow
+	toNext := w - time.Duration(now.UnixNano()%int64(w))
+	return toNext + w/60 + rand.N(w/4-w/60+1)
 }
 
 // wait is the pause before retry n (0-based): exponential, capped, with
@@ -68,10 +88,18 @@ func (s *Spreadsheet) callIf(ctx context.Context, op string, again func(error) b
 			s.retries++
 		}
 		err := fn(ctx)
-		if err == nil || !again(err) || attempt >= s.retry.Attempts || ctx.Err() != nil {
+		quota := isQuota(err)
+		s.throttled = s.throttled || quota
+		if err == nil || !again(err) || (!quota && attempt >= s.retry.Attempts) || ctx.Err() != nil {
 			return err
 		}
 		wait := max(s.retry.wait(attempt-1), retryAfter(err))
+		if quota {
+			// Google's answer says when: Retry-After, else the next window.
+			if wait = retryAfter(err); wait == 0 {
+				wait = s.retry.quotaWait(time.Now())
+			}
+		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return err // the next try would start after the deadline
 		}
@@ -85,6 +113,12 @@ func (s *Spreadsheet) callIf(ctx context.Context, op string, again func(error) b
 			return err
 		}
 	}
+}
+
+// isQuota reports Google's 429: a per-minute quota is used up.
+func isQuota(err error) bool {
+	code, _ := apiCode(err)
+	return code == http.StatusTooManyRequests
 }
 
 // retryable reports whether err is transient: quota (429), a server error

@@ -511,7 +511,7 @@ func checkGoogle(cfg job.Config, g *genBook, srv *fakesheets.Server) []string {
 	before := read()
 	open := func() (sheet.Spreadsheet, error) {
 		return gsheets.Open(context.Background(), id, gsheets.Options{Endpoint: srv.URL(), Getenv: func(string) string { return "" },
-			Retry: gsheets.Retry{Initial: time.Millisecond, Max: 5 * time.Millisecond}})
+			Retry: gsheets.Retry{Initial: time.Millisecond, Max: 5 * time.Millisecond, QuotaWindow: 20 * time.Millisecond}})
 	}
 	first, second, run2, lint, problems := syncTwice(cfg, open, read)
 	if problems != nil {
