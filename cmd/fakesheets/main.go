@@ -5,6 +5,8 @@
 //
 // It prints one line, "<base URL> <spreadsheet ID>", then serves; clients
 // use option.WithEndpoint(baseURL + "/") and option.WithoutAuthentication().
+// With --auth it checks credentials as Google does, and --credentials-out
+// writes the service-account key its token endpoint accepts.
 package main
 
 import (
@@ -43,18 +45,26 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on; port 0 picks a free port")
 	load := fs.String("load", "", "seed a spreadsheet from this .xlsx workbook (every sheet becomes a tab)")
 	title := fs.String("title", "", "spreadsheet title (default: the workbook file name); without --load, creates an empty spreadsheet with this title")
+	auth := registerAuth(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
+	authOpts, err := auth.options()
+	if err != nil {
+		return err
+	}
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", *addr, err)
 	}
-	srv := fakesheets.NewServer(fakesheets.WithListener(l))
+	srv := fakesheets.NewServer(append(authOpts, fakesheets.WithListener(l))...)
 	defer srv.Close()
+	if err := auth.writeKey(srv); err != nil {
+		return err
+	}
 
 	id := ""
 	switch {
