@@ -7,6 +7,8 @@
 // use option.WithEndpoint(baseURL + "/") and option.WithoutAuthentication().
 // It enforces Google's default Sheets API quota (--quota-* flags; 0 lifts
 // a limit; --quota-window compresses time).
+// With --auth it checks credentials as Google does, and --credentials-out
+// writes the service-account key its token endpoint accepts.
 package main
 
 import (
@@ -46,6 +48,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	load := fs.String("load", "", "seed a spreadsheet from this .xlsx workbook (every sheet becomes a tab)")
 	title := fs.String("title", "", "spreadsheet title (default: the workbook file name); without --load, creates an empty spreadsheet with this title")
 	quota := quotaFlags(fs)
+	auth := registerAuth(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,13 +58,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if quota.Window <= 0 {
 		return fmt.Errorf("--quota-window %s: give a positive duration, e.g. 1m", quota.Window)
 	}
+	authOpts, err := auth.options()
+	if err != nil {
+		return err
+	}
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", *addr, err)
 	}
-	srv := fakesheets.NewServer(fakesheets.WithListener(l))
+	srv := fakesheets.NewServer(append(authOpts, fakesheets.WithListener(l))...)
 	srv.SetQuota(quota)
 	defer srv.Close()
+	if err := auth.writeKey(srv); err != nil {
+		return err
+	}
 
 	id := ""
 	switch {

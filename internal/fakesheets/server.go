@@ -88,6 +88,7 @@ type config struct {
 	seed        uint64
 	seeded      bool
 	formulas    map[string]cell
+	auth        *authority // nil: no credential checks
 }
 
 // WithListener serves on l instead of a fresh loopback listener; the server
@@ -162,7 +163,9 @@ func (s *Server) Service(ctx context.Context) *sheets.Service {
 }
 
 // Handler returns the HTTP handler serving the API.
-func (s *Server) Handler() http.Handler { return s.withQuota(http.HandlerFunc(s.serveHTTP)) }
+func (s *Server) Handler() http.Handler {
+	return s.withAuth(s.withQuota(http.HandlerFunc(s.serveHTTP)))
+}
 
 // FailNext makes the next n API calls answer status in Google's error shape
 // (HTML for 502, as Google's front end sends) without touching any data.
@@ -433,11 +436,7 @@ func matchRoute(method, escaped string) route {
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
-	body := map[string]any{"code": e.code, "message": e.message, "status": e.status}
-	if len(e.details) > 0 {
-		body["details"] = e.details
-	}
-	writeRaw(w, r, e.code, map[string]any{"error": body})
+	writeRaw(w, r, e.code, errorBody(e))
 }
 
 // writeJSON answers v, applying the standard "fields" partial-response mask

@@ -72,6 +72,9 @@ func (s *Spreadsheet) fail(op string, err error) error {
 		if s.throttled {
 			return quotaError(op, err, "")
 		}
+		if s.retrying != "" {
+			return newError(nil, err, "Google Sheets %s: the run's deadline (--timeout) passed while retrying after %s", op, s.retrying)
+		}
 		return newError(nil, err, "Google Sheets %s: the run's deadline (--timeout) passed", op)
 	}
 	if errors.Is(err, context.Canceled) {

@@ -83,6 +83,9 @@ type Spreadsheet struct {
 	requests, retries int
 	// throttled: Google refused a call for quota (429) in this run.
 	throttled bool
+	// retrying: the last answer retried in this run, to name when the
+	// deadline cuts a retry short.
+	retrying string
 }
 
 type tabInfo struct {

@@ -103,6 +103,7 @@ func (s *Spreadsheet) callIf(ctx context.Context, op string, again func(error) b
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return err // the next try would start after the deadline
 		}
+		s.retrying = short(err)
 		s.log.Warn("Google Sheets call failed; retrying", "call", op, "attempt", attempt,
 			"wait", wait.Round(time.Millisecond).String(), "err", short(err))
 		t := time.NewTimer(wait)
