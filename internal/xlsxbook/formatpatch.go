@@ -908,7 +908,7 @@ func setAttr(tag []byte, name, val string) []byte {
 // markFormatted adds onboard's marker, a defined name scoped to the tab,
 // to each tab that does not carry it.
 func markFormatted(wb []byte, tabs []*tabFormat) ([]byte, error) {
-	s := newBytesScanner(wb)
+	s := newPartScanner(wb)
 	have := map[int]bool{}
 	prefix := ""
 	namesEnd, sheetsEnd, refsEnd := -1, -1, -1

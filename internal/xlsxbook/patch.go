@@ -120,7 +120,7 @@ func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byt
 	if err != nil {
 		return nil, nil, err
 	}
-	s := newBytesScanner(data)
+	s := newPartScanner(data)
 	n, sstTag, end, prefix, self := 0, [2]int{}, -1, "", false
 	for s.next() {
 		switch {

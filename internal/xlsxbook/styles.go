@@ -84,7 +84,7 @@ func (p *xlsxPackage) openStyles() (*styleBook, error) {
 func parseStyles(data []byte) (*styleBook, error) {
 	b := &styleBook{data: data, known: map[string]int{}, custom: map[int]string{}, dateFmt: -1, maxFmt: 163,
 		derived: map[[3]int]int{}, plainDate: -1, numFmtsEnd: -1, xfsEnd: -1, dxfsEnd: -1}
-	s := newBytesScanner(data)
+	s := newPartScanner(data)
 	inXfs, inDxfs, inFonts, inFont := false, false, false, false
 	for s.next() {
 		end := s.pos

@@ -3,6 +3,7 @@ package xlsxbook
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -29,6 +30,11 @@ type xmlScanner struct {
 	attrs []byte // a start tag's attributes
 	self  bool   // a start tag that closes itself
 	cdata bool   // a text token from a CDATA section: not escaped
+
+	// nest, when set, holds the open elements' names, so that a part whose
+	// tags do not nest is refused: the readers and the patchers would
+	// otherwise each guess differently what it holds.
+	nest *nesting
 }
 
 type tokenKind uint8
@@ -45,13 +51,57 @@ var (
 )
 
 func newXMLScanner(r io.Reader) *xmlScanner {
-	return &xmlScanner{r: r, buf: make([]byte, 256<<10)}
+	return &xmlScanner{r: r, buf: make([]byte, 256<<10), nest: &nesting{}}
 }
 
 // newBytesScanner scans data held whole: token offsets (pos) are offsets
-// into data.
+// into data. It checks no nesting, for it also scans pieces of a part.
 func newBytesScanner(data []byte) *xmlScanner {
 	return &xmlScanner{buf: data, end: len(data), eof: true}
+}
+
+// newPartScanner scans a whole part held in data, checking its nesting.
+func newPartScanner(data []byte) *xmlScanner {
+	s := newBytesScanner(data)
+	s.nest = &nesting{}
+	return s
+}
+
+// nesting is a stack of element names, held in one buffer.
+type nesting struct {
+	names []byte
+	ends  []int
+}
+
+func (n *nesting) top() []byte {
+	start := 0
+	if len(n.ends) > 1 {
+		start = n.ends[len(n.ends)-2]
+	}
+	return n.names[start:n.ends[len(n.ends)-1]]
+}
+
+// checkNesting keeps the stack of open elements; false (with s.err set)
+// when an end tag closes another element or the part ends with one open.
+func (s *xmlScanner) checkNesting(atEnd bool) bool {
+	n := s.nest
+	if n == nil || s.err != nil {
+		return s.err == nil
+	}
+	switch {
+	case atEnd && len(n.ends) > 0:
+		s.err = fmt.Errorf("the XML ends with <%s> still open", n.top())
+	case atEnd || s.kind == tokText || s.self:
+	case s.kind == tokStart:
+		n.names = append(n.names, s.qname...)
+		n.ends = append(n.ends, len(n.names))
+	case len(n.ends) == 0 || !bytes.Equal(n.top(), s.qname):
+		s.err = fmt.Errorf("the XML has </%s> where no <%s> is open", s.qname, s.qname)
+	default:
+		n.ends = n.ends[:len(n.ends)-1]
+		n.names = n.names[:max(0, len(n.names)-len(s.qname))]
+	}
+	return s.err == nil
 }
 
 // more reads more input behind the unread bytes, growing the buffer when
@@ -87,6 +137,7 @@ func (s *xmlScanner) next() bool {
 		data := s.buf[s.pos:s.end]
 		if len(data) == 0 {
 			if !s.more() {
+				s.checkNesting(true)
 				return false
 			}
 			continue
@@ -141,7 +192,7 @@ func (s *xmlScanner) next() bool {
 			s.err = errNoName
 			return false
 		}
-		return true
+		return s.checkNesting(false)
 	}
 }
 
