@@ -2,7 +2,6 @@ package cli
 
 import (
 	"crypto/x509"
-	"fmt"
 	"os"
 	"strings"
 
@@ -98,8 +97,4 @@ func (m *mailFlags) secrets(env Env) *redact.Secrets {
 		s.Add(env("ONBOARD_SMTP_PASSWORD"))
 	}
 	return s
-}
-
-func (m *mailFlags) String() string {
-	return fmt.Sprintf("%s:%d (%s)", m.host, m.port, m.tlsMode)
 }

@@ -85,8 +85,6 @@ type Option func(*config)
 type config struct {
 	listener    net.Listener
 	callerEmail string
-	seed        uint64
-	seeded      bool
 	formulas    map[string]cell
 	auth        *authority // nil: no credential checks
 }
@@ -98,12 +96,6 @@ func WithListener(l net.Listener) Option { return func(c *config) { c.listener =
 // WithCallerEmail sets the account the fake treats as the caller; Google
 // adds it as an editor of protected ranges the caller creates.
 func WithCallerEmail(email string) Option { return func(c *config) { c.callerEmail = email } }
-
-// WithSeed makes generated IDs (spreadsheet, sheet, protected range)
-// deterministic.
-func WithSeed(seed uint64) Option {
-	return func(c *config) { c.seed, c.seeded = seed, true }
-}
 
 // WithFormulaValue declares the value a formula shows, so a
 // USER_ENTERED write of that exact formula text stores it with this
@@ -125,9 +117,6 @@ func NewServer(opts ...Option) *Server {
 		o(&cfg)
 	}
 	rng := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
-	if cfg.seeded {
-		rng = rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15))
-	}
 	s := &Server{cfg: cfg, store: newStore(rng, cfg.callerEmail, cfg.formulas)}
 	s.ts = httptest.NewUnstartedServer(s.Handler())
 	if cfg.listener != nil {

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"testing"
 
+	"onboard/internal/fakesheets"
 	"onboard/internal/gsheets"
 	"onboard/internal/sheet"
 )
@@ -246,5 +247,41 @@ func TestParseID(t *testing.T) {
 		if got != want || ok != (want != "") {
 			t.Errorf("ParseID(%q) = %q, %v", in, got, ok)
 		}
+	}
+}
+
+// TestFakeServiceAccountToken: with the fake checking credentials, a run's
+// calls share one access token (the backend does not sign a JWT per call),
+// and a 403 names the account the fake's key belongs to.
+func TestFakeServiceAccountToken(t *testing.T) {
+	const email = "onboard-job@team-project.iam.gserviceaccount.com"
+	srv := fakesheets.NewServer(fakesheets.WithAuth(fakesheets.Auth{}), fakesheets.WithCallerEmail(email))
+	t.Cleanup(srv.Close)
+	id := exampleSheet(t, srv)
+	key := filepath.Join(t.TempDir(), "key.json")
+	if err := os.WriteFile(key, srv.ServiceAccountKey(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ss, err := openWith(t, srv.URL(), id, gsheets.Options{CredentialsFile: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for range 3 {
+		if _, err := ss.Read(ctx, []string{"申込"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ss.Titles(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.TokensIssued(); n != 1 {
+		t.Errorf("%d tokens issued for one run's calls, want 1", n)
+	}
+	if err := srv.DenyAccess(id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ss.Read(ctx, []string{"申込"}); !errors.Is(err, sheet.ErrPermission) || !strings.Contains(err.Error(), email) {
+		t.Errorf("403: %v", err)
 	}
 }

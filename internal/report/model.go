@@ -289,16 +289,6 @@ func Build(run *job.Run, opt Options) *Model {
 	return m
 }
 
-// Figure returns the row for a figure key.
-func (m *Model) Figure(key string) FigureRow {
-	for _, f := range m.Figures {
-		if f.Key == key {
-			return f
-		}
-	}
-	return FigureRow{Key: key}
-}
-
 // firstSession is the date of the client's earliest dated session.
 func firstSession(c *onboarding.Client) civil.Date {
 	for _, s := range c.Sessions { // oldest first; undated rows sort first

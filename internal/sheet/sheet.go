@@ -131,13 +131,6 @@ func DateFromSerial(serial float64) time.Time {
 	return serialEpoch.AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second)
 }
 
-// SerialFromDate converts the civil date of t to a whole serial number.
-func SerialFromDate(t time.Time) float64 {
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	// Unix seconds, not d.Sub: a time.Duration stops at 292 years.
-	return float64((d.Unix() - serialEpoch.Unix()) / 86400)
-}
-
 // Tab is one worksheet: Rows[0] is the header row (sheet row 1). Rows may be
 // ragged and shorter than the sheet; missing cells are empty.
 type Tab struct {

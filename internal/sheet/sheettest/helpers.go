@@ -186,15 +186,6 @@ func apply(rows [][]sheet.Value, tab string, updates []sheet.Update) [][]sheet.V
 	return out
 }
 
-func tabOf(tabs []*sheet.Tab, name string) [][]sheet.Value {
-	for _, t := range tabs {
-		if t.Name == name {
-			return t.Rows
-		}
-	}
-	return nil
-}
-
 // write writes updates and checks every seeded tab against the model.
 func (s *Suite) write(t *testing.T, updates []sheet.Update) {
 	t.Helper()
