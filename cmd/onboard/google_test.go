@@ -35,10 +35,11 @@ func fakesheetsBinary(t *testing.T) string {
 }
 
 // startFake runs the fake Sheets API seeded from the bundled example, as
-// make demo-google does, and stops it (SIGTERM) when the test ends.
-func startFake(t *testing.T) (url, id string) {
+// make demo-google does, with extra flags, and stops it (SIGTERM) when the
+// test ends.
+func startFake(t *testing.T, extra ...string) (url, id string) {
 	t.Helper()
-	cmd := exec.Command(fakesheetsBinary(t), "--load", "../../examples/onboarding.xlsx", "--title", "onboarding")
+	cmd := exec.Command(fakesheetsBinary(t), append([]string{"--load", "../../examples/onboarding.xlsx", "--title", "onboarding"}, extra...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -122,6 +122,19 @@ func (s *Server) TokensIssued() int {
 	return a.issued
 }
 
+// RevokeTokens revokes every access token granted so far, as Google's
+// revocation endpoint does: a call with one is 401 UNAUTHENTICATED, and
+// the client must fetch a new token.
+func (s *Server) RevokeTokens() {
+	a := s.cfg.auth
+	if a == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	clear(a.tokens)
+}
+
 // withAuth serves the token endpoint and refuses API calls without a
 // token that allows them, before anything else sees the call, as Google's
 // front end does.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -23,6 +24,50 @@ import (
 type auth struct {
 	option option.ClientOption
 	email  string
+	tokens *renewable // nil when unauthenticated
+}
+
+// renewable is a token source that a refused token can make start afresh:
+// Google may reject a token before the expiry it came with (revoked, or
+// Google's clock ahead of this machine's), and the cached one would
+// otherwise be sent again until then.
+type renewable struct {
+	mu    sync.Mutex
+	src   oauth2.TokenSource
+	fresh func() (oauth2.TokenSource, error)
+}
+
+func (r *renewable) Token() (*oauth2.Token, error) {
+	r.mu.Lock()
+	src := r.src
+	r.mu.Unlock()
+	return src.Token()
+}
+
+// renew drops the cached token: the next call fetches a new one.
+func (r *renewable) renew() error {
+	src, err := r.fresh()
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.src = src
+	r.mu.Unlock()
+	return nil
+}
+
+// renewableCredentials makes creds' tokens renewable by loading the
+// credentials again.
+func renewableCredentials(creds *google.Credentials, load func() (*google.Credentials, error), email string) auth {
+	r := &renewable{src: creds.TokenSource, fresh: func() (oauth2.TokenSource, error) {
+		c, err := load()
+		if err != nil {
+			return nil, err
+		}
+		return c.TokenSource, nil
+	}}
+	creds.TokenSource = r
+	return auth{option: option.WithCredentials(creds), email: email, tokens: r}
 }
 
 // keyFile holds the fields of a JSON key the checks below need.
@@ -69,22 +114,26 @@ func credentials(ctx context.Context, opts Options, log *slog.Logger) (auth, err
 		}
 		// Another kind of Application Default Credentials (a user login,
 		// workload identity...): the library knows them.
-		creds, err := google.CredentialsFromJSONWithType(tokenCtx, b, google.CredentialsType(k.Type), scope)
+		load := func() (*google.Credentials, error) {
+			return google.CredentialsFromJSONWithType(tokenCtx, b, google.CredentialsType(k.Type), scope)
+		}
+		creds, err := load()
 		if err != nil {
 			return auth{}, fmt.Errorf("credentials file %s (%s): %v", file, from, err)
 		}
-		return auth{option: option.WithCredentials(creds), email: k.ClientEmail}, nil
+		return renewableCredentials(creds, load, k.ClientEmail), nil
 	}
 	if opts.Endpoint != "" {
 		return auth{option: option.WithoutAuthentication()}, nil
 	}
-	creds, err := google.FindDefaultCredentials(tokenCtx, scope)
+	load := func() (*google.Credentials, error) { return google.FindDefaultCredentials(tokenCtx, scope) }
+	creds, err := load()
 	if err != nil {
-		return auth{}, errors.New("no Google credentials: pass --credentials KEY.json (a service-account key), set GOOGLE_APPLICATION_CREDENTIALS, or run where Application Default Credentials exist (gcloud auth application-default login)")
+		return auth{}, errors.New("no Google credentials: pass --credentials KEY.json (a service-account key), set GOOGLE_APPLICATION_CREDENTIALS, or run where Application Default Credentials exist (gcloud auth application-default login --scopes=" + adcScopes + ")")
 	}
 	var k keyFile
 	_ = json.Unmarshal(creds.JSON, &k) // the email only improves messages
-	return auth{option: option.WithCredentials(creds), email: k.ClientEmail}, nil
+	return renewableCredentials(creds, load, k.ClientEmail), nil
 }
 
 // readKey reads a key file, warning when other users can read it.
@@ -122,7 +171,8 @@ func serviceAccount(ctx context.Context, file, from string, b []byte, k keyFile,
 	if err != nil {
 		return auth{}, fmt.Errorf("credentials file %s (%s): %v", file, from, err)
 	}
-	return auth{option: option.WithTokenSource(cfg.TokenSource(ctx)), email: k.ClientEmail}, nil
+	tokens := &renewable{src: cfg.TokenSource(ctx), fresh: func() (oauth2.TokenSource, error) { return cfg.TokenSource(ctx), nil }}
+	return auth{option: option.WithTokenSource(tokens), email: k.ClientEmail, tokens: tokens}, nil
 }
 
 func validKey(s string) bool {

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
+	"google.golang.org/api/sheets/v4"
 
 	"onboard/internal/sheet"
 )
@@ -108,13 +109,15 @@ func (s *Spreadsheet) fail(op string, err error) error {
 		return newError(sheet.ErrNotFound, err, "the spreadsheet was not found (404): check the ID or URL given to --sheet")
 	case code == http.StatusForbidden && (strings.Contains(msg, "has not been used") || strings.Contains(msg, "is disabled")):
 		return newError(sheet.ErrPermission, err, "the Google Sheets API is not enabled for the credentials' Google Cloud project: enable it (APIs & Services → Google Sheets API) and retry (%s)", msg)
+	case code == http.StatusForbidden && isScopeRefusal(err):
+		return s.scopeError(op, err)
 	case code == http.StatusForbidden:
 		if s.account == "" {
 			return newError(sheet.ErrPermission, err, "the spreadsheet is not shared with the account of these credentials (403): share it with that account as 編集者 (Editor)")
 		}
 		return newError(sheet.ErrPermission, err, "the spreadsheet is not shared with the service account (403): open it, click 共有 (Share) and add %s as 編集者 (Editor)", s.account)
 	case code == http.StatusUnauthorized:
-		return newError(sheet.ErrPermission, err, "Google rejected the credentials for %s (401): check --credentials or GOOGLE_APPLICATION_CREDENTIALS", s.who())
+		return s.unauthenticatedError(op, err)
 	case code == http.StatusBadRequest && strings.Contains(msg, "not supported for this document"):
 		return newError(sheet.ErrInvalid, err, "%s is not a Google Sheets spreadsheet (an .xlsx kept in Drive?): open it and use ファイル → Google スプレッドシートとして保存, then pass the new ID", s.id)
 	case code == http.StatusBadRequest && strings.Contains(msg, "above the limit of"):
@@ -151,18 +154,63 @@ func quotaError(op string, err error, msg string) *Error {
 
 // quotaValue is the quota_limit_value of a 429's ErrorInfo, or "".
 func quotaValue(err error) string {
+	_, md := errorInfo(err)
+	v, _ := md["quota_limit_value"].(string)
+	return v
+}
+
+// errorInfo is the reason and metadata of a Google error's ErrorInfo
+// detail, which tells apart refusals sharing one status (a 403 for a
+// token's scopes from one for the sheet's sharing).
+func errorInfo(err error) (string, map[string]any) {
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
-		return ""
+		return "", nil
 	}
 	for _, d := range ge.Details {
 		m, _ := d.(map[string]any)
-		md, _ := m["metadata"].(map[string]any)
-		if v, ok := md["quota_limit_value"].(string); ok {
-			return v
+		if m["@type"] == "type.googleapis.com/google.rpc.ErrorInfo" {
+			reason, _ := m["reason"].(string)
+			md, _ := m["metadata"].(map[string]any)
+			return reason, md
 		}
 	}
-	return ""
+	return "", nil
+}
+
+// isScopeRefusal reports Google's 403 for a token without a scope the
+// method allows, as after `gcloud auth application-default login`
+// without --scopes.
+func isScopeRefusal(err error) bool {
+	code, msg := apiCode(err)
+	reason, _ := errorInfo(err)
+	return code == http.StatusForbidden &&
+		(reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT" || strings.Contains(msg, "insufficient authentication scopes"))
+}
+
+// adcScopes are the scopes a login for Application Default Credentials
+// must ask for: the job's, and cloud-platform, which gcloud requires.
+var adcScopes = strings.Join([]string{sheets.SpreadsheetsScope, "https://www.googleapis.com/auth/cloud-platform"}, ",")
+
+func (s *Spreadsheet) scopeError(op string, err error) *Error {
+	return newError(sheet.ErrPermission, err, "Google Sheets %s: the access token of %s lacks the Google Sheets scope (403 ACCESS_TOKEN_SCOPE_INSUFFICIENT): "+
+		"log in again with `gcloud auth application-default login --scopes=%s`, or use a service-account key (--credentials KEY.json)", op, s.who(), adcScopes)
+}
+
+// unauthenticatedError is a 401 that a new token did not cure (a first
+// one renews the token: see callIf).
+func (s *Spreadsheet) unauthenticatedError(op string, err error) *Error {
+	what := "401"
+	if reason, _ := errorInfo(err); reason != "" {
+		what += " " + reason
+	}
+	again := ""
+	if s.tokens != nil {
+		again = ", also with a new access token"
+	}
+	return newError(sheet.ErrPermission, err, "Google Sheets %s: Google rejected the credentials of %s (%s)%s: check the credentials: "+
+		"--credentials or GOOGLE_APPLICATION_CREDENTIALS must name a current key of the service account (create a new key if it was deleted), "+
+		"or log in again with `gcloud auth application-default login --scopes=%s`", op, s.who(), what, again, adcScopes)
 }
 
 func (s *Spreadsheet) who() string {

@@ -8,7 +8,8 @@
 // costs the first read only. Reads that fail with 5xx, a network error or
 // a cut answer are retried with exponential backoff and jitter inside the
 // run's deadline, and calls refused for quota (429) after the next quota
-// minute; a write is sent again only when it certainly stored
+// minute; a call refused for its token (401) is sent once more with a
+// new token; a write is sent again only when it certainly stored
 // nothing, and a lost answer is sheet.ErrUncertain, settled by reading.
 package gsheets
 
@@ -68,6 +69,9 @@ type Spreadsheet struct {
 	readOnly bool
 	retry    Retry
 	maxBody  int
+	// tokens renews the access token after a 401; nil without credentials
+	// the backend made (an unauthenticated endpoint, Options.HTTPClient).
+	tokens *renewable
 	// account is the service account's email, for the message that asks
 	// to share the sheet with it; empty when unknown.
 	account string
@@ -117,12 +121,13 @@ func Open(ctx context.Context, idOrURL string, opts Options) (*Spreadsheet, erro
 	}
 	// One HTTP client serves the generated calls and the streamed read.
 	httpc, account := opts.HTTPClient, ""
+	var tokens *renewable
 	if httpc == nil {
 		auth, err := credentials(ctx, opts, log)
 		if err != nil {
 			return nil, err
 		}
-		account = auth.email
+		account, tokens = auth.email, auth.tokens
 		if httpc, _, err = htransport.NewClient(ctx, auth.option, option.WithUserAgent("onboard")); err != nil {
 			return nil, fmt.Errorf("Google Sheets client: %w", err)
 		}
@@ -141,7 +146,7 @@ func Open(ctx context.Context, idOrURL string, opts Options) (*Spreadsheet, erro
 	}
 	return &Spreadsheet{
 		id: id, svc: svc, httpc: httpc, log: log, readOnly: opts.ReadOnly, retry: opts.Retry.withDefaults(),
-		maxBody: maxBody, account: account, tabs: map[string]*tabInfo{},
+		maxBody: maxBody, tokens: tokens, account: account, tabs: map[string]*tabInfo{},
 	}, nil
 }
 

@@ -125,7 +125,7 @@ func (s *Spreadsheet) columnsName(tab string, c0, c1 int) string {
 // spreadsheet: the account can see it but not edit it.
 func (s *Spreadsheet) isViewerRefusal(err error) bool {
 	code, _ := apiCode(err)
-	return code == http.StatusForbidden && s.readOK && !isProtected(err)
+	return code == http.StatusForbidden && s.readOK && !isProtected(err) && !isScopeRefusal(err)
 }
 
 func (s *Spreadsheet) viewerError(err error) error {

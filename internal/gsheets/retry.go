@@ -82,12 +82,19 @@ func (s *Spreadsheet) call(ctx context.Context, op string, fn func(ctx context.C
 
 // callIf is call with its own test of what is worth sending again.
 func (s *Spreadsheet) callIf(ctx context.Context, op string, again func(error) bool, fn func(ctx context.Context) error) error {
+	renewed := false
 	for attempt := 1; ; attempt++ {
 		s.requests++
 		if attempt > 1 {
 			s.retries++
 		}
 		err := fn(ctx)
+		if !renewed && s.renewAfter(op, err) {
+			// Google checks the token before anything else, so nothing
+			// was done: send again at once with a new token, once per call.
+			renewed = true
+			continue
+		}
 		quota := isQuota(err)
 		s.throttled = s.throttled || quota
 		if err == nil || !again(err) || (!quota && attempt >= s.retry.Attempts) || ctx.Err() != nil {
@@ -114,6 +121,20 @@ func (s *Spreadsheet) callIf(ctx context.Context, op string, again func(error) b
 			return err
 		}
 	}
+}
+
+// renewAfter drops the access token after Google's 401 for it (expired
+// early, or revoked) and reports whether a new one will be fetched.
+func (s *Spreadsheet) renewAfter(op string, err error) bool {
+	if code, _ := apiCode(err); code != http.StatusUnauthorized || s.tokens == nil {
+		return false
+	}
+	if rerr := s.tokens.renew(); rerr != nil {
+		s.log.Warn("Google refused the access token; loading the credentials again failed", "call", op, "err", firstLine(rerr.Error()))
+		return false
+	}
+	s.log.Warn("Google refused the access token; retrying once with a new one", "call", op, "err", short(err))
+	return true
 }
 
 // isQuota reports Google's 429: a per-minute quota is used up.
