@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -111,7 +112,9 @@ var documentedDetails = map[string]string{
 
 // TestErrorShapesMatchRecordings: every kind of error the fake answers
 // has the envelope, detail shapes, status names, formatting and content
-// type of the errors in the recordings of real traffic.
+// type of the errors in the recordings of real traffic, and those the
+// recordings hold (403 not shared, 400 a field of the wrong type) match
+// them field by field.
 func TestErrorShapesMatchRecordings(t *testing.T) {
 	rec := recordedErrors(t)
 	envelopes := map[string]bool{}
@@ -156,20 +159,26 @@ func TestErrorShapesMatchRecordings(t *testing.T) {
 	type call struct {
 		name, method, path, body, token string
 		want, fail                      int
+		// as is the recording of the same refusal, to match field by field.
+		as string
 	}
 	calls := []call{
 		{name: "unknown spreadsheet", want: 404, method: "GET", path: "/v4/spreadsheets/nope", token: full},
 		{name: "unknown method", want: 404, method: "GET", path: base + "/values/A1", token: full},
-		{name: "view-only write", want: 403, method: "POST", path: "/v4/spreadsheets/" + viewOnly + "/values:batchUpdate", body: `{"valueInputOption":"RAW","data":[{"range":"A1","values":[["x"]]}]}`, token: full},
+		{name: "view-only write", want: 403, as: privateRead, method: "POST", path: "/v4/spreadsheets/" + viewOnly + "/values:batchUpdate", body: `{"valueInputOption":"RAW","data":[{"range":"A1","values":[["x"]]}]}`, token: full},
 		{name: "bad range", want: 400, method: "GET", path: base + "/values:batchGet?ranges=Nope!A1", token: full},
-		{name: "field of the wrong type", want: 400, method: "POST", path: base + "/values:batchUpdate", body: `{"valueInputOption":"RAW","data":[{"range":"A1","values":"X"}]}`, token: full},
+		{name: "field of the wrong type", want: 400, as: wrongType, method: "POST", path: base + "/values:batchUpdate", body: `{"valueInputOption":"RAW","data":[{"range":"A1","values":"X"}]}`, token: full},
 		{name: "bad field mask", want: 400, method: "GET", path: base + "?fields=sheets(", token: full},
 		{name: "no token", want: 401, method: "GET", path: base},
 		{name: "unknown token", want: 401, method: "GET", path: base, token: "ya29.not-issued"},
 		{name: "read-only token writes", want: 403, method: "POST", path: base + "/values:batchUpdate", body: `{"valueInputOption":"RAW","data":[]}`, token: readOnly},
 	}
 	for _, code := range []int{400, 401, 403, 404, 409, 429, 500, 503, 504} {
-		calls = append(calls, call{name: fmt.Sprintf("injected %d", code), want: code, method: "GET", path: base, token: full, fail: code})
+		c := call{name: fmt.Sprintf("injected %d", code), want: code, method: "GET", path: base, token: full, fail: code}
+		if code == 403 {
+			c.as = privateRead
+		}
+		calls = append(calls, c)
 	}
 	// Last: it moves the clock past every token's end.
 	calls = append(calls, call{name: "expired token", want: 401, method: "GET", path: base, token: full})
@@ -209,7 +218,51 @@ func TestErrorShapesMatchRecordings(t *testing.T) {
 			for _, d := range doc.Error.Details {
 				checkDetail(t, string(d), detailShapes)
 			}
+			if c.as != "" {
+				sameFields(t, recordedBody(t, rec, c.as), body)
+			}
 		})
+	}
+}
+
+// The recordings of refusals the fake also gives: a spreadsheet not
+// shared with the caller, and values.update of a field of the wrong type.
+const (
+	privateRead = "ClientTest.test_access_private_spreadsheet.json"
+	wrongType   = "WorksheetTest.test_add_validation.json"
+)
+
+func recordedBody(t *testing.T, rec []recordedError, file string) string {
+	t.Helper()
+	for _, r := range rec {
+		if r.file == file {
+			return r.body
+		}
+	}
+	t.Fatalf("no recorded error in %s", file)
+	return ""
+}
+
+// sameFields compares an error of the fake with the recorded one field by
+// field: code, status, message and details (see detailFields), the
+// recorded values.update refusal worded as for values.batchUpdate.
+func sameFields(t *testing.T, recorded, fake string) {
+	t.Helper()
+	var want, got struct{ Error map[string]any }
+	if json.Unmarshal([]byte(recorded), &want) != nil || json.Unmarshal([]byte(fake), &got) != nil {
+		t.Fatalf("not JSON: %s / %s", recorded, fake)
+	}
+	if m, _ := want.Error["message"].(string); strings.HasPrefix(m, "Invalid value at 'data.") {
+		want.Error["message"] = inBatch(m, "Invalid data[0]: ")
+		want.Error["details"] = batchDetails(want.Error["details"], "Invalid data[0]: ")
+	}
+	for _, k := range []string{"code", "status", "message"} {
+		if !reflect.DeepEqual(want.Error[k], got.Error[k]) {
+			t.Errorf("error.%s: recorded %v, fake %v", k, want.Error[k], got.Error[k])
+		}
+	}
+	if w, g := detailFields(want.Error["details"]), detailFields(got.Error["details"]); !reflect.DeepEqual(w, g) {
+		t.Errorf("error.details: recorded %v, fake %v", w, g)
 	}
 }
 

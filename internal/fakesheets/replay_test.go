@@ -299,6 +299,61 @@ func (r *replayer) learnSheetID(fakeSS string, rec, fake any) {
 	r.sheetIDs[fakeSS][int64(rn)] = int64(fn)
 }
 
+// inBatch is a recorded refusal of a one-range method as Google words it
+// for the same range in a batch: a field of the body is named by its proto
+// path, data[0]; other refusals get the batch's prefix.
+func inBatch(m, prefix string) string {
+	if rest, ok := strings.CutPrefix(m, "Invalid value at 'data."); ok {
+		return "Invalid value at 'data[0]." + rest
+	}
+	return prefix + m
+}
+
+// batchDetails is a recorded error's details as inBatch words them: a
+// BadRequest names its fields under data[0] too.
+func batchDetails(details any, prefix string) any {
+	list, _ := details.([]any)
+	for _, d := range list {
+		m, _ := d.(map[string]any)
+		violations, _ := m["fieldViolations"].([]any)
+		for _, v := range violations {
+			fv, _ := v.(map[string]any)
+			if f, ok := fv["field"].(string); ok {
+				fv["field"] = strings.Replace(f, "data.", "data[0].", 1)
+			}
+			if desc, ok := fv["description"].(string); ok {
+				fv["description"] = inBatch(desc, prefix)
+			}
+		}
+	}
+	return details
+}
+
+// detailFields is what must match in an error's details, in order: each
+// detail's @type and fields, except an ErrorInfo's metadata values (a
+// project number, a quota's value), of which the keys must match.
+func detailFields(details any) []any {
+	list, _ := details.([]any)
+	var out []any
+	for _, d := range list {
+		m, _ := d.(map[string]any)
+		f := map[string]any{}
+		for k, v := range m {
+			f[k] = v
+		}
+		if md, ok := m["metadata"].(map[string]any); ok && m["@type"] == "type.googleapis.com/google.rpc.ErrorInfo" {
+			keys := make([]string, 0, len(md))
+			for k := range md {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			f["metadata"] = keys
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // translated is a recorded call as the fake serves it: the request to send
 // and how to find the recorded answer's equivalent in the fake's.
 type translated struct {
@@ -478,17 +533,13 @@ func (r *replayer) sheets(i int, method, uri, reqBody string, wantStatus int, wa
 		we, _ := want["error"].(map[string]any)
 		ge, _ := got["error"].(map[string]any)
 		if m, ok := we["message"].(string); ok && tr.errPrefix != "" {
-			// A field of the body is named by its proto path, data[0]
-			// in a batch; other refusals get the batch's prefix.
-			if rest, ok := strings.CutPrefix(m, "Invalid value at 'data."); ok {
-				we["message"] = "Invalid value at 'data[0]." + rest
-			} else {
-				we["message"] = tr.errPrefix + m
-			}
+			we["message"] = inBatch(m, tr.errPrefix)
+			we["details"] = batchDetails(we["details"], tr.errPrefix)
 		}
 		for _, k := range []string{"code", "status", "message"} {
 			c.eq("error."+k, we[k], ge[k])
 		}
+		c.eq("error.details", detailFields(we["details"]), detailFields(ge["details"]))
 		return
 	}
 	if tr.answer != nil {

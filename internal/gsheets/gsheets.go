@@ -1,11 +1,11 @@
 // Package gsheets is the Google Sheets backend: a spreadsheet read and
 // written through google.golang.org/api/sheets/v4 with as few calls as the
-// API allows. A sync costs four calls whatever the sheet's size: one
-// values.batchGet of every tab, one values.batchGet of the key columns and
-// header rows just before writing, one values.batchUpdate of the changed
-// cells (more only past about 2 MB of changes), and one values.batchGet of
-// the keys and headers again to verify it; a sync with nothing to change
-// costs the first read only. Reads that fail with 5xx, a network error or
+// API allows, whatever the sheet's size: a spreadsheets.get of the tabs'
+// grids and one values.batchGet of every tab; with changes, one
+// values.batchGet of the key columns and header rows just before writing,
+// one values.batchUpdate of the changed cells (more only past about 2 MB of
+// changes), and one values.batchGet of the keys and headers again to verify
+// it (README.md's table, counted by a test). Reads that fail with 5xx, a network error or
 // a cut answer are retried with exponential backoff and jitter inside the
 // run's deadline, and calls refused for quota (429) after the next quota
 // minute; a call refused for its token (401) is sent once more with a
