@@ -355,13 +355,13 @@ func (sf *sheetFormatter) element(s *xmlScanner) error {
 		}
 		return sf.rows(rowsHead, sf.body, s)
 	case name == "conditionalFormatting":
-		return copyElementFn(sf.out, s, func(s *xmlScanner) {
+		return copyElement(sf.out, s, func(s *xmlScanner) {
 			if s.is(tokStart, "cfRule") {
 				sf.maxPriority = max(sf.maxPriority, attrInt(s.attrs, "priority"))
 			}
 		})
 	}
-	return copyElementFn(sf.out, s, func(*xmlScanner) {})
+	return copyElement(sf.out, s, nil)
 }
 
 // finalHead is the head, with the columns now that their cells are known,
@@ -390,32 +390,6 @@ func (sf *sheetFormatter) hasColours() bool {
 		}
 	}
 	return false
-}
-
-// copyElementFn copies the element whose start tag was just read, showing
-// fn each token inside it.
-func copyElementFn(out io.Writer, s *xmlScanner, fn func(*xmlScanner)) error {
-	out.Write(s.raw)
-	if s.self {
-		return nil
-	}
-	for depth := 1; depth > 0; {
-		if !s.next() {
-			if s.err != nil {
-				return s.err
-			}
-			return errTruncatedXML
-		}
-		switch {
-		case s.kind == tokStart && !s.self:
-			depth++
-		case s.kind == tokEnd:
-			depth--
-		}
-		fn(s)
-		out.Write(s.raw)
-	}
-	return nil
 }
 
 // The frozen header, as excelize's SetPanes writes it.
@@ -465,7 +439,7 @@ func (sf *sheetFormatter) replaceViews(out io.Writer, s *xmlScanner) error {
 			sf.writeView(out, append([]byte(nil), s.raw...))
 			done = true
 			if !s.self {
-				if err := skipElement(s); err != nil {
+				if err := copyElement(io.Discard, s, nil); err != nil {
 					return err
 				}
 			}
@@ -487,7 +461,7 @@ func (sf *sheetFormatter) replaceViews(out io.Writer, s *xmlScanner) error {
 
 // readCols reads the cols element into sf.cols, copying it to out.
 func (sf *sheetFormatter) readCols(out io.Writer, s *xmlScanner) error {
-	return copyElementFn(out, s, func(s *xmlScanner) {
+	return copyElement(out, s, func(s *xmlScanner) {
 		if s.is(tokStart, "col") {
 			tag := append([]byte(nil), s.raw...)
 			if !s.self { // <col ...></col>: no content is allowed
@@ -762,7 +736,7 @@ func (sf *sheetFormatter) row(out io.Writer, s *xmlScanner, n int, styled []int,
 			out.Write(s.raw)
 			return nil
 		}
-		return copyElement(out, s)
+		return copyElement(out, s, nil)
 	}
 	rr := &sf.rr
 	rr.prefix, rr.fit, rr.hold = sf.prefix, sf.fit, nil
@@ -806,7 +780,7 @@ func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, 
 	// GetRows reads it; a formula without one has none).
 	valued, inText, value := false, false, false
 	if !s.self {
-		if err := copyElementFn(&sf.cell, s, func(s *xmlScanner) {
+		if err := copyElement(&sf.cell, s, func(s *xmlScanner) {
 			value = value || valueStart(s)
 			switch {
 			case s.kind == tokStart && !s.self:
@@ -855,7 +829,7 @@ func (sf *sheetFormatter) headerNeed(cells []byte) float64 {
 		}
 		start := s.pos - len(s.raw)
 		value := false
-		if copyElementFn(io.Discard, s, func(s *xmlScanner) { value = value || valueStart(s) }) != nil {
+		if copyElement(io.Discard, s, func(s *xmlScanner) { value = value || valueStart(s) }) != nil {
 			break
 		}
 		need = max(need, sf.fit.cellNeed(col, style, value, cells[start:s.pos]))

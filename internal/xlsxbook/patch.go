@@ -171,9 +171,6 @@ func setAttrInt(tag []byte, name string, delta int) []byte {
 	return setAttr(tag, name, strconv.Itoa(n+delta))
 }
 
-// setCount returns a start tag with its count attribute moved by delta.
-func setCount(tag []byte, delta int) []byte { return setAttrInt(tag, "count", delta) }
-
 // partOrder returns, by part, the indices of its updates in row and column
 // order; of two updates to one cell only the later is kept. Indices, not
 // sorted copies: a first sync of 100,000 clients writes a million cells.
@@ -391,7 +388,7 @@ func (e *valueEdits) write(b []byte, k int, _ rowAt, s *xmlScanner) ([]byte, flo
 // other cells name it, and would be left pointing at nothing.
 func skipReplaced(s *xmlScanner, u sheet.Update) error {
 	var ref string
-	err := copyElementFn(io.Discard, s, func(s *xmlScanner) {
+	err := copyElement(io.Discard, s, func(s *xmlScanner) {
 		if s.is(tokStart, "f") && ref == "" {
 			ref, _ = attrString(s.attrs, "ref")
 		}
@@ -401,57 +398,6 @@ func skipReplaced(s *xmlScanner, u sheet.Update) error {
 			u.Row, sheet.ColumnName(u.Col), ref, sheet.ErrInvalid)
 	}
 	return err
-}
-
-// skipElement reads up to the end of the element whose start tag was
-// just read.
-func skipElement(s *xmlScanner) error {
-	return copyElement(io.Discard, s)
-}
-
-// copyElement copies the rest of the element whose start tag was just
-// read and copied.
-func copyElement(out io.Writer, s *xmlScanner) error {
-	if _, err := out.Write(s.raw); err != nil {
-		return err
-	}
-	depth := 1
-	for depth > 0 && s.next() {
-		switch {
-		case s.kind == tokStart && !s.self:
-			depth++
-		case s.kind == tokEnd:
-			depth--
-		}
-		if _, err := out.Write(s.raw); err != nil {
-			return err
-		}
-	}
-	if depth > 0 {
-		if s.err != nil {
-			return s.err
-		}
-		return errTruncatedXML
-	}
-	return nil
-}
-
-// withoutSpans drops a row's spans attribute: an optional hint that a new
-// cell could make wrong.
-func withoutSpans(tag []byte) []byte {
-	i := bytes.Index(tag, []byte(" spans="))
-	if i < 0 {
-		return tag
-	}
-	q := i + len(" spans=")
-	if q >= len(tag) {
-		return tag
-	}
-	end := bytes.IndexByte(tag[q+1:], tag[q])
-	if end < 0 {
-		return tag
-	}
-	return append(append([]byte(nil), tag[:i]...), tag[q+1+end+1:]...)
 }
 
 // widenDimension returns the dimension tag grown to cover the row and

@@ -230,7 +230,7 @@ func (f *rowFitter) cellText(cell []byte) string {
 // with no height when one line of the default font fits them. It never
 // closes itself: the row's cells follow.
 func (f *rowFitter) fittedRow(tag []byte, need float64) []byte {
-	tag = withoutAttr(tag, "ht")
+	tag = setAttr(tag, "ht", "")
 	end := len(tag) - 1 // the '>'
 	if bytes.HasSuffix(tag, []byte("/>")) {
 		end = len(tag) - 2
@@ -248,28 +248,4 @@ func (f *rowFitter) fittedRow(tag []byte, need float64) []byte {
 func customHeight(attrs []byte) bool {
 	v, _ := attr(attrs, "customHeight")
 	return string(v) == "1" || string(v) == "true"
-}
-
-// withoutAttr drops an attribute (matched by its whole name) from a start tag.
-func withoutAttr(tag []byte, name string) []byte {
-	for i := 0; ; {
-		j := bytes.Index(tag[i:], []byte(name+"="))
-		if j < 0 {
-			return tag
-		}
-		j += i
-		if j == 0 || !isSpace(tag[j-1]) {
-			i = j + len(name)
-			continue
-		}
-		q := j + len(name) + 1
-		if q >= len(tag) || (tag[q] != '"' && tag[q] != '\'') {
-			return tag
-		}
-		end := bytes.IndexByte(tag[q+1:], tag[q])
-		if end < 0 {
-			return tag
-		}
-		return append(append([]byte(nil), tag[:j-1]...), tag[q+1+end+1:]...)
-	}
 }

@@ -56,7 +56,7 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 		fitStyle = rowStyle
 	}
 	fitted := r.fit != nil && !customHeight(attrs)
-	r.tag = withoutSpans(openTag(append(r.tag[:0], tag...)))
+	r.tag = setAttr(openTag(append(r.tag[:0], tag...)), "spans", "")
 	cells, counted := out, false
 	switch {
 	case fitted && r.hold != nil:
@@ -142,20 +142,20 @@ func (r *rowRewriter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, 
 		return nil
 	}
 	if !counted {
-		return copyElement(out, s)
+		return copyElement(out, s, nil)
 	}
 	style := r.cellStyle(s.attrs, col, rowStyle)
 	value := false
 	track := func(s *xmlScanner) { value = value || valueStart(s) }
 	if !r.fit.wraps(style) {
-		if err := copyElementFn(out, s, track); err != nil {
+		if err := copyElement(out, s, track); err != nil {
 			return err
 		}
 		*need = max(*need, r.fit.cellNeed(col, style, value, nil))
 		return nil
 	}
 	r.cell.Reset()
-	if err := copyElementFn(&r.cell, s, track); err != nil {
+	if err := copyElement(&r.cell, s, track); err != nil {
 		return err
 	}
 	*need = max(*need, r.fit.cellNeed(col, style, value, r.cell.Bytes()))

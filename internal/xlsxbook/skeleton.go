@@ -97,13 +97,11 @@ func copyRows(dst io.Writer, src io.Reader, below bool) error {
 			} else {
 				row++
 			}
-			var err error
+			out := io.Discard
 			if (row > 1) == below {
-				err = copyElement(dst, s)
-			} else if !s.self {
-				err = skipElement(s)
+				out = dst
 			}
-			if err != nil {
+			if err := copyElement(out, s, nil); err != nil {
 				return err
 			}
 		case !below:

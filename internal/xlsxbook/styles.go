@@ -160,7 +160,7 @@ func (b *styleBook) readXf(s *xmlScanner, start int) error {
 		b.plainDate = len(b.xfs)
 	}
 	wrap := false
-	if err := copyElementFn(io.Discard, s, func(s *xmlScanner) {
+	if err := copyElement(io.Discard, s, func(s *xmlScanner) {
 		if s.is(tokStart, "alignment") {
 			v, _ := attr(s.attrs, "wrapText")
 			wrap = string(v) == "1" || string(v) == "true"
@@ -344,7 +344,7 @@ func (b *styleBook) bytes() []byte {
 		whole := fmt.Appendf(nil, `<%s%s count="%d">%s</%s%s>`, b.prefix, name, n, items, b.prefix, name)
 		switch {
 		case tag[1] > 0 && !self:
-			ins = append(ins, splice{tag[0], tag[1], setCount(b.data[tag[0]:tag[1]], n)}, splice{end, end, items})
+			ins = append(ins, splice{tag[0], tag[1], setAttrInt(b.data[tag[0]:tag[1]], "count", n)}, splice{end, end, items})
 		case tag[1] > 0:
 			ins = append(ins, splice{tag[0], tag[1], whole})
 		default:

@@ -404,3 +404,32 @@ func appendUnescaped(out, b []byte) []byte {
 	}
 	return out
 }
+
+// copyElement copies the element whose start tag was just read, showing
+// fn (when set) each token inside it.
+func copyElement(out io.Writer, s *xmlScanner, fn func(*xmlScanner)) error {
+	if _, err := out.Write(s.raw); err != nil || s.self {
+		return err
+	}
+	for depth := 1; depth > 0; {
+		if !s.next() {
+			if s.err != nil {
+				return s.err
+			}
+			return errTruncatedXML
+		}
+		switch {
+		case s.kind == tokStart && !s.self:
+			depth++
+		case s.kind == tokEnd:
+			depth--
+		}
+		if fn != nil {
+			fn(s)
+		}
+		if _, err := out.Write(s.raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
