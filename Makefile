@@ -91,6 +91,20 @@ property:
 	ONBOARD_PROPERTY_N=$(PROPERTY_N) ONBOARD_PROPERTY_SEED=$(PROPERTY_SEED) \
 		$(GO) test -count=1 -timeout 0 -run '^TestPropertyRandomWorkbooks$$' -v ./internal/job
 
+# bench-fleet: 500 sheets of 200–400 clients on one service account against
+# the fake Sheets API with Google's default quota, every sheet's job (the
+# built binary, onboard sync) started by the same */30 schedule, first with
+# --spread 25m, then without; time compressed 30× (quota window 2 s), three
+# periods each. About ten minutes. Its last line is the fleet's figures
+# with --spread (README: "How many sheets per service account").
+# ONBOARD_FLEET_SHEETS, ONBOARD_FLEET_ROUNDS and ONBOARD_FLEET_SPEEDUP
+# change the setup.
+.PHONY: bench-fleet
+bench-fleet:
+	@log=$$(mktemp); trap 'rm -f $$log' EXIT; \
+	$(GO) test -tags fleet -count=1 -run '^TestFleet$$' -v -timeout 60m ./cmd/onboard >$$log 2>&1; rc=$$?; \
+	grep -v '^fleet: ' $$log; grep '^fleet: ' $$log | tail -1; exit $$rc
+
 bench:
 	@./scripts/install-deps.sh --bench
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1x -timeout 30m ./...
