@@ -167,8 +167,7 @@ func (w *Workbook) formatPackage(ctx context.Context, p *xlsxPackage, tabs []*ta
 		rewrites = append(rewrites, partRewrite{part: t.part, tab: t.name, rewrite: func(src partSource) (*deflatedPart, error) {
 			var fit *rowFitter
 			if t.fit {
-				fit = newRowFitter(styles.fitStyles(), sharedText)
-				fit.added = styles.fitStyles
+				fit = newRowFitter(styles, sharedText)
 			}
 			return formatSheet(src, t, styles, fit)
 		}})

@@ -61,7 +61,6 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 		}
 		styles.dateStyle() // added before the sheets are read, as they may need it
 	}
-	fit := styles.fitStyles()
 	// A row's existing shared-string cells are read to fit its height;
 	// the table is loaded the first time one is needed.
 	sharedText, errSST := p.lazySharedStrings()
@@ -82,7 +81,7 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 			}
 			defer src.Close()
 			return deflate(part, func(dst io.Writer) error {
-				return patchSheet(dst, src, updates, us, styles, shared, newRowFitter(fit, sharedText))
+				return patchSheet(dst, src, updates, us, styles, shared, newRowFitter(styles, sharedText))
 			})
 		}})
 		delete(byPart, tp.part) // a part two tabs name is rewritten once
