@@ -1,5 +1,11 @@
 package xlsxbook
 
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+)
+
 // formattedName is a defined name scoped to a tab that says onboard
 // formatted its columns (a workbook has no developer metadata); init reads
 // it and formats a tab only once.
@@ -13,4 +19,70 @@ func (w *Workbook) formatted(tab string) bool {
 		}
 	}
 	return false
+}
+
+// markFormatted adds onboard's marker, a defined name scoped to the tab,
+// to each tab that does not carry it.
+func markFormatted(wb []byte, tabs []*tabFormat) ([]byte, error) {
+	s := newPartScanner(wb)
+	have := map[int]bool{}
+	prefix := ""
+	namesEnd, sheetsEnd, refsEnd := -1, -1, -1
+	for s.next() {
+		end := s.pos
+		start := end - len(s.raw)
+		switch {
+		case s.is(tokStart, "workbook"):
+			prefix = string(s.qname[:len(s.qname)-len(s.name)])
+		case s.is(tokStart, "definedName"):
+			name, _ := attrString(s.attrs, "name")
+			if id, ok := attr(s.attrs, "localSheetId"); ok && name == formattedName {
+				n, _ := strconv.Atoi(string(id))
+				have[n] = true
+			}
+		case s.is(tokStart, "definedNames") && s.self:
+			namesEnd = start // <definedNames/>: replaced below
+		case s.is(tokEnd, "definedNames"):
+			namesEnd = start
+		case s.is(tokEnd, "sheets"):
+			sheetsEnd = end
+		case s.is(tokEnd, "functionGroups"), s.is(tokEnd, "externalReferences"):
+			refsEnd = end
+		case s.is(tokStart, "functionGroups") && s.self:
+			refsEnd = end
+		}
+	}
+	if s.err != nil {
+		return nil, s.err
+	}
+	var names []byte
+	for _, t := range tabs {
+		if have[t.index] {
+			continue
+		}
+		names = fmt.Appendf(names, `<%sdefinedName name="%s" comment="%s" localSheetId="%d">&quot;1&quot;</%sdefinedName>`,
+			prefix, formattedName, "onboard formatted this tab's columns (init does not format it again)", t.index, prefix)
+	}
+	if names == nil {
+		return nil, nil
+	}
+	var out []byte
+	switch {
+	case namesEnd >= 0 && bytes.HasPrefix(wb[namesEnd:], []byte("</")):
+		out = append(append(append(out, wb[:namesEnd]...), names...), wb[namesEnd:]...)
+	case namesEnd >= 0: // a self-closing <definedNames/>
+		tagEnd := namesEnd + bytes.IndexByte(wb[namesEnd:], '>') + 1
+		out = append(out, wb[:namesEnd]...)
+		out = fmt.Appendf(out, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
+		out = append(out, wb[tagEnd:]...)
+	default:
+		at := max(sheetsEnd, refsEnd)
+		if at < 0 {
+			return nil, fmt.Errorf("the workbook part lists no sheets")
+		}
+		out = append(out, wb[:at]...)
+		out = fmt.Appendf(out, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
+		out = append(out, wb[at:]...)
+	}
+	return out, nil
 }

@@ -167,8 +167,7 @@ func (w *Workbook) formatPackage(ctx context.Context, p *xlsxPackage, tabs []*ta
 		rewrites = append(rewrites, partRewrite{part: t.part, tab: t.name, rewrite: func(src partSource) (*deflatedPart, error) {
 			var fit *rowFitter
 			if t.fit {
-				fit = newRowFitter(styles.fitStyles(), sharedText)
-				fit.added = styles.fitStyles
+				fit = newRowFitter(styles, sharedText)
 			}
 			return formatSheet(src, t, styles, fit)
 		}})
@@ -203,64 +202,119 @@ type sheetFormatter struct {
 	t      *tabFormat
 	styles *styleBook
 	prefix string
-	cols   []colRange
-	// kept marks the columns where a cell keeps its own number format (a
-	// manager's number in a date column): the column's style stays.
+	cols   []colRange // the <col> elements as read
+	// kept marks the date columns where a cell keeps its own number format
+	// (a manager's number): the column keeps its style too.
 	kept        []bool
 	maxPriority int
-	// defaultWidth is the sheet's column width, given to a new col
-	// element as excelize gives it (Excel's 9.140625 unless the sheet says).
+	// defaultWidth is the width excelize gives a new col element: the
+	// sheet's, else Excel's default.
 	defaultWidth string
-	buf, tag     []byte
-
-	// fit sizes the rows of a fitted tab (nil otherwise) from the cells'
-	// final styles and the final column widths. fitCols are the column
-	// styles a cell without its own shows, as the written cols give them.
+	// fit sizes every row (nil: none) from the final column widths and
+	// styles; fitCols are the column styles a cell without its own shows.
 	fit     *rowFitter
 	fitCols []colStyle
-	cell    bytes.Buffer // a styled cell
 	rr      rowRewriter
-	// header is the header row's start tag while its height waits for the
-	// columns' styles, known once every row was read: a header cell has
-	// no style of its own, it shows its column's. headerAt is where the tag
-	// goes in the head, headerStyle the row's style its cells show.
-	header      []byte
-	headerAt    int
-	headerStyle int
+	edits   formatEdits
 
-	// the rewrite's state: the head (held until the rows are read), the
-	// body, where tokens go now, and what was written of the head
-	src                       partSource
-	head                      bytes.Buffer
-	body                      *deflater
-	out                       io.Writer
-	colsAt                    int
-	inBody, viewsDone, cfDone bool
+	sawData, colsDone, viewsDone, cfDone bool
 }
 
 // formatSheet rewrites a worksheet part: the frozen header, the column
 // widths and styles, each existing cell's style below the header, and
-// the conditional fills; with fit, every row's height as well, in the
-// same pass.
+// the conditional fills; with fit, every row's height as well.
 func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter) (*deflatedPart, error) {
+	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), fit: fit}
+	sf.rr.colStyle = func(col int) int { return styleIn(sf.fitCols, col) }
+	sf.edits.sf = sf
+	for i, cf := range t.cols {
+		if cf.Wrap || cf.Date {
+			sf.edits.all = append(sf.edits.all, i)
+		}
+	}
+	// A date column keeps its style when a cell below keeps its number
+	// format, and its <col> comes before the cells: a first pass reads them.
+	if slices.ContainsFunc(t.cols, func(cf sheet.ColumnFormat) bool { return cf.Date }) {
+		if err := sf.learnKept(src); err != nil {
+			return nil, err
+		}
+	}
+	return deflate(src, func(dst io.Writer) error { return sf.write(dst, src) })
+}
+
+// learnKept reads the cells once, writing nothing: which date columns
+// keep their style (kept), as formatEdits.write decides it for a cell.
+func (sf *sheetFormatter) learnKept(src partSource) error {
 	rc, err := src.open()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rc.Close()
-	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), defaultWidth: "9.140625", fit: fit,
-		src: src, colsAt: -1, viewsDone: !t.freeze}
-	sf.cfDone = !sf.hasColours()
-	if sf.body, err = spillDeflater(src); err != nil {
-		return nil, err
-	}
-	joined := false
-	defer func() {
-		if !joined {
-			sf.body.discard()
+	defer func() { sf.cols = nil }() // read again as the part is written
+	dateCol := map[int]int{}         // a date column → its index in t.cols
+	for i, cf := range sf.t.cols {
+		if cf.Date {
+			dateCol[cf.Col] = i
 		}
-	}()
-	sf.out = &sf.head
+	}
+	s := newXMLScanner(rc)
+	row, rowStyle, col, at, old := 0, 0, 0, -1, 0
+	inData, inText, valued := false, false, false
+	for s.next() {
+		switch {
+		case !inData && s.is(tokStart, "cols"):
+			if err := sf.readCols(io.Discard, s); err != nil {
+				return err
+			}
+		case !inData:
+			inData = s.is(tokStart, "sheetData") && !s.self
+		case s.is(tokEnd, "sheetData"):
+			return nil
+		case s.is(tokStart, "row"):
+			n := attrInt(s.attrs, "r")
+			if n <= 0 {
+				n = row + 1
+			}
+			row, rowStyle, col = n, attrInt(s.attrs, "s"), 0
+		case s.is(tokStart, "c"):
+			col++
+			if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
+				col = refCol(ref)
+			}
+			i, ok := dateCol[col]
+			if at = -1; ok && row != 1 && !s.self {
+				at, valued = i, false
+				if old = attrInt(s.attrs, "s"); old == 0 {
+					if old = rowStyle; old == 0 {
+						old = sf.colStyleOf(col)
+					}
+				}
+			}
+		case at < 0:
+		case s.kind == tokStart && !s.self:
+			inText = string(s.name) == "v" || string(s.name) == "t"
+		case s.is(tokEnd, "c"):
+			if valued && !sf.styles.isDate(old) {
+				sf.kept[at] = true
+			}
+			at = -1
+		case s.kind == tokEnd:
+			inText = false
+		case s.kind == tokText && inText && len(s.text) > 0:
+			valued = true
+		}
+	}
+	return s.err
+}
+
+// write writes the formatted worksheet to dst.
+func (sf *sheetFormatter) write(dst io.Writer, src partSource) error {
+	rc, err := src.open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	sf.defaultWidth, sf.viewsDone, sf.cfDone = "9.140625", !sf.t.freeze, !sf.hasColours()
 	s := newXMLScanner(rc)
 	for depth := 0; s.next(); {
 		switch {
@@ -269,66 +323,51 @@ func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter
 				sf.prefix = prefixOf(s)
 				depth = b2i(!s.self)
 			}
-			sf.out.Write(s.raw)
+			dst.Write(s.raw)
 		case s.kind == tokEnd: // </worksheet>
-			sf.before(len(worksheetOrder) + 1)
-			sf.out.Write(s.raw)
+			sf.before(dst, len(worksheetOrder)+1)
+			dst.Write(s.raw)
 			depth = 0
 		case s.kind != tokStart:
-			sf.out.Write(s.raw)
+			dst.Write(s.raw)
 		default:
-			if err := sf.element(s); err != nil {
-				return nil, err
+			if err := sf.element(dst, s); err != nil {
+				return err
 			}
 		}
 	}
-	if s.err != nil {
-		return nil, s.err
+	if s.err == nil && !sf.sawData {
+		return fmt.Errorf("the worksheet has no sheetData")
 	}
-	if !sf.inBody {
-		return nil, fmt.Errorf("the worksheet has no sheetData")
-	}
-	headZ := newDeflater()
-	if _, err := headZ.Write(sf.finalHead()); err != nil {
-		return nil, err
-	}
-	joined = true // joinDeflated discards the body itself when it fails
-	return joinDeflated(headZ, sf.body)
+	return s.err
 }
 
 // before writes what goes before a child of the worksheet ranked rank:
-// the frozen view, the place of the cols, the conditional fills.
-func (sf *sheetFormatter) before(rank int) {
+// the frozen view, the cols, the conditional fills.
+func (sf *sheetFormatter) before(out io.Writer, rank int) {
 	if !sf.viewsDone && rank > worksheetOrder["sheetViews"] {
-		sf.writeViews(&sf.head, nil)
+		sf.writeViews(out, nil)
 		sf.viewsDone = true
 	}
-	if sf.colsAt < 0 && rank > worksheetOrder["cols"] {
-		sf.colsAt = sf.head.Len()
+	if !sf.colsDone && rank > worksheetOrder["cols"] {
+		sf.writeCols(out)
 	}
 	if !sf.cfDone && rank > worksheetOrder["conditionalFormatting"] {
-		sf.writeRules(sf.out)
+		sf.writeRules(out)
 		sf.cfDone = true
 	}
 }
 
 // element rewrites a child of the worksheet, s at its start tag.
-func (sf *sheetFormatter) element(s *xmlScanner) error {
+func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 	name := string(s.name)
-	rank, known := worksheetOrder[name]
-	rowsHead := (*bytes.Buffer)(nil)
-	if known {
-		sf.before(rank)
-		if name == "sheetData" && !sf.inBody {
-			// What follows the header row is the body; the head waits
-			// for the columns' styles.
-			sf.inBody, sf.out, rowsHead = true, sf.body, &sf.head
-		}
+	if rank, known := worksheetOrder[name]; known {
+		sf.before(out, rank)
 	}
 	switch {
 	case name == "sheetViews" && sf.t.freeze:
 		sf.viewsDone = true
-		return sf.replaceViews(&sf.head, s)
+		return sf.replaceViews(out, s)
 	case name == "sheetFormatPr":
 		if v, ok := attr(s.attrs, "defaultColWidth"); ok {
 			sf.defaultWidth = string(v)
@@ -336,51 +375,28 @@ func (sf *sheetFormatter) element(s *xmlScanner) error {
 		if sf.fit != nil {
 			sf.fit.sheetFormat(s.attrs)
 		}
-	case name == "cols":
-		sf.colsAt = sf.head.Len()
+	case name == "cols" && !sf.colsDone:
 		// Without columns to format (a fit only) the element stays as it is.
-		var keep io.Writer = io.Discard
+		keep := io.Discard
 		if len(sf.t.cols) == 0 {
-			keep = &sf.head
+			keep = out
 		}
-		return sf.readCols(keep, s)
-	case name == "sheetData":
-		if sf.fit != nil {
-			if sf.widthsWaitForCells() {
-				if err := sf.learnKept(sf.src.open); err != nil {
-					return err
-				}
-			}
-			sf.fitColumns(sf.finalCols(sf.someStyle))
+		if err := sf.readCols(keep, s); err != nil {
+			return err
 		}
-		return sf.rows(rowsHead, sf.body, s)
+		sf.writeCols(out)
+		return nil
+	case name == "sheetData" && !sf.sawData:
+		sf.sawData = true
+		return sf.rows(out, s)
 	case name == "conditionalFormatting":
-		return copyElement(sf.out, s, func(s *xmlScanner) {
+		return copyElement(out, s, func(s *xmlScanner) {
 			if s.is(tokStart, "cfRule") {
 				sf.maxPriority = max(sf.maxPriority, attrInt(s.attrs, "priority"))
 			}
 		})
 	}
-	return copyElement(sf.out, s, nil)
-}
-
-// finalHead is the head, with the columns now that their cells are known,
-// and the header row's height now that the columns' styles are.
-func (sf *sheetFormatter) finalHead() []byte {
-	h := sf.head.Bytes()
-	cols := sf.finalCols(sf.colStyle)
-	var full bytes.Buffer
-	full.Write(h[:sf.colsAt])
-	sf.writeCols(&full, cols)
-	if sf.header != nil {
-		sf.fitColumns(cols)
-		full.Write(h[sf.colsAt:sf.headerAt])
-		full.Write(sf.fit.fittedRow(sf.header, sf.headerNeed(h[sf.headerAt:])))
-		full.Write(h[sf.headerAt:])
-	} else {
-		full.Write(h[sf.colsAt:])
-	}
-	return full.Bytes()
+	return copyElement(out, s, nil)
 }
 
 func (sf *sheetFormatter) hasColours() bool {
@@ -411,8 +427,8 @@ func (sf *sheetFormatter) writeView(out io.Writer, tag []byte) {
 	p := sf.prefix
 	if tag == nil {
 		tag = fmt.Appendf(nil, `<%ssheetView workbookViewId="0">`, p)
-	} else if bytes.HasSuffix(tag, []byte("/>")) {
-		tag = append(bytes.TrimRight(tag[:len(tag)-2], " \t\r\n"), '>')
+	} else {
+		tag = openTag(tag)
 	}
 	out.Write(tag)
 	fmt.Fprintf(out, `<%s%s<%s%s</%ssheetView>`, p, frozenPane, p, frozenSel, p)
@@ -552,19 +568,14 @@ func (sf *sheetFormatter) colStyle(i int) int {
 	return 0
 }
 
-// someStyle stands for colStyle while the rows are read: whether a column
-// gets a style, not which. The widths do not depend on it, and below the
-// header every cell of a styled column carries a style of its own.
-func (sf *sheetFormatter) someStyle(i int) int {
-	if cf := sf.t.cols[i]; (cf.Wrap || cf.Date) && !sf.kept[i] {
-		return 1
+// writeCols writes the cols element as formatting makes it, unless no
+// column is formatted (readCols kept it), and gives the fitter its columns.
+func (sf *sheetFormatter) writeCols(out io.Writer) {
+	sf.colsDone = true
+	cols := sf.finalCols(sf.colStyle)
+	if sf.fit != nil {
+		sf.fitColumns(cols)
 	}
-	return 0
-}
-
-// writeCols writes the cols element, unless no column is formatted
-// (readCols kept it).
-func (sf *sheetFormatter) writeCols(out io.Writer, cols []colRange) {
 	if len(cols) == 0 || len(sf.t.cols) == 0 {
 		return
 	}
@@ -585,55 +596,6 @@ func (sf *sheetFormatter) fitColumns(cols []colRange) {
 			sf.fitCols = append(sf.fitCols, colStyle{c.min, c.max, st})
 		}
 	}
-}
-
-// widthsWaitForCells reports whether a fitted column's width depends on
-// the cells below: a date column without a <col> of its own gets one, the
-// sheet's default width as excelize writes it, unless a cell keeps its
-// number format; without one it is as wide as the sheet's default reads,
-// which can differ (a sheet with a baseColWidth).
-func (sf *sheetFormatter) widthsWaitForCells() bool {
-	widths := func(kept bool) *rowFitter {
-		f := *sf.fit
-		f.widths = nil
-		saved := slices.Clone(sf.kept)
-		for i := range sf.kept {
-			sf.kept[i] = kept
-		}
-		for _, c := range sf.finalCols(sf.someStyle) {
-			f.colRange(c.min, c.max, c.tag[1:len(c.tag)-2])
-		}
-		copy(sf.kept, saved)
-		return &f
-	}
-	styled, kept := widths(false), widths(true)
-	for _, cf := range sf.t.cols {
-		if cf.Date && styled.width(cf.Col) != kept.width(cf.Col) {
-			return true
-		}
-	}
-	return false
-}
-
-// learnKept reads the rows once without writing them, so that which date
-// columns keep their cells' number formats is known before any row is
-// fitted (widthsWaitForCells).
-func (sf *sheetFormatter) learnKept(open func() (io.ReadCloser, error)) error {
-	rc, err := open()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	s := newXMLScanner(rc)
-	for s.next() {
-		if s.is(tokStart, "sheetData") {
-			fit := sf.fit
-			sf.fit = nil
-			defer func() { sf.fit = fit }()
-			return sf.rows(nil, io.Discard, s)
-		}
-	}
-	return s.err
 }
 
 func withoutRange(tag []byte) []byte {
@@ -664,98 +626,42 @@ var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func escapeText(s string) string { return textEscaper.Replace(s) }
 
-// rows copies sheetData, giving each cell of a formatted column below the
-// header its own style with the format merged in; a row without such a
-// cell gets one, styled, as excelize's SetCellStyle makes it. On a fitted
-// tab each row gets the height its cells need (rowfit.go). The sheetData
-// tag and a first row that is the header go to head when it is given.
-func (sf *sheetFormatter) rows(head *bytes.Buffer, body io.Writer, s *xmlScanner) error {
-	out := body
-	if head != nil {
-		out = head
+// rows copies sheetData through the row rewriter: below the header each
+// cell of a formatted column gets its own style with the format merged in.
+func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
+	e := &sf.edits
+	e.colStyles = e.colStyles[:0]
+	for _, cf := range sf.t.cols {
+		e.colStyles = append(e.colStyles, sf.colStyleOf(cf.Col))
 	}
-	out.Write(s.raw)
-	if s.self {
-		return nil
-	}
-	var styled []int // indexes into sf.t.cols of the columns to style
-	for i, cf := range sf.t.cols {
-		if cf.Wrap || cf.Date {
-			styled = append(styled, i)
-		}
-	}
-	colStyles := make([]int, len(sf.t.cols))
-	for i, cf := range sf.t.cols {
-		colStyles[i] = sf.colStyleOf(cf.Col)
-	}
-	rowNum := 0
-	for {
-		if !s.next() {
-			if s.err != nil {
-				return s.err
-			}
-			return errTruncatedXML
-		}
-		switch {
-		case s.is(tokEnd, "sheetData"):
-			out.Write(s.raw)
-			return nil
-		case s.is(tokStart, "row"):
-			n := attrInt(s.attrs, "r")
-			if n <= 0 {
-				n = rowNum + 1
-			}
-			first := rowNum == 0
-			rowNum = n
-			var inHead *bytes.Buffer
-			if first && n == 1 {
-				inHead = head
-			} else {
-				out = body
-			}
-			cols := styled
-			if n == 1 {
-				cols = nil
-			}
-			if err := sf.row(out, s, n, cols, colStyles, inHead); err != nil {
-				return err
-			}
-			out = body
-		default:
-			out.Write(s.raw)
-		}
-	}
+	sf.rr.fit = sf.fit
+	return sf.rr.sheetData(out, s, e)
 }
 
-// row copies one row, the cells of the styled columns styled. A fitted
-// row's start tag gets its height once its cells are read; the header's,
-// when head is given (out is head), at the end of the rows.
-func (sf *sheetFormatter) row(out io.Writer, s *xmlScanner, n int, styled []int, colStyles []int, head *bytes.Buffer) error {
-	if sf.fit == nil && len(styled) == 0 {
-		if s.self {
-			out.Write(s.raw)
-			return nil
-		}
-		return copyElement(out, s, nil)
-	}
-	rr := &sf.rr
-	rr.prefix, rr.fit, rr.hold = sf.prefix, sf.fit, nil
-	rr.colStyle = func(col int) int { return styleIn(sf.fitCols, col) }
-	if head != nil {
-		rr.hold = func(tag []byte, rowStyle int) { sf.header, sf.headerStyle, sf.headerAt = tag, rowStyle, head.Len() }
-	}
-	return rr.row(out, s.raw, s.self, s, n, &formatEdits{sf, styled, colStyles})
-}
-
-// formatEdits are the styled cells of one row below the header.
+// formatEdits are the styled cells of each row below the header.
 type formatEdits struct {
 	sf        *sheetFormatter
-	styled    []int // indexes into sf.t.cols of the columns to style
+	all       []int // indexes into sf.t.cols of the columns to style
+	styled    []int // those of the current row
 	colStyles []int // their styles as read, by index into sf.t.cols
+	cell      bytes.Buffer
 }
 
+func (e *formatEdits) pending() int  { return 0 }
 func (e *formatEdits) len() int      { return len(e.styled) }
 func (e *formatEdits) col(k int) int { return e.sf.t.cols[e.styled[k]].Col }
+
+// take styles the rows below the header; a row is copied as it is unless
+// it has a cell to style or is fitted.
+func (e *formatEdits) take(n int) cellEdits {
+	if e.styled = e.all; n == 1 {
+		e.styled = nil
+	}
+	if e.sf.fit == nil && len(e.styled) == 0 {
+		return nil
+	}
+	return e
+}
 
 // write gives a cell of a styled column its style with the format merged
 // in; a row without one gets one, as excelize's SetCellStyle makes it.
@@ -775,172 +681,32 @@ func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, 
 		return fmt.Appendf(b, `<%sc r="%s%d" s="%d"/>`, sf.prefix, sheet.ColumnName(cf.Col), row.n, sf.styles.derive(old, cf.Wrap, cf.Date)), 0, nil
 	}
 	tag := append([]byte(nil), s.raw...)
-	sf.cell.Reset()
+	e.cell.Reset()
 	// A value is the text of its <v>, or of an inline string's <t> (as
 	// GetRows reads it; a formula without one has none).
 	valued, inText, value := false, false, false
-	if !s.self {
-		if err := copyElement(&sf.cell, s, func(s *xmlScanner) {
-			value = value || valueStart(s)
-			switch {
-			case s.kind == tokStart && !s.self:
-				inText = string(s.name) == "v" || string(s.name) == "t"
-			case s.kind == tokEnd:
-				inText = false
-			case s.kind == tokText && inText && len(s.text) > 0:
-				valued = true
-			}
-		}); err != nil {
-			return nil, 0, err
+	if err := copyElement(&e.cell, s, func(s *xmlScanner) {
+		value = value || valueStart(s)
+		switch {
+		case s.kind == tokStart && !s.self:
+			inText = string(s.name) == "v" || string(s.name) == "t"
+		case s.kind == tokEnd:
+			inText = false
+		case s.kind == tokText && inText && len(s.text) > 0:
+			valued = true
 		}
+	}); err != nil {
+		return nil, 0, err
 	}
 	date := cf.Date
 	if date && valued && !sf.styles.isDate(old) {
 		date, sf.kept[i] = false, true // a manager's number keeps its format
 	}
 	id := sf.styles.derive(old, cf.Wrap, date)
-	b = append(b, setAttr(tag, "s", strconv.Itoa(id))...)
-	if sf.cell.Len() > 0 {
-		b = append(b, sf.cell.Bytes()[len(tag):]...)
-	}
+	b = append(append(b, setAttr(tag, "s", strconv.Itoa(id))...), e.cell.Bytes()[len(tag):]...)
 	need := 0.0
 	if sf.fit != nil {
-		need = sf.fit.cellNeed(cf.Col, id, value, sf.cell.Bytes())
+		need = sf.fit.cellNeed(cf.Col, id, value, e.cell.Bytes())
 	}
 	return b, need, nil
-}
-
-// headerNeed is the height the header row's cells need, from the
-// columns' final styles.
-func (sf *sheetFormatter) headerNeed(cells []byte) float64 {
-	s := newBytesScanner(cells)
-	col, need := 0, 0.0
-	for s.next() {
-		if !s.is(tokStart, "c") {
-			continue
-		}
-		col++
-		if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
-			col = refCol(ref)
-		}
-		style := sf.rr.cellStyle(s.attrs, col, sf.headerStyle)
-		if s.self {
-			continue
-		}
-		start := s.pos - len(s.raw)
-		value := false
-		if copyElement(io.Discard, s, func(s *xmlScanner) { value = value || valueStart(s) }) != nil {
-			break
-		}
-		need = max(need, sf.fit.cellNeed(col, style, value, cells[start:s.pos]))
-	}
-	return need
-}
-
-// setAttr returns a start tag with an attribute set to val; an empty val
-// removes it.
-func setAttr(tag []byte, name, val string) []byte {
-	end := len(tag) - 1
-	if bytes.HasSuffix(tag, []byte("/>")) {
-		end--
-	}
-	i := bytes.IndexFunc(tag, func(r rune) bool { return r == ' ' || r == '\t' || r == '\r' || r == '\n' })
-	if i < 0 || i > end {
-		i = end
-	}
-	for at := i; at < end; {
-		key, v, rest, ok := nextAttr(tag[at:end])
-		if !ok {
-			break
-		}
-		restAt := end - len(rest)
-		if string(key) == name && !bytes.Contains(tag[at:restAt-len(v)-2], []byte(":"+name)) {
-			out := append([]byte(nil), tag[:at]...)
-			if val != "" {
-				out = append(out, ' ')
-				out = append(out, name...)
-				out = append(out, `="`...)
-				out = append(out, val...)
-				out = append(out, '"')
-			}
-			return append(out, tag[restAt:]...)
-		}
-		at = restAt
-	}
-	if val == "" {
-		return tag
-	}
-	out := append([]byte(nil), bytes.TrimRight(tag[:end], " \t\r\n")...)
-	out = append(out, ' ')
-	out = append(out, name...)
-	out = append(out, `="`...)
-	out = append(out, val...)
-	out = append(out, '"')
-	return append(out, tag[end:]...)
-}
-
-// markFormatted adds onboard's marker, a defined name scoped to the tab,
-// to each tab that does not carry it.
-func markFormatted(wb []byte, tabs []*tabFormat) ([]byte, error) {
-	s := newPartScanner(wb)
-	have := map[int]bool{}
-	prefix := ""
-	namesEnd, sheetsEnd, refsEnd := -1, -1, -1
-	for s.next() {
-		end := s.pos
-		start := end - len(s.raw)
-		switch {
-		case s.is(tokStart, "workbook"):
-			prefix = string(s.qname[:len(s.qname)-len(s.name)])
-		case s.is(tokStart, "definedName"):
-			name, _ := attrString(s.attrs, "name")
-			if id, ok := attr(s.attrs, "localSheetId"); ok && name == formattedName {
-				n, _ := strconv.Atoi(string(id))
-				have[n] = true
-			}
-		case s.is(tokStart, "definedNames") && s.self:
-			namesEnd = start // <definedNames/>: replaced below
-		case s.is(tokEnd, "definedNames"):
-			namesEnd = start
-		case s.is(tokEnd, "sheets"):
-			sheetsEnd = end
-		case s.is(tokEnd, "functionGroups"), s.is(tokEnd, "externalReferences"):
-			refsEnd = end
-		case s.is(tokStart, "functionGroups") && s.self:
-			refsEnd = end
-		}
-	}
-	if s.err != nil {
-		return nil, s.err
-	}
-	var names []byte
-	for _, t := range tabs {
-		if have[t.index] {
-			continue
-		}
-		names = fmt.Appendf(names, `<%sdefinedName name="%s" comment="%s" localSheetId="%d">&quot;1&quot;</%sdefinedName>`,
-			prefix, formattedName, "onboard formatted this tab's columns (init does not format it again)", t.index, prefix)
-	}
-	if names == nil {
-		return nil, nil
-	}
-	var out []byte
-	switch {
-	case namesEnd >= 0 && bytes.HasPrefix(wb[namesEnd:], []byte("</")):
-		out = append(append(append(out, wb[:namesEnd]...), names...), wb[namesEnd:]...)
-	case namesEnd >= 0: // a self-closing <definedNames/>
-		tagEnd := namesEnd + bytes.IndexByte(wb[namesEnd:], '>') + 1
-		out = append(out, wb[:namesEnd]...)
-		out = fmt.Appendf(out, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
-		out = append(out, wb[tagEnd:]...)
-	default:
-		at := max(sheetsEnd, refsEnd)
-		if at < 0 {
-			return nil, fmt.Errorf("the workbook part lists no sheets")
-		}
-		out = append(out, wb[:at]...)
-		out = fmt.Appendf(out, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
-		out = append(out, wb[at:]...)
-	}
-	return out, nil
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -290,19 +289,6 @@ func TestFormatPatchOracle(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// TestCRC32Combine: the checksum of two pieces joined is that of the
-// whole, for every split of a text.
-func TestCRC32Combine(t *testing.T) {
-	data := []byte(strings.Repeat("onboard のシート 0123456789", 40))
-	whole := crc32.ChecksumIEEE(data)
-	for i := 0; i <= len(data); i += 7 {
-		a, b := data[:i], data[i:]
-		if got := crc32Combine(crc32.ChecksumIEEE(a), crc32.ChecksumIEEE(b), uint64(len(b))); got != whole {
-			t.Fatalf("split at %d: %08x, want %08x", i, got, whole)
-		}
 	}
 }
 

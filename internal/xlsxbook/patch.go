@@ -61,7 +61,6 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 		}
 		styles.dateStyle() // added before the sheets are read, as they may need it
 	}
-	fit := styles.fitStyles()
 	// A row's existing shared-string cells are read to fit its height;
 	// the table is loaded the first time one is needed.
 	sharedText, errSST := p.lazySharedStrings()
@@ -82,7 +81,7 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 			}
 			defer src.Close()
 			return deflate(part, func(dst io.Writer) error {
-				return patchSheet(dst, src, updates, us, styles, shared, newRowFitter(fit, sharedText))
+				return patchSheet(dst, src, updates, us, styles, shared, newRowFitter(styles, sharedText))
 			})
 		}})
 		delete(byPart, tp.part) // a part two tabs name is rewritten once
@@ -255,104 +254,78 @@ func rowEdits(updates []sheet.Update, order []int32) []rowEdit {
 // cells, and fitting the height of the rows it writes (rowfit.go); every
 // other byte is copied as it is.
 func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []int32, styles *styleBook, shared map[string]int, fit *rowFitter) error {
-	edits := rowEdits(updates, order)
 	maxRow, maxCol := 0, 0
 	for _, i := range order {
 		maxRow, maxCol = max(maxRow, updates[i].Row), max(maxCol, updates[i].Col)
 	}
 	file := bufio.NewWriterSize(dst, 256<<10)
-	s := newXMLScanner(src)
-	// colStyles are the <col> styles: a new cell takes its column's style,
-	// as one typed in Excel does (wrap, a date format).
-	ed := &valueEdits{updates: updates, styles: styles, shared: shared, fit: fit}
+	ed := &valueEdits{updates: updates, rows: rowEdits(updates, order), styles: styles, shared: shared, fit: fit}
+	// A new cell takes its column's style, as one typed in Excel does.
 	rr := &rowRewriter{fit: fit, colStyle: func(c int) int { return styleIn(ed.colStyles, c) }}
-	next, rowNum, inData := 0, 0, false
-	// rowsBefore writes the edits' new rows above row r.
-	rowsBefore := func(r int) error {
-		for ; next < len(edits) && edits[next].row < r; next++ {
-			ed.cells = edits[next].cells
-			tag := fmt.Appendf(nil, `<%srow r="%d"/>`, rr.prefix, edits[next].row)
-			if err := rr.row(file, tag, true, nil, edits[next].row, ed); err != nil {
+	s := newXMLScanner(src)
+	for s.next() {
+		switch {
+		case s.is(tokStart, "dimension"):
+			file.Write(widenDimension(s.raw, maxRow, maxCol))
+		case s.is(tokStart, "sheetData"):
+			ed.prefix = prefixOf(s)
+			if err := rr.sheetData(file, s, ed); err != nil {
 				return err
 			}
+		default:
+			ed.head(s)
+			file.Write(s.raw)
 		}
-		return nil
-	}
-	for s.next() {
-		var err error
-		switch {
-		case !inData && s.is(tokStart, "dimension"):
-			file.Write(widenDimension(s.raw, maxRow, maxCol))
-			continue
-		case !inData:
-			if patchHead(s, ed, rr) {
-				fmt.Fprintf(file, `<%ssheetData>`, rr.prefix)
-				if err := rowsBefore(excelize.TotalRows + 1); err != nil {
-					return err
-				}
-				fmt.Fprintf(file, `</%ssheetData>`, rr.prefix)
-				continue
-			}
-			inData = s.is(tokStart, "sheetData")
-		case s.is(tokStart, "row"):
-			n := attrInt(s.attrs, "r")
-			if n <= 0 {
-				n = rowNum + 1
-			}
-			rowNum = n
-			if err = rowsBefore(n); err == nil && next < len(edits) && edits[next].row == n {
-				ed.cells = edits[next].cells
-				next++
-				err = rr.row(file, s.raw, s.self, s, n, ed)
-				if err == nil {
-					continue
-				}
-			}
-		case s.is(tokEnd, "sheetData"):
-			err, inData = rowsBefore(excelize.TotalRows+1), false
-		}
-		if err != nil {
-			return err
-		}
-		file.Write(s.raw)
 	}
 	if s.err != nil {
 		return s.err
 	}
-	if next < len(edits) {
+	if ed.pending() > 0 {
 		return fmt.Errorf("the worksheet has no sheetData")
 	}
 	return file.Flush()
 }
 
-// patchHead reads a token before the rows: the sheet's sizes and column
-// styles, and the sheetData's prefix; done at a sheetData that closes
-// itself (the caller writes it open, with the new rows).
-func patchHead(s *xmlScanner, ed *valueEdits, rr *rowRewriter) bool {
+// head reads the sheet's sizes and column styles before its rows.
+func (e *valueEdits) head(s *xmlScanner) {
 	switch {
 	case s.is(tokStart, "sheetFormatPr"):
-		rr.fit.sheetFormat(s.attrs)
+		e.fit.sheetFormat(s.attrs)
 	case s.is(tokStart, "col"):
 		if st := attrInt(s.attrs, "style"); st > 0 {
-			ed.colStyles = append(ed.colStyles, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), st})
+			e.colStyles = append(e.colStyles, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), st})
 		}
-		rr.fit.col(s.attrs)
-	case s.is(tokStart, "sheetData"):
-		rr.prefix, ed.prefix = prefixOf(s), prefixOf(s)
-		return s.self
+		e.fit.col(s.attrs)
 	}
-	return false
 }
 
-// valueEdits are one row's updates, as the row rewriter writes them.
+// valueEdits are a part's updates by row, as the row rewriter writes them.
 type valueEdits struct {
 	updates   []sheet.Update
-	cells     []int32 // the row's, indices into updates
+	rows      []rowEdit
+	next      int     // the first row not written
+	cells     []int32 // the current row's, indices into updates
 	prefix    string
 	styles    *styleBook
 	shared    map[string]int
 	fit       *rowFitter
 	colStyles []colStyle
+}
+
+func (e *valueEdits) pending() int {
+	if e.next < len(e.rows) {
+		return e.rows[e.next].row
+	}
+	return 0
+}
+
+func (e *valueEdits) take(n int) cellEdits {
+	if e.next >= len(e.rows) || e.rows[e.next].row != n {
+		return nil
+	}
+	e.cells = e.rows[e.next].cells
+	e.next++
+	return e
 }
 
 func (e *valueEdits) len() int      { return len(e.cells) }

@@ -3,7 +3,6 @@ package xlsxbook
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"compress/flate"
 	"context"
 	"fmt"
@@ -123,22 +122,14 @@ func (r ctxReader) Read(b []byte) (int, error) {
 	return r.ReadCloser.Read(b)
 }
 
-// deflater compresses what is written to it at deflate's fastest level,
-// counting and checksumming it, into memory or a scratch file.
+// deflater compresses what is written to it at deflate's fastest level
+// into a scratch file, counting and checksumming it.
 type deflater struct {
-	buf  bytes.Buffer
-	file *os.File // nil: the bytes are in buf
+	file *os.File
 	bw   *bufio.Writer
 	z    *flate.Writer
 	crc  uint32
 	n    uint64
-}
-
-// newDeflater makes a deflater into memory, for a small head.
-func newDeflater() *deflater {
-	d := &deflater{}
-	d.z, _ = flate.NewWriter(&d.buf, flate.BestSpeed) // the level is valid
-	return d
 }
 
 // spillDeflater makes a deflater into the source's scratch file.
@@ -159,11 +150,7 @@ func (d *deflater) Write(b []byte) (int, error) {
 }
 
 // discard drops what was deflated (a rewrite that failed).
-func (d *deflater) discard() {
-	if d.file != nil {
-		d.file.Close()
-	}
-}
+func (d *deflater) discard() { d.file.Close() }
 
 // deflate returns the part write writes, deflated into a scratch file.
 func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error) {
@@ -171,51 +158,27 @@ func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error)
 	if err != nil {
 		return nil, err
 	}
-	if err := write(d); err != nil {
+	err = write(d)
+	if err == nil {
+		err = d.z.Close()
+	}
+	if err == nil {
+		err = d.bw.Flush()
+	}
+	var n int64
+	if err == nil {
+		n, err = d.file.Seek(0, io.SeekCurrent)
+	}
+	if err != nil {
 		d.discard()
 		return nil, err
 	}
-	return joinDeflated(nil, d)
+	return &deflatedPart{body: d.file, bodyLen: n, crc: d.crc, size: d.n}, nil
 }
 
-// joinDeflated ends head's stream without closing it, then body's: the
-// two make one deflate stream, the part of head's bytes and body's. head
-// may be nil; body spills to its scratch file.
-func joinDeflated(head, body *deflater) (*deflatedPart, error) {
-	part := &deflatedPart{crc: body.crc, size: body.n, body: body.file}
-	fail := func(err error) (*deflatedPart, error) {
-		body.discard()
-		return nil, err
-	}
-	if head != nil {
-		if err := head.z.Flush(); err != nil {
-			return fail(err)
-		}
-		part.head = head.buf.Bytes()
-		part.crc = crc32Combine(head.crc, body.crc, body.n)
-		part.size += head.n
-	}
-	if err := body.z.Close(); err != nil {
-		return fail(err)
-	}
-	if err := body.bw.Flush(); err != nil {
-		return fail(err)
-	}
-	n, err := body.file.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return fail(err)
-	}
-	part.bodyLen = n
-	return part, nil
-}
-
-// deflatedPart is a rewritten part, compressed: a head flushed at a byte
-// boundary, then a body deflated to its end, one deflate stream. A sheet
-// formatted has a head: what comes before its rows, known only once they
-// were read (a column's style depends on its cells).
+// deflatedPart is a rewritten part, deflated into a scratch file.
 type deflatedPart struct {
-	head    []byte
-	body    *os.File // a scratch file, closed by close
+	body    *os.File // closed by closeParts
 	bodyLen int64
 	crc     uint32
 	size    uint64
@@ -223,11 +186,8 @@ type deflatedPart struct {
 
 func (d *deflatedPart) write(zw *zip.Writer, f *zip.File) error {
 	dst, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified,
-		CRC32: d.crc, CompressedSize64: uint64(int64(len(d.head)) + d.bodyLen), UncompressedSize64: d.size})
+		CRC32: d.crc, CompressedSize64: uint64(d.bodyLen), UncompressedSize64: d.size})
 	if err != nil {
-		return err
-	}
-	if _, err := dst.Write(d.head); err != nil {
 		return err
 	}
 	_, err = io.Copy(dst, io.NewSectionReader(d.body, 0, d.bodyLen))
@@ -241,51 +201,4 @@ func closeParts(parts map[string]*deflatedPart) {
 			p.body.Close()
 		}
 	}
-}
-
-// crc32Combine returns the CRC-32 of a||b from those of a and b and b's
-// length (zlib's crc32_combine).
-func crc32Combine(crcA, crcB uint32, lenB uint64) uint32 {
-	if lenB == 0 {
-		return crcA
-	}
-	var even, odd [32]uint32
-	times := func(mat *[32]uint32, vec uint32) uint32 {
-		var sum uint32
-		for i := 0; vec != 0; i, vec = i+1, vec>>1 {
-			if vec&1 != 0 {
-				sum ^= mat[i]
-			}
-		}
-		return sum
-	}
-	square := func(sq, mat *[32]uint32) {
-		for n := range 32 {
-			sq[n] = times(mat, mat[n])
-		}
-	}
-	odd[0] = 0xedb88320 // the CRC-32 polynomial: one zero bit
-	row := uint32(1)
-	for n := 1; n < 32; n++ {
-		odd[n], row = row, row<<1
-	}
-	square(&even, &odd) // two zero bits
-	square(&odd, &even) // four
-	for {
-		square(&even, &odd)
-		if lenB&1 != 0 {
-			crcA = times(&even, crcA)
-		}
-		if lenB >>= 1; lenB == 0 {
-			break
-		}
-		square(&odd, &even)
-		if lenB&1 != 0 {
-			crcA = times(&odd, crcA)
-		}
-		if lenB >>= 1; lenB == 0 {
-			break
-		}
-	}
-	return crcA ^ crcB
 }

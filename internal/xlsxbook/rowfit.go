@@ -20,22 +20,6 @@ import (
 // tab; the job never sets customHeight, so the tabs it owns refit on
 // every write.
 
-// fitStyles is what row fitting needs of the cell styles.
-type fitStyles struct {
-	wrap []bool    // by cell style index: the text wraps
-	size []float64 // by cell style index: its font's size in points
-	base float64   // the default font's size, which column widths are counted in
-}
-
-func (f fitStyles) wraps(style int) bool { return style >= 0 && style < len(f.wrap) && f.wrap[style] }
-
-func (f fitStyles) fontSize(style int) float64 {
-	if style >= 0 && style < len(f.size) && f.size[style] > 0 {
-		return f.size[style]
-	}
-	return f.base
-}
-
 // lazySharedStrings returns the text of a shared string by index, the
 // table read the first time one is asked for (from any goroutine), and
 // the error of that read.
@@ -73,18 +57,35 @@ const defaultColWidth = 9.140625
 // rowFitter sizes the rows of one worksheet: the rows a patch writes, or
 // every row of a tab a formatting pass makes wrap.
 type rowFitter struct {
-	styles        fitStyles
+	book          *styleBook
+	xfs           []xfStyle // book's cell styles, as last looked at
 	widths        []colWidth
 	defaultWidth  float64 // a column without a <col> width, in characters
 	defaultHeight float64 // a row without a height, in points
 	shared        func(i int) string
-	// added, when set, returns the styles with those derived since
-	// (formatting adds styles while it reads the rows).
-	added func() fitStyles
 }
 
-func newRowFitter(styles fitStyles, shared func(int) string) *rowFitter {
-	return &rowFitter{styles: styles, defaultWidth: defaultColWidth, defaultHeight: 15, shared: shared}
+func newRowFitter(book *styleBook, shared func(int) string) *rowFitter {
+	return &rowFitter{book: book, xfs: book.snapshot(), defaultWidth: defaultColWidth, defaultHeight: 15, shared: shared}
+}
+
+// style is a cell style; one added since the fitter last looked (a
+// formatting pass adds them while it reads the rows) is looked up again.
+func (f *rowFitter) style(id int) xfStyle {
+	if id >= len(f.xfs) {
+		f.xfs = f.book.snapshot()
+	}
+	if id < 0 || id >= len(f.xfs) {
+		return xfStyle{}
+	}
+	return f.xfs[id]
+}
+
+func (f *rowFitter) fontSize(style int) float64 {
+	if size := f.style(style).size; size > 0 {
+		return size
+	}
+	return f.book.fontBase
 }
 
 // sheetFormat reads a <sheetFormatPr>: the sheet's default sizes.
@@ -155,22 +156,17 @@ func (f *rowFitter) cellNeed(col, style int, value bool, cell []byte) float64 {
 }
 
 // wraps reports whether a style wraps its text.
-func (f *rowFitter) wraps(style int) bool {
-	if style >= len(f.styles.wrap) && f.added != nil {
-		f.styles = f.added()
-	}
-	return f.styles.wraps(style)
-}
+func (f *rowFitter) wraps(style int) bool { return f.style(style).wrap }
 
 // lineNeed is the height of one line of a style's font.
 func (f *rowFitter) lineNeed(style int) float64 {
-	return f.defaultHeight * f.styles.fontSize(style) / f.styles.base
+	return f.defaultHeight * f.fontSize(style) / f.book.fontBase
 }
 
 // textNeed is the height a wrapped text needs in a column.
 func (f *rowFitter) textNeed(col, style int, text string) float64 {
-	size := f.styles.fontSize(style)
-	if lines := min(textfit.Lines(text, f.width(col), size, f.styles.base), textfit.MaxLines); lines > 1 {
+	size := f.fontSize(style)
+	if lines := min(textfit.Lines(text, f.width(col), size, f.book.fontBase), textfit.MaxLines); lines > 1 {
 		return textfit.RowHeight(lines, size)
 	}
 	return f.lineNeed(style)

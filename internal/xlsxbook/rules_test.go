@@ -153,7 +153,7 @@ func TestPatchRefusesAFormulaAnchor(t *testing.T) {
 	}{{1, 1, true}, {1, 2, true}, {1, 3, false}, {2, 1, false}} {
 		us := []sheet.Update{{Tab: "t", Row: tc.row, Col: tc.col, Value: sheet.TextValue("x")}}
 		var out bytes.Buffer
-		err := patchSheet(&out, strings.NewReader(sheetXML), us, []int32{0}, styles, nil, newRowFitter(styles.fitStyles(), nil))
+		err := patchSheet(&out, strings.NewReader(sheetXML), us, []int32{0}, styles, nil, newRowFitter(styles, nil))
 		if (err != nil) != tc.refused {
 			t.Errorf("row %d column %d: error %v, want refused %v", tc.row, tc.col, err, tc.refused)
 		}

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"slices"
+	"math"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -21,10 +21,6 @@ type rowRewriter struct {
 	// colStyle is the style a cell without one shows in a column, for
 	// fitting (a row's own applies first when it says so).
 	colStyle func(col int) int
-	// hold, when set, takes a fitted row's start tag instead of it being
-	// written: its height is known only later (the header a formatting
-	// pass styles). Its cells are written, not counted.
-	hold func(tag []byte, rowStyle int)
 
 	tag          []byte
 	rowBuf, cell bytes.Buffer
@@ -47,6 +43,78 @@ type cellEdits interface {
 	write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error)
 }
 
+// rowPlan is what a rewrite does to a sheet's rows.
+type rowPlan interface {
+	// pending is the number of the next row the plan adds, 0 for none.
+	pending() int
+	// take returns the edits of row n, nil when it is copied as it is.
+	take(n int) cellEdits
+}
+
+// sheetData rewrites a sheetData element, s at its start tag: each row
+// through the plan's edits, the plan's new rows in row order among them.
+func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) error {
+	r.prefix = prefixOf(s)
+	// added writes the plan's new rows above row before.
+	added := func(before int) error {
+		for n := plan.pending(); n > 0 && n < before; n = plan.pending() {
+			if err := r.row(out, fmt.Appendf(nil, `<%srow r="%d"/>`, r.prefix, n), true, nil, n, plan.take(n)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if s.self { // opened when rows are added
+		if plan.pending() == 0 {
+			_, err := out.Write(s.raw)
+			return err
+		}
+		fmt.Fprintf(out, `<%ssheetData>`, r.prefix)
+		if err := added(math.MaxInt); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(out, `</%ssheetData>`, r.prefix)
+		return err
+	}
+	out.Write(s.raw)
+	for rowNum := 0; ; {
+		if !s.next() {
+			if s.err != nil {
+				return s.err
+			}
+			return errTruncatedXML
+		}
+		switch {
+		case s.is(tokEnd, "sheetData"):
+			if err := added(math.MaxInt); err != nil {
+				return err
+			}
+			_, err := out.Write(s.raw)
+			return err
+		case s.is(tokStart, "row"):
+			n := attrInt(s.attrs, "r")
+			if n <= 0 {
+				n = rowNum + 1
+			}
+			rowNum = n
+			if err := added(n); err != nil {
+				return err
+			}
+			var err error
+			if ed := plan.take(n); ed != nil {
+				err = r.row(out, s.raw, s.self, s, n, ed)
+			} else {
+				err = copyElement(out, s, nil)
+			}
+			if err != nil {
+				return err
+			}
+		default:
+			out.Write(s.raw)
+		}
+	}
+}
+
 // row rewrites a row to out: tag is its start tag (self: it closes
 // itself, and s is not read), s is at it otherwise.
 func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n int, ed cellEdits) error {
@@ -58,13 +126,10 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 	fitted := r.fit != nil && !customHeight(attrs)
 	r.tag = setAttr(openTag(append(r.tag[:0], tag...)), "spans", "")
 	cells, counted := out, false
-	switch {
-	case fitted && r.hold != nil:
-		r.hold(slices.Clone(r.tag), fitStyle)
-	case fitted:
+	if fitted {
 		r.rowBuf.Reset()
 		cells, counted = &r.rowBuf, true
-	default:
+	} else {
 		out.Write(r.tag)
 	}
 	at, need, next := rowAt{n, rowStyle}, 0.0, 0

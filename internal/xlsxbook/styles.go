@@ -24,17 +24,18 @@ type styleBook struct {
 	data   []byte
 	prefix string
 
-	xfs     [][]byte       // the cellXfs' xf elements, then the added ones
-	known   map[string]int // an xf element → its first index
-	fmts    []int          // each xf's numFmtId (-1 when absent)
-	custom  map[int]string // custom number formats by id
-	dates   []bool         // by xf as read: it shows a date (read without the lock)
-	fonts   []float64      // the fonts' sizes, 0 when unset
-	base    int            // len(xfs) as read
-	dateFmt int            // the id of the date format; -1 until known
-	maxFmt  int
-	newFmt  bool // dateFmt is added
-	derived map[[3]int]int
+	xfs []xfStyle // the cellXfs' styles, then the added ones
+	// parsed is xfs as read, never written again: read without the lock.
+	parsed   []xfStyle
+	known    map[string]int // an xf element → its first index
+	custom   map[int]string // custom number formats by id
+	fonts    []float64      // the fonts' sizes, 0 when unset
+	fontBase float64        // the default font's size, which column widths count in
+	base     int            // len(xfs) as read
+	dateFmt  int            // the id of the date format; -1 until known
+	maxFmt   int
+	newFmt   bool // dateFmt is added
+	derived  map[[3]int]int
 	// plainDate is the plain cell style showing the date format that Write
 	// gives a new date cell; -1 until found or added.
 	plainDate int
@@ -42,13 +43,21 @@ type styleBook struct {
 	dxfs    int // differential styles as read
 	newDxfs [][]byte
 
-	fit fitStyles // what row fitting reads of each of xfs
-
 	// where the lists are: [start, end) of a start tag, the start of an end tag
 	sheetTag, numFmtsTag, xfsTag, dxfsTag [2]int
 	numFmtsEnd, xfsEnd, dxfsEnd           int
 	numFmtsSelf, dxfsSelf                 bool
 	afterXfs                              int // where a new dxfs list goes
+}
+
+// xfStyle is one cell style (an xf of cellXfs) as reading and row
+// fitting see it.
+type xfStyle struct {
+	xml  []byte
+	fmt  int // its numFmtId, -1 when absent
+	wrap bool
+	size float64 // its font's size in points, 0 when unset
+	date bool    // as parsed: it shows a date
 }
 
 // openStyles returns the package's styles, parsed once: the model the
@@ -135,14 +144,14 @@ func parseStyles(data []byte) (*styleBook, error) {
 			b.dxfs++
 		}
 	}
-	b.base = len(b.xfs)
-	b.fit.base = 11
+	b.fontBase = 11
 	if len(b.fonts) > 0 && b.fonts[0] > 0 {
-		b.fit.base = b.fonts[0]
+		b.fontBase = b.fonts[0]
 	}
-	for i, id := range b.fmts {
-		b.dates = append(b.dates, i > 0 && numFmtIsDate(id, b.custom))
+	for i := range b.xfs {
+		b.xfs[i].date = i > 0 && numFmtIsDate(b.xfs[i].fmt, b.custom)
 	}
+	b.base, b.parsed = len(b.xfs), b.xfs[:len(b.xfs):len(b.xfs)]
 	return b, s.err
 }
 
@@ -168,17 +177,22 @@ func (b *styleBook) readXf(s *xmlScanner, start int) error {
 	}); err != nil {
 		return err
 	}
-	xf := b.data[start:s.pos]
-	if _, ok := b.known[string(xf)]; !ok {
-		b.known[string(xf)] = len(b.xfs)
-	}
-	b.xfs, b.fmts = append(b.xfs, xf), append(b.fmts, fmtID)
 	size := 0.0
 	if font >= 0 && font < len(b.fonts) {
 		size = b.fonts[font]
 	}
-	b.fit.wrap, b.fit.size = append(b.fit.wrap, wrap), append(b.fit.size, size)
+	b.push(xfStyle{xml: b.data[start:s.pos], fmt: fmtID, wrap: wrap, size: size})
 	return nil
+}
+
+// push appends a cell style and returns its index.
+func (b *styleBook) push(xf xfStyle) int {
+	n := len(b.xfs)
+	if _, ok := b.known[string(xf.xml)]; !ok {
+		b.known[string(xf.xml)] = n
+	}
+	b.xfs = append(b.xfs, xf)
+	return n
 }
 
 // prefixOf is the namespace prefix of the tag s is at ("x:" or "").
@@ -200,27 +214,26 @@ func (b *styleBook) changed() bool {
 	return len(b.xfs) != b.base || len(b.newDxfs) > 0 || b.newFmt
 }
 
-// fitStyles returns what row fitting reads of the styles, those derived
-// so far included.
-func (b *styleBook) fitStyles() fitStyles {
+// snapshot returns the cell styles so far, those added included; the
+// elements never change, so the caller reads them without the lock.
+func (b *styleBook) snapshot() []xfStyle {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	n := len(b.fit.wrap)
-	return fitStyles{wrap: b.fit.wrap[:n:n], size: b.fit.size[:n:n], base: b.fit.base}
+	return b.xfs[:len(b.xfs):len(b.xfs)]
 }
 
 // isDate reports whether a cell style shows numbers as dates (style 0,
 // the default, never does: excelize reads it so).
 func (b *styleBook) isDate(id int) bool {
-	if id < len(b.dates) {
-		return id > 0 && b.dates[id]
+	if id < len(b.parsed) {
+		return id > 0 && b.parsed[id].date
 	}
 	if id < 0 {
 		return false
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return id < len(b.fmts) && numFmtIsDate(b.fmts[id], b.custom)
+	return id < len(b.xfs) && numFmtIsDate(b.xfs[id].fmt, b.custom)
 }
 
 // dateFormat returns the id of the date number format, added if need be
@@ -234,16 +247,13 @@ func (b *styleBook) dateFormat() int {
 	return b.dateFmt
 }
 
-// add appends a cell style (b.mu held) and returns its index.
-func (b *styleBook) add(xf []byte, fmtID int, wrap bool, size float64) int {
-	if n, ok := b.known[string(xf)]; ok {
+// add appends a cell style (b.mu held) unless it is there, and returns
+// its index.
+func (b *styleBook) add(xf xfStyle) int {
+	if n, ok := b.known[string(xf.xml)]; ok {
 		return n
 	}
-	n := len(b.xfs)
-	b.xfs, b.fmts = append(b.xfs, xf), append(b.fmts, fmtID)
-	b.known[string(xf)] = n
-	b.fit.wrap, b.fit.size = append(b.fit.wrap, wrap), append(b.fit.size, size)
-	return n
+	return b.push(xf)
 }
 
 // dateStyle returns the plain cell style showing the date format, the
@@ -258,7 +268,7 @@ func (b *styleBook) dateStyle() int {
 		if len(b.fonts) > 0 {
 			size = b.fonts[0]
 		}
-		b.plainDate = b.add(xf, id, false, size)
+		b.plainDate = b.add(xfStyle{xml: xf, fmt: id, size: size})
 	}
 	return b.plainDate
 }
@@ -278,11 +288,12 @@ func (b *styleBook) derive(id int, wrap, date bool) int {
 	if id < 0 || id >= len(b.xfs) {
 		id = 0 // excelize reads a missing style as the default
 	}
-	fmtID := b.fmts[id]
+	xf := b.xfs[id]
 	if date {
-		fmtID = b.dateFormat()
+		xf.fmt = b.dateFormat()
 	}
-	n := b.add(b.withFormat(b.xfs[id], wrap, date), fmtID, wrap || b.fit.wraps(id), b.fit.size[id])
+	xf.xml, xf.wrap = b.withFormat(xf.xml, wrap, date), wrap || xf.wrap
+	n := b.add(xf)
 	b.derived[key] = n
 	return n
 }
@@ -356,7 +367,11 @@ func (b *styleBook) bytes() []byte {
 		list(b.numFmtsTag, b.numFmtsSelf, b.numFmtsEnd, "numFmts", numFmt, 1, b.sheetTag[1])
 	}
 	if added := len(b.xfs) - b.base; added > 0 {
-		list(b.xfsTag, false, b.xfsEnd, "cellXfs", bytes.Join(b.xfs[b.base:], nil), added, 0)
+		var items []byte
+		for _, xf := range b.xfs[b.base:] {
+			items = append(items, xf.xml...)
+		}
+		list(b.xfsTag, false, b.xfsEnd, "cellXfs", items, added, 0)
 	}
 	if len(b.newDxfs) > 0 {
 		list(b.dxfsTag, b.dxfsSelf, b.dxfsEnd, "dxfs", bytes.Join(b.newDxfs, nil), len(b.newDxfs), b.afterXfs)

@@ -433,3 +433,45 @@ func copyElement(out io.Writer, s *xmlScanner, fn func(*xmlScanner)) error {
 	}
 	return nil
 }
+
+// setAttr returns a start tag with an attribute set to val; an empty val
+// removes it.
+func setAttr(tag []byte, name, val string) []byte {
+	end := len(tag) - 1
+	if bytes.HasSuffix(tag, []byte("/>")) {
+		end--
+	}
+	i := bytes.IndexFunc(tag, func(r rune) bool { return r == ' ' || r == '\t' || r == '\r' || r == '\n' })
+	if i < 0 || i > end {
+		i = end
+	}
+	for at := i; at < end; {
+		key, v, rest, ok := nextAttr(tag[at:end])
+		if !ok {
+			break
+		}
+		restAt := end - len(rest)
+		if string(key) == name && !bytes.Contains(tag[at:restAt-len(v)-2], []byte(":"+name)) {
+			out := append([]byte(nil), tag[:at]...)
+			if val != "" {
+				out = append(out, ' ')
+				out = append(out, name...)
+				out = append(out, `="`...)
+				out = append(out, val...)
+				out = append(out, '"')
+			}
+			return append(out, tag[restAt:]...)
+		}
+		at = restAt
+	}
+	if val == "" {
+		return tag
+	}
+	out := append([]byte(nil), bytes.TrimRight(tag[:end], " \t\r\n")...)
+	out = append(out, ' ')
+	out = append(out, name...)
+	out = append(out, `="`...)
+	out = append(out, val...)
+	out = append(out, '"')
+	return append(out, tag[end:]...)
+}
