@@ -1,11 +1,9 @@
 package xlsxbook
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"onboard/internal/atomicfile"
@@ -47,7 +45,7 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 		return p.readSheet(t.part, sst, styles, keepCols, nil)
 	}
 	tail := *p.tail
-	candidate, err := p.markRows(t.part, sst, tail)
+	candidate, err := p.markRows(t.part, sst, styles, tail)
 	if err != nil {
 		return sheetRead{}, err
 	}
@@ -74,63 +72,21 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 }
 
 // markRows finds the rows below the head whose mark column holds the
-// mark, looking at that column's cells only: nothing else is built.
-func (p *xlsxPackage) markRows(part string, sst []string, tail sheet.Tail) (map[int]bool, error) {
+// mark as text (as an anchor's must), keeping no other column.
+func (p *xlsxPackage) markRows(part string, sst []string, styles *styleBook, tail sheet.Tail) (map[int]bool, error) {
 	marked := map[int]bool{}
-	var row, col int
-	var typ string
-	var v []byte
-	var rt richText
-	inV, inIS, want := false, false, false
-	err := p.scan(part, func(s *xmlScanner) error {
-		switch {
-		case inIS:
-			if !rt.token(s) {
-				inIS = false
-			}
-		case inV:
-			if s.kind == tokText {
-				v = s.textAppend(v)
-			} else if s.kind == tokEnd {
-				inV = false
-			}
-		case s.is(tokStart, "row"):
-			if n := attrInt(s.attrs, "r"); n > 0 {
-				row = n
-			} else {
-				row++
-			}
-			col = 0
-		case s.is(tokStart, "c"):
-			col++
-			if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
-				col = refCol(ref)
-			}
-			t, _ := attr(s.attrs, "t")
-			typ, v, want = cellType(t), v[:0], col == tail.MarkCol && row > tail.Head
-			rt.reset()
-		case want && s.is(tokStart, "v"):
-			inV = !s.self
-		case want && s.is(tokStart, "is"):
-			inIS = !s.self
-		case want && s.is(tokEnd, "c"):
-			want = false
-			text := ""
-			switch typ {
-			case "s":
-				if i, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil && i >= 0 && i < len(sst) {
-					text = sst[i]
-				}
-			case "inlineStr":
-				text = rt.String()
-			default:
-				text = unescapeXML(v)
-			}
-			if strings.TrimSpace(text) == tail.Mark {
-				marked[row] = true
+	if tail.MarkCol < 1 {
+		return marked, nil
+	}
+	keep := make([]bool, tail.MarkCol+1)
+	keep[tail.MarkCol] = true
+	read, err := p.readSheet(part, sst, styles, func([]sheet.Value) []bool { return keep }, nil)
+	for i, row := range read.rows {
+		if i+1 > tail.Head && tail.MarkCol <= len(row) {
+			if v := row[tail.MarkCol-1]; v.Kind == sheet.Text && strings.TrimSpace(v.Str) == tail.Mark {
+				marked[i+1] = true
 			}
 		}
-		return nil
-	})
+	}
 	return marked, err
 }

@@ -183,41 +183,26 @@ func valueStart(s *xmlScanner) bool {
 // which never wraps (Excel shows ### rather).
 func (f *rowFitter) cellText(cell []byte) string {
 	s := newBytesScanner(cell)
-	typ := ""
-	var v []byte
-	var rt richText
-	inV, inIS := false, false
-	for s.next() {
-		switch {
-		case inIS:
-			if !rt.token(s) {
-				return rt.String()
-			}
-		case inV:
-			switch s.kind {
-			case tokText:
-				v = s.textAppend(v)
-			case tokEnd:
-				inV = false
-			}
-		case s.is(tokStart, "c"):
-			t, _ := attr(s.attrs, "t")
-			typ = string(t)
-		case s.is(tokStart, "v"):
-			inV = !s.self
-		case s.is(tokStart, "is"):
-			inIS = !s.self
-		}
+	var c cellScan
+	if !s.next() {
+		return ""
 	}
-	switch typ {
-	case "s":
-		i, err := strconv.Atoi(string(bytes.TrimSpace(v)))
+	t, _ := attr(s.attrs, "t")
+	typ := string(t)
+	if c.read(s) != nil {
+		return ""
+	}
+	switch {
+	case c.inline:
+		return c.rt.String()
+	case typ == "s":
+		i, err := strconv.Atoi(string(bytes.TrimSpace(c.v)))
 		if err != nil || f.shared == nil {
 			return ""
 		}
 		return f.shared(i)
-	case "str", "inlineStr":
-		return unescapeBSTR(string(v))
+	case typ == "str" || typ == "inlineStr":
+		return unescapeBSTR(string(c.v))
 	}
 	return ""
 }

@@ -419,18 +419,9 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 	defer rc.Close()
 	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols, skipRow: skipRow}
 	s := newXMLScanner(rc)
-	inData, inCell, inV, inIS := false, false, false, false
+	inData := false
 	for s.next() {
 		switch {
-		case inIS:
-			inIS = r.c.rt.token(s)
-		case inV:
-			if s.kind == tokText {
-				r.c.v = s.textAppend(r.c.v)
-			}
-			inV = s.kind != tokEnd
-		case inCell:
-			inCell, inV, inIS = r.cellToken(s)
 		case !inData:
 			switch {
 			case s.is(tokStart, "col"):
@@ -449,7 +440,10 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 			r.endRow()
 		case s.is(tokStart, "c"):
 			r.startCell(s)
-			inCell = !s.self
+			if err := r.c.read(s); err != nil {
+				return r.sheetRead, err
+			}
+			r.endCell()
 		case s.is(tokEnd, "sheetData"):
 			return r.sheetRead, nil
 		}
@@ -457,23 +451,38 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 	return r.sheetRead, s.err
 }
 
-// cellToken reads a token inside a <c>: whether the cell goes on, and
-// whether a <v> or an inline string starts.
-func (r *sheetReader) cellToken(s *xmlScanner) (inCell, inV, inIS bool) {
-	switch {
-	case s.kind == tokStart && string(s.name) == "v":
-		return true, !s.self, false
-	case s.kind == tokStart && string(s.name) == "f":
-		r.c.formula = true
-	case s.kind == tokStart && string(s.name) == "is":
-		r.c.inline = true
-		r.c.rt.reset()
-		return true, false, !s.self
-	case s.is(tokEnd, "c"):
-		r.endCell()
-		return false, false, false
+// read reads a cell's content up to its end tag, s at its start tag.
+func (c *cellScan) read(s *xmlScanner) error {
+	if s.self {
+		return nil
 	}
-	return true, false, false
+	inV, inIS := false, false
+	for s.next() {
+		switch {
+		case inIS:
+			inIS = c.rt.token(s)
+		case inV:
+			if s.kind == tokText {
+				c.v = s.textAppend(c.v)
+			}
+			inV = s.kind != tokEnd
+		case s.kind != tokStart:
+			if s.is(tokEnd, "c") {
+				return nil
+			}
+		case string(s.name) == "v":
+			inV = !s.self
+		case string(s.name) == "f":
+			c.formula = true
+		case string(s.name) == "is":
+			c.inline, inIS = true, !s.self
+			c.rt.reset()
+		}
+	}
+	if s.err == nil {
+		return errTruncatedXML
+	}
+	return s.err
 }
 
 func (r *sheetReader) startRow(s *xmlScanner) {
@@ -527,9 +536,6 @@ func (r *sheetReader) startCell(s *xmlScanner) {
 		a = rest
 	}
 	r.used.cell(r.rowNum, c.col)
-	if s.self {
-		r.endCell()
-	}
 }
 
 func (r *sheetReader) endCell() {
