@@ -2,6 +2,7 @@ package xlsxbook
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -258,8 +259,7 @@ func (sf *sheetFormatter) learnKept(src partSource) error {
 		}
 	}
 	s := newXMLScanner(rc)
-	row, rowStyle, col, at, old := 0, 0, 0, -1, 0
-	inData, inText, valued := false, false, false
+	row, rowStyle, col, inData := 0, 0, 0, false
 	for s.next() {
 		switch {
 		case !inData && s.is(tokStart, "cols"):
@@ -282,26 +282,17 @@ func (sf *sheetFormatter) learnKept(src partSource) error {
 				col = refCol(ref)
 			}
 			i, ok := dateCol[col]
-			if at = -1; ok && row != 1 && !s.self {
-				at, valued = i, false
-				if old = attrInt(s.attrs, "s"); old == 0 {
-					if old = rowStyle; old == 0 {
-						old = sf.colStyleOf(col)
-					}
-				}
+			if !ok || row == 1 {
+				continue
 			}
-		case at < 0:
-		case s.kind == tokStart && !s.self:
-			inText = string(s.name) == "v" || string(s.name) == "t"
-		case s.is(tokEnd, "c"):
+			old := cmp.Or(attrInt(s.attrs, "s"), rowStyle, sf.colStyleOf(col))
+			valued, _, err := copyCell(io.Discard, s)
+			if err != nil {
+				return err
+			}
 			if valued && !sf.styles.isDate(old) {
-				sf.kept[at] = true
+				sf.kept[i] = true
 			}
-			at = -1
-		case s.kind == tokEnd:
-			inText = false
-		case s.kind == tokText && inText && len(s.text) > 0:
-			valued = true
 		}
 	}
 	return s.err
@@ -638,6 +629,25 @@ func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
 	return sf.rr.sheetData(out, s, e)
 }
 
+// copyCell copies a cell element, s at its start tag: valued when a <v>
+// or <t> holds text (a value as GetRows reads it), value when a value or
+// formula starts (row fitting).
+func copyCell(out io.Writer, s *xmlScanner) (valued, value bool, err error) {
+	inText := false
+	err = copyElement(out, s, func(s *xmlScanner) {
+		value = value || valueStart(s)
+		switch {
+		case s.kind == tokStart && !s.self:
+			inText = string(s.name) == "v" || string(s.name) == "t"
+		case s.kind == tokEnd:
+			inText = false
+		case s.kind == tokText && inText && len(s.text) > 0:
+			valued = true
+		}
+	})
+	return valued, value, err
+}
+
 // formatEdits are the styled cells of each row below the header.
 type formatEdits struct {
 	sf        *sheetFormatter
@@ -668,34 +678,15 @@ func (e *formatEdits) take(n int) cellEdits {
 func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
 	sf, i := e.sf, e.styled[k]
 	cf := sf.t.cols[i]
-	old := 0
-	if s != nil {
-		old = attrInt(s.attrs, "s")
-	}
-	if old == 0 {
-		if old = row.style; old == 0 {
-			old = e.colStyles[i]
-		}
-	}
 	if s == nil {
+		old := cmp.Or(row.style, e.colStyles[i])
 		return fmt.Appendf(b, `<%sc r="%s%d" s="%d"/>`, sf.prefix, sheet.ColumnName(cf.Col), row.n, sf.styles.derive(old, cf.Wrap, cf.Date)), 0, nil
 	}
+	old := cmp.Or(attrInt(s.attrs, "s"), row.style, e.colStyles[i])
 	tag := append([]byte(nil), s.raw...)
 	e.cell.Reset()
-	// A value is the text of its <v>, or of an inline string's <t> (as
-	// GetRows reads it; a formula without one has none).
-	valued, inText, value := false, false, false
-	if err := copyElement(&e.cell, s, func(s *xmlScanner) {
-		value = value || valueStart(s)
-		switch {
-		case s.kind == tokStart && !s.self:
-			inText = string(s.name) == "v" || string(s.name) == "t"
-		case s.kind == tokEnd:
-			inText = false
-		case s.kind == tokText && inText && len(s.text) > 0:
-			valued = true
-		}
-	}); err != nil {
+	valued, value, err := copyCell(&e.cell, s)
+	if err != nil {
 		return nil, 0, err
 	}
 	date := cf.Date

@@ -2,11 +2,8 @@ package xlsxbook
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"strings"
 
-	"onboard/internal/atomicfile"
 	"onboard/internal/sheet"
 )
 
@@ -17,26 +14,7 @@ import (
 // those candidates and the rows from the last one; an earlier anchor (the
 // report's, by date) costs one pass more.
 func (w *Workbook) ReadTail(ctx context.Context, names []string, keep sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
-	_, _ = atomicfile.CleanStale(w.path)
-	p, snap, err := w.openFile(true)
-	if err != nil {
-		return nil, err
-	}
-	defer snap.Close()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	p.tail = &tail
-	if w.used == nil {
-		w.used = map[partID]int{}
-	}
-	book, err := p.readTabs(func(name string) bool { return slices.Contains(names, name) }, keep, w.used)
-	if err != nil {
-		return nil, fmt.Errorf("workbook %s: %w", w.path, err)
-	}
-	w.sum, w.haveSum = snap.sum, true
-	w.closeFile()
-	return book, nil
+	return w.readTabs(ctx, names, keep, &tail)
 }
 
 // readTabPart reads one tab: whole, or as head and tail for ReadTail.
