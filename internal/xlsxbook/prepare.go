@@ -93,7 +93,7 @@ func noteText(c excelize.Comment) string {
 func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 	var patched, modeled []sheet.SetupStep
 	for _, s := range steps {
-		if packageSteps([]sheet.SetupStep{s}) {
+		if patchable(s) {
 			patched = append(patched, s)
 		} else {
 			modeled = append(modeled, s)
