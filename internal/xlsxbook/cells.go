@@ -41,16 +41,9 @@ func (w *Workbook) Cells(ctx context.Context) (int, error) {
 					return errDimension
 				}
 			case s.is(tokStart, "row"):
-				n := attrInt(s.attrs, "r")
-				if n <= 0 {
-					n = row + 1
-				}
-				row, col = n, 0
+				row, col = rowNumber(s.attrs, row), 0
 			case s.is(tokStart, "c"):
-				col++
-				if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
-					col = refCol(ref)
-				}
+				col = cellColumn(s.attrs, col)
 				u.cell(row, col)
 			}
 			return nil

@@ -486,10 +486,7 @@ func (c *cellScan) read(s *xmlScanner) error {
 }
 
 func (r *sheetReader) startRow(s *xmlScanner) {
-	n := attrInt(s.attrs, "r")
-	if n <= 0 {
-		n = r.rowNum + 1
-	}
+	n := rowNumber(s.attrs, r.rowNum)
 	r.rowNum, r.rowStyle, r.row = n, attrInt(s.attrs, "s"), r.row[:0]
 	r.skipping = r.skipRow != nil && r.skipRow(n)
 	r.c.col = 0

@@ -100,16 +100,9 @@ func (sf *sheetFormatter) learnKept(src partSource) error {
 		case s.is(tokEnd, "sheetData"):
 			return nil
 		case s.is(tokStart, "row"):
-			n := attrInt(s.attrs, "r")
-			if n <= 0 {
-				n = row + 1
-			}
-			row, rowStyle, col = n, attrInt(s.attrs, "s"), 0
+			row, rowStyle, col = rowNumber(s.attrs, row), attrInt(s.attrs, "s"), 0
 		case s.is(tokStart, "c"):
-			col++
-			if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
-				col = refCol(ref)
-			}
+			col = cellColumn(s.attrs, col)
 			i, ok := dateCol[col]
 			if !ok || row == 1 {
 				continue
@@ -265,11 +258,8 @@ func (sf *sheetFormatter) replaceViews(out io.Writer, s *xmlScanner) error {
 	out.Write(s.raw)
 	done := false
 	for depth := 1; depth > 0; {
-		if !s.next() {
-			if s.err != nil {
-				return s.err
-			}
-			return errTruncatedXML
+		if err := s.nextIn(); err != nil {
+			return err
 		}
 		if depth == 1 && !done && s.is(tokStart, "sheetView") {
 			sf.writeView(out, append([]byte(nil), s.raw...))
