@@ -8,11 +8,9 @@ import (
 )
 
 // ReadTail is ReadKeeping with tail.Tab read as its head and tail only
-// (sheet.TailReader). The worksheet part is still streamed, but rows left
-// out are skipped as tokens, their cells never built: one pass keeps only
-// the mark column to find the anchor candidates, the next builds the head,
-// those candidates and the rows from the last one; an earlier anchor (the
-// report's, by date) costs one pass more.
+// (sheet.TailReader): one pass finds the anchor candidates in the mark
+// column, the next builds the head and the rows from the last candidate,
+// skipping the others' cells; an earlier anchor costs one pass more.
 func (w *Workbook) ReadTail(ctx context.Context, names []string, keep sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
 	return w.readTabs(ctx, names, keep, &tail)
 }

@@ -9,16 +9,11 @@ import (
 	"onboard/internal/textfit"
 )
 
-// A row the patch writes gets the height an application's auto-fit would
-// give it: LibreOffice keeps the stored height of an .xlsx row (none: one
-// line), so a wrapped cell the job wrote would show its first line only.
-// The height is written as an auto height (ht without customHeight, as
-// Excel stores a row it fitted), so Excel still refits the row when a
-// cell is edited, and a later write refits it, lower too, when its text
-// got shorter. A row whose height someone set by hand (customHeight) is
-// never touched: neither raised nor lowered. The rule is the same on every
-// tab; the job never sets customHeight, so the tabs it owns refit on
-// every write.
+// A row the patch writes gets the height auto-fit would give it, since
+// LibreOffice shows a wrapped cell of a row without one on one line. It is
+// written as Excel stores a fitted row (ht without customHeight), so Excel
+// and a later write refit it; a row whose height was set by hand
+// (customHeight) is never touched.
 
 // lazySharedStrings returns the text of a shared string by index, the
 // table read the first time one is asked for (from any goroutine), and

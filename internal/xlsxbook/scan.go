@@ -16,11 +16,9 @@ import (
 	"onboard/internal/sheet"
 )
 
-// The local backend reads a workbook by scanning its parts' XML bytes
-// rather than through excelize's worksheet model, which costs ~70 KB per
-// client and a style lookup per numeric cell (issue 13: a 100,000-client
-// sync in < 10 s and < 1 GB). The values and types are those excelize
-// reads (TestScanMatchesExcelize is the oracle).
+// The backend reads a workbook by scanning its parts' XML, not through
+// excelize's worksheet model (~70 KB per client); values and types are
+// those excelize reads (TestScanMatchesExcelize).
 
 // xlsxPackage is an opened .xlsx file: its parts by name and its tabs in
 // workbook order.
@@ -295,11 +293,9 @@ func (p *xlsxPackage) readSharedStrings() ([]string, error) {
 	return out, err
 }
 
-// readTabs reads the tabs want takes (all when want is nil), each on its
-// own goroutine beside the others, with the shared strings and styles
-// first. keep, when not nil, decides from each tab's header row which
-// columns are kept below it (sheet.KeepColumns). Each tab's used range
-// goes to used, by its part, when used is not nil.
+// readTabs reads the tabs want takes (all for nil), each on its own
+// goroutine, keeping below each header the columns keep names; each tab's
+// used range goes to used (when set).
 func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, used map[partID]int) (*sheet.Book, error) {
 	var sst []string
 	var errSST error

@@ -9,12 +9,10 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// rowRewriter is the one rewriter of a worksheet's rows, which the value
-// patch (patch.go) and the formatting (formatpatch.go) both write their
-// rows through: in a row, the cells of the columns an edit names are
-// rewritten, or added in column order where the row has none; every other
-// cell is copied byte for byte. A fitted row gets the height its cells
-// need (rowfit.go) unless its height was set by hand.
+// rowRewriter is the one rewriter of a worksheet's rows, for the value
+// patch and the formatting alike: the cells an edit names are rewritten or
+// added in column order, every other byte is copied; a fitted row gets the
+// height its cells need (rowfit.go).
 type rowRewriter struct {
 	prefix string
 	fit    *rowFitter // nil: no row is fitted
