@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -48,6 +47,7 @@ type sheetFormatter struct {
 	edits   formatEdits
 
 	sawData, colsDone, viewsDone, cfDone bool
+	again                                bool // a cell changed kept: write the part again
 }
 
 // formatSheet rewrites a worksheet part: the frozen header, the column
@@ -63,61 +63,16 @@ func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter
 		}
 	}
 	// A date column keeps its style when a cell below keeps its number
-	// format, and its <col> comes before the cells: a first pass reads them.
-	if slices.ContainsFunc(t.cols, func(cf sheet.ColumnFormat) bool { return cf.Date }) {
-		if err := sf.learnKept(src); err != nil {
-			return nil, err
+	// format (kept), but its <col> comes before the cells: the part is
+	// written again when a cell says so, which a team's own column may.
+	for pass := 0; ; pass++ {
+		sf.again = false
+		part, err := deflate(src, func(dst io.Writer) error { return sf.write(dst, src) })
+		if err != nil || !sf.again || pass > 0 {
+			return part, err
 		}
+		part.body.Close()
 	}
-	return deflate(src, func(dst io.Writer) error { return sf.write(dst, src) })
-}
-
-// learnKept reads the cells once, writing nothing: which date columns
-// keep their style (kept), as formatEdits.write decides it for a cell.
-func (sf *sheetFormatter) learnKept(src partSource) error {
-	rc, err := src.open()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	defer func() { sf.cols = nil }() // read again as the part is written
-	dateCol := map[int]int{}         // a date column → its index in t.cols
-	for i, cf := range sf.t.cols {
-		if cf.Date {
-			dateCol[cf.Col] = i
-		}
-	}
-	s := newXMLScanner(rc)
-	row, rowStyle, col, inData := 0, 0, 0, false
-	for s.next() {
-		switch {
-		case !inData && s.is(tokStart, "cols"):
-			if err := sf.readCols(io.Discard, s); err != nil {
-				return err
-			}
-		case !inData:
-			inData = s.is(tokStart, "sheetData") && !s.self
-		case s.is(tokEnd, "sheetData"):
-			return nil
-		case s.is(tokStart, "row"):
-			row, rowStyle, col = rowNumber(s.attrs, row), attrInt(s.attrs, "s"), 0
-		case s.is(tokStart, "c"):
-			col = cellColumn(s.attrs, col)
-			i, ok := dateCol[col]
-			if !ok || row == 1 {
-				continue
-			}
-			old := cmp.Or(attrInt(s.attrs, "s"), rowStyle, sf.colStyleOf(col))
-			valued, _, err := copyCell(io.Discard, s)
-			if err != nil {
-				return err
-			}
-			if valued && !sf.styles.isDate(old) {
-				sf.kept[i] = true
-			}
-		}
-	}
-	return s.err
 }
 
 // write writes the formatted worksheet to dst.
@@ -128,6 +83,7 @@ func (sf *sheetFormatter) write(dst io.Writer, src partSource) error {
 	}
 	defer rc.Close()
 	sf.defaultWidth, sf.viewsDone, sf.cfDone = "9.140625", !sf.t.freeze, !sf.hasColours()
+	sf.cols, sf.maxPriority, sf.sawData, sf.colsDone = nil, 0, false, false
 	s := newXMLScanner(rc)
 	for depth := 0; s.next(); {
 		switch {
@@ -385,7 +341,9 @@ func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, 
 	}
 	date := cf.Date
 	if date && valued && !sf.styles.isDate(old) {
-		date, sf.kept[i] = false, true // a manager's number keeps its format
+		date = false // a manager's number keeps its format
+		sf.again = sf.again || !sf.kept[i]
+		sf.kept[i] = true
 	}
 	id := sf.styles.derive(old, cf.Wrap, date)
 	b = append(append(b, setAttr(tag, "s", strconv.Itoa(id))...), e.cell.Bytes()[len(tag):]...)
