@@ -12,11 +12,9 @@ import (
 // errDimension stops a scan once the sheet's <dimension> gave its size.
 var errDimension = errors.New("dimension found")
 
-// Cells counts the used range of every tab: the size Google's cell limit
-// would count were the workbook uploaded, for the job's warning, which
-// asks at most once a day. A tab this backend read, unchanged since (the
-// same part, by checksum and size), is counted from that read; another is
-// scanned.
+// Cells counts the used range of every tab, as Google's cell limit would
+// were the workbook uploaded; a tab read since unchanged is counted from
+// that read, another is scanned.
 func (w *Workbook) Cells(ctx context.Context) (int, error) {
 	p, snap, err := w.openFile(false)
 	if err != nil {
@@ -41,16 +39,9 @@ func (w *Workbook) Cells(ctx context.Context) (int, error) {
 					return errDimension
 				}
 			case s.is(tokStart, "row"):
-				n := attrInt(s.attrs, "r")
-				if n <= 0 {
-					n = row + 1
-				}
-				row, col = n, 0
+				row, col = rowNumber(s.attrs, row), 0
 			case s.is(tokStart, "c"):
-				col++
-				if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
-					col = refCol(ref)
-				}
+				col = cellColumn(s.attrs, col)
 				u.cell(row, col)
 			}
 			return nil

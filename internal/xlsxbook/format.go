@@ -3,6 +3,7 @@ package xlsxbook
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -21,9 +22,25 @@ func (w *Workbook) formatted(tab string) bool {
 	return false
 }
 
-// markFormatted adds onboard's marker, a defined name scoped to the tab,
-// to each tab that does not carry it.
-func markFormatted(wb []byte, tabs []*tabFormat) ([]byte, error) {
+// markFormatted returns the workbook part with onboard's marker, a defined
+// name scoped to the tab, on each marked tab that does not carry it; nil
+// when none is new.
+func (w *Workbook) markFormatted(p *xlsxPackage, tabs []*tabFormat) ([]byte, error) {
+	if !slices.ContainsFunc(tabs, func(t *tabFormat) bool { return t.mark }) {
+		return nil, nil
+	}
+	wb, err := p.readAll(p.workbook)
+	if err == nil {
+		wb, err = addMarks(wb, tabs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("workbook %s part %s: %w", w.path, p.workbook, err)
+	}
+	return wb, nil
+}
+
+// addMarks adds the marker to the workbook part wb.
+func addMarks(wb []byte, tabs []*tabFormat) ([]byte, error) {
 	s := newPartScanner(wb)
 	have := map[int]bool{}
 	prefix := ""
@@ -57,7 +74,7 @@ func markFormatted(wb []byte, tabs []*tabFormat) ([]byte, error) {
 	}
 	var names []byte
 	for _, t := range tabs {
-		if have[t.index] {
+		if !t.mark || have[t.index] {
 			continue
 		}
 		names = fmt.Appendf(names, `<%sdefinedName name="%s" comment="%s" localSheetId="%d">&quot;1&quot;</%sdefinedName>`,

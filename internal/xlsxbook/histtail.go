@@ -1,44 +1,18 @@
 package xlsxbook
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 
-	"onboard/internal/atomicfile"
 	"onboard/internal/sheet"
 )
 
 // ReadTail is ReadKeeping with tail.Tab read as its head and tail only
-// (sheet.TailReader). The worksheet part is still streamed, but rows left
-// out are skipped as tokens, their cells never built: one pass keeps only
-// the mark column to find the anchor candidates, the next builds the head,
-// those candidates and the rows from the last one; an earlier anchor (the
-// report's, by date) costs one pass more.
+// (sheet.TailReader): one pass finds the anchor candidates in the mark
+// column, the next builds the head and the rows from the last candidate,
+// skipping the others' cells; an earlier anchor costs one pass more.
 func (w *Workbook) ReadTail(ctx context.Context, names []string, keep sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
-	_, _ = atomicfile.CleanStale(w.path)
-	p, snap, err := w.openFile(true)
-	if err != nil {
-		return nil, err
-	}
-	defer snap.Close()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	p.tail = &tail
-	if w.used == nil {
-		w.used = map[partID]int{}
-	}
-	book, err := p.readTabs(func(name string) bool { return slices.Contains(names, name) }, keep, w.used)
-	if err != nil {
-		return nil, fmt.Errorf("workbook %s: %w", w.path, err)
-	}
-	w.sum, w.haveSum = snap.sum, true
-	w.closeFile()
-	return book, nil
+	return w.readTabs(ctx, names, keep, &tail)
 }
 
 // readTabPart reads one tab: whole, or as head and tail for ReadTail.
@@ -47,7 +21,7 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 		return p.readSheet(t.part, sst, styles, keepCols, nil)
 	}
 	tail := *p.tail
-	candidate, err := p.markRows(t.part, sst, tail)
+	candidate, err := p.markRows(t.part, sst, styles, tail)
 	if err != nil {
 		return sheetRead{}, err
 	}
@@ -74,63 +48,21 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 }
 
 // markRows finds the rows below the head whose mark column holds the
-// mark, looking at that column's cells only: nothing else is built.
-func (p *xlsxPackage) markRows(part string, sst []string, tail sheet.Tail) (map[int]bool, error) {
+// mark as text (as an anchor's must), keeping no other column.
+func (p *xlsxPackage) markRows(part string, sst []string, styles *styleBook, tail sheet.Tail) (map[int]bool, error) {
 	marked := map[int]bool{}
-	var row, col int
-	var typ string
-	var v []byte
-	var rt richText
-	inV, inIS, want := false, false, false
-	err := p.scan(part, func(s *xmlScanner) error {
-		switch {
-		case inIS:
-			if !rt.token(s) {
-				inIS = false
-			}
-		case inV:
-			if s.kind == tokText {
-				v = s.textAppend(v)
-			} else if s.kind == tokEnd {
-				inV = false
-			}
-		case s.is(tokStart, "row"):
-			if n := attrInt(s.attrs, "r"); n > 0 {
-				row = n
-			} else {
-				row++
-			}
-			col = 0
-		case s.is(tokStart, "c"):
-			col++
-			if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
-				col = refCol(ref)
-			}
-			t, _ := attr(s.attrs, "t")
-			typ, v, want = cellType(t), v[:0], col == tail.MarkCol && row > tail.Head
-			rt.reset()
-		case want && s.is(tokStart, "v"):
-			inV = !s.self
-		case want && s.is(tokStart, "is"):
-			inIS = !s.self
-		case want && s.is(tokEnd, "c"):
-			want = false
-			text := ""
-			switch typ {
-			case "s":
-				if i, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil && i >= 0 && i < len(sst) {
-					text = sst[i]
-				}
-			case "inlineStr":
-				text = rt.String()
-			default:
-				text = unescapeXML(v)
-			}
-			if strings.TrimSpace(text) == tail.Mark {
-				marked[row] = true
+	if tail.MarkCol < 1 {
+		return marked, nil
+	}
+	keep := make([]bool, tail.MarkCol+1)
+	keep[tail.MarkCol] = true
+	read, err := p.readSheet(part, sst, styles, func([]sheet.Value) []bool { return keep }, nil)
+	for i, row := range read.rows {
+		if i+1 > tail.Head && tail.MarkCol <= len(row) {
+			if v := row[tail.MarkCol-1]; v.Kind == sheet.Text && strings.TrimSpace(v.Str) == tail.Mark {
+				marked[i+1] = true
 			}
 		}
-		return nil
-	})
+	}
 	return marked, err
 }

@@ -16,13 +16,11 @@ import (
 	"onboard/internal/sheet"
 )
 
-// Write patches the updated cells into the workbook's sheet XML and copies
-// every other part of the package untouched (issue 13: a sync that
-// re-encodes only what changed is what makes 100,000 clients fit in
-// < 10 s and < 1 GB). Text is an inline string, never a formula; a date
-// gets a date style (styles.xml gains one when it has none). The file is
-// saved atomically, and not at all if it changed on disk since it was
-// read: then the error wraps sheet.ErrConflict.
+// Write patches the updated cells into the sheet XML and copies every other
+// part untouched: re-encoding only what changed keeps a 100,000-client sync
+// fast. Text is an inline string, never a formula; a date gets a date
+// style. A file changed on disk since it was read is not saved
+// (sheet.ErrConflict).
 func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	if !w.haveSum {
 		return fmt.Errorf("workbook %s: write before read: %w", w.path, sheet.ErrInvalid)

@@ -85,15 +85,13 @@ func noteText(c excelize.Comment) string {
 	return strings.TrimPrefix(b.String(), noteAuthor+":")
 }
 
-// Prepare applies the steps and saves the workbook atomically. Freezing
-// and formatting patch the package, each tab rewritten once, its rows of
-// columns now wrapping fitted to their text as a row a patch writes is
-// (rowfit.go); dropdowns and notes (init) go through excelize first, on the
-// workbook's skeleton (skeleton.go).
+// Prepare applies the steps and saves the workbook atomically: freezing
+// and formatting patch the package; dropdowns and notes (init) go through
+// excelize first, on the workbook's skeleton (skeleton.go).
 func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 	var patched, modeled []sheet.SetupStep
 	for _, s := range steps {
-		if packageSteps([]sheet.SetupStep{s}) {
+		if patchable(s) {
 			patched = append(patched, s)
 		} else {
 			modeled = append(modeled, s)

@@ -14,12 +14,10 @@ import (
 	"onboard/internal/atomicfile"
 )
 
-// A save rewrites the parts it changes beside one another, each deflated
-// into a scratch file beside the workbook, then writes the package in
-// order, copying them as they are: re-encoding and deflating a large sheet
-// is most of a save's time (issue 13), and the zip writer takes one entry
-// at a time. Scratch files, not memory: a sheet's size is the columns a
-// team keeps as much as the clients.
+// A save rewrites the parts it changes side by side, each deflated into a
+// scratch file (a sheet can be large), then writes the package in order:
+// deflating a large sheet is most of a save, and a zip takes one entry at
+// a time.
 
 // partRewrite is one part to rewrite: tab names it in errors.
 type partRewrite struct {

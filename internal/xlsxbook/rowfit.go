@@ -9,16 +9,11 @@ import (
 	"onboard/internal/textfit"
 )
 
-// A row the patch writes gets the height an application's auto-fit would
-// give it: LibreOffice keeps the stored height of an .xlsx row (none: one
-// line), so a wrapped cell the job wrote would show its first line only.
-// The height is written as an auto height (ht without customHeight, as
-// Excel stores a row it fitted), so Excel still refits the row when a
-// cell is edited, and a later write refits it, lower too, when its text
-// got shorter. A row whose height someone set by hand (customHeight) is
-// never touched: neither raised nor lowered. The rule is the same on every
-// tab; the job never sets customHeight, so the tabs it owns refit on
-// every write.
+// A row the patch writes gets the height auto-fit would give it, since
+// LibreOffice shows a wrapped cell of a row without one on one line. It is
+// written as Excel stores a fitted row (ht without customHeight), so Excel
+// and a later write refit it; a row whose height was set by hand
+// (customHeight) is never touched.
 
 // lazySharedStrings returns the text of a shared string by index, the
 // table read the first time one is asked for (from any goroutine), and
@@ -183,41 +178,26 @@ func valueStart(s *xmlScanner) bool {
 // which never wraps (Excel shows ### rather).
 func (f *rowFitter) cellText(cell []byte) string {
 	s := newBytesScanner(cell)
-	typ := ""
-	var v []byte
-	var rt richText
-	inV, inIS := false, false
-	for s.next() {
-		switch {
-		case inIS:
-			if !rt.token(s) {
-				return rt.String()
-			}
-		case inV:
-			switch s.kind {
-			case tokText:
-				v = s.textAppend(v)
-			case tokEnd:
-				inV = false
-			}
-		case s.is(tokStart, "c"):
-			t, _ := attr(s.attrs, "t")
-			typ = string(t)
-		case s.is(tokStart, "v"):
-			inV = !s.self
-		case s.is(tokStart, "is"):
-			inIS = !s.self
-		}
+	var c cellScan
+	if !s.next() {
+		return ""
 	}
-	switch typ {
-	case "s":
-		i, err := strconv.Atoi(string(bytes.TrimSpace(v)))
+	t, _ := attr(s.attrs, "t")
+	typ := string(t)
+	if c.read(s) != nil {
+		return ""
+	}
+	switch {
+	case c.inline:
+		return c.rt.String()
+	case typ == "s":
+		i, err := strconv.Atoi(string(bytes.TrimSpace(c.v)))
 		if err != nil || f.shared == nil {
 			return ""
 		}
 		return f.shared(i)
-	case "str", "inlineStr":
-		return unescapeBSTR(string(v))
+	case typ == "str" || typ == "inlineStr":
+		return unescapeBSTR(string(c.v))
 	}
 	return ""
 }

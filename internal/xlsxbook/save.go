@@ -49,11 +49,9 @@ func (p *xlsxPackage) replaced(b []byte) partWriter {
 
 // savePackage saves p over the workbook's file atomically: each part
 // through writer(name), copied untouched where that is nil, then finish
-// (new parts, or a last error). Rewritten parts use deflate's fastest
-// level: re-encoding a large sheet is most of a save's time (issue 13).
-// The last look for a change on disk comes just before the rename, so the
-// window for a lost edit is the rename itself. The file keeps its mode
-// and owner (atomicfile).
+// (new parts). Deflate's fastest level: re-encoding a large sheet is most
+// of a save. The last look for a change on disk comes just before the
+// rename, so only the rename itself can lose an edit.
 func (w *Workbook) savePackage(p *xlsxPackage, writer func(name string) partWriter, finish func(*zip.Writer) error) error {
 	h := sha256.New()
 	fill := func(out io.Writer) error {

@@ -16,11 +16,9 @@ import (
 	"onboard/internal/sheet"
 )
 
-// The local backend reads a workbook by scanning its parts' XML bytes
-// rather than through excelize's worksheet model, which costs ~70 KB per
-// client and a style lookup per numeric cell (issue 13: a 100,000-client
-// sync in < 10 s and < 1 GB). The values and types are those excelize
-// reads (TestScanMatchesExcelize is the oracle).
+// The backend reads a workbook by scanning its parts' XML, not through
+// excelize's worksheet model (~70 KB per client); values and types are
+// those excelize reads (TestScanMatchesExcelize).
 
 // xlsxPackage is an opened .xlsx file: its parts by name and its tabs in
 // workbook order.
@@ -295,11 +293,9 @@ func (p *xlsxPackage) readSharedStrings() ([]string, error) {
 	return out, err
 }
 
-// readTabs reads the tabs want takes (all when want is nil), each on its
-// own goroutine beside the others, with the shared strings and styles
-// first. keep, when not nil, decides from each tab's header row which
-// columns are kept below it (sheet.KeepColumns). Each tab's used range
-// goes to used, by its part, when used is not nil.
+// readTabs reads the tabs want takes (all for nil), each on its own
+// goroutine, keeping below each header the columns keep names; each tab's
+// used range goes to used (when set).
 func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, used map[partID]int) (*sheet.Book, error) {
 	var sst []string
 	var errSST error
@@ -419,18 +415,9 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 	defer rc.Close()
 	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols, skipRow: skipRow}
 	s := newXMLScanner(rc)
-	inData, inCell, inV, inIS := false, false, false, false
+	inData := false
 	for s.next() {
 		switch {
-		case inIS:
-			inIS = r.c.rt.token(s)
-		case inV:
-			if s.kind == tokText {
-				r.c.v = s.textAppend(r.c.v)
-			}
-			inV = s.kind != tokEnd
-		case inCell:
-			inCell, inV, inIS = r.cellToken(s)
 		case !inData:
 			switch {
 			case s.is(tokStart, "col"):
@@ -449,7 +436,10 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 			r.endRow()
 		case s.is(tokStart, "c"):
 			r.startCell(s)
-			inCell = !s.self
+			if err := r.c.read(s); err != nil {
+				return r.sheetRead, err
+			}
+			r.endCell()
 		case s.is(tokEnd, "sheetData"):
 			return r.sheetRead, nil
 		}
@@ -457,30 +447,42 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 	return r.sheetRead, s.err
 }
 
-// cellToken reads a token inside a <c>: whether the cell goes on, and
-// whether a <v> or an inline string starts.
-func (r *sheetReader) cellToken(s *xmlScanner) (inCell, inV, inIS bool) {
-	switch {
-	case s.kind == tokStart && string(s.name) == "v":
-		return true, !s.self, false
-	case s.kind == tokStart && string(s.name) == "f":
-		r.c.formula = true
-	case s.kind == tokStart && string(s.name) == "is":
-		r.c.inline = true
-		r.c.rt.reset()
-		return true, false, !s.self
-	case s.is(tokEnd, "c"):
-		r.endCell()
-		return false, false, false
+// read reads a cell's content up to its end tag, s at its start tag.
+func (c *cellScan) read(s *xmlScanner) error {
+	if s.self {
+		return nil
 	}
-	return true, false, false
+	inV, inIS := false, false
+	for s.next() {
+		switch {
+		case inIS:
+			inIS = c.rt.token(s)
+		case inV:
+			if s.kind == tokText {
+				c.v = s.textAppend(c.v)
+			}
+			inV = s.kind != tokEnd
+		case s.kind != tokStart:
+			if s.is(tokEnd, "c") {
+				return nil
+			}
+		case string(s.name) == "v":
+			inV = !s.self
+		case string(s.name) == "f":
+			c.formula = true
+		case string(s.name) == "is":
+			c.inline, inIS = true, !s.self
+			c.rt.reset()
+		}
+	}
+	if s.err == nil {
+		return errTruncatedXML
+	}
+	return s.err
 }
 
 func (r *sheetReader) startRow(s *xmlScanner) {
-	n := attrInt(s.attrs, "r")
-	if n <= 0 {
-		n = r.rowNum + 1
-	}
+	n := rowNumber(s.attrs, r.rowNum)
 	r.rowNum, r.rowStyle, r.row = n, attrInt(s.attrs, "s"), r.row[:0]
 	r.skipping = r.skipRow != nil && r.skipRow(n)
 	r.c.col = 0
@@ -527,9 +529,6 @@ func (r *sheetReader) startCell(s *xmlScanner) {
 		a = rest
 	}
 	r.used.cell(r.rowNum, c.col)
-	if s.self {
-		r.endCell()
-	}
 }
 
 func (r *sheetReader) endCell() {

@@ -9,12 +9,10 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// rowRewriter is the one rewriter of a worksheet's rows, which the value
-// patch (patch.go) and the formatting (formatpatch.go) both write their
-// rows through: in a row, the cells of the columns an edit names are
-// rewritten, or added in column order where the row has none; every other
-// cell is copied byte for byte. A fitted row gets the height its cells
-// need (rowfit.go) unless its height was set by hand.
+// rowRewriter is the one rewriter of a worksheet's rows, for the value
+// patch and the formatting alike: the cells an edit names are rewritten or
+// added in column order, every other byte is copied; a fitted row gets the
+// height its cells need (rowfit.go).
 type rowRewriter struct {
 	prefix string
 	fit    *rowFitter // nil: no row is fitted
@@ -78,11 +76,8 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 	}
 	out.Write(s.raw)
 	for rowNum := 0; ; {
-		if !s.next() {
-			if s.err != nil {
-				return s.err
-			}
-			return errTruncatedXML
+		if err := s.nextIn(); err != nil {
+			return err
 		}
 		switch {
 		case s.is(tokEnd, "sheetData"):
@@ -92,10 +87,7 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 			_, err := out.Write(s.raw)
 			return err
 		case s.is(tokStart, "row"):
-			n := attrInt(s.attrs, "r")
-			if n <= 0 {
-				n = rowNum + 1
-			}
+			n := rowNumber(s.attrs, rowNum)
 			rowNum = n
 			if err := added(n); err != nil {
 				return err
@@ -175,20 +167,14 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 func (r *rowRewriter) cells(out io.Writer, self bool, s *xmlScanner, cell func(col int, s *xmlScanner) error) error {
 	col := 0
 	for !self {
-		if !s.next() {
-			if s.err != nil {
-				return s.err
-			}
-			return errTruncatedXML
+		if err := s.nextIn(); err != nil {
+			return err
 		}
 		switch {
 		case s.is(tokEnd, "row"):
 			self = true
 		case s.is(tokStart, "c"):
-			col++
-			if ref, ok := attr(s.attrs, "r"); ok && len(ref) > 0 {
-				col = refCol(ref)
-			}
+			col = cellColumn(s.attrs, col)
 			if err := cell(col, s); err != nil {
 				return err
 			}
@@ -238,6 +224,22 @@ func (r *rowRewriter) cellStyle(attrs []byte, col, rowStyle int) int {
 		return rowStyle
 	}
 	return r.colStyle(col)
+}
+
+// rowNumber is a <row>'s number: its r, else the one after prev.
+func rowNumber(attrs []byte, prev int) int {
+	if n := attrInt(attrs, "r"); n > 0 {
+		return n
+	}
+	return prev + 1
+}
+
+// cellColumn is a <c>'s column: its reference's, else the one after prev.
+func cellColumn(attrs []byte, prev int) int {
+	if ref, ok := attr(attrs, "r"); ok && len(ref) > 0 {
+		return refCol(ref)
+	}
+	return prev + 1
 }
 
 // styleIn is the style colStyles give a column, 0 for none.

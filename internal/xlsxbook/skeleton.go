@@ -92,11 +92,7 @@ func copyRows(dst io.Writer, src io.Reader, below bool) error {
 				}
 			}
 		case inData && s.is(tokStart, "row"):
-			if n := attrInt(s.attrs, "r"); n > 0 {
-				row = n
-			} else {
-				row++
-			}
+			row = rowNumber(s.attrs, row)
 			out := io.Discard
 			if (row > 1) == below {
 				out = dst

@@ -12,12 +12,9 @@ import (
 	"onboard/internal/sheet"
 )
 
-// styleBook is the one model of styles.xml, parsed once per run
-// (Workbook.styles keeps it while the part is unchanged): which cell
-// styles show dates (reading), which wrap and their font sizes (row
-// fitting), and the styles a patch adds (a date style, derived styles,
-// conditional fills), appended at the end of their lists; every other
-// byte stays.
+// styleBook is the one model of styles.xml, parsed once per run: the cell
+// styles reading and row fitting look at, and those a patch adds, appended
+// at the end of their lists so every other byte stays.
 type styleBook struct {
 	mu     sync.Mutex
 	id     partID // the part parsed

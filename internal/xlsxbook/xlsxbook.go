@@ -169,6 +169,12 @@ func (w *Workbook) Read(ctx context.Context, names []string) (*sheet.Book, error
 // columns keep names (sheet.FilteringReader): the cells left out are never
 // held, so a tab's own columns cost no memory.
 func (w *Workbook) ReadKeeping(ctx context.Context, names []string, keep sheet.KeepColumns) (*sheet.Book, error) {
+	return w.readTabs(ctx, names, keep, nil)
+}
+
+// readTabs reads the named tabs (all for nil names), tail's as its head
+// and tail when tail is set.
+func (w *Workbook) readTabs(ctx context.Context, names []string, keep sheet.KeepColumns, tail *sheet.Tail) (*sheet.Book, error) {
 	// Every run reads first: the temporary file of a run killed mid-save
 	// goes now, also when this run has nothing to write.
 	_, _ = atomicfile.CleanStale(w.path)
@@ -180,6 +186,7 @@ func (w *Workbook) ReadKeeping(ctx context.Context, names []string, keep sheet.K
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	p.tail = tail
 	// Only the tabs asked for: a team's own large tabs cost nothing. The
 	// contract asks by the names it resolved (ResolveTab over Titles).
 	var want func(string) bool

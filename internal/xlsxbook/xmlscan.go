@@ -405,6 +405,18 @@ func appendUnescaped(out, b []byte) []byte {
 	return out
 }
 
+// nextIn moves to the next token inside an element still open: the end
+// of the input is an error.
+func (s *xmlScanner) nextIn() error {
+	if s.next() {
+		return nil
+	}
+	if s.err != nil {
+		return s.err
+	}
+	return errTruncatedXML
+}
+
 // copyElement copies the element whose start tag was just read, showing
 // fn (when set) each token inside it.
 func copyElement(out io.Writer, s *xmlScanner, fn func(*xmlScanner)) error {
@@ -412,11 +424,8 @@ func copyElement(out io.Writer, s *xmlScanner, fn func(*xmlScanner)) error {
 		return err
 	}
 	for depth := 1; depth > 0; {
-		if !s.next() {
-			if s.err != nil {
-				return s.err
-			}
-			return errTruncatedXML
+		if err := s.nextIn(); err != nil {
+			return err
 		}
 		switch {
 		case s.kind == tokStart && !s.self:

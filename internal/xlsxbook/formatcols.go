@@ -1,0 +1,145 @@
+package xlsxbook
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+)
+
+// A formatted column gets a <col> element of its own, split out of the
+// range it was in, with its width and style; equal neighbours merge again.
+
+// colRange is one <col> element: its start tag, with min and max apart.
+type colRange struct {
+	min, max int
+	tag      []byte
+}
+
+// readCols reads the cols element into sf.cols, copying it to out.
+func (sf *sheetFormatter) readCols(out io.Writer, s *xmlScanner) error {
+	return copyElement(out, s, func(s *xmlScanner) {
+		if s.is(tokStart, "col") {
+			tag := append([]byte(nil), s.raw...)
+			if !s.self { // <col ...></col>: no content is allowed
+				tag = append(tag[:len(tag)-1], "/>"...)
+			}
+			sf.cols = append(sf.cols, colRange{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), tag})
+		}
+	})
+}
+
+// colStyleOf is the style a column's cells without one of their own show.
+func (sf *sheetFormatter) colStyleOf(col int) int {
+	for _, c := range sf.cols {
+		if c.min <= col && col <= c.max {
+			if st := attrInt(c.tag[1:len(c.tag)-2], "style"); st != 0 {
+				return st
+			}
+		}
+	}
+	return 0
+}
+
+// finalCols is the cols element as formatting writes it: each formatted
+// column split out of its range with its width and style(i), the style
+// of sf.t.cols[i] (0: the column's own), equal neighbours merged again.
+func (sf *sheetFormatter) finalCols(style func(i int) int) []colRange {
+	cols := slices.Clone(sf.cols)
+	for i, cf := range sf.t.cols {
+		style := style(i)
+		if cf.Width <= 0 && style == 0 {
+			continue
+		}
+		var tag []byte
+		j := slices.IndexFunc(cols, func(c colRange) bool { return c.min <= cf.Col && cf.Col <= c.max })
+		if j >= 0 {
+			c := cols[j]
+			var split []colRange
+			if c.min < cf.Col {
+				split = append(split, colRange{c.min, cf.Col - 1, c.tag})
+			}
+			split = append(split, colRange{cf.Col, cf.Col, c.tag})
+			if cf.Col < c.max {
+				split = append(split, colRange{cf.Col + 1, c.max, c.tag})
+			}
+			cols = slices.Replace(cols, j, j+1, split...)
+			j += slices.IndexFunc(split, func(c colRange) bool { return c.min == cf.Col })
+			tag = c.tag
+		} else {
+			tag = fmt.Appendf(nil, `<%scol min="%d" max="%d" width="%s"/>`, sf.prefix, cf.Col, cf.Col, sf.defaultWidth)
+			j = 0
+			for j < len(cols) && cols[j].min < cf.Col {
+				j++
+			}
+			cols = slices.Insert(cols, j, colRange{cf.Col, cf.Col, tag})
+		}
+		if cf.Width > 0 {
+			tag = setAttr(setAttr(tag, "width", strconv.FormatFloat(cf.Width, 'f', -1, 64)), "customWidth", "1")
+		}
+		if style != 0 {
+			tag = setAttr(tag, "style", strconv.Itoa(style))
+		}
+		cols[j].tag = tag
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	// Neighbours alike but for min and max are one range.
+	merged := cols[:1]
+	for _, c := range cols[1:] {
+		last := &merged[len(merged)-1]
+		if last.max+1 == c.min && bytes.Equal(withoutRange(last.tag), withoutRange(c.tag)) {
+			last.max = c.max
+			continue
+		}
+		merged = append(merged, c)
+	}
+	return merged
+}
+
+// colStyle is the style formatting gives sf.t.cols[i]'s column, 0 when
+// it keeps its own: a date column where a cell keeps its number format
+// keeps it too.
+func (sf *sheetFormatter) colStyle(i int) int {
+	cf := sf.t.cols[i]
+	if (cf.Wrap || cf.Date) && !sf.kept[i] {
+		return sf.styles.derive(sf.colStyleOf(cf.Col), cf.Wrap, cf.Date)
+	}
+	return 0
+}
+
+// writeCols writes the cols element as formatting makes it, unless no
+// column is formatted (readCols kept it), and gives the fitter its columns.
+func (sf *sheetFormatter) writeCols(out io.Writer) {
+	sf.colsDone = true
+	cols := sf.finalCols(sf.colStyle)
+	if sf.fit != nil {
+		sf.fitColumns(cols)
+	}
+	if len(cols) == 0 || len(sf.t.cols) == 0 {
+		return
+	}
+	fmt.Fprintf(out, `<%scols>`, sf.prefix)
+	for _, c := range cols {
+		out.Write(setAttr(setAttr(c.tag, "min", strconv.Itoa(c.min)), "max", strconv.Itoa(c.max)))
+	}
+	fmt.Fprintf(out, `</%scols>`, sf.prefix)
+}
+
+// fitColumns gives the row fitter the widths and styles of the columns.
+func (sf *sheetFormatter) fitColumns(cols []colRange) {
+	sf.fit.widths, sf.fitCols = sf.fit.widths[:0], sf.fitCols[:0]
+	for _, c := range cols {
+		attrs := c.tag[1 : len(c.tag)-2]
+		sf.fit.colRange(c.min, c.max, attrs)
+		if st := attrInt(attrs, "style"); st > 0 {
+			sf.fitCols = append(sf.fitCols, colStyle{c.min, c.max, st})
+		}
+	}
+}
+
+func withoutRange(tag []byte) []byte {
+	return setAttr(setAttr(tag, "min", ""), "max", "")
+}

@@ -1,0 +1,355 @@
+package xlsxbook
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"onboard/internal/sheet"
+)
+
+// worksheetOrder ranks a worksheet's child elements in schema order: a new
+// element goes before the first one ranked after it.
+var worksheetOrder = map[string]int{
+	"sheetPr": 1, "dimension": 2, "sheetViews": 3, "sheetFormatPr": 4, "cols": 5, "sheetData": 6,
+	"sheetCalcPr": 7, "sheetProtection": 8, "protectedRanges": 9, "scenarios": 10, "autoFilter": 11,
+	"sortState": 12, "dataConsolidate": 13, "customSheetViews": 14, "mergeCells": 15, "phoneticPr": 16,
+	"conditionalFormatting": 17, "dataValidations": 18, "hyperlinks": 19, "printOptions": 20,
+	"pageMargins": 21, "pageSetup": 22, "headerFooter": 23, "rowBreaks": 24, "colBreaks": 25,
+	"customProperties": 26, "cellWatches": 27, "ignoredErrors": 28, "smartTags": 29, "drawing": 30,
+	"legacyDrawing": 31, "legacyDrawingHF": 32, "drawingHF": 33, "picture": 34, "oleObjects": 35,
+	"controls": 36, "webPublishItems": 37, "tableParts": 38, "extLst": 39,
+}
+
+// sheetFormatter rewrites one worksheet part for a tabFormat.
+type sheetFormatter struct {
+	t      *tabFormat
+	styles *styleBook
+	prefix string
+	cols   []colRange // the <col> elements as read
+	// kept marks the date columns where a cell keeps its own number format
+	// (a manager's number): the column keeps its style too.
+	kept        []bool
+	maxPriority int
+	// defaultWidth is the width excelize gives a new col element: the
+	// sheet's, else Excel's default.
+	defaultWidth string
+	// fit sizes every row (nil: none) from the final column widths and
+	// styles; fitCols are the column styles a cell without its own shows.
+	fit     *rowFitter
+	fitCols []colStyle
+	rr      rowRewriter
+	edits   formatEdits
+
+	sawData, colsDone, viewsDone, cfDone bool
+	again                                bool // a cell changed kept: write the part again
+}
+
+// formatSheet rewrites a worksheet part: the frozen header, the column
+// widths and styles, each existing cell's style below the header, and
+// the conditional fills; with fit, every row's height as well.
+func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter) (*deflatedPart, error) {
+	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), fit: fit}
+	sf.rr.colStyle = func(col int) int { return styleIn(sf.fitCols, col) }
+	sf.edits.sf = sf
+	for i, cf := range t.cols {
+		if cf.Wrap || cf.Date {
+			sf.edits.all = append(sf.edits.all, i)
+		}
+	}
+	// A date column keeps its style when a cell below keeps its number
+	// format (kept), but its <col> comes before the cells: the part is
+	// written again when a cell says so, which a team's own column may.
+	for pass := 0; ; pass++ {
+		sf.again = false
+		part, err := deflate(src, func(dst io.Writer) error { return sf.write(dst, src) })
+		if err != nil || !sf.again || pass > 0 {
+			return part, err
+		}
+		part.body.Close()
+	}
+}
+
+// write writes the formatted worksheet to dst.
+func (sf *sheetFormatter) write(dst io.Writer, src partSource) error {
+	rc, err := src.open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	sf.defaultWidth, sf.viewsDone, sf.cfDone = "9.140625", !sf.t.freeze, !sf.hasColours()
+	sf.cols, sf.maxPriority, sf.sawData, sf.colsDone = nil, 0, false, false
+	s := newXMLScanner(rc)
+	for depth := 0; s.next(); {
+		switch {
+		case depth == 0:
+			if s.is(tokStart, "worksheet") {
+				sf.prefix = prefixOf(s)
+				depth = b2i(!s.self)
+			}
+			dst.Write(s.raw)
+		case s.kind == tokEnd: // </worksheet>
+			sf.before(dst, len(worksheetOrder)+1)
+			dst.Write(s.raw)
+			depth = 0
+		case s.kind != tokStart:
+			dst.Write(s.raw)
+		default:
+			if err := sf.element(dst, s); err != nil {
+				return err
+			}
+		}
+	}
+	if s.err == nil && !sf.sawData {
+		return fmt.Errorf("the worksheet has no sheetData")
+	}
+	return s.err
+}
+
+// before writes what goes before a child of the worksheet ranked rank:
+// the frozen view, the cols, the conditional fills.
+func (sf *sheetFormatter) before(out io.Writer, rank int) {
+	if !sf.viewsDone && rank > worksheetOrder["sheetViews"] {
+		sf.writeViews(out, nil)
+		sf.viewsDone = true
+	}
+	if !sf.colsDone && rank > worksheetOrder["cols"] {
+		sf.writeCols(out)
+	}
+	if !sf.cfDone && rank > worksheetOrder["conditionalFormatting"] {
+		sf.writeRules(out)
+		sf.cfDone = true
+	}
+}
+
+// element rewrites a child of the worksheet, s at its start tag.
+func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
+	name := string(s.name)
+	if rank, known := worksheetOrder[name]; known {
+		sf.before(out, rank)
+	}
+	switch {
+	case name == "sheetViews" && sf.t.freeze:
+		sf.viewsDone = true
+		return sf.replaceViews(out, s)
+	case name == "sheetFormatPr":
+		if v, ok := attr(s.attrs, "defaultColWidth"); ok {
+			sf.defaultWidth = string(v)
+		}
+		if sf.fit != nil {
+			sf.fit.sheetFormat(s.attrs)
+		}
+	case name == "cols" && !sf.colsDone:
+		// Without columns to format (a fit only) the element stays as it is.
+		keep := io.Discard
+		if len(sf.t.cols) == 0 {
+			keep = out
+		}
+		if err := sf.readCols(keep, s); err != nil {
+			return err
+		}
+		sf.writeCols(out)
+		return nil
+	case name == "sheetData" && !sf.sawData:
+		sf.sawData = true
+		return sf.rows(out, s)
+	case name == "conditionalFormatting":
+		return copyElement(out, s, func(s *xmlScanner) {
+			if s.is(tokStart, "cfRule") {
+				sf.maxPriority = max(sf.maxPriority, attrInt(s.attrs, "priority"))
+			}
+		})
+	}
+	return copyElement(out, s, nil)
+}
+
+func (sf *sheetFormatter) hasColours() bool {
+	for _, ids := range sf.t.dxfs {
+		if len(ids) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// The frozen header, as excelize's SetPanes writes it.
+const (
+	frozenPane = `pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>`
+	frozenSel  = `selection pane="bottomLeft" activeCell="A2" sqref="A2"/>`
+)
+
+// writeViews writes a sheetViews element whose view freezes the header;
+// tag is the existing view's start tag, nil for a new one.
+func (sf *sheetFormatter) writeViews(out io.Writer, tag []byte) {
+	p := sf.prefix
+	fmt.Fprintf(out, `<%ssheetViews>`, p)
+	sf.writeView(out, tag)
+	fmt.Fprintf(out, `</%ssheetViews>`, p)
+}
+
+func (sf *sheetFormatter) writeView(out io.Writer, tag []byte) {
+	p := sf.prefix
+	if tag == nil {
+		tag = fmt.Appendf(nil, `<%ssheetView workbookViewId="0">`, p)
+	} else {
+		tag = openTag(tag)
+	}
+	out.Write(tag)
+	fmt.Fprintf(out, `<%s%s<%s%s</%ssheetView>`, p, frozenPane, p, frozenSel, p)
+}
+
+// replaceViews copies a sheetViews element with its first view frozen at
+// the header (its panes and selections replaced, its attributes kept).
+func (sf *sheetFormatter) replaceViews(out io.Writer, s *xmlScanner) error {
+	if s.self {
+		// <sheetViews/> holds no view: give it one.
+		sf.writeViews(out, nil)
+		return nil
+	}
+	out.Write(s.raw)
+	done := false
+	for depth := 1; depth > 0; {
+		if err := s.nextIn(); err != nil {
+			return err
+		}
+		if depth == 1 && !done && s.is(tokStart, "sheetView") {
+			sf.writeView(out, append([]byte(nil), s.raw...))
+			done = true
+			if !s.self {
+				if err := copyElement(io.Discard, s, nil); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		switch {
+		case s.kind == tokStart && !s.self:
+			depth++
+		case s.kind == tokEnd:
+			depth--
+			if depth == 0 && !done {
+				sf.writeView(out, nil)
+			}
+		}
+		out.Write(s.raw)
+	}
+	return nil
+}
+
+// writeRules writes one conditionalFormatting element per coloured
+// column: a cellIs rule per value, priorities after the sheet's own.
+func (sf *sheetFormatter) writeRules(out io.Writer) {
+	p := sf.prefix
+	for i, cf := range sf.t.cols {
+		if len(cf.ColorOrder) == 0 {
+			continue
+		}
+		col := sheet.ColumnName(cf.Col)
+		fmt.Fprintf(out, `<%sconditionalFormatting sqref="%s2:%s%d">`, p, col, col, excelize.TotalRows)
+		for j, v := range cf.ColorOrder {
+			sf.maxPriority++
+			formula := `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
+			fmt.Fprintf(out, `<%scfRule type="cellIs" dxfId="%d" priority="%d" operator="equal"><%sformula>%s</%sformula></%scfRule>`,
+				p, sf.t.dxfs[i][j], sf.maxPriority, p, escapeText(formula), p, p)
+		}
+		fmt.Fprintf(out, `</%sconditionalFormatting>`, p)
+	}
+}
+
+var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func escapeText(s string) string { return textEscaper.Replace(s) }
+
+// rows copies sheetData through the row rewriter: below the header each
+// cell of a formatted column gets its own style with the format merged in.
+func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
+	e := &sf.edits
+	e.colStyles = e.colStyles[:0]
+	for _, cf := range sf.t.cols {
+		e.colStyles = append(e.colStyles, sf.colStyleOf(cf.Col))
+	}
+	sf.rr.fit = sf.fit
+	return sf.rr.sheetData(out, s, e)
+}
+
+// copyCell copies a cell element, s at its start tag: valued when a <v>
+// or <t> holds text (a value as GetRows reads it), value when a value or
+// formula starts (row fitting).
+func copyCell(out io.Writer, s *xmlScanner) (valued, value bool, err error) {
+	inText := false
+	err = copyElement(out, s, func(s *xmlScanner) {
+		value = value || valueStart(s)
+		switch {
+		case s.kind == tokStart && !s.self:
+			inText = string(s.name) == "v" || string(s.name) == "t"
+		case s.kind == tokEnd:
+			inText = false
+		case s.kind == tokText && inText && len(s.text) > 0:
+			valued = true
+		}
+	})
+	return valued, value, err
+}
+
+// formatEdits are the styled cells of each row below the header.
+type formatEdits struct {
+	sf        *sheetFormatter
+	all       []int // indexes into sf.t.cols of the columns to style
+	styled    []int // those of the current row
+	colStyles []int // their styles as read, by index into sf.t.cols
+	cell      bytes.Buffer
+}
+
+func (e *formatEdits) pending() int { return 0 }
+
+func (e *formatEdits) len() int { return len(e.styled) }
+
+func (e *formatEdits) col(k int) int { return e.sf.t.cols[e.styled[k]].Col }
+
+// take styles the rows below the header; a row is copied as it is unless
+// it has a cell to style or is fitted.
+func (e *formatEdits) take(n int) cellEdits {
+	if e.styled = e.all; n == 1 {
+		e.styled = nil
+	}
+	if e.sf.fit == nil && len(e.styled) == 0 {
+		return nil
+	}
+	return e
+}
+
+// write gives a cell of a styled column its style with the format merged
+// in; a row without one gets one, as excelize's SetCellStyle makes it.
+func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
+	sf, i := e.sf, e.styled[k]
+	cf := sf.t.cols[i]
+	if s == nil {
+		old := cmp.Or(row.style, e.colStyles[i])
+		return fmt.Appendf(b, `<%sc r="%s%d" s="%d"/>`, sf.prefix, sheet.ColumnName(cf.Col), row.n, sf.styles.derive(old, cf.Wrap, cf.Date)), 0, nil
+	}
+	old := cmp.Or(attrInt(s.attrs, "s"), row.style, e.colStyles[i])
+	tag := append([]byte(nil), s.raw...)
+	e.cell.Reset()
+	valued, value, err := copyCell(&e.cell, s)
+	if err != nil {
+		return nil, 0, err
+	}
+	date := cf.Date
+	if date && valued && !sf.styles.isDate(old) {
+		date = false // a manager's number keeps its format
+		sf.again = sf.again || !sf.kept[i]
+		sf.kept[i] = true
+	}
+	id := sf.styles.derive(old, cf.Wrap, date)
+	b = append(append(b, setAttr(tag, "s", strconv.Itoa(id))...), e.cell.Bytes()[len(tag):]...)
+	need := 0.0
+	if sf.fit != nil {
+		need = sf.fit.cellNeed(cf.Col, id, value, e.cell.Bytes())
+	}
+	return b, need, nil
+}
