@@ -1,17 +1,13 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"strings"
 
 	"onboard/internal/contract"
 	"onboard/internal/report"
 	"onboard/internal/setup"
 	"onboard/internal/sheet"
-	"onboard/internal/xlsxbook"
 )
 
 var initCommand = command{
@@ -39,25 +35,22 @@ func (a *App) initSheet(args []string) int {
 	if err != nil {
 		return a.fail("init", err)
 	}
-	if wb, ok := ss.(*xlsxbook.Workbook); ok {
-		// A missing or empty (0-byte, e.g. touched) file becomes a new workbook.
-		if info, err := os.Stat(wb.Path()); errors.Is(err, fs.ErrNotExist) || (err == nil && info.Mode().IsRegular() && info.Size() == 0) {
-			if dryRun {
-				fmt.Fprintf(a.Stdout, "would create %s with the tabs %s, then set them up\n", wb.Path(), strings.Join(contract.TabNames(cfg.Matrix), ", "))
-				return ExitOK
-			}
-			// A new workbook starts with an empty 申込 tab; init fills in the rest.
-			if err := xlsxbook.Create(wb.Path(), &sheet.Book{Tabs: []*sheet.Tab{{Name: contract.Tabs(cfg.Matrix)[0].Name}}}); err != nil {
-				return a.fail("init", fmt.Errorf("create %s: %w", wb.Path(), err))
-			}
-			fmt.Fprintf(a.Stdout, "created %s\n", wb.Path())
-		}
-	}
 	ctx, cancel, err := a.begin(&c)
 	if err != nil {
 		return a.fail("init", err)
 	}
 	defer cancel()
+	if cr, ok := ss.(sheet.Creator); ok && cr.Missing() {
+		if dryRun {
+			fmt.Fprintf(a.Stdout, "would create %s with the tabs %s, then set them up\n", ss.Describe(), strings.Join(contract.TabNames(cfg.Matrix), ", "))
+			return ExitOK
+		}
+		// A new spreadsheet starts with an empty 申込 tab; init fills in the rest.
+		if err := cr.CreateTabs(ctx, []string{contract.Tabs(cfg.Matrix)[0].Name}); err != nil {
+			return a.fail("init", err)
+		}
+		fmt.Fprintf(a.Stdout, "created %s\n", ss.Describe())
+	}
 	lk, err := look(c.templates)
 	if err != nil {
 		return a.fail("init", err)

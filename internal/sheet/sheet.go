@@ -299,3 +299,14 @@ func RangeName(tab string, row, col, lastRow, lastCol int) string {
 	}
 	return fmt.Sprintf("%s!%s:%s", QuoteTab(tab), CellName(row, col), CellName(lastRow, lastCol))
 }
+
+// Creator is implemented by backends whose spreadsheet init can create
+// when it is not there yet (a local file): the rest of init then sets up
+// the new spreadsheet as it would an existing one.
+type Creator interface {
+	// Missing reports whether there is no spreadsheet yet: no file, or
+	// an empty one (0 bytes, as touch leaves it).
+	Missing() bool
+	// CreateTabs creates the spreadsheet holding the named tabs, empty.
+	CreateTabs(ctx context.Context, tabs []string) error
+}

@@ -47,6 +47,7 @@ var (
 	_ sheet.Spreadsheet     = (*Workbook)(nil)
 	_ sheet.Conditional     = (*Workbook)(nil)
 	_ sheet.FilteringReader = (*Workbook)(nil)
+	_ sheet.Creator         = (*Workbook)(nil)
 )
 
 // WritesOnlyUnchanged marks the workbook's saves as conditional: each
@@ -61,6 +62,29 @@ func (w *Workbook) Describe() string { return w.path }
 
 // Path is the workbook's file path.
 func (w *Workbook) Path() string { return w.path }
+
+// Missing reports whether there is no workbook at the path yet: no file,
+// or an empty regular one (0 bytes, as touch leaves it).
+func (w *Workbook) Missing() bool {
+	info, err := os.Stat(w.path)
+	return errors.Is(err, fs.ErrNotExist) || (err == nil && info.Mode().IsRegular() && info.Size() == 0)
+}
+
+// CreateTabs writes a new workbook at the path holding the named tabs,
+// empty (Create).
+func (w *Workbook) CreateTabs(ctx context.Context, tabs []string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	book := &sheet.Book{}
+	for _, name := range tabs {
+		book.Tabs = append(book.Tabs, &sheet.Tab{Name: name})
+	}
+	if err := Create(w.path, book); err != nil {
+		return fmt.Errorf("create workbook %s: %w", w.path, err)
+	}
+	return nil
+}
 
 // snapshot is the workbook file held open: a save renames a new file over
 // the path, so what is read through it stays the file opened, and a large
