@@ -92,13 +92,13 @@ property:
 		$(GO) test -count=1 -timeout 0 -run '^TestPropertyRandomWorkbooks$$' -v ./internal/job
 
 # bench-fleet: 500 sheets of 200–400 clients on one service account against
-# the fake Sheets API with Google's default quota, every sheet's job (the
-# built binary, onboard sync) started by the same */30 schedule, first with
-# --spread 25m, then without; time compressed 30× (quota window 2 s), three
-# periods each. About ten minutes. Its last line is the fleet's figures
-# with --spread (README: "How many sheets per service account").
-# ONBOARD_FLEET_SHEETS, ONBOARD_FLEET_ROUNDS and ONBOARD_FLEET_SPEEDUP
-# change the setup.
+# the fake Sheets API with Google's default quota, every sheet's job
+# (onboard sync through the binary's entry point, in-process, over HTTP)
+# started by the same */30 schedule, first with --spread 25m, then
+# without; time compressed 10× (quota window 6 s), two periods each. About
+# 13 minutes. Its last line is the fleet's figures with --spread (README:
+# "How many sheets per service account"). ONBOARD_FLEET_SHEETS,
+# ONBOARD_FLEET_ROUNDS and ONBOARD_FLEET_SPEEDUP change the setup.
 .PHONY: bench-fleet
 bench-fleet:
 	@log=$$(mktemp); trap 'rm -f $$log' EXIT; \

@@ -4,35 +4,39 @@ package main_test
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"onboard/internal/cli"
 	"onboard/internal/example"
 	"onboard/internal/fakesheets"
 )
 
 // The fleet benchmark (make bench-fleet): many sheets, one service
 // account, Google's default quota, every sheet's job started by the same
-// */30 schedule. Time is compressed by fleetSpeedup: a 30-minute period
+// */30 schedule. Time is compressed by the speedup: a 30-minute period
 // takes 30 min / speedup, and the fake's quota window, the client's, the
-// --spread and the --timeout shrink by the same factor. Each job is the
-// built binary (onboard sync) talking to the fake over HTTP with the real
-// sheets/v4 client.
+// --spread and the --timeout shrink by the same factor. Each job is
+// onboard sync through cli.Main, the binary's own entry point, talking to
+// the fake over HTTP with the real sheets/v4 client; in-process, so the
+// 500 jobs a schedule starts at once do not each pay a process start on
+// this machine's 2 cores (a cluster starts each CronJob's pod elsewhere).
 type fleetSetup struct {
 	sheets, rounds, speedup int
 	changing                float64 // share of sheets a manager edits each round
 }
 
 func fleetFromEnv(t *testing.T) fleetSetup {
-	f := fleetSetup{sheets: 500, rounds: 3, speedup: 30, changing: 0.2}
+	f := fleetSetup{sheets: 500, rounds: 2, speedup: 10, changing: 0.2}
 	for name, p := range map[string]*int{"ONBOARD_FLEET_SHEETS": &f.sheets, "ONBOARD_FLEET_ROUNDS": &f.rounds, "ONBOARD_FLEET_SPEEDUP": &f.speedup} {
 		if v := os.Getenv(name); v != "" {
 			n, err := strconv.Atoi(v)
@@ -69,6 +73,9 @@ type fleetResult struct {
 	maxStale                             float64    // real-world minutes
 	took                                 [3]float64 // a job's start to its end, less its --spread wait: median, p99, max, in real-world minutes
 	firstFailure                         string
+	cpuPerRun                            time.Duration // the jobs' and the fake's CPU over the phase, per run
+	cpuShare                             float64       // that CPU over the phase's wall time and the machine's cores
+	load                                 [2]string     // load average at the phase's start and end
 }
 
 func (r fleetResult) line(sheets int) string {
@@ -98,6 +105,9 @@ func TestFleet(t *testing.T) {
 		spread.reads, spread.writes, spread.refused, none.reads, none.writes, none.refused)
 	fmt.Printf("  a job from its start to its end, less its --spread wait (median, p99, max): with --spread %.1f, %.1f, %.1f min; without %.1f, %.1f, %.1f min\n",
 		spread.took[0], spread.took[1], spread.took[2], none.took[0], none.took[1], none.took[2])
+	fmt.Printf("  CPU of the jobs and the fake together: with --spread %s a run, %.0f%% of %d cores; without %s a run, %.0f%% (load average %s→%s, %s→%s)\n",
+		spread.cpuPerRun.Round(time.Millisecond), 100*spread.cpuShare, runtime.NumCPU(), none.cpuPerRun.Round(time.Millisecond), 100*none.cpuShare,
+		spread.load[0], spread.load[1], none.load[0], none.load[1])
 	fmt.Printf("(time compressed %d×: quota window %s, --spread %s, --timeout %s, a 30-minute period %s)\n",
 		f.speedup, q.Window, f.scaled(25*time.Minute), f.scaled(5*time.Minute), f.scaled(30*time.Minute))
 	fmt.Println(spread.line(len(ids)))
@@ -139,20 +149,35 @@ func seedFleet(t *testing.T, srv *fakesheets.Server, n int) []string {
 
 // fleetSync runs one job as the CronJob would, on the compressed clock.
 func fleetSync(srv *fakesheets.Server, id string, spread, timeout, window time.Duration) result {
-	cmd := exec.Command(binary, "sync", "--sheet", id, "--sheets-endpoint", srv.URL(), now,
-		"--spread", spread.String(), "--timeout", timeout.String(), "--sheets-quota-window", window.String())
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.TempDir()}
 	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		code, errb = -1, *bytes.NewBufferString(err.Error())
+	env := func(name string) string {
+		if name == "HOME" {
+			return os.TempDir()
+		}
+		return ""
 	}
+	code := cli.Main([]string{"sync", "--sheet", id, "--sheets-endpoint", srv.URL(), now,
+		"--spread", spread.String(), "--timeout", timeout.String(), "--sheets-quota-window", window.String()}, &out, &errb, env)
 	return result{code, out.String(), errb.String()}
+}
+
+// cpuTime is the CPU this process has used: the jobs and the fake alike.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		panic(err)
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+// loadAverage is the machine's one-minute load average, to tell an idle
+// machine's figures from a busy one's.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Fields(string(b))[0]
 }
 
 // runFleet runs f.rounds periods: at each period's start a manager edits
@@ -165,7 +190,7 @@ func runFleet(t *testing.T, srv *fakesheets.Server, ids []string, f fleetSetup, 
 	var mu sync.Mutex
 	var runs []fleetRun
 	var wg sync.WaitGroup
-	start := time.Now()
+	start, cpu0, load0 := time.Now(), cpuTime(), loadAverage()
 	for round := range f.rounds {
 		roundStart := start.Add(time.Duration(round) * period)
 		time.Sleep(time.Until(roundStart))
@@ -189,7 +214,9 @@ func runFleet(t *testing.T, srv *fakesheets.Server, ids []string, f fleetSetup, 
 		}
 	}
 	wg.Wait()
-	res := fleetResult{runs: len(runs)}
+	cpu, wall := cpuTime()-cpu0, time.Since(start)
+	res := fleetResult{runs: len(runs), cpuPerRun: cpu / time.Duration(len(runs)),
+		cpuShare: cpu.Seconds() / wall.Seconds() / float64(runtime.NumCPU()), load: [2]string{load0, loadAverage()}}
 	for _, r := range srv.Requests() {
 		switch {
 		case r.Status == 429:
