@@ -147,7 +147,8 @@ func seedFleet(t *testing.T, srv *fakesheets.Server, n int) []string {
 	return ids
 }
 
-// fleetSync runs one job as the CronJob would, on the compressed clock.
+// fleetSync runs one job with the CronJob's arguments through the
+// binary's entry point, on the compressed clock.
 func fleetSync(srv *fakesheets.Server, id string, spread, timeout, window time.Duration) result {
 	var out, errb bytes.Buffer
 	env := func(name string) string {
