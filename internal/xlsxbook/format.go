@@ -12,16 +12,6 @@ import (
 // it and formats a tab only once.
 const formattedName = "onboard_formatted"
 
-// formatted reports whether the tab carries the marker.
-func (w *Workbook) formatted(tab string) bool {
-	for _, dn := range w.file.GetDefinedName() {
-		if dn.Name == formattedName && dn.Scope == tab {
-			return true
-		}
-	}
-	return false
-}
-
 // markFormatted returns the workbook part with onboard's marker, a defined
 // name scoped to the tab, on each marked tab that does not carry it; nil
 // when none is new.
