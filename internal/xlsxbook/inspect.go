@@ -49,15 +49,22 @@ func (w *Workbook) Inspect(ctx context.Context, tabs []string) (map[string]sheet
 	return out, ctx.Err()
 }
 
-// inspectSheet reads a worksheet's first view's pane and its validations
-// (not those of an extension list).
+// inspectSheet reads a worksheet's first view's pane and its validations.
 func inspectSheet(p *xlsxPackage, part string) (sheet.TabSetup, error) {
 	st := sheet.TabSetup{Dropdowns: map[int]bool{}, Protected: map[string]bool{}}
 	views, ext := 0, 0
+	inSqref, extList := false, false
 	err := p.scan(part, func(s *xmlScanner) error {
 		switch {
 		case s.kind != tokText && string(s.name) == "extLst":
 			ext += b2i(s.kind == tokStart && !s.self) - b2i(s.kind == tokEnd)
+		case ext > 0 && s.is(tokStart, "dataValidation"): // x14's, its range in <xm:sqref>
+			typ, _ := attrString(s.attrs, "type")
+			extList = typ == "list"
+		case ext > 0 && s.kind != tokText && string(s.name) == "sqref":
+			inSqref = s.kind == tokStart && !s.self
+		case ext > 0 && inSqref && extList && s.kind == tokText:
+			listColumns(string(s.textAppend(nil)), st.Dropdowns)
 		case ext > 0:
 		case s.is(tokStart, "sheetView"):
 			views++
@@ -83,14 +90,19 @@ func readValidation(attrs []byte, st *sheet.TabSetup) {
 		prompt, _ := attrString(attrs, "prompt")
 		st.Protected[prompt] = true
 	}
-	if typ != "list" {
-		return
+	if typ == "list" {
+		listColumns(sqref, st.Dropdowns)
 	}
+}
+
+// listColumns adds to cols the columns of a list validation's ranges that
+// start on row 1 or 2.
+func listColumns(sqref string, cols map[int]bool) {
 	for _, ref := range strings.Fields(sqref) {
 		first, _, _ := strings.Cut(ref, ":")
 		row, _ := strconv.Atoi(strings.TrimLeft(first, "ABCDEFGHIJKLMNOPQRSTUVWXYZ$"))
 		if col := refCol([]byte(first)); col > 0 && row >= 1 && row <= 2 {
-			st.Dropdowns[col] = true
+			cols[col] = true
 		}
 	}
 }

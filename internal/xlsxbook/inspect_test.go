@@ -191,3 +191,23 @@ func rawEntries(t *testing.T, data []byte) map[string]string {
 	}
 	return out
 }
+
+// TestInspectReadsX14Lists: a list validation Excel keeps in the sheet's
+// extension list (its list on another tab) counts as a dropdown.
+func TestInspectReadsX14Lists(t *testing.T) {
+	path := randomBooks(t, 1, 0, 41)[0]
+	names, all := parts(t, readBytes(t, path))
+	p, err := openPackage(readBytes(t, path))
+	must(t, err)
+	part := p.tabs[0].part
+	ext := `<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">` +
+		`<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation type="list" allowBlank="1">` +
+		`<x14:formula1><xm:f>一覧!$A$1:$A$3</xm:f></x14:formula1><xm:sqref>D2:D500</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>`
+	all[part] = bytes.Replace(all[part], []byte("</worksheet>"), []byte(ext+"</worksheet>"), 1)
+	writeParts(t, path, names, all)
+	st, err := Open(path).Inspect(context.Background(), []string{p.tabs[0].name})
+	must(t, err)
+	if got := st[p.tabs[0].name].Dropdowns; !reflect.DeepEqual(got, map[int]bool{4: true}) {
+		t.Errorf("Dropdowns %v, want column D", got)
+	}
+}

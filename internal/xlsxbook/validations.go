@@ -69,8 +69,8 @@ func (sf *sheetFormatter) validationsXML() []byte {
 			for _, c := range v.cols {
 				refs = append(refs, sheet.CellName(1, c))
 			}
-			b = fmt.Appendf(b, `<%sdataValidation allowBlank="1" showInputMessage="1" promptTitle="%s" prompt="`, p, markTitle)
-			b = fmt.Appendf(appendEscapedAttr(b, v.prompt), `" sqref="%s"/>`, strings.Join(refs, " "))
+			b = fmt.Appendf(b, `<%sdataValidation allowBlank="1" showInputMessage="1" promptTitle="%s" prompt="%s" sqref="%s"/>`,
+				p, markTitle, attrEscaper.Replace(v.prompt), strings.Join(refs, " "))
 			continue
 		}
 		col := sheet.ColumnName(v.col)
