@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
-	"strconv"
 )
 
 // formattedName is a defined name scoped to a tab that says onboard
@@ -19,9 +18,13 @@ func (w *Workbook) markFormatted(p *xlsxPackage, tabs []*tabFormat) ([]byte, err
 	if !slices.ContainsFunc(tabs, func(t *tabFormat) bool { return t.mark }) {
 		return nil, nil
 	}
-	wb, err := p.readAll(p.workbook)
+	have, err := formattedTabs(p)
+	var wb []byte
 	if err == nil {
-		wb, err = addMarks(wb, tabs)
+		wb, err = p.readAll(p.workbook)
+	}
+	if err == nil {
+		wb, err = addMarks(wb, tabs, have)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workbook %s part %s: %w", w.path, p.workbook, err)
@@ -29,10 +32,10 @@ func (w *Workbook) markFormatted(p *xlsxPackage, tabs []*tabFormat) ([]byte, err
 	return wb, nil
 }
 
-// addMarks adds the marker to the workbook part wb.
-func addMarks(wb []byte, tabs []*tabFormat) ([]byte, error) {
+// addMarks adds the marker to the workbook part wb on the tabs that lack
+// it (have: those that carry it).
+func addMarks(wb []byte, tabs []*tabFormat, have map[int]bool) ([]byte, error) {
 	s := newPartScanner(wb)
-	have := map[int]bool{}
 	prefix := ""
 	namesEnd, sheetsEnd, refsEnd := -1, -1, -1
 	for s.next() {
@@ -41,12 +44,6 @@ func addMarks(wb []byte, tabs []*tabFormat) ([]byte, error) {
 		switch {
 		case s.is(tokStart, "workbook"):
 			prefix = string(s.qname[:len(s.qname)-len(s.name)])
-		case s.is(tokStart, "definedName"):
-			name, _ := attrString(s.attrs, "name")
-			if id, ok := attr(s.attrs, "localSheetId"); ok && name == formattedName {
-				n, _ := strconv.Atoi(string(id))
-				have[n] = true
-			}
 		case s.is(tokStart, "definedNames") && s.self:
 			namesEnd = start // <definedNames/>: replaced below
 		case s.is(tokEnd, "definedNames"):

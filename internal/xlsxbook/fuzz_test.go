@@ -115,9 +115,9 @@ var fuzzValues = []sheet.Value{
 	sheet.BoolValue(true), sheet.TextValue("_x0041_ literal"), sheet.TextValue(" line\nbreak "), {},
 }
 
-// patchBook runs the reader and both patchers over the workbook at path
-// and checks the invariants; it returns false when the workbook was
-// refused (and so left as it was).
+// patchBook runs the reader and the patchers (values, formats, init's
+// steps) over the workbook at path and checks the invariants; it returns
+// false when the workbook was refused (and so left as it was).
 func patchBook(t testing.TB, path string) bool {
 	t.Helper()
 	ctx := context.Background()
@@ -155,6 +155,18 @@ func patchBook(t testing.TB, path string) bool {
 	}
 	wellFormed(t, before, path)
 	readBack(t, path, us)
+	before, _ = os.ReadFile(path)
+	if _, err := w.Inspect(ctx, []string{tab}); err != nil {
+		return unchanged("inspect", err)
+	}
+	if err := w.Prepare(ctx, initSteps(tab)); err != nil {
+		return unchanged("init", err)
+	}
+	wellFormed(t, before, path)
+	readBack(t, path, us)
+	if st, err := w.Inspect(ctx, []string{tab}); err != nil || !st[tab].Dropdowns[3] || !st[tab].Protected[markText] {
+		t.Fatalf("Inspect after init reads %+v (%v)", st[tab], err)
+	}
 	return true
 }
 

@@ -12,6 +12,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -209,5 +211,51 @@ func TestInspectReadsX14Lists(t *testing.T) {
 	must(t, err)
 	if got := st[p.tabs[0].name].Dropdowns; !reflect.DeepEqual(got, map[int]bool{4: true}) {
 		t.Errorf("Dropdowns %v, want column D", got)
+	}
+}
+
+// TestInitExtendsValidations: init's validations join a sheet's own,
+// whose count they raise, also in an empty self-closing element; the
+// sheet's own validation stays as it was.
+func TestInitExtendsValidations(t *testing.T) {
+	for _, empty := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "book.xlsx")
+		f := excelize.NewFile()
+		must(t, f.SetSheetRow("Sheet1", "A1", &[]any{"ID", "担当", "結果", "備考", "送信", "日時"}))
+		dv := excelize.NewDataValidation(true)
+		dv.SetSqref("B2:B100")
+		must(t, dv.SetDropList([]string{"山田", "佐藤"}))
+		must(t, f.AddDataValidation("Sheet1", dv))
+		must(t, f.SaveAs(path))
+		f.Close()
+		names, all := parts(t, readBytes(t, path))
+		const part = "xl/worksheets/sheet1.xml"
+		own := regexp.MustCompile(`<dataValidations.*</dataValidations>`).Find(all[part])
+		if own == nil {
+			t.Fatalf("no validations written: %s", all[part])
+		}
+		inner := own[bytes.IndexByte(own, '>')+1 : len(own)-len(`</dataValidations>`)]
+		if empty {
+			all[part] = bytes.Replace(all[part], own, []byte(`<dataValidations count="0"/>`), 1)
+			inner = nil
+		}
+		writeParts(t, path, names, all)
+		must(t, Open(path).Prepare(context.Background(), initSteps("Sheet1")))
+		_, got := parts(t, readBytes(t, path))
+		dvs := regexp.MustCompile(`<dataValidations count="(\d+)">(.*)</dataValidations>`).FindSubmatch(got[part])
+		if dvs == nil || string(dvs[1]) != strconv.Itoa(3+b2i(!empty)) || !bytes.HasPrefix(dvs[2], inner) {
+			t.Errorf("empty %v: validations %s", empty, dvs)
+		}
+		checkOpenpyxlCount(t, path, 3+b2i(!empty))
+	}
+}
+
+// checkOpenpyxlCount checks openpyxl reads n validations on Sheet1.
+func checkOpenpyxlCount(t *testing.T, path string, n int) {
+	t.Helper()
+	out, err := exec.Command("/usr/bin/python3", "-c", `import sys, openpyxl
+print(len(openpyxl.load_workbook(sys.argv[1])["Sheet1"].data_validations.dataValidation))`, path).Output()
+	if err != nil || string(bytes.TrimSpace(out)) != strconv.Itoa(n) {
+		t.Errorf("openpyxl reads %s validations (%v), want %d", bytes.TrimSpace(out), err, n)
 	}
 }

@@ -93,31 +93,23 @@ func (sf *sheetFormatter) writeValidations(out io.Writer) {
 // moved by theirs.
 func (sf *sheetFormatter) extendValidations(out io.Writer, s *xmlScanner) error {
 	sf.dvDone = true
-	n := len(sf.t.validations)
-	tag := setAttrInt(slices.Clone(s.raw), "count", n)
+	n, tag := len(s.raw), setAttrInt(slices.Clone(s.raw), "count", len(sf.t.validations))
 	if s.self {
 		out.Write(openTag(tag))
 		fmt.Fprintf(out, `%s</%s>`, sf.validationsXML(), s.qname)
 		return nil
 	}
-	out.Write(tag)
-	for depth := 1; ; {
-		if err := s.nextIn(); err != nil {
-			return err
-		}
-		switch {
-		case s.kind == tokStart && !s.self:
-			depth++
-		case s.kind == tokEnd:
-			depth--
-		}
-		if depth == 0 {
-			out.Write(sf.validationsXML())
-			out.Write(s.raw)
-			return nil
-		}
-		out.Write(s.raw)
+	var b bytes.Buffer
+	if err := copyElement(&b, s, nil); err != nil {
+		return err
 	}
+	body := b.Bytes()[n:]
+	end := bytes.LastIndex(body, []byte("</"))
+	out.Write(tag)
+	out.Write(body[:end])
+	out.Write(sf.validationsXML())
+	out.Write(body[end:])
+	return nil
 }
 
 // headerEdits give the job columns' header cells the grey header style.
