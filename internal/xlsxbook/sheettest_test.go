@@ -24,13 +24,13 @@ func TestConformance(t *testing.T) {
 			return open(t, path)
 		},
 		Reopen: func(t *testing.T, ss sheet.Spreadsheet) sheet.Spreadsheet {
-			return open(t, ss.(*xlsxbook.Workbook).Describe())
+			return open(t, ss.(*xlsxbook.Workbook).Path())
 		},
 		Missing: func(t *testing.T) sheet.Spreadsheet {
 			return open(t, filepath.Join(t.TempDir(), "missing.xlsx"))
 		},
 		Edit: func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value) {
-			path := ss.(*xlsxbook.Workbook).Describe()
+			path := ss.(*xlsxbook.Workbook).Path()
 			f, err := excelize.OpenFile(path)
 			if err != nil {
 				t.Fatal(err)
