@@ -10,10 +10,11 @@ import (
 	"onboard/internal/sheet"
 )
 
-// The first sync formats the columns it added by patching only the parts
-// that change (sheet XML, styles.xml, workbook.xml for the marker):
-// excelize would decode whole worksheets, 10 s and 1 GB at 10,000 clients.
-// TestFormatPatchOracle checks it against the same steps through excelize.
+// init's steps, and the first sync's formats of the columns it added,
+// patch only the parts that change (sheet XML, styles.xml, workbook.xml
+// for the marker): a manager's other parts stay byte for byte, and a large
+// sheet is streamed. TestFormatPatchOracle checks the formats against the
+// same steps through excelize.
 
 // tabFormat is what the steps of one Prepare call do to one tab.
 type tabFormat struct {
