@@ -10,9 +10,7 @@ import (
 // loadWorkbook reads every sheet of an .xlsx file as tabs for the fake,
 // through the project's one workbook reader (xlsxbook).
 func loadWorkbook(path string) ([]fakesheets.Tab, error) {
-	w := xlsxbook.Open(path)
-	defer w.Close()
-	book, err := w.Read(context.Background(), nil)
+	book, err := xlsxbook.Open(path).Read(context.Background(), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -44,43 +44,10 @@ func kustomizeBuild(t *testing.T, dir string) []map[string]any {
 	}
 }
 
-func yamlDocs(t *testing.T, path string) []map[string]any {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var docs []map[string]any
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	for {
-		var d map[string]any
-		err := dec.Decode(&d)
-		if errors.Is(err, io.EOF) {
-			return docs
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if d != nil {
-			docs = append(docs, d)
-		}
-	}
-}
-
 func name(d map[string]any) string {
 	m, _ := d["metadata"].(map[string]any)
 	s, _ := m["name"].(string)
 	return s
-}
-
-func dig(d map[string]any, path ...string) []any {
-	var v any = d
-	for _, p := range path {
-		m, _ := v.(map[string]any)
-		v = m[p]
-	}
-	l, _ := v.([]any)
-	return l
 }
 
 // TestKubernetesFleetBaseIsTheSingleCronJob: the fleet's base is the

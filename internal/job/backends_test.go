@@ -30,11 +30,7 @@ func backends() []backend {
 		{"xlsx", func(t *testing.T, book *sheet.Book) (func() sheet.Spreadsheet, func() *sheet.Book) {
 			path := writeBook(t, book)
 			storeAsExcel(t, path, book)
-			open := func() sheet.Spreadsheet {
-				w := xlsxbook.Open(path)
-				t.Cleanup(func() { _ = w.Close() })
-				return w
-			}
+			open := func() sheet.Spreadsheet { return xlsxbook.Open(path) }
 			return open, func() *sheet.Book { return readBook(t, path) }
 		}},
 		{"google", func(t *testing.T, book *sheet.Book) (func() sheet.Spreadsheet, func() *sheet.Book) {

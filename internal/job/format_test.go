@@ -314,9 +314,7 @@ func hexByte(v byte) string {
 
 func openXLSX(t *testing.T, path string) sheet.Spreadsheet {
 	t.Helper()
-	w := xlsxbook.Open(path)
-	t.Cleanup(func() { _ = w.Close() })
-	return w
+	return xlsxbook.Open(path)
 }
 
 func fileSum(t *testing.T, path string) [32]byte {

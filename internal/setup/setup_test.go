@@ -200,77 +200,94 @@ func look(t *testing.T) contract.Look {
 	return contract.Look{StatusColors: l.StatusColors}
 }
 
-// TestInitWritesTheHeaderNoteOnce: the note over the job's columns reads
-// once (an earlier init wrote its text twice: as plain text and as a
-// run), a doubled note is rewritten once, and init run again leaves it.
-func TestInitWritesTheHeaderNoteOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "new.xlsx")
-	if err := xlsxbook.Create(path, &sheet.Book{Tabs: []*sheet.Tab{{Name: "申込"}}}); err != nil {
-		t.Fatal(err)
-	}
-	m, _ := matrix.Default("")
+// TestInitMarksTheJobColumnsOnce: init marks each tab's job columns once
+// (an input message on their header cells), and init run again leaves
+// them. A workbook an older version set up carries the mark as a note by
+// onboard on the first job header: init does not mark it again, unless
+// the note holds its text twice (as an earlier init wrote it).
+func TestInitMarksTheJobColumnsOnce(t *testing.T) {
 	ctx := context.Background()
-	for i := 0; i < 2; i++ {
-		ss := xlsxbook.Open(path)
-		actions, err := setup.Plan(ctx, ss, m, look(t))
+	m, _ := matrix.Default("")
+	isMark := func(a setup.Action) bool { return strings.HasPrefix(a.What, "warning-only protection") }
+	plan := func(path string) []setup.Action {
+		actions, err := setup.Plan(ctx, xlsxbook.Open(path), m, look(t))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := setup.Apply(ctx, ss, actions); err != nil {
+		return actions
+	}
+	apply := func(path string, actions []setup.Action) {
+		if err := setup.Apply(ctx, xlsxbook.Open(path), actions); err != nil {
 			t.Fatal(err)
 		}
 	}
-	notes := func() []string {
-		out, err := exec.Command("/usr/bin/python3", "-c", `
-import sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-for ws in wb:
-    for row in ws.iter_rows(max_row=1):
-        for c in row:
-            if c.comment:
-                print(ws.title + "|" + c.coordinate + "|" + c.comment.text.replace("\n", " "))
-`, path).Output()
-		if err != nil {
-			t.Fatalf("openpyxl: %v", err)
+	newBook := func() string {
+		path := filepath.Join(t.TempDir(), "new.xlsx")
+		if err := xlsxbook.Create(path, &sheet.Book{Tabs: []*sheet.Tab{{Name: "申込"}}}); err != nil {
+			t.Fatal(err)
 		}
-		return strings.Split(strings.TrimSpace(string(out)), "\n")
+		return path
+	}
+	path := newBook()
+	for range 2 {
+		apply(path, plan(path))
+	}
+	out, err := exec.Command("/usr/bin/python3", "-c", `
+import sys, openpyxl
+for ws in openpyxl.load_workbook(sys.argv[1]):
+    for dv in ws.data_validations.dataValidation:
+        if dv.promptTitle == "onboard":
+            print(ws.title + "|" + str(dv.sqref).split()[0] + "|" + dv.prompt)
+`, path).Output()
+	if err != nil {
+		t.Fatalf("openpyxl: %v", err)
 	}
 	want := []string{"申込|M1|" + setup.ProtectDescription, "セッション|P1|" + setup.ProtectDescription, "サポートアカウント|F1|" + setup.ProtectDescription}
-	if got := notes(); strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("notes after init twice:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	if got := strings.TrimSpace(string(out)); got != strings.Join(want, "\n") {
+		t.Errorf("marks after init twice:\n%s\nwant\n%s", got, strings.Join(want, "\n"))
 	}
 
-	// A note as the earlier init wrote it: text twice.
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
+	// Set up as an older version did: notes instead of the marks.
+	path = newBook()
+	var rest []setup.Action
+	for _, a := range plan(path) {
+		if !isMark(a) {
+			rest = append(rest, a)
+		}
 	}
-	if err := f.DeleteComment("申込", "M1"); err != nil {
-		t.Fatal(err)
+	apply(path, rest)
+	note := func(tab, cell string, doubled bool) {
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		_ = f.DeleteComment(tab, cell)
+		c := excelize.Comment{Author: "onboard", Cell: cell, Paragraph: []excelize.RichTextRun{{Text: setup.ProtectDescription}}}
+		if doubled {
+			c.Text = setup.ProtectDescription
+		}
+		if err := f.AddComment(tab, c); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Save(); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := f.AddComment("申込", excelize.Comment{Author: "onboard", Cell: "M1", Text: setup.ProtectDescription,
-		Paragraph: []excelize.RichTextRun{{Text: setup.ProtectDescription}}}); err != nil {
-		t.Fatal(err)
+	for _, w := range want {
+		tabCell := strings.Split(w, "|")
+		note(tabCell[0], tabCell[1], false)
 	}
-	if err := f.Save(); err != nil {
-		t.Fatal(err)
+	if got := plan(path); len(got) != 0 {
+		t.Errorf("init over an older version's notes: %+v", got)
 	}
-	f.Close()
-	if got := notes(); got[0] != "申込|M1|"+setup.ProtectDescription+setup.ProtectDescription {
-		t.Fatalf("the doubled note reads %q (the case this test repairs)", got[0])
+	note("申込", "M1", true)
+	got := plan(path)
+	if len(got) != 1 || !isMark(got[0]) || got[0].Tab != "申込" {
+		t.Fatalf("init over a doubled note: %+v", got)
 	}
-	ss := xlsxbook.Open(path)
-	actions, err := setup.Plan(ctx, ss, m, look(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(actions) != 1 || !strings.HasPrefix(actions[0].What, "warning-only protection") {
-		t.Fatalf("init over a doubled note: %+v", actions)
-	}
-	if err := setup.Apply(ctx, ss, actions); err != nil {
-		t.Fatal(err)
-	}
-	if got := notes(); strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("notes after the repair:\n%s", strings.Join(got, "\n"))
+	apply(path, got)
+	if got := plan(path); len(got) != 0 {
+		t.Errorf("init after marking: %+v", got)
 	}
 }

@@ -19,7 +19,8 @@ type TabSetup struct {
 	// Dropdowns holds the 1-based columns with a list validation on row 2.
 	Dropdowns map[int]bool
 	// Protected holds the descriptions of protected ranges (or, in a
-	// workbook, of the notes that mark job columns).
+	// workbook, of the input messages, or older notes, that mark job
+	// columns).
 	Protected map[string]bool
 	// Formatted: the tab carries onboard's marker that its columns were
 	// formatted (a FormatColumns step with Mark set).

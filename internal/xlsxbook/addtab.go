@@ -139,7 +139,7 @@ func addSheet(b []byte, name, rid string) ([]byte, error) {
 	}
 	// The relationships prefix is declared on the element itself: openpyxl
 	// declares it on each <sheet>, not on the root.
-	tag := fmt.Sprintf(`<sheet xmlns:r="%s" name="%s" sheetId="%d" r:id="%s"/>`, relationshipsNS, string(appendEscapedAttr(nil, name)), n+1, rid)
+	tag := fmt.Sprintf(`<sheet xmlns:r="%s" name="%s" sheetId="%d" r:id="%s"/>`, relationshipsNS, attrEscaper.Replace(name), n+1, rid)
 	end := "</sheets>"
 	if m := regexp.MustCompile(`</(\w+:)?sheets>`).Find(b); m != nil {
 		end = string(m)
@@ -179,23 +179,4 @@ func headerSheet(header []string) []byte {
 		b = append(b, `</row>`...)
 	}
 	return append(b, `</sheetData></worksheet>`...)
-}
-
-// appendEscapedAttr escapes text for an attribute value.
-func appendEscapedAttr(b []byte, s string) []byte {
-	for _, r := range s {
-		switch r {
-		case '&':
-			b = append(b, "&amp;"...)
-		case '<':
-			b = append(b, "&lt;"...)
-		case '>':
-			b = append(b, "&gt;"...)
-		case '"':
-			b = append(b, "&quot;"...)
-		default:
-			b = append(b, string(r)...)
-		}
-	}
-	return b
 }

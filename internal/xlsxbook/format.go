@@ -4,23 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
-	"strconv"
 )
 
 // formattedName is a defined name scoped to a tab that says onboard
 // formatted its columns (a workbook has no developer metadata); init reads
 // it and formats a tab only once.
 const formattedName = "onboard_formatted"
-
-// formatted reports whether the tab carries the marker.
-func (w *Workbook) formatted(tab string) bool {
-	for _, dn := range w.file.GetDefinedName() {
-		if dn.Name == formattedName && dn.Scope == tab {
-			return true
-		}
-	}
-	return false
-}
 
 // markFormatted returns the workbook part with onboard's marker, a defined
 // name scoped to the tab, on each marked tab that does not carry it; nil
@@ -29,9 +18,13 @@ func (w *Workbook) markFormatted(p *xlsxPackage, tabs []*tabFormat) ([]byte, err
 	if !slices.ContainsFunc(tabs, func(t *tabFormat) bool { return t.mark }) {
 		return nil, nil
 	}
-	wb, err := p.readAll(p.workbook)
+	have, err := formattedTabs(p)
+	var wb []byte
 	if err == nil {
-		wb, err = addMarks(wb, tabs)
+		wb, err = p.readAll(p.workbook)
+	}
+	if err == nil {
+		wb, err = addMarks(wb, tabs, have)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workbook %s part %s: %w", w.path, p.workbook, err)
@@ -39,10 +32,10 @@ func (w *Workbook) markFormatted(p *xlsxPackage, tabs []*tabFormat) ([]byte, err
 	return wb, nil
 }
 
-// addMarks adds the marker to the workbook part wb.
-func addMarks(wb []byte, tabs []*tabFormat) ([]byte, error) {
+// addMarks adds the marker to the workbook part wb on the tabs that lack
+// it (have: those that carry it).
+func addMarks(wb []byte, tabs []*tabFormat, have map[int]bool) ([]byte, error) {
 	s := newPartScanner(wb)
-	have := map[int]bool{}
 	prefix := ""
 	namesEnd, sheetsEnd, refsEnd := -1, -1, -1
 	for s.next() {
@@ -51,12 +44,6 @@ func addMarks(wb []byte, tabs []*tabFormat) ([]byte, error) {
 		switch {
 		case s.is(tokStart, "workbook"):
 			prefix = string(s.qname[:len(s.qname)-len(s.name)])
-		case s.is(tokStart, "definedName"):
-			name, _ := attrString(s.attrs, "name")
-			if id, ok := attr(s.attrs, "localSheetId"); ok && name == formattedName {
-				n, _ := strconv.Atoi(string(id))
-				have[n] = true
-			}
 		case s.is(tokStart, "definedNames") && s.self:
 			namesEnd = start // <definedNames/>: replaced below
 		case s.is(tokEnd, "definedNames"):

@@ -11,8 +11,11 @@ import (
 // The formats through excelize's model: the oracle the package patch
 // (formatpatch.go) is checked against, as Prepare made them before.
 
+// excelizeModel is excelize's model of a whole workbook.
+type excelizeModel struct{ file *excelize.File }
+
 // modelStep makes a step through excelize's model of the whole workbook.
-func (w *Workbook) modelStep(s sheet.SetupStep) error {
+func (w excelizeModel) modelStep(s sheet.SetupStep) error {
 	switch s.Kind {
 	case sheet.FreezeHeader:
 		return w.file.SetPanes(s.Tab, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
@@ -20,14 +23,24 @@ func (w *Workbook) modelStep(s sheet.SetupStep) error {
 	case sheet.FormatColumns:
 		return w.formatColumns(s)
 	}
-	return w.prepare(s)
+	return fmt.Errorf("the oracle has no step %d", s.Kind)
+}
+
+// formatted reports whether the tab carries the marker.
+func (w excelizeModel) formatted(tab string) bool {
+	for _, dn := range w.file.GetDefinedName() {
+		if dn.Name == formattedName && dn.Scope == tab {
+			return true
+		}
+	}
+	return false
 }
 
 // formatColumns applies a FormatColumns step: widths, then wrap and the
 // date format merged into each cell's own style from row 2 down (and into
 // the column's style, for cells typed later; a patch gives new cells the
 // column's style too), then one conditional rule per status colour.
-func (w *Workbook) formatColumns(s sheet.SetupStep) error {
+func (w excelizeModel) formatColumns(s sheet.SetupStep) error {
 	f := w.file
 	rows, err := f.GetRows(s.Tab, excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -101,7 +114,7 @@ func (w *Workbook) formatColumns(s sheet.SetupStep) error {
 // number not shown as a date keeps its number format: in a workbook the
 // format decides whether it reads as a date, and a manager's number in
 // 割当日 must read (and be reported) as it did.
-func (w *Workbook) styleColumn(tab string, cf sheet.ColumnFormat, grid [][]string, derive func(int, sheet.ColumnFormat) (int, error)) error {
+func (w excelizeModel) styleColumn(tab string, cf sheet.ColumnFormat, grid [][]string, derive func(int, sheet.ColumnFormat) (int, error)) error {
 	f := w.file
 	col := sheet.ColumnName(cf.Col)
 	rows := len(grid)
@@ -157,7 +170,7 @@ func (w *Workbook) styleColumn(tab string, cf sheet.ColumnFormat, grid [][]strin
 }
 
 // dateStyle reports whether a cell style shows numbers as dates.
-func (w *Workbook) dateStyle(id int) bool {
+func (w excelizeModel) dateStyle(id int) bool {
 	st, err := w.file.GetStyle(id)
 	if err != nil || st == nil {
 		return false

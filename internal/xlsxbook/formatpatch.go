@@ -10,15 +10,11 @@ import (
 	"onboard/internal/sheet"
 )
 
-// The first sync formats the columns it added by patching only the parts
-// that change (sheet XML, styles.xml, workbook.xml for the marker):
-// excelize would decode whole worksheets, 10 s and 1 GB at 10,000 clients.
-// TestFormatPatchOracle checks it against the same steps through excelize.
-
-// patchable reports whether a step is made by patching the package.
-func patchable(s sheet.SetupStep) bool {
-	return s.Kind == sheet.FreezeHeader || s.Kind == sheet.FormatColumns
-}
+// init's steps, and the first sync's formats of the columns it added,
+// patch only the parts that change (sheet XML, styles.xml, workbook.xml
+// for the marker): a manager's other parts stay byte for byte, and a large
+// sheet is streamed. TestFormatPatchOracle checks the formats against the
+// same steps through excelize.
 
 // tabFormat is what the steps of one Prepare call do to one tab.
 type tabFormat struct {
@@ -31,7 +27,9 @@ type tabFormat struct {
 	dxfs   [][]int              // dxfs[i][j]: the fill of cols[i].ColorOrder[j]
 	// fit gives every row the height its cells need: a step made columns
 	// wrap, so text written before now shows whole.
-	fit bool
+	fit         bool
+	validations []validation // dropdowns and marks, in step order
+	header      []int        // the job columns, whose header cells turn grey
 }
 
 // merge adds a step's column formats; what a later step sets wins.
@@ -71,13 +69,24 @@ func (w *Workbook) tabFormats(p *xlsxPackage, steps []sheet.SetupStep, styles *s
 			k, tabs = len(tabs), append(tabs, &tabFormat{name: s.Tab, index: i, part: p.tabs[i].part})
 		}
 		t := tabs[k]
-		t.freeze = t.freeze || s.Kind == sheet.FreezeHeader
-		if s.Kind == sheet.FormatColumns {
+		switch s.Kind {
+		case sheet.FreezeHeader:
+			t.freeze = true
+		case sheet.FormatColumns:
 			t.merge(s.Formats)
 			t.mark = t.mark || s.Mark
+		default:
+			if err := t.addSetup(s); err != nil {
+				return nil, fmt.Errorf("workbook %s tab %q: %w", w.path, s.Tab, err)
+			}
 		}
 	}
 	for _, t := range tabs {
+		if len(t.header) > 0 {
+			if err := styles.greyable(); err != nil {
+				return nil, fmt.Errorf("workbook %s styles: %w", w.path, err)
+			}
+		}
 		for _, cf := range t.cols {
 			var ids []int
 			for _, v := range cf.ColorOrder {
@@ -89,9 +98,10 @@ func (w *Workbook) tabFormats(p *xlsxPackage, steps []sheet.SetupStep, styles *s
 	return tabs, nil
 }
 
-// preparePackage makes FreezeHeader and FormatColumns steps in one rewrite
-// of the tabs' sheet parts, styles.xml and workbook.xml, saved atomically.
-func (w *Workbook) preparePackage(ctx context.Context, steps []sheet.SetupStep) error {
+// Prepare makes the steps in one rewrite of the tabs' sheet parts,
+// styles.xml and workbook.xml, saved atomically; every other part is
+// copied as it is.
+func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 	p, err := w.changing()
 	if err != nil {
 		return err

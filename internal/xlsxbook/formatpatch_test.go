@@ -3,7 +3,6 @@ package xlsxbook
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -61,15 +60,13 @@ func prepareWithExcelize(t *testing.T, path string, steps []sheet.SetupStep) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := Open(path)
-	defer w.Close()
-	w.file, w.sum, w.haveSum = f, sha256.Sum256(data), true
+	defer f.Close()
 	for _, s := range steps {
-		if err := w.modelStep(s); err != nil {
+		if err := (excelizeModel{f}).modelStep(s); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := w.save(); err != nil {
+	if err := f.SaveAs(path); err != nil {
 		t.Fatal(err)
 	}
 }

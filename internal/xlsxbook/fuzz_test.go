@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -114,9 +115,9 @@ var fuzzValues = []sheet.Value{
 	sheet.BoolValue(true), sheet.TextValue("_x0041_ literal"), sheet.TextValue(" line\nbreak "), {},
 }
 
-// patchBook runs the reader and both patchers over the workbook at path
-// and checks the invariants; it returns false when the workbook was
-// refused (and so left as it was).
+// patchBook runs the reader and the patchers (values, formats, init's
+// steps) over the workbook at path and checks the invariants; it returns
+// false when the workbook was refused (and so left as it was).
 func patchBook(t testing.TB, path string) bool {
 	t.Helper()
 	ctx := context.Background()
@@ -154,6 +155,18 @@ func patchBook(t testing.TB, path string) bool {
 	}
 	wellFormed(t, before, path)
 	readBack(t, path, us)
+	before, _ = os.ReadFile(path)
+	if _, err := w.Inspect(ctx, []string{tab}); err != nil {
+		return unchanged("inspect", err)
+	}
+	if err := w.Prepare(ctx, initSteps(tab)); err != nil {
+		return unchanged("init", err)
+	}
+	wellFormed(t, before, path)
+	readBack(t, path, us)
+	if st, err := w.Inspect(ctx, []string{tab}); err != nil || !st[tab].Dropdowns[3] || !st[tab].Protected[markText] {
+		t.Fatalf("Inspect after init reads %+v (%v)", st[tab], err)
+	}
 	return true
 }
 
@@ -227,7 +240,7 @@ func fuzzPart(f *testing.F, part string, pick func(p *xlsxPackage, name string) 
 }
 
 func isSheet(p *xlsxPackage, name string) bool {
-	return p.sheetParts()[name]
+	return slices.ContainsFunc(p.tabs, func(t tabPart) bool { return t.part == name })
 }
 
 func FuzzSheetXML(f *testing.F) {

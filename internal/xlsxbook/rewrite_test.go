@@ -78,6 +78,12 @@ func TestRewriteFailures(t *testing.T) {
 		{"format a broken tab", func(ctx context.Context, cancel context.CancelFunc, w *Workbook) error {
 			return w.Prepare(ctx, wrap)
 		}, false, `tab "セッション"`},
+		{"init on a broken tab", func(ctx context.Context, cancel context.CancelFunc, w *Workbook) error {
+			return w.Prepare(ctx, append(initSteps("申込"), initSteps("セッション")...))
+		}, false, `tab "セッション"`},
+		{"init cancelled", func(ctx context.Context, cancel context.CancelFunc, w *Workbook) error {
+			return w.Prepare(ctx, initSteps("申込"))
+		}, true, ""},
 		{"write cancelled", func(ctx context.Context, cancel context.CancelFunc, w *Workbook) error {
 			return w.Write(ctx, []sheet.Update{update("申込")})
 		}, true, ""},

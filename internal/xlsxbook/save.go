@@ -90,6 +90,5 @@ func (w *Workbook) savePackage(p *xlsxPackage, writer func(name string) partWrit
 		return err
 	}
 	copy(w.sum[:], h.Sum(nil))
-	w.closeFile() // excelize's copy, if any, is older than the file now
 	return nil
 }

@@ -384,8 +384,8 @@ type sheetReader struct {
 	styles   *styleBook
 	keepCols func(header []sheet.Value) []bool
 	skipRow  func(row int) bool
-	skipping bool // the current row is one skipRow names
-	cols     []colStyle
+	skipping bool          // the current row is one skipRow names
+	cols     []colStyle    // the styled columns
 	row      []sheet.Value // the row being read
 	rowNum   int
 	rowStyle int
@@ -420,7 +420,7 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 		switch {
 		case !inData:
 			switch {
-			case s.is(tokStart, "col"):
+			case s.is(tokStart, "col") && attrInt(s.attrs, "style") != 0:
 				r.cols = append(r.cols, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), attrInt(s.attrs, "style")})
 			case s.is(tokStart, "dimension"):
 				r.used.dimension(s.attrs)
@@ -587,12 +587,7 @@ func (r *sheetReader) styleOf() int {
 	if r.rowStyle != 0 {
 		return r.rowStyle
 	}
-	for _, cs := range r.cols {
-		if cs.min <= r.c.col && r.c.col <= cs.max && cs.style != 0 {
-			return cs.style
-		}
-	}
-	return 0
+	return styleIn(r.cols, r.c.col)
 }
 
 // typed types a raw cell value as Workbook.value did with excelize: only

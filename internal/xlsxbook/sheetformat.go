@@ -46,8 +46,10 @@ type sheetFormatter struct {
 	rr      rowRewriter
 	edits   formatEdits
 
-	sawData, colsDone, viewsDone, cfDone bool
-	again                                bool // a cell changed kept: write the part again
+	header headerEdits
+
+	sawData, colsDone, viewsDone, cfDone, dvDone bool
+	again                                        bool // a cell changed kept: write the part again
 }
 
 // formatSheet rewrites a worksheet part: the frozen header, the column
@@ -56,7 +58,7 @@ type sheetFormatter struct {
 func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter) (*deflatedPart, error) {
 	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), fit: fit}
 	sf.rr.colStyle = func(col int) int { return styleIn(sf.fitCols, col) }
-	sf.edits.sf = sf
+	sf.edits.sf, sf.header.sf = sf, sf
 	for i, cf := range t.cols {
 		if cf.Wrap || cf.Date {
 			sf.edits.all = append(sf.edits.all, i)
@@ -83,6 +85,7 @@ func (sf *sheetFormatter) write(dst io.Writer, src partSource) error {
 	}
 	defer rc.Close()
 	sf.defaultWidth, sf.viewsDone, sf.cfDone = "9.140625", !sf.t.freeze, !sf.hasColours()
+	sf.dvDone = len(sf.t.validations) == 0
 	sf.cols, sf.maxPriority, sf.sawData, sf.colsDone = nil, 0, false, false
 	s := newXMLScanner(rc)
 	for depth := 0; s.next(); {
@@ -125,6 +128,9 @@ func (sf *sheetFormatter) before(out io.Writer, rank int) {
 		sf.writeRules(out)
 		sf.cfDone = true
 	}
+	if !sf.dvDone && rank > worksheetOrder["dataValidations"] {
+		sf.writeValidations(out)
+	}
 }
 
 // element rewrites a child of the worksheet, s at its start tag.
@@ -155,6 +161,8 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 		}
 		sf.writeCols(out)
 		return nil
+	case name == "dataValidations" && !sf.dvDone:
+		return sf.extendValidations(out, s)
 	case name == "sheetData" && !sf.sawData:
 		sf.sawData = true
 		return sf.rows(out, s)
@@ -261,7 +269,10 @@ func (sf *sheetFormatter) writeRules(out io.Writer) {
 	}
 }
 
-var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+var (
+	textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "\n", "&#10;", "\r", "&#13;", "\t", "&#9;")
+)
 
 func escapeText(s string) string { return textEscaper.Replace(s) }
 
@@ -316,6 +327,9 @@ func (e *formatEdits) col(k int) int { return e.sf.t.cols[e.styled[k]].Col }
 func (e *formatEdits) take(n int) cellEdits {
 	if e.styled = e.all; n == 1 {
 		e.styled = nil
+		if e.sf.header.len() > 0 {
+			return &e.sf.header
+		}
 	}
 	if e.sf.fit == nil && len(e.styled) == 0 {
 		return nil

@@ -26,7 +26,7 @@ type styleBook struct {
 	parsed   []xfStyle
 	known    map[string]int // an xf element → its first index
 	custom   map[int]string // custom number formats by id
-	fonts    []float64      // the fonts' sizes, 0 when unset
+	sizes    []float64      // the fonts' sizes, 0 when unset
 	fontBase float64        // the default font's size, which column widths count in
 	base     int            // len(xfs) as read
 	dateFmt  int            // the id of the date format; -1 until known
@@ -37,14 +37,24 @@ type styleBook struct {
 	// gives a new date cell; -1 until found or added.
 	plainDate int
 
-	dxfs    int // differential styles as read
 	newDxfs [][]byte
+	font0   [2]int // the first font's element
+	header  bool   // the header font and fill are added (grey)
+	greyed  map[int]int
 
-	// where the lists are: [start, end) of a start tag, the start of an end tag
-	sheetTag, numFmtsTag, xfsTag, dxfsTag [2]int
-	numFmtsEnd, xfsEnd, dxfsEnd           int
-	numFmtsSelf, dxfsSelf                 bool
-	afterXfs                              int // where a new dxfs list goes
+	sheetTag [2]int // the styleSheet start tag
+	// the lists a patch adds to, by name
+	numFmts, fonts, fills, cellXfs, dxfs styleList
+	afterXfs                             int // where a new dxfs list goes
+}
+
+// styleList is where one of the styleSheet's lists is: [start, end) of
+// its start tag, the start of its end tag (-1 for none), its items as read.
+type styleList struct {
+	tag  [2]int
+	self bool
+	end  int
+	n    int
 }
 
 // xfStyle is one cell style (an xf of cellXfs) as reading and row
@@ -89,67 +99,101 @@ func (p *xlsxPackage) openStyles() (*styleBook, error) {
 // parseStyles reads a styles part held whole.
 func parseStyles(data []byte) (*styleBook, error) {
 	b := &styleBook{data: data, known: map[string]int{}, custom: map[int]string{}, dateFmt: -1, maxFmt: 163,
-		derived: map[[3]int]int{}, plainDate: -1, numFmtsEnd: -1, xfsEnd: -1, dxfsEnd: -1}
+		derived: map[[3]int]int{}, greyed: map[int]int{}, plainDate: -1}
+	lists := map[string]*styleList{"numFmts": &b.numFmts, "fonts": &b.fonts, "fills": &b.fills, "cellXfs": &b.cellXfs, "dxfs": &b.dxfs}
+	for _, l := range lists {
+		l.end = -1
+	}
 	s := newPartScanner(data)
-	inXfs, inDxfs, inFonts, inFont := false, false, false, false
-	for s.next() {
+	var list *styleList // the list the scan is in, at depth 1
+	for depth := 0; s.next(); {
 		end := s.pos
 		start := end - len(s.raw)
+		if s.kind == tokEnd {
+			depth--
+		}
 		switch {
-		case s.is(tokStart, "styleSheet"):
+		case s.kind == tokText:
+		case depth == 0 && s.kind == tokStart:
 			b.sheetTag, b.prefix = [2]int{start, end}, prefixOf(s)
-		case s.is(tokStart, "numFmts"):
-			b.numFmtsTag, b.numFmtsSelf = [2]int{start, end}, s.self
-		case s.is(tokEnd, "numFmts"):
-			b.numFmtsEnd = start
-		case s.is(tokStart, "numFmt"):
-			id := attrInt(s.attrs, "numFmtId")
-			b.maxFmt = max(b.maxFmt, id)
-			if code, ok := attrString(s.attrs, "formatCode"); ok {
-				b.custom[id] = code
-				if code == sheet.DateFormat && b.dateFmt < 0 {
-					b.dateFmt = id
-				}
+		case depth == 1 && s.kind == tokStart:
+			list = lists[string(s.name)]
+			if list != nil {
+				list.tag, list.self = [2]int{start, end}, s.self
 			}
-		case s.kind != tokText && string(s.name) == "fonts":
-			inFonts = s.kind == tokStart && !s.self
-		case inFonts && s.kind != tokText && string(s.name) == "font":
-			if s.kind == tokStart {
-				b.fonts = append(b.fonts, 0)
+			if string(s.name) == "cellXfs" || string(s.name) == "cellStyles" {
+				b.afterXfs = end
 			}
-			inFont = s.kind == tokStart && !s.self
-		case inFont && s.is(tokStart, "sz"):
-			v, _ := attr(s.attrs, "val")
-			if n, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64); err == nil && n > 0 && n < 410 {
-				b.fonts[len(b.fonts)-1] = n
+		case depth == 1:
+			if list != nil {
+				list.end = start
 			}
-		case s.is(tokStart, "cellXfs"):
-			b.xfsTag, inXfs, b.afterXfs = [2]int{start, end}, !s.self, end
-		case s.is(tokEnd, "cellXfs"):
-			b.xfsEnd, inXfs, b.afterXfs = start, false, end
-		case s.is(tokEnd, "cellStyles"), s.is(tokStart, "cellStyles") && s.self:
-			b.afterXfs = end
-		case inXfs && s.is(tokStart, "xf"):
-			if err := b.readXf(s, start); err != nil {
+			if string(s.name) == "cellXfs" || string(s.name) == "cellStyles" {
+				b.afterXfs = end
+			}
+			list = nil
+		default:
+			if err := b.readItem(s, list, depth, start); err != nil {
 				return nil, err
 			}
-		case s.is(tokStart, "dxfs"):
-			b.dxfsTag, b.dxfsSelf, inDxfs = [2]int{start, end}, s.self, !s.self
-		case s.is(tokEnd, "dxfs"):
-			b.dxfsEnd, inDxfs = start, false
-		case inDxfs && s.is(tokStart, "dxf"):
-			b.dxfs++
+			if list == &b.cellXfs && depth == 2 && s.kind == tokStart {
+				continue // readXf read the xf to its end
+			}
 		}
+		depth += b2i(s.kind == tokStart && !s.self)
 	}
 	b.fontBase = 11
-	if len(b.fonts) > 0 && b.fonts[0] > 0 {
-		b.fontBase = b.fonts[0]
+	if len(b.sizes) > 0 && b.sizes[0] > 0 {
+		b.fontBase = b.sizes[0]
 	}
 	for i := range b.xfs {
 		b.xfs[i].date = i > 0 && numFmtIsDate(b.xfs[i].fmt, b.custom)
 	}
 	b.base, b.parsed = len(b.xfs), b.xfs[:len(b.xfs):len(b.xfs)]
 	return b, s.err
+}
+
+// readItem reads a tag inside a list (s at it, depth its depth, start its
+// offset): number formats wherever they are, the fonts' sizes and the
+// first font, the cell styles; it counts each list's items.
+func (b *styleBook) readItem(s *xmlScanner, list *styleList, depth, start int) error {
+	if s.is(tokStart, "numFmt") {
+		id := attrInt(s.attrs, "numFmtId")
+		b.maxFmt = max(b.maxFmt, id)
+		if code, ok := attrString(s.attrs, "formatCode"); ok {
+			b.custom[id] = code
+			if code == sheet.DateFormat && b.dateFmt < 0 {
+				b.dateFmt = id
+			}
+		}
+	}
+	if list == nil {
+		return nil
+	}
+	if depth == 2 && s.kind == tokStart {
+		list.n++
+	}
+	switch {
+	case list == &b.cellXfs && depth == 2 && s.is(tokStart, "xf"):
+		return b.readXf(s, start)
+	case list != &b.fonts:
+	case depth == 2 && s.kind == tokStart:
+		b.sizes = append(b.sizes, 0)
+		if list.n == 1 {
+			b.font0[0] = start
+		}
+		if list.n == 1 && s.self {
+			b.font0[1] = s.pos
+		}
+	case depth == 2 && list.n == 1: // the first font's end
+		b.font0[1] = s.pos
+	case depth == 3 && s.is(tokStart, "sz"):
+		v, _ := attr(s.attrs, "val")
+		if n, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64); err == nil && n > 0 && n < 410 {
+			b.sizes[len(b.sizes)-1] = n
+		}
+	}
+	return nil
 }
 
 // readXf reads one cell style (s at its start tag, start its offset).
@@ -175,8 +219,8 @@ func (b *styleBook) readXf(s *xmlScanner, start int) error {
 		return err
 	}
 	size := 0.0
-	if font >= 0 && font < len(b.fonts) {
-		size = b.fonts[font]
+	if font >= 0 && font < len(b.sizes) {
+		size = b.sizes[font]
 	}
 	b.push(xfStyle{xml: b.data[start:s.pos], fmt: fmtID, wrap: wrap, size: size})
 	return nil
@@ -198,7 +242,7 @@ func prefixOf(s *xmlScanner) string { return string(s.qname[:len(s.qname)-len(s.
 // usable reports whether the styles can take additions: a change that
 // adds a style refuses a workbook without a cell style list.
 func (b *styleBook) usable() error {
-	if b.xfsEnd < 0 || b.base == 0 {
+	if b.cellXfs.end < 0 || b.base == 0 {
 		return fmt.Errorf("the styles part has no cell styles")
 	}
 	return nil
@@ -208,7 +252,69 @@ func (b *styleBook) usable() error {
 func (b *styleBook) changed() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return len(b.xfs) != b.base || len(b.newDxfs) > 0 || b.newFmt
+	return len(b.xfs) != b.base || len(b.newDxfs) > 0 || b.newFmt || b.header
+}
+
+// greyable reports whether the styles can take the header font and fill.
+func (b *styleBook) greyable() error {
+	if b.fonts.end < 0 || b.fills.end < 0 || b.font0[1] == 0 {
+		return fmt.Errorf("the styles part has no list of fonts or fills to add the job columns' header style to")
+	}
+	return nil
+}
+
+// grey returns the style showing what style id shows in bold dark grey
+// text on a light grey fill: the job columns' header. The font and the
+// fill are added once (greyable says whether they can be).
+func (b *styleBook) grey(id int) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if got, ok := b.greyed[id]; ok {
+		return got
+	}
+	b.header = true
+	if id < 0 || id >= len(b.xfs) {
+		id = 0
+	}
+	xf := b.xfs[id]
+	s := newBytesScanner(xf.xml)
+	if !s.next() {
+		return id
+	}
+	tag := setAttr(setAttr(slices.Clone(s.raw), "fontId", strconv.Itoa(b.fonts.n)), "fillId", strconv.Itoa(b.fills.n))
+	tag = setAttr(setAttr(tag, "applyFont", "1"), "applyFill", "1")
+	xf.xml, xf.size = append(tag, xf.xml[s.pos:]...), b.fontBase
+	n := b.add(xf)
+	b.greyed[id] = n
+	return n
+}
+
+// headerParts are the font and the fill of the header style: the first
+// font's element made bold and grey (a font's children come in any
+// order), and a solid fill.
+func (b *styleBook) headerParts() (font, fill []byte) {
+	p := b.prefix
+	font = fmt.Appendf(nil, `<%sfont><%sb/><%scolor rgb="FF595959"/>`, p, p, p)
+	s := newBytesScanner(b.data[b.font0[0]:b.font0[1]])
+	for depth := 0; s.next(); {
+		name := string(s.name)
+		switch {
+		case s.kind == tokStart && depth == 0:
+			depth = b2i(!s.self)
+		case s.kind == tokEnd && depth == 1:
+			depth = 0
+		case depth == 1 && s.kind == tokStart && (name == "b" || name == "color"):
+			if !s.self {
+				_ = copyElement(io.Discard, s, nil)
+			}
+		case depth >= 1:
+			depth += b2i(s.kind == tokStart && !s.self) - b2i(s.kind == tokEnd)
+			font = append(font, s.raw...)
+		}
+	}
+	font = fmt.Appendf(font, `</%sfont>`, p)
+	fill = fmt.Appendf(nil, `<%sfill><%spatternFill patternType="solid"><%sfgColor rgb="FFE7E6E6"/><%sbgColor indexed="64"/></%spatternFill></%sfill>`, p, p, p, p, p, p)
+	return font, fill
 }
 
 // snapshot returns the cell styles so far, those added included; the
@@ -262,8 +368,8 @@ func (b *styleBook) dateStyle() int {
 		id := b.dateFormat()
 		xf := fmt.Appendf(nil, `<%sxf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`, b.prefix, id)
 		size := 0.0
-		if len(b.fonts) > 0 {
-			size = b.fonts[0]
+		if len(b.sizes) > 0 {
+			size = b.sizes[0]
 		}
 		b.plainDate = b.add(xfStyle{xml: xf, fmt: id, size: size})
 	}
@@ -335,7 +441,7 @@ func (b *styleBook) addFill(rgb string) int {
 	p := b.prefix
 	b.newDxfs = append(b.newDxfs, fmt.Appendf(nil, `<%sdxf><%sfill><%spatternFill patternType="solid"><%sfgColor rgb="FF%s"/><%sbgColor rgb="FF%s"/></%spatternFill></%sfill></%sdxf>`,
 		p, p, p, p, rgb, p, rgb, p, p, p))
-	return b.dxfs + len(b.newDxfs) - 1
+	return b.dxfs.n + len(b.newDxfs) - 1
 }
 
 // bytes returns the styles part with the additions, nil without any.
@@ -348,11 +454,11 @@ func (b *styleBook) bytes() []byte {
 	var ins []splice
 	// list adds items to a list: into it, or as a new one in place of an
 	// empty <list/>, or as a new one at orElse.
-	list := func(tag [2]int, self bool, end int, name string, items []byte, n, orElse int) {
+	list := func(l styleList, name string, items []byte, n, orElse int) {
 		whole := fmt.Appendf(nil, `<%s%s count="%d">%s</%s%s>`, b.prefix, name, n, items, b.prefix, name)
-		switch {
-		case tag[1] > 0 && !self:
-			ins = append(ins, splice{tag[0], tag[1], setAttrInt(b.data[tag[0]:tag[1]], "count", n)}, splice{end, end, items})
+		switch tag := l.tag; {
+		case tag[1] > 0 && !l.self:
+			ins = append(ins, splice{tag[0], tag[1], setAttrInt(b.data[tag[0]:tag[1]], "count", n)}, splice{l.end, l.end, items})
 		case tag[1] > 0:
 			ins = append(ins, splice{tag[0], tag[1], whole})
 		default:
@@ -361,17 +467,22 @@ func (b *styleBook) bytes() []byte {
 	}
 	if b.newFmt {
 		numFmt := fmt.Appendf(nil, `<%snumFmt numFmtId="%d" formatCode="%s"/>`, b.prefix, b.dateFmt, sheet.DateFormat)
-		list(b.numFmtsTag, b.numFmtsSelf, b.numFmtsEnd, "numFmts", numFmt, 1, b.sheetTag[1])
+		list(b.numFmts, "numFmts", numFmt, 1, b.sheetTag[1])
 	}
 	if added := len(b.xfs) - b.base; added > 0 {
 		var items []byte
 		for _, xf := range b.xfs[b.base:] {
 			items = append(items, xf.xml...)
 		}
-		list(b.xfsTag, false, b.xfsEnd, "cellXfs", items, added, 0)
+		list(b.cellXfs, "cellXfs", items, added, 0)
+	}
+	if b.header {
+		font, fill := b.headerParts()
+		list(b.fonts, "fonts", font, 1, 0)
+		list(b.fills, "fills", fill, 1, 0)
 	}
 	if len(b.newDxfs) > 0 {
-		list(b.dxfsTag, b.dxfsSelf, b.dxfsEnd, "dxfs", bytes.Join(b.newDxfs, nil), len(b.newDxfs), b.afterXfs)
+		list(b.dxfs, "dxfs", bytes.Join(b.newDxfs, nil), len(b.newDxfs), b.afterXfs)
 	}
 	return spliced(b.data, ins)
 }

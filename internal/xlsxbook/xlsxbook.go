@@ -1,10 +1,10 @@
-// Package xlsxbook is the local workbook backend: an .xlsx file read and
-// written with excelize, saved atomically, and never saved over a file that
-// changed on disk since it was read.
+// Package xlsxbook is the local workbook backend: an .xlsx file read by
+// scanning its parts and changed by patching only the parts a change owns,
+// saved atomically, and never saved over a file that changed on disk since
+// it was read.
 package xlsxbook
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -14,8 +14,6 @@ import (
 	"os"
 	"slices"
 
-	"github.com/xuri/excelize/v2"
-
 	"onboard/internal/atomicfile"
 	"onboard/internal/sheet"
 )
@@ -23,22 +21,12 @@ import (
 // Workbook is a local .xlsx spreadsheet.
 type Workbook struct {
 	path string
-	// file is excelize's model of the workbook, loaded only for init (to
-	// inspect, and for notes and validations); Read, Write, AddTab and a
-	// sync's formatting scan and patch the package.
-	file *excelize.File
 	// sum is the SHA-256 of the file as read (or last saved): a save first
 	// checks the disk still holds exactly this.
 	sum     [32]byte
-	haveSum bool // sum is set: the file was read, loaded or saved
-	// broken is set when a failed excelize change left file ahead of the
-	// disk; the next call must load it again.
-	broken bool
+	haveSum bool // sum is set: the file was read or saved
 	// used holds the cell counts of the sheet parts read, for Cells.
 	used map[partID]int
-	// skeletal: file holds the workbook's skeleton (skeleton.go), not all
-	// of its rows.
-	skeletal bool
 	// styles is styles.xml as last parsed (openStyles).
 	styles *styleBook
 }
@@ -146,42 +134,6 @@ func (w *Workbook) notXLSX(err error) error {
 	return fmt.Errorf("workbook %s is not an .xlsx file (%v): save it from Excel as an Excel workbook (.xlsx), or check --sheet", w.path, err)
 }
 
-// load reads excelize's model of the file's skeleton (skeleton.go), for
-// the calls that need it; of the whole file when its rows cannot be put
-// back into excelize's sheets.
-func (w *Workbook) load() error {
-	p, snap, err := w.openFile(true)
-	if err != nil {
-		return err
-	}
-	defer snap.Close()
-	if w.haveSum && snap.sum != w.sum {
-		return w.conflict()
-	}
-	b, err := p.skeleton()
-	skeletal := err == nil
-	if errors.Is(err, errPrefixed) {
-		b, err = io.ReadAll(io.NewSectionReader(snap, 0, snap.size))
-	}
-	if err != nil {
-		return fmt.Errorf("read workbook %s: %w", w.path, err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(b))
-	if err != nil {
-		return w.notXLSX(err)
-	}
-	w.closeFile()
-	w.file, w.skeletal, w.sum, w.haveSum, w.broken = f, skeletal, snap.sum, true, false
-	return nil
-}
-
-func (w *Workbook) closeFile() {
-	if w.file != nil {
-		_ = w.file.Close()
-		w.file = nil
-	}
-}
-
 // Read reads the workbook from disk and returns the named tabs (all of
 // them for nil names): the contract finds a tab a manager named a little
 // differently through Titles and asks for it by its title.
@@ -225,7 +177,6 @@ func (w *Workbook) readTabs(ctx context.Context, names []string, keep sheet.Keep
 		return nil, fmt.Errorf("workbook %s: %w", w.path, err)
 	}
 	w.sum, w.haveSum = snap.sum, true
-	w.closeFile()
 	return book, nil
 }
 
@@ -296,49 +247,4 @@ func (w *Workbook) checkUnchanged() error {
 
 func (w *Workbook) conflict() error {
 	return fmt.Errorf("workbook %s changed on disk since it was read; nothing was saved, the next run picks the change up: %w", w.path, sheet.ErrConflict)
-}
-
-// save writes the workbook to a temporary file beside it and renames it over
-// the original, so a reader never sees half a file.
-func (w *Workbook) save() error {
-	if w.skeletal {
-		var skel bytes.Buffer
-		if err := w.file.Write(&skel); err != nil {
-			return fmt.Errorf("save workbook %s: %w", w.path, err)
-		}
-		p, err := w.changing()
-		if err != nil {
-			return err
-		}
-		defer p.done()
-		return w.fleshOut(p, skel.Bytes())
-	}
-	perm := os.FileMode(0o644)
-	if st, err := os.Stat(w.path); err == nil {
-		perm = st.Mode().Perm()
-	}
-	h := sha256.New()
-	fill := func(out io.Writer) error {
-		if _, err := w.file.WriteTo(io.MultiWriter(out, h)); err != nil {
-			return fmt.Errorf("save workbook %s: %w", w.path, err)
-		}
-		return nil
-	}
-	// Last look just before the rename: the window for a lost edit is the
-	// rename itself.
-	if err := atomicfile.Write(w.path, perm, fill, w.checkUnchanged); err != nil {
-		return err
-	}
-	copy(w.sum[:], h.Sum(nil))
-	return nil
-}
-
-// Close releases the in-memory workbook.
-func (w *Workbook) Close() error {
-	if w.file == nil {
-		return nil
-	}
-	err := w.file.Close()
-	w.file = nil
-	return err
 }

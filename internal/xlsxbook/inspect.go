@@ -1,0 +1,180 @@
+package xlsxbook
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"onboard/internal/sheet"
+)
+
+var _ sheet.Preparer = (*Workbook)(nil)
+
+// markTitle titles the input message that marks the job's columns on their
+// header cells (an .xlsx has no warning-only protected ranges); it was the
+// author of a note on the first header cell before.
+const markTitle = "onboard"
+
+// Inspect reports, from the tabs' parts as they are on disk, the frozen
+// header, the list validations, onboard's marks on job columns and its
+// marker of formatted columns.
+func (w *Workbook) Inspect(ctx context.Context, tabs []string) (map[string]sheet.TabSetup, error) {
+	p, err := w.changing()
+	if err != nil {
+		return nil, err
+	}
+	defer p.done()
+	marked, err := formattedTabs(p)
+	if err != nil {
+		return nil, fmt.Errorf("workbook %s part %s: %w", w.path, p.workbook, err)
+	}
+	out := map[string]sheet.TabSetup{}
+	for i, t := range p.tabs {
+		if !slices.Contains(tabs, t.name) || p.parts[t.part] == nil {
+			continue
+		}
+		st, err := inspectSheet(p, t.part)
+		if err == nil {
+			err = readNotes(p, t.part, st.Protected)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("workbook %s tab %q: %w", w.path, t.name, err)
+		}
+		st.Formatted = marked[i]
+		out[t.name] = st
+	}
+	return out, ctx.Err()
+}
+
+// inspectSheet reads a worksheet's first view's pane and its validations.
+func inspectSheet(p *xlsxPackage, part string) (sheet.TabSetup, error) {
+	st := sheet.TabSetup{Dropdowns: map[int]bool{}, Protected: map[string]bool{}}
+	views, ext := 0, 0
+	inSqref, extList := false, false
+	err := p.scan(part, func(s *xmlScanner) error {
+		switch {
+		case s.kind != tokText && string(s.name) == "extLst":
+			ext += b2i(s.kind == tokStart && !s.self) - b2i(s.kind == tokEnd)
+		case ext > 0 && s.is(tokStart, "dataValidation"): // x14's, its range in <xm:sqref>
+			typ, _ := attrString(s.attrs, "type")
+			extList = typ == "list"
+		case ext > 0 && s.kind != tokText && string(s.name) == "sqref":
+			inSqref = s.kind == tokStart && !s.self
+		case ext > 0 && inSqref && extList && s.kind == tokText:
+			listColumns(string(s.textAppend(nil)), st.Dropdowns)
+		case ext > 0:
+		case s.is(tokStart, "sheetView"):
+			views++
+		case s.is(tokStart, "pane") && views == 1:
+			state, _ := attrString(s.attrs, "state")
+			split, _ := attrString(s.attrs, "ySplit")
+			n, _ := strconv.ParseFloat(split, 64)
+			st.Frozen = state == "frozen" && n >= 1
+		case s.is(tokStart, "dataValidation"):
+			readValidation(s.attrs, &st)
+		}
+		return nil
+	})
+	return st, err
+}
+
+// readValidation notes a list validation's columns starting on row 1 or 2
+// and onboard's mark on job columns.
+func readValidation(attrs []byte, st *sheet.TabSetup) {
+	typ, _ := attrString(attrs, "type")
+	sqref, _ := attrString(attrs, "sqref")
+	if title, _ := attrString(attrs, "promptTitle"); title == markTitle {
+		prompt, _ := attrString(attrs, "prompt")
+		st.Protected[prompt] = true
+	}
+	if typ == "list" {
+		listColumns(sqref, st.Dropdowns)
+	}
+}
+
+// listColumns adds to cols the columns of a list validation's ranges that
+// start on row 1 or 2.
+func listColumns(sqref string, cols map[int]bool) {
+	for _, ref := range strings.Fields(sqref) {
+		first, _, _ := strings.Cut(ref, ":")
+		row, _ := strconv.Atoi(strings.TrimLeft(first, "ABCDEFGHIJKLMNOPQRSTUVWXYZ$"))
+		if col := refCol([]byte(first)); col > 0 && row >= 1 && row <= 2 {
+			cols[col] = true
+		}
+	}
+}
+
+// readNotes adds the texts of the notes older versions wrote (author
+// onboard) to protected. A note holding its text both plainly and as a
+// run (which readers show twice) is not counted, so init marks the
+// columns again.
+func readNotes(p *xlsxPackage, part string, protected map[string]bool) error {
+	dir := path.Dir(part)
+	rels, err := p.rels(path.Join(dir, "_rels", path.Base(part)+".rels"), dir)
+	if err != nil {
+		return err
+	}
+	for _, r := range rels {
+		if !strings.HasSuffix(r.typ, "/comments") {
+			continue
+		}
+		var n noteReader
+		if err := p.scan(r.target, n.token); err != nil {
+			return err
+		}
+		for _, text := range n.onboard {
+			protected[text] = true
+		}
+	}
+	return nil
+}
+
+// noteReader reads a comments part's authors and the notes by onboard.
+type noteReader struct {
+	authors          []string
+	inAuthor, inText bool
+	author           int
+	text             richText
+	onboard          []string
+}
+
+func (n *noteReader) token(s *xmlScanner) error {
+	switch {
+	case n.inText:
+		if n.inText = n.text.token(s); !n.inText && n.author < len(n.authors) && n.authors[n.author] == markTitle &&
+			(len(n.text.top) == 0 || len(n.text.runs) == 0) {
+			n.onboard = append(n.onboard, strings.TrimPrefix(n.text.String(), markTitle+":"))
+		}
+	case s.is(tokStart, "author") && !s.self:
+		n.authors, n.inAuthor = append(n.authors, ""), true
+	case s.is(tokEnd, "author"):
+		n.inAuthor = false
+	case s.kind == tokText && n.inAuthor:
+		n.authors[len(n.authors)-1] += string(s.textAppend(nil))
+	case s.is(tokStart, "comment"):
+		n.author = attrInt(s.attrs, "authorId")
+	case s.is(tokStart, "text") && !s.self:
+		n.text.reset()
+		n.inText = true
+	}
+	return nil
+}
+
+// formattedTabs reads which tabs (by index) carry the formatted marker.
+func formattedTabs(p *xlsxPackage) (map[int]bool, error) {
+	marked := map[int]bool{}
+	err := p.scan(p.workbook, func(s *xmlScanner) error {
+		if s.is(tokStart, "definedName") {
+			name, _ := attrString(s.attrs, "name")
+			if id, ok := attr(s.attrs, "localSheetId"); ok && name == formattedName {
+				n, _ := strconv.Atoi(string(id))
+				marked[n] = true
+			}
+		}
+		return nil
+	})
+	return marked, err
+}

@@ -1,0 +1,146 @@
+package xlsxbook
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/xuri/excelize/v2"
+
+	"onboard/internal/sheet"
+)
+
+// init's dropdowns and marks on job columns are data validations added to
+// the sheet's <dataValidations> (made at its schema place when missing);
+// the job columns' header cells take a grey bold style.
+
+// dropdownError is the warning a value outside a dropdown's list shows:
+// people may type the other accepted words (済, ○, ...).
+const dropdownError = "一覧にない値です。onboard が読めない値はチェック欄に表示されます。"
+
+// maxListLength is the longest list formula Excel takes, in UTF-16 units.
+const maxListLength = 255
+
+// validation is one data validation init adds: a dropdown list on a
+// column below its header, or the mark on job columns' header cells.
+type validation struct {
+	col    int    // a dropdown's column
+	list   string // its values, comma-separated
+	prompt string // a mark's text
+	cols   []int  // its columns
+}
+
+// addSetup adds a Dropdown or Protect step to the tab's format.
+func (t *tabFormat) addSetup(s sheet.SetupStep) error {
+	valid := func(col int) bool { return col >= 1 && col <= excelize.MaxColumns }
+	switch {
+	case s.Kind == sheet.Dropdown && valid(s.Col):
+		list := strings.Join(s.Values, ",")
+		if len(utf16.Encode([]rune(list))) > maxListLength {
+			return fmt.Errorf("the dropdown list of column %s is longer than %d characters: %w", sheet.ColumnName(s.Col), maxListLength, sheet.ErrInvalid)
+		}
+		t.validations = append(t.validations, validation{col: s.Col, list: list})
+		return nil
+	case s.Kind == sheet.Protect && len(s.Cols) > 0 && !slices.ContainsFunc(s.Cols, func(c int) bool { return !valid(c) }):
+		for _, c := range s.Cols {
+			if !slices.Contains(t.header, c) {
+				t.header = append(t.header, c)
+			}
+		}
+		slices.Sort(t.header)
+		t.validations = append(t.validations, validation{prompt: s.Description, cols: slices.Clone(s.Cols)})
+		return nil
+	}
+	return fmt.Errorf("setup step %d on column %d %v: %w", s.Kind, s.Col, s.Cols, sheet.ErrInvalid)
+}
+
+// validationsXML is the tab's new validations, under the sheet's prefix.
+func (sf *sheetFormatter) validationsXML() []byte {
+	var b []byte
+	p := sf.prefix
+	for _, v := range sf.t.validations {
+		if v.cols != nil {
+			var refs []string
+			for _, c := range v.cols {
+				refs = append(refs, sheet.CellName(1, c))
+			}
+			b = fmt.Appendf(b, `<%sdataValidation allowBlank="1" showInputMessage="1" promptTitle="%s" prompt="%s" sqref="%s"/>`,
+				p, markTitle, attrEscaper.Replace(v.prompt), strings.Join(refs, " "))
+			continue
+		}
+		col := sheet.ColumnName(v.col)
+		formula := `"` + strings.ReplaceAll(v.list, `"`, `""`) + `"`
+		b = fmt.Appendf(b, `<%sdataValidation type="list" errorStyle="warning" allowBlank="1" showErrorMessage="1" errorTitle="%s" error="%s" sqref="%s2:%s%d">`,
+			p, markTitle, dropdownError, col, col, excelize.TotalRows)
+		b = fmt.Appendf(b, `<%sformula1>%s</%sformula1></%sdataValidation>`, p, escapeText(formula), p, p)
+	}
+	return b
+}
+
+// writeValidations writes a new dataValidations element.
+func (sf *sheetFormatter) writeValidations(out io.Writer) {
+	sf.dvDone = true
+	fmt.Fprintf(out, `<%sdataValidations count="%d">%s</%sdataValidations>`, sf.prefix, len(sf.t.validations), sf.validationsXML(), sf.prefix)
+}
+
+// extendValidations copies the sheet's dataValidations element, s at its
+// start tag, with the tab's new validations at its end and its count
+// moved by theirs.
+func (sf *sheetFormatter) extendValidations(out io.Writer, s *xmlScanner) error {
+	sf.dvDone = true
+	n, tag := len(s.raw), setAttrInt(slices.Clone(s.raw), "count", len(sf.t.validations))
+	if s.self {
+		out.Write(openTag(tag))
+		fmt.Fprintf(out, `%s</%s>`, sf.validationsXML(), s.qname)
+		return nil
+	}
+	var b bytes.Buffer
+	if err := copyElement(&b, s, nil); err != nil {
+		return err
+	}
+	body := b.Bytes()[n:]
+	end := bytes.LastIndex(body, []byte("</"))
+	out.Write(tag)
+	out.Write(body[:end])
+	out.Write(sf.validationsXML())
+	out.Write(body[end:])
+	return nil
+}
+
+// headerEdits give the job columns' header cells the grey header style.
+type headerEdits struct {
+	sf   *sheetFormatter
+	cell bytes.Buffer
+}
+
+func (e *headerEdits) len() int { return len(e.sf.t.header) }
+
+func (e *headerEdits) col(k int) int { return e.sf.t.header[k] }
+
+// write gives a header cell its style in grey, or adds the cell so.
+func (e *headerEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
+	sf, col := e.sf, e.sf.t.header[k]
+	if s == nil {
+		id := sf.styles.grey(cmp.Or(row.style, sf.colStyleOf(col)))
+		return fmt.Appendf(b, `<%sc r="%s%d" s="%d"/>`, sf.prefix, sheet.ColumnName(col), row.n, id), 0, nil
+	}
+	id := sf.styles.grey(cmp.Or(attrInt(s.attrs, "s"), row.style, sf.colStyleOf(col)))
+	n := len(s.raw)
+	b = append(b, setAttr(slices.Clone(s.raw), "s", strconv.Itoa(id))...)
+	e.cell.Reset()
+	_, value, err := copyCell(&e.cell, s)
+	if err != nil {
+		return nil, 0, err
+	}
+	b = append(b, e.cell.Bytes()[n:]...)
+	need := 0.0
+	if sf.fit != nil {
+		need = sf.fit.cellNeed(col, id, value, e.cell.Bytes())
+	}
+	return b, need, nil
+}
