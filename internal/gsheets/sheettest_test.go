@@ -29,6 +29,11 @@ func TestConformance(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
+		InsertRow: func(t *testing.T, ss sheet.Spreadsheet, tab string, row int) {
+			if err := srv.InsertRows(ss.(*gsheets.Spreadsheet).ID(), tab, row, 1); err != nil {
+				t.Fatal(err)
+			}
+		},
 	}
 	s.Run(t)
 }

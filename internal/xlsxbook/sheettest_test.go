@@ -30,18 +30,12 @@ func TestConformance(t *testing.T) {
 			return open(t, filepath.Join(t.TempDir(), "missing.xlsx"))
 		},
 		Edit: func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value) {
-			path := ss.(*xlsxbook.Workbook).Path()
-			f, err := excelize.OpenFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			if err := f.SetCellStr(tab, sheet.CellName(row, col), v.String()); err != nil {
-				t.Fatal(err)
-			}
-			if err := f.Save(); err != nil {
-				t.Fatal(err)
-			}
+			edit(t, ss.(*xlsxbook.Workbook).Path(), func(f *excelize.File) error {
+				return f.SetCellStr(tab, sheet.CellName(row, col), v.String())
+			})
+		},
+		InsertRow: func(t *testing.T, ss sheet.Spreadsheet, tab string, row int) {
+			edit(t, ss.(*xlsxbook.Workbook).Path(), func(f *excelize.File) error { return f.InsertRows(tab, row, 1) })
 		},
 	}
 	s.Run(t)
@@ -51,4 +45,20 @@ func open(t *testing.T, path string) *xlsxbook.Workbook {
 	w := xlsxbook.Open(path)
 	t.Cleanup(func() { _ = w.Close() })
 	return w
+}
+
+// edit changes the file with excelize and saves it, as Excel would.
+func edit(t *testing.T, path string, change func(*excelize.File) error) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := change(f); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
 }

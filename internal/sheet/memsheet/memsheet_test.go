@@ -19,6 +19,9 @@ func TestConformance(t *testing.T) {
 		Edit: func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value) {
 			ss.(*memsheet.Spreadsheet).Edit(tab, row, col, v)
 		},
+		InsertRow: func(t *testing.T, ss sheet.Spreadsheet, tab string, row int) {
+			ss.(*memsheet.Spreadsheet).InsertRow(tab, row)
+		},
 		EditsVisible: true,
 	}
 	s.Run(t)
