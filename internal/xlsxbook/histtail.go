@@ -10,7 +10,8 @@ import (
 // ReadTail is ReadKeeping with tail.Tab read as its head and tail only
 // (sheet.TailReader): one pass finds the anchor candidates in the mark
 // column, the next builds the head and the rows from the last candidate,
-// skipping the others' cells; an earlier anchor costs one pass more.
+// skipping the others' cells (and with tail.Rows those past the tail);
+// an earlier anchor costs one pass more.
 func (w *Workbook) ReadTail(ctx context.Context, names []string, keep sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
 	return w.readTabs(ctx, names, keep, &tail)
 }
@@ -30,8 +31,9 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 		from = max(from, r)
 	}
 	for {
+		end := tail.End(from)
 		read, err := p.readSheet(t.part, sst, styles, nil, func(r int) bool {
-			return r > tail.Head && r < from && !candidate[r]
+			return r > tail.Head && (r < from && !candidate[r] || from > 0 && end > 0 && r > end)
 		})
 		if err != nil || from == 0 {
 			return read, err
@@ -39,7 +41,8 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 		switch anchor := tail.LastAnchor(read.rows); {
 		case anchor >= from:
 			tab := &sheet.Tab{Rows: read.rows}
-			tail.Cut(tab) // the candidates between
+			tail.Cut(tab) // the candidates between, the rows past the end
+			read.rows = tab.Rows
 			return read, nil
 		default:
 			from = anchor // 0: no anchor, read whole

@@ -123,3 +123,23 @@ func (s *Suite) TestReadTailShorterThanHead(t *testing.T) {
 	b := s.readTail(t, s.withLog(t, rows), tail)
 	assertTab(t, b, Log, rows)
 }
+
+// TestReadTailShortLog: a log within a backend's first window is cut
+// like a long one.
+func (s *Suite) TestReadTailShortLog(t *testing.T) {
+	rows := logRows(60, map[int]bool{40: true, 50: false})
+	b := s.readTail(t, s.withLog(t, rows), logTail())
+	assertTab(t, b, Log, cut(rows, 3, 40))
+}
+
+// TestReadTailRows reads, with Rows, the anchor and the rows after it up
+// to Rows in all, and nothing past them, in a long log and a short one.
+func (s *Suite) TestReadTailRows(t *testing.T) {
+	for _, c := range []struct{ n, anchor int }{{4600, 1000}, {60, 40}} {
+		rows := logRows(c.n, map[int]bool{c.anchor / 2: true, c.anchor: true, c.n - 10: false})
+		tail := logTail()
+		tail.Rows = 2
+		b := s.readTail(t, s.withLog(t, rows), tail)
+		assertTab(t, b, Log, cut(rows, 3, c.anchor)[:c.anchor+1])
+	}
+}
