@@ -5,12 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"onboard/internal/benchprof"
 	"onboard/internal/example"
@@ -98,50 +95,17 @@ func teamColumns(book *sheet.Book, n int) *sheet.Book {
 	return book
 }
 
-// timed runs a command on a fresh copy of the workbook and returns its
-// wall time, CPU time (user and system, which grows less than wall time
-// on a busy machine) and peak resident memory (getrusage, KiB on Linux).
-func timed(b *testing.B, data []byte, args func(path string) []string, env ...string) figures {
+// timed runs a command on a fresh copy of the workbook and measures it.
+func timed(b *testing.B, data []byte, args func(path string) []string, env ...string) benchprof.Figures {
 	path := filepath.Join(b.TempDir(), "book.xlsx")
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	a := args(path)
-	cmd := exec.Command(a[0], a[1:]...)
-	cmd.Env = append(os.Environ(), env...)
-	start := time.Now()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("%s: %v\n%s", strings.Join(a, " "), err, out)
+	f, err := benchprof.Run(args(path), env...)
+	if err != nil {
+		b.Fatal(err)
 	}
-	wall := time.Since(start)
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return figures{wall: wall, cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), peakKiB: ru.Maxrss}
-}
-
-// figures are one run's, or the medians of runs'.
-type figures struct {
-	wall, cpu time.Duration
-	peakKiB   int64
-}
-
-func (f figures) String() string {
-	return fmt.Sprintf("%.2f s (CPU %.2f s), %d MB", f.wall.Seconds(), f.cpu.Seconds(), f.peakKiB/1024)
-}
-
-// medianOf is each figure's median over runs.
-func medianOf(runs []figures) figures {
-	var walls, cpus []time.Duration
-	var peaks []int64
-	for _, r := range runs {
-		walls, cpus, peaks = append(walls, r.wall), append(cpus, r.cpu), append(peaks, r.peakKiB)
-	}
-	return figures{median(walls), median(cpus), median(peaks)}
-}
-
-func median[T int64 | time.Duration](xs []T) T {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[len(s)/2]
+	return f
 }
 
 // side is one command a benchmark runs on its workbook.
@@ -152,16 +116,16 @@ type side struct {
 
 // sideBySide runs the sides in turn, benchRuns rounds, and returns each
 // one's medians.
-func sideBySide(b *testing.B, sides ...side) []figures {
-	runs := make([][]figures, len(sides))
+func sideBySide(b *testing.B, sides ...side) []benchprof.Figures {
+	runs := make([][]benchprof.Figures, len(sides))
 	for range benchRuns {
 		for i, s := range sides {
 			runs[i] = append(runs[i], timed(b, s.data, s.args))
 		}
 	}
-	out := make([]figures, len(sides))
+	out := make([]benchprof.Figures, len(sides))
 	for i := range sides {
-		out[i] = medianOf(runs[i])
+		out[i] = benchprof.Median(runs[i])
 	}
 	return out
 }
@@ -180,10 +144,10 @@ func profileOf(b *testing.B, s side) string {
 
 // report records the figures as metrics named prefix-s, prefix-cpu-s and
 // prefix-peak-MB.
-func report(b *testing.B, prefix string, f figures) {
-	b.ReportMetric(f.wall.Seconds(), prefix+"-s")
-	b.ReportMetric(f.cpu.Seconds(), prefix+"-cpu-s")
-	b.ReportMetric(float64(f.peakKiB)/1024, prefix+"-peak-MB")
+func report(b *testing.B, prefix string, f benchprof.Figures) {
+	b.ReportMetric(f.Wall.Seconds(), prefix+"-s")
+	b.ReportMetric(f.CPU.Seconds(), prefix+"-cpu-s")
+	b.ReportMetric(float64(f.PeakKiB)/1024, prefix+"-peak-MB")
 }
 
 func ours(path string) []string {
@@ -204,9 +168,9 @@ func BenchmarkLocalSync10kVsOpenpyxl(b *testing.B) {
 		f := sideBySide(b, side{data, ours}, side{data, peer})
 		report(b, "ours", f[0])
 		report(b, "openpyxl", f[1])
-		b.ReportMetric(float64(f[1].wall)/float64(f[0].wall), "speedup")
+		b.ReportMetric(float64(f[1].Wall)/float64(f[0].Wall), "speedup")
 		b.Logf("local sync 10k: onboard %v | openpyxl %v | %.1f× faster (target ≥ 5×, less memory) | profile: %s",
-			f[0], f[1], float64(f[1].wall)/float64(f[0].wall), profileOf(b, side{data, ours}))
+			f[0], f[1], float64(f[1].Wall)/float64(f[0].Wall), profileOf(b, side{data, ours}))
 	}
 }
 
@@ -268,7 +232,7 @@ func BenchmarkLocalIdleSync100kHistory(b *testing.B) {
 		report(b, "history", f[0])
 		report(b, "no-history", f[1])
 		b.Logf("idle local sync 100k, a year of history: onboard %v | with none %v | %+.0f%% (target < 2 s, < 300 MB, within 10%%) | profile: %s",
-			f[0], f[1], 100*(f[0].wall.Seconds()/f[1].wall.Seconds()-1), profileOf(b, side{year, ours}))
+			f[0], f[1], 100*(f[0].Wall.Seconds()/f[1].Wall.Seconds()-1), profileOf(b, side{year, ours}))
 	}
 }
 

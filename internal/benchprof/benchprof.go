@@ -8,7 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"runtime/pprof"
+	"slices"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // Env names the file the onboard binary writes a CPU profile of its run
@@ -68,4 +71,46 @@ func Profile(path string, fn func() error) error {
 	err = fn()
 	pprof.StopCPUProfile()
 	return err
+}
+
+// Figures are a process's run: wall time, CPU time (user and system,
+// which grows less than wall time on a busy machine) and peak resident
+// memory (getrusage, KiB on Linux); or the medians of runs.
+type Figures struct {
+	Wall, CPU time.Duration
+	PeakKiB   int64
+}
+
+func (f Figures) String() string {
+	return fmt.Sprintf("%.2f s (CPU %.2f s), %d MB", f.Wall.Seconds(), f.CPU.Seconds(), f.PeakKiB/1024)
+}
+
+// Run runs the command args with env added to this process's and
+// measures it.
+func Run(args []string, env ...string) (Figures, error) {
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), env...)
+	start := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return Figures{}, fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	wall := time.Since(start)
+	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return Figures{Wall: wall, CPU: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), PeakKiB: ru.Maxrss}, nil
+}
+
+// Median is each figure's median over runs.
+func Median(runs []Figures) Figures {
+	var walls, cpus []time.Duration
+	var peaks []int64
+	for _, r := range runs {
+		walls, cpus, peaks = append(walls, r.Wall), append(cpus, r.CPU), append(peaks, r.PeakKiB)
+	}
+	return Figures{middle(walls), middle(cpus), middle(peaks)}
+}
+
+func middle[T int64 | time.Duration](xs []T) T {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
 }

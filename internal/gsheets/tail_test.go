@@ -41,7 +41,9 @@ func TestReadTailRowsReadsOnlyTheAnchor(t *testing.T) {
 		return b.Tab("ログ"), ranges, received
 	}
 	tail := sheet.Tail{Tab: "ログ", Head: 2, MarkCol: 2, Mark: "集計", AcceptCols: 1,
-		Accept: func(row []sheet.Value) bool { return row[0].String() <= "行3000" && len(row[0].String()) == len("行3000") }}
+		Accept: func(row []sheet.Value) bool {
+			return row[0].String() <= "行3000" && len(row[0].String()) == len("行3000")
+		}}
 	_, _, sync := read(tail)
 	tail.Rows = 1
 	log, ranges, report := read(tail)
