@@ -23,9 +23,9 @@ type Tail struct {
 	Rows       int
 }
 
-// anchor reports whether a row (as read, maybe only its first columns)
+// Anchor reports whether a row (as read, maybe only its first columns)
 // is an anchor.
-func (t Tail) anchor(row []Value) bool {
+func (t Tail) Anchor(row []Value) bool {
 	if t.MarkCol < 1 || t.MarkCol > len(row) || row[t.MarkCol-1].Kind != Text || strings.TrimSpace(row[t.MarkCol-1].Str) != t.Mark {
 		return false
 	}
@@ -36,7 +36,7 @@ func (t Tail) anchor(row []Value) bool {
 // sheet row i+1); 0 when none.
 func (t Tail) LastAnchor(rows [][]Value) int {
 	for r := len(rows); r > t.Head; r-- {
-		if t.anchor(rows[r-1]) {
+		if t.Anchor(rows[r-1]) {
 			return r
 		}
 	}

@@ -34,8 +34,21 @@ func TestConformance(t *testing.T) {
 				return f.SetCellStr(tab, sheet.CellName(row, col), v.String())
 			})
 		},
-		InsertRow: func(t *testing.T, ss sheet.Spreadsheet, tab string, row int) {
-			edit(t, ss.(*xlsxbook.Workbook).Path(), func(f *excelize.File) error { return f.InsertRows(tab, row, 1) })
+		InsertRow: func(t *testing.T, ss sheet.Spreadsheet, tab string, row int, cells []string) {
+			edit(t, ss.(*xlsxbook.Workbook).Path(), func(f *excelize.File) error {
+				if err := f.InsertRows(tab, row, 1); err != nil {
+					return err
+				}
+				for c, v := range cells {
+					if v == "" {
+						continue
+					}
+					if err := f.SetCellStr(tab, sheet.CellName(row, c+1), v); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
 		},
 	}
 	s.Run(t)

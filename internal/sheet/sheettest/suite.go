@@ -34,9 +34,9 @@ type Suite struct {
 	// Edit changes one cell behind the backend's back, as a manager
 	// editing the sheet would.
 	Edit func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value)
-	// InsertRow inserts an empty row before row (one past the last row:
-	// at the end) behind the backend's back, as a manager would.
-	InsertRow func(t *testing.T, ss sheet.Spreadsheet, tab string, row int)
+	// InsertRow inserts a row of text cells before row (one past the
+	// last row: at the end) behind the backend's back, as a manager would.
+	InsertRow func(t *testing.T, ss sheet.Spreadsheet, tab string, row int, cells []string)
 	// EditsVisible says how the backend keeps such an edit: true, its
 	// ReadColumns sees the sheet as it is now (Google); false, it refuses
 	// to write over a sheet changed since its Read (a local file).
