@@ -58,8 +58,7 @@ func serveBenchFake(in io.Reader, out io.Writer) {
 	book := example.Generate(benchConfig)
 	// The history's sheets keep within Google's cell limit after the
 	// first sync, whose columns and rows (one per client) grow the grids
-	// by some 1,100,000 cells: their tabs are as wide as their rows, not
-	// padded.
+	// by some 1,100,000 cells: their grids are cut to their rows (fit).
 	room := (example.CellLimit-1_200_000-example.Cells(book))/len(statuslog.Header) - benchConfig.Clients - 1
 	year, _ := example.History(book, 365, room, example.ExampleToday, 1)
 	header := &sheet.Tab{Name: statuslog.TabName, Rows: year.Rows[:1]}
@@ -81,6 +80,9 @@ func serveBenchFake(in io.Reader, out io.Writer) {
 			}
 			runtime.GC()
 			id = srv.CreateSpreadsheet("bench", seeds[cmd]...)
+			if cmd != "new" {
+				fit(srv, id, seeds[cmd])
+			}
 			srv.ResetRequests()
 			fmt.Fprintln(out, id)
 		case "reset":
@@ -96,6 +98,20 @@ func serveBenchFake(in io.Reader, out io.Writer) {
 			}
 			b, _ := json.Marshal(st)
 			fmt.Fprintln(out, string(b))
+		}
+	}
+}
+
+// fit cuts each tab's grid to its rows, as a team deleting the empty
+// rows and columns to make room would.
+func fit(srv *fakesheets.Server, id string, tabs []fakesheets.Tab) {
+	for _, t := range tabs {
+		width := 1
+		for _, r := range t.Rows {
+			width = max(width, len(r))
+		}
+		if err := srv.Resize(id, t.Title, max(1, len(t.Rows)), width); err != nil {
+			panic(err)
 		}
 	}
 }
