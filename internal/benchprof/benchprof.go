@@ -19,9 +19,10 @@ import (
 const Env = "ONBOARD_CPUPROFILE"
 
 // Top is the summary of the profile at path, of the program binary: the
-// n functions that spent the most CPU, each with its share.
+// n functions that spent the most CPU themselves, each with its share,
+// then the n of onboard's own packages that did.
 func Top(binary, path string, n int) (string, error) {
-	out, err := exec.Command("go", "tool", "pprof", "-top", fmt.Sprintf("-nodecount=%d", n), binary, path).CombinedOutput()
+	out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=300", binary, path).CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("go tool pprof: %v\n%s", err, out)
 	}
@@ -31,7 +32,7 @@ func Top(binary, path string, n int) (string, error) {
 // summary reads pprof's -top table: after the header line, each line is
 // flat, flat%, sum%, cum, cum% and the function.
 func summary(top string, n int) string {
-	var parts []string
+	var all, ours []string
 	inTable := false
 	for line := range strings.Lines(top) {
 		f := strings.Fields(line)
@@ -39,20 +40,33 @@ func summary(top string, n int) string {
 			inTable = len(f) >= 5 && f[0] == "flat" && f[1] == "flat%"
 			continue
 		}
-		if len(f) < 6 || len(parts) == n {
+		if len(f) < 6 {
 			break
 		}
-		parts = append(parts, f[1]+" "+shortName(strings.Join(f[5:], " ")))
+		fn := strings.Join(f[5:], " ")
+		if len(all) < n {
+			all = append(all, f[1]+" "+shortName(fn))
+		}
+		if strings.HasPrefix(fn, "onboard/") && len(ours) < n {
+			ours = append(ours, f[1]+" "+shortName(fn))
+		}
 	}
-	if len(parts) == 0 {
+	if len(all) == 0 {
 		return "no samples"
 	}
-	return strings.Join(parts, ", ")
+	if len(ours) == 0 {
+		return strings.Join(all, ", ")
+	}
+	return strings.Join(all, ", ") + "; in onboard: " + strings.Join(ours, ", ")
 }
 
-// shortName drops a function's import path, keeping its package.
+// shortName drops a function's import path, keeping its package, and a
+// generic function's type arguments.
 func shortName(fn string) string {
-	if i := strings.LastIndex(fn, "/"); i >= 0 && !strings.Contains(fn[:i], "(") {
+	if i := strings.Index(fn, "[go.shape"); i >= 0 {
+		fn = fn[:i] + "[…]"
+	}
+	if i := strings.LastIndex(fn, "/"); i >= 0 && !strings.Contains(fn[:i], "(") && !strings.Contains(fn[:i], "[") {
 		return fn[i+1:]
 	}
 	return fn
