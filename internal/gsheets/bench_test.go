@@ -243,8 +243,8 @@ func BenchmarkIdleSync100kHistory(b *testing.B) {
 	for b.Loop() {
 		var year, none syncFigures
 		for range benchRuns {
-			year.add(syncs(b, ask, url, cfg, "history", true))
-			none.add(syncs(b, ask, url, cfg, "nohistory", true))
+			year.add(timeSync(b, ask, url, cfg, "history", true, nil))
+			none.add(timeSync(b, ask, url, cfg, "nohistory", true, nil))
 		}
 		year.report(b, "")
 		none.report(b, "no-history-")
