@@ -107,7 +107,7 @@ bench-fleet:
 
 bench:
 	@./scripts/install-deps.sh --bench
-	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1x -timeout 30m ./...
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1x -timeout 90m ./...
 
 example:
 	$(GO) run ./cmd/genexample --out examples/onboarding.xlsx

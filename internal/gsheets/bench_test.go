@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"slices"
@@ -17,10 +18,13 @@ import (
 	"testing"
 	"time"
 
+	"onboard/internal/benchprof"
 	"onboard/internal/example"
 	"onboard/internal/fakesheets"
 	"onboard/internal/gsheets"
 	"onboard/internal/job"
+	"onboard/internal/sheet"
+	"onboard/internal/statuslog"
 )
 
 // benchFakeEnv makes the test binary serve the benchmark's fake instead of
@@ -47,23 +51,38 @@ type fakeStats struct {
 
 // serveBenchFake runs a fake and answers one command per line: "new"
 // seeds a fresh copy of the benchmark sheet (dropping the previous one) and
-// prints its ID; "reset" forgets the calls so far; "stats" prints the calls
-// since the last "new" or "reset" as JSON.
+// prints its ID, "history" the same with a year of ステータス履歴 and
+// "nohistory" with that tab's header only; "reset" forgets the calls so
+// far; "stats" prints the calls since the last "new" or "reset" as JSON.
 func serveBenchFake(in io.Reader, out io.Writer) {
-	tabs := fakeTabs(example.Generate(benchConfig).Tabs, 26)
+	book := example.Generate(benchConfig)
+	// The history's sheets keep within Google's cell limit after the
+	// first sync, whose columns and rows (one per client) grow the grids
+	// by some 1,100,000 cells: their grids are cut to their rows (fit).
+	room := (example.CellLimit-1_200_000-example.Cells(book))/len(statuslog.Header) - benchConfig.Clients - 1
+	year, _ := example.History(book, 365, room, example.ExampleToday, 1)
+	header := &sheet.Tab{Name: statuslog.TabName, Rows: year.Rows[:1]}
+	seeds := map[string][]fakesheets.Tab{
+		"new":       fakeTabs(book.Tabs, 26),
+		"history":   fakeTabs(append(slices.Clone(book.Tabs), year), 0),
+		"nohistory": fakeTabs(append(slices.Clone(book.Tabs), header), 0),
+	}
 	srv := fakesheets.NewServer()
 	defer srv.Close()
 	fmt.Fprintln(out, srv.URL())
 	id := ""
 	sc := bufio.NewScanner(in)
 	for sc.Scan() {
-		switch sc.Text() {
-		case "new":
+		switch cmd := sc.Text(); cmd {
+		case "new", "history", "nohistory":
 			if id != "" {
 				_ = srv.DeleteSpreadsheet(id)
 			}
 			runtime.GC()
-			id = srv.CreateSpreadsheet("bench", tabs...)
+			id = srv.CreateSpreadsheet("bench", seeds[cmd]...)
+			if cmd != "new" {
+				fit(srv, id, seeds[cmd])
+			}
 			srv.ResetRequests()
 			fmt.Fprintln(out, id)
 		case "reset":
@@ -79,6 +98,20 @@ func serveBenchFake(in io.Reader, out io.Writer) {
 			}
 			b, _ := json.Marshal(st)
 			fmt.Fprintln(out, string(b))
+		}
+	}
+}
+
+// fit cuts each tab's grid to its rows, as a team deleting the empty
+// rows and columns to make room would.
+func fit(srv *fakesheets.Server, id string, tabs []fakesheets.Tab) {
+	for _, t := range tabs {
+		width := 1
+		for _, r := range t.Rows {
+			width = max(width, len(r))
+		}
+		if err := srv.Resize(id, t.Title, max(1, len(t.Rows)), width); err != nil {
+			panic(err)
 		}
 	}
 }
@@ -174,66 +207,141 @@ func startBenchFake(b *testing.B) (func(string) string, string) {
 // so peak-heap-MB is the sync's own live heap, sampled every 2 ms; wall
 // time includes the fake's work, on the same machine; client-cpu-s is the
 // CPU time of this process alone.
-func BenchmarkSync100k(b *testing.B) { benchmarkSync(b, false) }
+func BenchmarkSync100k(b *testing.B) {
+	ask, url := startBenchFake(b)
+	for b.Loop() {
+		f := syncs(b, ask, url, config(b), "new", false)
+		f.report(b, "")
+		b.Logf("Google sync 100k (fake): %v | calls: %s | profile: %s", f, strings.Join(f.stats.Ops, ", "),
+			profileSync(b, ask, url, config(b), "new", false))
+	}
+}
 
 // BenchmarkIdleSync100k is a sync of 100,000 clients and 300,000 sessions
 // with nothing to change: the sheet was synced once before (untimed), so
 // the timed run reads and decides only. The fake runs in a child process;
-// client-cpu-s is this process's CPU alone (getrusage), which the target
-// bounds at 3 s with one request.
-func BenchmarkIdleSync100k(b *testing.B) { benchmarkSync(b, true) }
+// client-cpu-s is this process's CPU alone (getrusage).
+func BenchmarkIdleSync100k(b *testing.B) {
+	ask, url := startBenchFake(b)
+	for b.Loop() {
+		f := syncs(b, ask, url, config(b), "new", true)
+		f.report(b, "")
+		b.Logf("idle Google sync 100k (fake): %v | calls: %s | profile: %s", f, strings.Join(f.stats.Ops, ", "),
+			profileSync(b, ask, url, config(b), "new", true))
+	}
+}
 
-// benchmarkSync times syncs of the benchmark sheet: first ones, or with
-// idle idle ones after an untimed first; benchRuns of them per iteration,
-// whose medians it reports.
-func benchmarkSync(b *testing.B, idle bool) {
+// BenchmarkIdleSync100kHistory is BenchmarkIdleSync100k with the
+// ステータス履歴 tab kept: a year of history (as much as fits in Google's
+// cells) beside a tab that held its header only before the first sync,
+// alternating. Target: ≤ 2 s client CPU and ≤ 400 MB, the year within
+// 10% of none.
+func BenchmarkIdleSync100kHistory(b *testing.B) {
 	ask, url := startBenchFake(b)
 	cfg := config(b)
-	var walls, cpus []time.Duration
-	var peak uint64
-	var st fakeStats
-	written := 0
+	cfg.History = true
 	for b.Loop() {
+		var year, none syncFigures
 		for range benchRuns {
-			b.StopTimer()
-			id := ask("new")
-			ss := open(b, nil, id, func(o *gsheets.Options) { o.Endpoint = url })
-			if idle {
-				if _, err := job.Sync(context.Background(), ss, cfg, false); err != nil {
-					b.Fatal(err)
-				}
-				ask("reset")
-				ss = open(b, nil, id, func(o *gsheets.Options) { o.Endpoint = url })
-			}
-			runtime.GC()
-			h := startHeapPeak()
-			cpu0 := cpuTime()
-			b.StartTimer()
-			start := time.Now()
-			run, err := job.Sync(context.Background(), ss, cfg, false)
-			walls = append(walls, time.Since(start))
-			b.StopTimer()
-			cpus = append(cpus, cpuTime()-cpu0)
-			peak = max(peak, h.Stop())
-			if err != nil {
-				b.Fatal(err)
-			}
-			written = run.Outcome.Written
-			if err := json.Unmarshal([]byte(ask("stats")), &st); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
+			year.add(timeSync(b, ask, url, cfg, "history", true, nil))
+			none.add(timeSync(b, ask, url, cfg, "nohistory", true, nil))
 		}
+		year.report(b, "")
+		none.report(b, "no-history-")
+		b.Logf("idle Google sync 100k (fake), a year of history: %v | with none %v | CPU %+.0f%% (target ≤ 2 s client CPU, ≤ 400 MB, within 10%%) | calls: %s | profile: %s",
+			year, none, 100*(median(year.cpus).Seconds()/median(none.cpus).Seconds()-1), strings.Join(year.stats.Ops, ", "),
+			profileSync(b, ask, url, cfg, "history", true))
 	}
-	b.Logf("calls: %s", strings.Join(st.Ops, ", "))
-	b.Logf("%d syncs: wall %v, client CPU %v", len(walls), walls, cpus)
-	b.ReportMetric(median(walls).Seconds(), "s/sync")
-	b.ReportMetric(median(cpus).Seconds(), "client-cpu-s/sync")
-	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
-	b.ReportMetric(float64(st.Sent)/1e6, "MB-sent")
-	b.ReportMetric(float64(st.Received)/1e6, "MB-received")
-	b.ReportMetric(float64(st.Requests), "requests")
-	b.ReportMetric(float64(written), "cells-written")
+}
+
+// syncFigures are the figures of syncs: each one's wall and client CPU
+// time, the highest heap, and the last one's calls.
+type syncFigures struct {
+	walls, cpus []time.Duration
+	peak        uint64
+	written     int
+	stats       fakeStats
+}
+
+func (f *syncFigures) add(g syncFigures) {
+	f.walls, f.cpus = append(f.walls, g.walls...), append(f.cpus, g.cpus...)
+	f.peak, f.written, f.stats = max(f.peak, g.peak), g.written, g.stats
+}
+
+func (f syncFigures) String() string {
+	return fmt.Sprintf("%.2f s, client CPU %.2f s, %.0f MB heap, %d requests (medians of %d)",
+		median(f.walls).Seconds(), median(f.cpus).Seconds(), float64(f.peak)/1e6, f.stats.Requests, len(f.walls))
+}
+
+func (f syncFigures) report(b *testing.B, prefix string) {
+	b.ReportMetric(median(f.walls).Seconds(), prefix+"s/sync")
+	b.ReportMetric(median(f.cpus).Seconds(), prefix+"client-cpu-s/sync")
+	b.ReportMetric(float64(f.peak)/1e6, prefix+"peak-heap-MB")
+	b.ReportMetric(float64(f.stats.Sent)/1e6, prefix+"MB-sent")
+	b.ReportMetric(float64(f.stats.Received)/1e6, prefix+"MB-received")
+	b.ReportMetric(float64(f.stats.Requests), prefix+"requests")
+	b.ReportMetric(float64(f.written), prefix+"cells-written")
+}
+
+// syncs times benchRuns syncs of a fresh sheet the fake seeds with seed:
+// first ones, or with idle idle ones after an untimed first.
+func syncs(b *testing.B, ask func(string) string, url string, cfg job.Config, seed string, idle bool) syncFigures {
+	var f syncFigures
+	for range benchRuns {
+		f.add(timeSync(b, ask, url, cfg, seed, idle, nil))
+	}
+	return f
+}
+
+// timeSync times one sync; within, when set, runs it (a profile).
+func timeSync(b *testing.B, ask func(string) string, url string, cfg job.Config, seed string, idle bool, within func(func() error) error) syncFigures {
+	b.StopTimer()
+	defer b.StartTimer()
+	id := ask(seed)
+	ss := open(b, nil, id, func(o *gsheets.Options) { o.Endpoint = url })
+	if idle {
+		if _, err := job.Sync(context.Background(), ss, cfg, false); err != nil {
+			b.Fatal(err)
+		}
+		ask("reset")
+		ss = open(b, nil, id, func(o *gsheets.Options) { o.Endpoint = url })
+	}
+	if within == nil {
+		within = func(fn func() error) error { return fn() }
+	}
+	runtime.GC()
+	h := startHeapPeak()
+	cpu0 := cpuTime()
+	b.StartTimer()
+	start := time.Now()
+	var run *job.Run
+	err := within(func() (err error) {
+		run, err = job.Sync(context.Background(), ss, cfg, false)
+		return err
+	})
+	wall := time.Since(start)
+	b.StopTimer()
+	f := syncFigures{walls: []time.Duration{wall}, cpus: []time.Duration{cpuTime() - cpu0}, peak: h.Stop()}
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.written = run.Outcome.Written
+	if err := json.Unmarshal([]byte(ask("stats")), &f.stats); err != nil {
+		b.Fatal(err)
+	}
+	return f
+}
+
+// profileSync runs one more sync under a CPU profile and says where its
+// time goes: the three functions that spent the most.
+func profileSync(b *testing.B, ask func(string) string, url string, cfg job.Config, seed string, idle bool) string {
+	prof := filepath.Join(b.TempDir(), "cpu.prof")
+	timeSync(b, ask, url, cfg, seed, idle, func(fn func() error) error { return benchprof.Profile(prof, fn) })
+	top, err := benchprof.Top(os.Args[0], prof, 3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return top
 }
 
 // benchRuns is how many syncs each iteration times; figures are medians.

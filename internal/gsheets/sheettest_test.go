@@ -29,6 +29,20 @@ func TestConformance(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
+		InsertRow: func(t *testing.T, ss sheet.Spreadsheet, tab string, row int, cells []string) {
+			id := ss.(*gsheets.Spreadsheet).ID()
+			if err := srv.InsertRows(id, tab, row, 1); err != nil {
+				t.Fatal(err)
+			}
+			for c, v := range cells {
+				if v == "" {
+					continue
+				}
+				if err := srv.SetCell(id, tab, row, c+1, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+		},
 	}
 	s.Run(t)
 }

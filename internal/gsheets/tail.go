@@ -3,6 +3,7 @@ package gsheets
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"onboard/internal/sheet"
 )
@@ -17,7 +18,9 @@ const tailWindow = 2000
 // from one spreadsheets.get of the tabs' properties; then one
 // values.batchGet reads the other tabs whole and the log's head and last
 // tailWindow rows. Only when those rows hold no anchor are earlier ones
-// read, a wider window at a time.
+// read, a wider window at a time. A tail of tail.Rows rows (the report)
+// reads of a window its mark column only, then the marked rows, so the
+// rows after its anchor are never read.
 func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, _ sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
 	s.listed = nil
 	if _, err := s.titles(ctx); err != nil {
@@ -40,7 +43,7 @@ func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, _ sheet.Keep
 	from := 0
 	if exists && !whole {
 		from = ti.rows - tailWindow + 1
-		ranges = append(ranges, fmt.Sprintf("%s!1:%d", q, tail.Head), fmt.Sprintf("%s!%d:%d", q, from, ti.rows))
+		ranges = append(ranges, fmt.Sprintf("%s!1:%d", q, tail.Head), windowRange(tail, from, ti.rows))
 	}
 	book := &sheet.Book{}
 	if len(ranges) == 0 {
@@ -60,7 +63,11 @@ func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, _ sheet.Keep
 		if len(vr.rows) > 0 {
 			s.tab(title).header = vr.rows[0]
 		}
-		book.Tabs = append(book.Tabs, &sheet.Tab{Name: title, Rows: vr.rows})
+		tab := &sheet.Tab{Name: title, Rows: vr.rows}
+		if title == tail.Tab {
+			tail.Cut(tab)
+		}
+		book.Tabs = append(book.Tabs, tab)
 	}
 	if !exists || whole {
 		return book, nil
@@ -69,19 +76,80 @@ func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, _ sheet.Keep
 	if len(log.Rows) > 0 {
 		ti.header = log.Rows[0]
 	}
-	place(log, from, got[len(others)+1].rows)
+	if err := s.placeWindow(ctx, log, tail, from, got[len(others)+1].rows); err != nil {
+		return nil, err
+	}
 	for window := tailWindow * 4; tail.LastAnchor(log.Rows) == 0 && from > tail.Head+1; window *= 4 {
 		to := from - 1
 		from = max(tail.Head+1, from-window)
-		more, err := s.streamBatchGet(ctx, []string{fmt.Sprintf("%s!%d:%d", q, from, to)})
+		more, err := s.streamBatchGet(ctx, []string{windowRange(tail, from, to)})
 		if err != nil {
 			return nil, s.fail("read", err)
 		}
-		place(log, from, more[0].rows)
+		if err := s.placeWindow(ctx, log, tail, from, more[0].rows); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.readPastAnchor(ctx, log, tail); err != nil {
+		return nil, err
 	}
 	tail.Cut(log)
 	book.Tabs = append(book.Tabs, log)
 	return book, nil
+}
+
+// windowRange is the range read of the log's rows from to to: whole rows,
+// or for a tail of tail.Rows rows the mark column alone.
+func windowRange(tail sheet.Tail, from, to int) string {
+	q := sheet.QuoteTab(tail.Tab)
+	if tail.Rows > 0 && tail.MarkCol > 0 {
+		return fmt.Sprintf("%s!%s:%s", q, sheet.CellName(from, tail.MarkCol), sheet.CellName(to, tail.MarkCol))
+	}
+	return fmt.Sprintf("%s!%d:%d", q, from, to)
+}
+
+// placeWindow puts a window read from row from into the log: its rows,
+// or from a mark column the marked rows, read whole in one call.
+func (s *Spreadsheet) placeWindow(ctx context.Context, log *sheet.Tab, tail sheet.Tail, from int, rows [][]sheet.Value) error {
+	if tail.Rows <= 0 || tail.MarkCol < 1 {
+		place(log, from, rows)
+		return nil
+	}
+	var marked []int
+	var ranges []string
+	q := sheet.QuoteTab(tail.Tab)
+	for i, row := range rows {
+		if len(row) > 0 && row[0].Kind == sheet.Text && strings.TrimSpace(row[0].Str) == tail.Mark {
+			marked = append(marked, from+i)
+			ranges = append(ranges, fmt.Sprintf("%s!%d:%d", q, from+i, from+i))
+		}
+	}
+	if len(ranges) == 0 {
+		return nil
+	}
+	got, err := s.streamBatchGet(ctx, ranges)
+	if err != nil {
+		return s.fail("read", err)
+	}
+	for i, vr := range got {
+		place(log, marked[i], vr.rows)
+	}
+	return nil
+}
+
+// readPastAnchor reads the rows of a tail of tail.Rows rows after its
+// anchor, which a mark column's window left out.
+func (s *Spreadsheet) readPastAnchor(ctx context.Context, log *sheet.Tab, tail sheet.Tail) error {
+	anchor := tail.LastAnchor(log.Rows)
+	if tail.Rows <= 1 || anchor == 0 {
+		return nil
+	}
+	got, err := s.streamBatchGet(ctx, []string{fmt.Sprintf("%s!%d:%d", sheet.QuoteTab(tail.Tab), anchor+1, tail.End(anchor))})
+	if err != nil {
+		return s.fail("read", err)
+	}
+	place(log, anchor+1, got[0].rows)
+	return nil
 }
 
 // place puts rows read from sheet row from on into the tab, at their

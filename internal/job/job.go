@@ -92,7 +92,7 @@ const MaxAttempts = 3
 // Evaluate reads the spreadsheet and computes every client, writing
 // nothing.
 func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
-	run, err := Compute(ctx, ss, cfg)
+	run, err := compute(ctx, ss, cfg, contract.Read, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -121,12 +121,16 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 
 // Compute is Evaluate without the write-back plan, for readers that never
 // write (the weekly report): on a sheet never synced the plan holds a
-// change for nearly every status cell.
+// change for nearly every status cell. Of ステータス履歴 it reads the head
+// and the totals row as of HistoryAsOf (the latest one when unset) alone:
+// a reader needs those figures, not the days after them.
 func Compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
-	return compute(ctx, ss, cfg, contract.Read)
+	return compute(ctx, ss, cfg, contract.Read, 1)
 }
 
-func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*sheet.Book, *matrix.Matrix) (*contract.Sheet, error)) (*Run, error) {
+// compute reads and computes; historyRows is sheet.Tail's Rows for the
+// read of ステータス履歴 (0: from its anchor to its end, as a sync needs).
+func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*sheet.Book, *matrix.Matrix) (*contract.Sheet, error), historyRows int) (*Run, error) {
 	var owned []string
 	if cfg.Prep != nil {
 		owned = append(owned, contract.PrepTabName)
@@ -137,6 +141,7 @@ func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*s
 	var tail *sheet.Tail
 	if cfg.History {
 		t := statuslog.TailOf(cfg.Now.Location(), cfg.HistoryAsOf)
+		t.Rows = historyRows
 		tail = &t
 	}
 	book, err := contract.ReadBookTail(ctx, ss, cfg.Matrix, tail, owned...)

@@ -350,3 +350,38 @@ func TestStatusHistoryTailOnBothBackends(t *testing.T) {
 		})
 	}
 }
+
+// TestComputeReadsTheWeekItNeeds: a reader (the report) of a sheet with
+// 300 days of history reads of ステータス履歴 its head and the totals row
+// as of HistoryAsOf alone, a week far back or the last one, and finds
+// the same totals as a whole read does.
+func TestComputeReadsTheWeekItNeeds(t *testing.T) {
+	book := example.Generate(example.Config{Clients: 1000, Seed: 1, Today: example.ExampleToday})
+	log, _ := example.History(book, 300, 100_000, example.ExampleToday, 1)
+	book.Tabs = append(book.Tabs, log)
+	whole := statuslog.Parse(log, time.FixedZone("JST", 9*3600))
+	for _, b := range append(backends(), backend{"memory", func(t *testing.T, book *sheet.Book) (func() sheet.Spreadsheet, func() *sheet.Book) {
+		ss := memsheet.FromBook("s", book)
+		return func() sheet.Spreadsheet { return ss }, ss.Book
+	}}) {
+		t.Run(b.name, func(t *testing.T) {
+			open, _ := b.create(t, book)
+			for _, back := range []int{200, 9} {
+				cfg := historyConfig(t)
+				cfg.HistoryAsOf = example.ExampleToday.AddDays(-back)
+				run, err := job.Compute(context.Background(), open(), cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := len(run.History.Entries); n > statuslog.HeadRows {
+					t.Errorf("%d days back: read %d of the log's %d rows", back, n, len(log.Rows))
+				}
+				got, ok := run.History.TotalsAsOf(cfg.HistoryAsOf)
+				want, _ := whole.TotalsAsOf(cfg.HistoryAsOf)
+				if !ok || got != want {
+					t.Errorf("%d days back: totals %+v (found %v), want %+v", back, got, ok, want)
+				}
+			}
+		})
+	}
+}

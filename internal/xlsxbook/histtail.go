@@ -2,15 +2,13 @@ package xlsxbook
 
 import (
 	"context"
-	"strings"
 
 	"onboard/internal/sheet"
 )
 
 // ReadTail is ReadKeeping with tail.Tab read as its head and tail only
-// (sheet.TailReader): one pass finds the anchor candidates in the mark
-// column, the next builds the head and the rows from the last candidate,
-// skipping the others' cells; an earlier anchor costs one pass more.
+// (sheet.TailReader), in one pass that keeps the rows it needs and no
+// others: an anchor is known from its own cells as it is read.
 func (w *Workbook) ReadTail(ctx context.Context, names []string, keep sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
 	return w.readTabs(ctx, names, keep, &tail)
 }
@@ -20,49 +18,33 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 	if p.tail == nil || p.tail.Tab != t.name {
 		return p.readSheet(t.part, sst, styles, keepCols, nil)
 	}
-	tail := *p.tail
-	candidate, err := p.markRows(t.part, sst, styles, tail)
-	if err != nil {
-		return sheetRead{}, err
-	}
-	from := 0
-	for r := range candidate {
-		from = max(from, r)
-	}
-	for {
-		read, err := p.readSheet(t.part, sst, styles, nil, func(r int) bool {
-			return r > tail.Head && r < from && !candidate[r]
-		})
-		if err != nil || from == 0 {
-			return read, err
-		}
-		switch anchor := tail.LastAnchor(read.rows); {
-		case anchor >= from:
-			tab := &sheet.Tab{Rows: read.rows}
-			tail.Cut(tab) // the candidates between
-			return read, nil
-		default:
-			from = anchor // 0: no anchor, read whole
-		}
-	}
+	k := tailKeeper{tail: *p.tail}
+	read, err := p.readSheet(t.part, sst, styles, nil, k.row)
+	read.rows = k.rows
+	return read, err
 }
 
-// markRows finds the rows below the head whose mark column holds the
-// mark as text (as an anchor's must), keeping no other column.
-func (p *xlsxPackage) markRows(part string, sst []string, styles *styleBook, tail sheet.Tail) (map[int]bool, error) {
-	marked := map[int]bool{}
-	if tail.MarkCol < 1 {
-		return marked, nil
+// tailKeeper keeps, of the rows read in order, the head and the rows from
+// the latest anchor so far (with tail.Rows, that many); before the first
+// anchor every row, since without one the tab is read whole.
+type tailKeeper struct {
+	tail   sheet.Tail
+	rows   [][]sheet.Value
+	anchor int
+}
+
+func (k *tailKeeper) row(n int, row []sheet.Value) {
+	t := k.tail
+	if n > t.Head && t.Anchor(row) {
+		// The rows kept between the head and it are not needed: those
+		// from the anchor before (or the head) on.
+		clear(k.rows[min(len(k.rows), max(t.Head, k.anchor-1)):])
+		k.anchor = n
+	} else if end := t.End(k.anchor); n > t.Head && k.anchor > 0 && end > 0 && n > end {
+		return
 	}
-	keep := make([]bool, tail.MarkCol+1)
-	keep[tail.MarkCol] = true
-	read, err := p.readSheet(part, sst, styles, func([]sheet.Value) []bool { return keep }, nil)
-	for i, row := range read.rows {
-		if i+1 > tail.Head && tail.MarkCol <= len(row) {
-			if v := row[tail.MarkCol-1]; v.Kind == sheet.Text && strings.TrimSpace(v.Str) == tail.Mark {
-				marked[i+1] = true
-			}
-		}
+	for len(k.rows) < n-1 {
+		k.rows = append(k.rows, nil)
 	}
-	return marked, err
+	k.rows = append(k.rows, append([]sheet.Value(nil), row...))
 }

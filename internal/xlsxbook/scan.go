@@ -383,8 +383,7 @@ type sheetReader struct {
 	sst      []string
 	styles   *styleBook
 	keepCols func(header []sheet.Value) []bool
-	skipRow  func(row int) bool
-	skipping bool          // the current row is one skipRow names
+	onRow    func(n int, row []sheet.Value)
 	cols     []colStyle    // the styled columns
 	row      []sheet.Value // the row being read
 	rowNum   int
@@ -401,9 +400,10 @@ type sheetReader struct {
 // through excelize's GetRows (raw values) and GetCellType/GetCellStyle:
 // row i is sheet row i+1, rows end at their last cell, trailing blank
 // rows are dropped. With keep, rows below the first hold only the columns
-// keep marks. skipRow, when set, names rows whose cells are not built at
-// all (a tail read, histtail.go); they still count in the used range.
-func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func(header []sheet.Value) []bool, skipRow func(row int) bool) (sheetRead, error) {
+// keep marks. onRow, when set, is handed each row holding anything (sheet
+// row n, its cells only while it runs) instead of the rows being kept: a
+// tail read keeps the few it needs (histtail.go).
+func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func(header []sheet.Value) []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	f := p.parts[part]
 	if f == nil {
 		return sheetRead{}, fmt.Errorf("worksheet part %s is missing", part)
@@ -413,7 +413,7 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 		return sheetRead{}, err
 	}
 	defer rc.Close()
-	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols, skipRow: skipRow}
+	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols, onRow: onRow}
 	s := newXMLScanner(rc)
 	inData := false
 	for s.next() {
@@ -484,7 +484,6 @@ func (c *cellScan) read(s *xmlScanner) error {
 func (r *sheetReader) startRow(s *xmlScanner) {
 	n := rowNumber(s.attrs, r.rowNum)
 	r.rowNum, r.rowStyle, r.row = n, attrInt(s.attrs, "s"), r.row[:0]
-	r.skipping = r.skipRow != nil && r.skipRow(n)
 	r.c.col = 0
 	if n > 1 && !r.decided && r.keepCols != nil {
 		var header []sheet.Value
@@ -500,6 +499,10 @@ func (r *sheetReader) startRow(s *xmlScanner) {
 
 func (r *sheetReader) endRow() {
 	if len(r.row) == 0 {
+		return
+	}
+	if r.onRow != nil {
+		r.onRow(r.rowNum, r.row)
 		return
 	}
 	for len(r.rows) < r.rowNum-1 {
@@ -533,9 +536,6 @@ func (r *sheetReader) startCell(s *xmlScanner) {
 
 func (r *sheetReader) endCell() {
 	c := &r.c
-	if r.skipping {
-		return
-	}
 	if r.keep != nil && r.rowNum > 1 && (c.col >= len(r.keep) || !r.keep[c.col]) {
 		// Left out: only the first row with a value counts.
 		if _, seen := r.elsewhere[c.col]; !seen && !r.value().IsEmpty() {

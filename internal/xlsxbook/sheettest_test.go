@@ -30,18 +30,25 @@ func TestConformance(t *testing.T) {
 			return open(t, filepath.Join(t.TempDir(), "missing.xlsx"))
 		},
 		Edit: func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value) {
-			path := ss.(*xlsxbook.Workbook).Path()
-			f, err := excelize.OpenFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			if err := f.SetCellStr(tab, sheet.CellName(row, col), v.String()); err != nil {
-				t.Fatal(err)
-			}
-			if err := f.Save(); err != nil {
-				t.Fatal(err)
-			}
+			edit(t, ss.(*xlsxbook.Workbook).Path(), func(f *excelize.File) error {
+				return f.SetCellStr(tab, sheet.CellName(row, col), v.String())
+			})
+		},
+		InsertRow: func(t *testing.T, ss sheet.Spreadsheet, tab string, row int, cells []string) {
+			edit(t, ss.(*xlsxbook.Workbook).Path(), func(f *excelize.File) error {
+				if err := f.InsertRows(tab, row, 1); err != nil {
+					return err
+				}
+				for c, v := range cells {
+					if v == "" {
+						continue
+					}
+					if err := f.SetCellStr(tab, sheet.CellName(row, c+1), v); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
 		},
 	}
 	s.Run(t)
@@ -49,4 +56,20 @@ func TestConformance(t *testing.T) {
 
 func open(_ *testing.T, path string) *xlsxbook.Workbook {
 	return xlsxbook.Open(path)
+}
+
+// edit changes the file with excelize and saves it, as Excel would.
+func edit(t *testing.T, path string, change func(*excelize.File) error) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := change(f); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
 }

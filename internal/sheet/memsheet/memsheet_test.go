@@ -19,6 +19,13 @@ func TestConformance(t *testing.T) {
 		Edit: func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value) {
 			ss.(*memsheet.Spreadsheet).Edit(tab, row, col, v)
 		},
+		InsertRow: func(t *testing.T, ss sheet.Spreadsheet, tab string, row int, cells []string) {
+			m := ss.(*memsheet.Spreadsheet)
+			m.InsertRow(tab, row)
+			for c, v := range cells {
+				m.Edit(tab, row, c+1, sheet.TextValue(v))
+			}
+		},
 		EditsVisible: true,
 	}
 	s.Run(t)

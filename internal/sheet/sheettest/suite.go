@@ -34,6 +34,9 @@ type Suite struct {
 	// Edit changes one cell behind the backend's back, as a manager
 	// editing the sheet would.
 	Edit func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value)
+	// InsertRow inserts a row of text cells before row (one past the
+	// last row: at the end) behind the backend's back, as a manager would.
+	InsertRow func(t *testing.T, ss sheet.Spreadsheet, tab string, row int, cells []string)
 	// EditsVisible says how the backend keeps such an edit: true, its
 	// ReadColumns sees the sheet as it is now (Google); false, it refuses
 	// to write over a sheet changed since its Read (a local file).
@@ -42,8 +45,8 @@ type Suite struct {
 
 // Run runs every test of the suite as a subtest of t.
 func (s *Suite) Run(t *testing.T) {
-	if s.NewSpreadsheet == nil || s.Missing == nil || s.Edit == nil {
-		t.Fatal("sheettest: Suite needs NewSpreadsheet, Missing and Edit")
+	if s.NewSpreadsheet == nil || s.Missing == nil || s.Edit == nil || s.InsertRow == nil {
+		t.Fatal("sheettest: Suite needs NewSpreadsheet, Missing, Edit and InsertRow")
 	}
 	v := reflect.ValueOf(s)
 	typ := v.Type()
