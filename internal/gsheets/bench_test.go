@@ -207,27 +207,21 @@ func startBenchFake(b *testing.B) (func(string) string, string) {
 // so peak-heap-MB is the sync's own live heap, sampled every 2 ms; wall
 // time includes the fake's work, on the same machine; client-cpu-s is the
 // CPU time of this process alone.
-func BenchmarkSync100k(b *testing.B) {
-	ask, url := startBenchFake(b)
-	for b.Loop() {
-		f := syncs(b, ask, url, config(b), "new", false)
-		f.report(b, "")
-		b.Logf("Google sync 100k (fake): %v | calls: %s | profile: %s", f, strings.Join(f.stats.Ops, ", "),
-			profileSync(b, ask, url, config(b), "new", false))
-	}
-}
+func BenchmarkSync100k(b *testing.B) { benchmarkSync(b, "Google sync 100k (fake)", false) }
 
 // BenchmarkIdleSync100k is a sync of 100,000 clients and 300,000 sessions
 // with nothing to change: the sheet was synced once before (untimed), so
 // the timed run reads and decides only. The fake runs in a child process;
 // client-cpu-s is this process's CPU alone (getrusage).
-func BenchmarkIdleSync100k(b *testing.B) {
+func BenchmarkIdleSync100k(b *testing.B) { benchmarkSync(b, "idle Google sync 100k (fake)", true) }
+
+func benchmarkSync(b *testing.B, what string, idle bool) {
 	ask, url := startBenchFake(b)
 	for b.Loop() {
-		f := syncs(b, ask, url, config(b), "new", true)
+		f := syncs(b, ask, url, config(b), "new", idle)
 		f.report(b, "")
-		b.Logf("idle Google sync 100k (fake): %v | calls: %s | profile: %s", f, strings.Join(f.stats.Ops, ", "),
-			profileSync(b, ask, url, config(b), "new", true))
+		b.Logf("%s: %v | calls: %s | profile: %s", what, f, strings.Join(f.stats.Ops, ", "),
+			profileSync(b, ask, url, config(b), "new", idle))
 	}
 }
 

@@ -92,6 +92,12 @@ func withPart(t testing.TB, name string, data []byte) []byte {
 	}
 	names, parts := zipParts(t, base)
 	parts[name] = data
+	return packParts(t, names, parts)
+}
+
+// packParts is a package of the parts, in order.
+func packParts(t testing.TB, names []string, parts map[string][]byte) []byte {
+	t.Helper()
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
 	for _, n := range names {

@@ -164,17 +164,7 @@ func TestPrepareRefusesWithoutFonts(t *testing.T) {
 // writeParts writes a package of the parts, in order, at path.
 func writeParts(t *testing.T, path string, names []string, parts map[string][]byte) {
 	t.Helper()
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, n := range names {
-		w, err := zw.Create(n)
-		if err == nil {
-			_, err = w.Write(parts[n])
-		}
-		must(t, err)
-	}
-	must(t, zw.Close())
-	must(t, os.WriteFile(path, out.Bytes(), 0o644))
+	must(t, os.WriteFile(path, packParts(t, names, parts), 0o644))
 }
 
 // rawEntries are the zip entries of a package as stored: compressed
