@@ -56,6 +56,7 @@ type sheetFormatter struct {
 	dimension [2]int
 
 	header headerEdits
+	cell   bytes.Buffer // the cell restyle reads
 
 	sawData, colsDone, viewsDone, cfDone, dvDone bool
 	again                                        bool // a cell changed kept: write the part again
@@ -344,7 +345,6 @@ type formatEdits struct {
 	all       []int // indexes into sf.t.cols of the columns to style
 	styled    []int // those of the current row
 	colStyles []int // their styles as read, by index into sf.t.cols
-	cell      bytes.Buffer
 }
 
 func (e *formatEdits) pending() int { return 0 }
@@ -369,32 +369,41 @@ func (e *formatEdits) take(n int) cellEdits {
 }
 
 // write gives a cell of a styled column its style with the format merged
-// in; a row without one gets one, as excelize's SetCellStyle makes it.
+// in; a row without one gets one.
 func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
 	sf, i := e.sf, e.styled[k]
 	cf := sf.t.cols[i]
+	return sf.restyle(b, cf.Col, row, s, e.colStyles[i], func(old int, valued bool) int {
+		date := cf.Date
+		if date && valued && !sf.styles.isDate(old) {
+			date = false // a manager's number keeps its format
+			sf.again = sf.again || !sf.kept[i]
+			sf.kept[i] = true
+		}
+		return sf.styles.derive(old, cf.Wrap, date)
+	})
+}
+
+// restyle writes a cell of column col, s at its start tag (nil: the row
+// has none, and one is added, as excelize's SetCellStyle makes it), with
+// the style style gives for the style it shows (its own, else the row's,
+// else base) and whether a value holds text.
+func (sf *sheetFormatter) restyle(b []byte, col int, row rowAt, s *xmlScanner, base int, style func(old int, valued bool) int) ([]byte, float64, error) {
 	if s == nil {
-		old := cmp.Or(row.style, e.colStyles[i])
-		return fmt.Appendf(b, `<%sc r="%s%d" s="%d"/>`, sf.prefix, sheet.ColumnName(cf.Col), row.n, sf.styles.derive(old, cf.Wrap, cf.Date)), 0, nil
+		id := style(cmp.Or(row.style, base), false)
+		return fmt.Appendf(b, `<%sc r="%s%d" s="%d"/>`, sf.prefix, sheet.ColumnName(col), row.n, id), 0, nil
 	}
-	old := cmp.Or(attrInt(s.attrs, "s"), row.style, e.colStyles[i])
-	tag := append([]byte(nil), s.raw...)
-	e.cell.Reset()
-	valued, value, err := copyCell(&e.cell, s)
+	old, tag := cmp.Or(attrInt(s.attrs, "s"), row.style, base), slices.Clone(s.raw)
+	sf.cell.Reset()
+	valued, value, err := copyCell(&sf.cell, s)
 	if err != nil {
 		return nil, 0, err
 	}
-	date := cf.Date
-	if date && valued && !sf.styles.isDate(old) {
-		date = false // a manager's number keeps its format
-		sf.again = sf.again || !sf.kept[i]
-		sf.kept[i] = true
-	}
-	id := sf.styles.derive(old, cf.Wrap, date)
-	b = append(append(b, setAttr(tag, "s", strconv.Itoa(id))...), e.cell.Bytes()[len(tag):]...)
+	id := style(old, valued)
+	b = append(append(b, setAttr(tag, "s", strconv.Itoa(id))...), sf.cell.Bytes()[len(tag):]...)
 	need := 0.0
 	if sf.fit != nil {
-		need = sf.fit.cellNeed(cf.Col, id, value, e.cell.Bytes())
+		need = sf.fit.cellNeed(col, id, value, sf.cell.Bytes())
 	}
 	return b, need, nil
 }
