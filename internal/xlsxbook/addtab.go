@@ -155,9 +155,7 @@ func insertBefore(b []byte, end, s string) ([]byte, error) {
 	if i < 0 {
 		return nil, fmt.Errorf("no %s", end)
 	}
-	out := make([]byte, 0, len(b)+len(s))
-	out = append(append(append(out, b[:i]...), s...), b[i:]...)
-	return out, nil
+	return spliced(b, []splice{{i, i, []byte(s)}}), nil
 }
 
 // headerSheet is a worksheet holding one row of text.

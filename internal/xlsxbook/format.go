@@ -70,23 +70,16 @@ func addMarks(wb []byte, tabs []*tabFormat, have map[int]bool) ([]byte, error) {
 	if names == nil {
 		return nil, nil
 	}
-	var out []byte
+	whole := fmt.Appendf(nil, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
 	switch {
 	case namesEnd >= 0 && bytes.HasPrefix(wb[namesEnd:], []byte("</")):
-		out = append(append(append(out, wb[:namesEnd]...), names...), wb[namesEnd:]...)
+		return spliced(wb, []splice{{namesEnd, namesEnd, names}}), nil
 	case namesEnd >= 0: // a self-closing <definedNames/>
-		tagEnd := namesEnd + bytes.IndexByte(wb[namesEnd:], '>') + 1
-		out = append(out, wb[:namesEnd]...)
-		out = fmt.Appendf(out, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
-		out = append(out, wb[tagEnd:]...)
-	default:
-		at := max(sheetsEnd, refsEnd)
-		if at < 0 {
-			return nil, fmt.Errorf("the workbook part lists no sheets")
-		}
-		out = append(out, wb[:at]...)
-		out = fmt.Appendf(out, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
-		out = append(out, wb[at:]...)
+		return spliced(wb, []splice{{namesEnd, namesEnd + bytes.IndexByte(wb[namesEnd:], '>') + 1, whole}}), nil
 	}
-	return out, nil
+	at := max(sheetsEnd, refsEnd)
+	if at < 0 {
+		return nil, fmt.Errorf("the workbook part lists no sheets")
+	}
+	return spliced(wb, []splice{{at, at, whole}}), nil
 }

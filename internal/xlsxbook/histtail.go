@@ -31,6 +31,10 @@ type tailKeeper struct {
 	tail   sheet.Tail
 	rows   [][]sheet.Value
 	anchor int
+	// since holds the cells of the rows kept since the latest anchor,
+	// reused from its start at each anchor, when they are dropped: a year
+	// of history is read without a garbage row a row.
+	since []sheet.Value
 }
 
 func (k *tailKeeper) row(n int, row []sheet.Value) {
@@ -39,12 +43,27 @@ func (k *tailKeeper) row(n int, row []sheet.Value) {
 		// The rows kept between the head and it are not needed: those
 		// from the anchor before (or the head) on.
 		clear(k.rows[min(len(k.rows), max(t.Head, k.anchor-1)):])
-		k.anchor = n
+		k.anchor, k.since = n, k.since[:0]
 	} else if end := t.End(k.anchor); n > t.Head && k.anchor > 0 && end > 0 && n > end {
 		return
 	}
 	for len(k.rows) < n-1 {
 		k.rows = append(k.rows, nil)
 	}
-	k.rows = append(k.rows, append([]sheet.Value(nil), row...))
+	k.rows = append(k.rows, k.copyOf(n, row))
+}
+
+// copyOf is a copy of sheet row n: in since below the head, capped at its
+// length.
+func (k *tailKeeper) copyOf(n int, row []sheet.Value) []sheet.Value {
+	if n <= k.tail.Head {
+		return append([]sheet.Value(nil), row...)
+	}
+	if len(k.since)+len(row) > cap(k.since) {
+		// The rows kept so far keep the old array; new ones fill a larger.
+		k.since = make([]sheet.Value, 0, max(2*cap(k.since), 1024, len(row)))
+	}
+	i := len(k.since)
+	k.since = append(k.since, row...)
+	return k.since[i:len(k.since):len(k.since)]
 }

@@ -1,7 +1,6 @@
 package xlsxbook
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -248,66 +247,36 @@ func rowEdits(updates []sheet.Update, order []int32) []rowEdit {
 	return out
 }
 
-// patchSheet copies a worksheet part, replacing or inserting the updated
-// cells, and fitting the height of the rows it writes (rowfit.go); every
-// other byte is copied as it is.
+// patchSheet copies a worksheet part through the sheet rewriter,
+// replacing or inserting the updated cells, and fitting the height of the
+// rows it writes (rowfit.go); every other byte is copied as it is.
 func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []int32, styles *styleBook, shared map[string]int, fit *rowFitter) error {
-	maxRow, maxCol := 0, 0
+	sf := newSheetFormatter(&tabFormat{}, styles, fit)
 	for _, i := range order {
-		maxRow, maxCol = max(maxRow, updates[i].Row), max(maxCol, updates[i].Col)
+		sf.dimension = [2]int{max(sf.dimension[0], updates[i].Row), max(sf.dimension[1], updates[i].Col)}
 	}
-	file := bufio.NewWriterSize(dst, 256<<10)
-	ed := &valueEdits{updates: updates, rows: rowEdits(updates, order), styles: styles, shared: shared, fit: fit}
 	// A new cell takes its column's style, as one typed in Excel does.
-	rr := &rowRewriter{fit: fit, colStyle: func(c int) int { return styleIn(ed.colStyles, c) }}
-	s := newXMLScanner(src)
-	for s.next() {
-		switch {
-		case s.is(tokStart, "dimension"):
-			file.Write(widenDimension(s.raw, maxRow, maxCol))
-		case s.is(tokStart, "sheetData"):
-			ed.prefix = prefixOf(s)
-			if err := rr.sheetData(file, s, ed); err != nil {
-				return err
-			}
-		default:
-			ed.head(s)
-			file.Write(s.raw)
-		}
-	}
-	if s.err != nil {
-		return s.err
+	ed := &valueEdits{updates: updates, rows: rowEdits(updates, order), styles: styles, shared: shared, fit: fit, colStyle: sf.rr.colStyle}
+	sf.plan = ed
+	if err := sf.write(dst, src); err != nil {
+		return err
 	}
 	if ed.pending() > 0 {
 		return fmt.Errorf("the worksheet has no sheetData")
 	}
-	return file.Flush()
-}
-
-// head reads the sheet's sizes and column styles before its rows.
-func (e *valueEdits) head(s *xmlScanner) {
-	switch {
-	case s.is(tokStart, "sheetFormatPr"):
-		e.fit.sheetFormat(s.attrs)
-	case s.is(tokStart, "col"):
-		if st := attrInt(s.attrs, "style"); st > 0 {
-			e.colStyles = append(e.colStyles, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), st})
-		}
-		e.fit.col(s.attrs)
-	}
+	return nil
 }
 
 // valueEdits are a part's updates by row, as the row rewriter writes them.
 type valueEdits struct {
-	updates   []sheet.Update
-	rows      []rowEdit
-	next      int     // the first row not written
-	cells     []int32 // the current row's, indices into updates
-	prefix    string
-	styles    *styleBook
-	shared    map[string]int
-	fit       *rowFitter
-	colStyles []colStyle
+	updates  []sheet.Update
+	rows     []rowEdit
+	next     int     // the first row not written
+	cells    []int32 // the current row's, indices into updates
+	styles   *styleBook
+	shared   map[string]int
+	fit      *rowFitter
+	colStyle func(col int) int
 }
 
 func (e *valueEdits) pending() int {
@@ -331,16 +300,16 @@ func (e *valueEdits) col(k int) int { return e.updates[e.cells[k]].Col }
 
 // write writes an updated cell: an existing cell keeps its style, a new
 // one takes its column's.
-func (e *valueEdits) write(b []byte, k int, _ rowAt, s *xmlScanner) ([]byte, float64, error) {
+func (e *valueEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
 	u := e.updates[e.cells[k]]
-	style := styleIn(e.colStyles, u.Col)
+	style := e.colStyle(u.Col)
 	if s != nil {
 		style = attrInt(s.attrs, "s")
 		if err := skipReplaced(s, u); err != nil {
 			return nil, 0, err
 		}
 	}
-	b = appendCell(b, e.prefix, u, style, e.styles, e.shared)
+	b = appendCell(b, row.prefix, u, style, e.styles, e.shared)
 	v := u.Value
 	if v.Kind == sheet.Date && !e.styles.isDate(style) {
 		style = e.styles.dateStyle() // as appendCell gives it

@@ -101,11 +101,6 @@ func (f *rowFitter) sheetFormat(attrs []byte) {
 	}
 }
 
-// col reads a <col> element's width.
-func (f *rowFitter) col(attrs []byte) {
-	f.colRange(attrInt(attrs, "min"), attrInt(attrs, "max"), attrs)
-}
-
 // colRange reads the width of a <col> element covering columns min to max.
 func (f *rowFitter) colRange(min, max int, attrs []byte) {
 	v, ok := attr(attrs, "width")
@@ -141,13 +136,7 @@ func (f *rowFitter) need(col, style int, value bool, text func() string) float64
 
 // cellNeed is need for a cell element as written in the sheet.
 func (f *rowFitter) cellNeed(col, style int, value bool, cell []byte) float64 {
-	if !value {
-		return 0
-	}
-	if f.wraps(style) {
-		return f.textNeed(col, style, f.cellText(cell))
-	}
-	return f.lineNeed(style)
+	return f.need(col, style, value, func() string { return f.cellText(cell) })
 }
 
 // wraps reports whether a style wraps its text.

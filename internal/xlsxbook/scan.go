@@ -394,6 +394,7 @@ type sheetReader struct {
 	keep    []bool
 	decided bool
 	texts   interner
+	slab    rowSlab
 }
 
 // readSheet reads a worksheet's cells into rows, as xlsxbook read them
@@ -508,7 +509,30 @@ func (r *sheetReader) endRow() {
 	for len(r.rows) < r.rowNum-1 {
 		r.rows = append(r.rows, nil)
 	}
-	r.rows = append(r.rows, append([]sheet.Value(nil), r.row...))
+	r.rows = append(r.rows, r.slab.copyOf(r.row))
+}
+
+// rowSlab hands out the rows a sheet keeps from shared chunks, one
+// allocation for many rows instead of one a row.
+type rowSlab struct{ free []sheet.Value }
+
+// slabChunk is how many cells a chunk holds.
+const slabChunk = 1 << 14
+
+// copyOf is a copy of row, capped at its length so an append to it cannot
+// spill into the next row.
+func (s *rowSlab) copyOf(row []sheet.Value) []sheet.Value {
+	if len(row) > slabChunk/4 {
+		return append([]sheet.Value(nil), row...)
+	}
+	if len(s.free) < len(row) {
+		s.free = make([]sheet.Value, slabChunk)
+	}
+	n := len(row)
+	out := s.free[:n:n]
+	copy(out, row)
+	s.free = s.free[n:]
+	return out
 }
 
 func (r *sheetReader) startCell(s *xmlScanner) {

@@ -1,10 +1,12 @@
 package xlsxbook
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,7 +28,10 @@ var worksheetOrder = map[string]int{
 	"controls": 36, "webPublishItems": 37, "tableParts": 38, "extLst": 39,
 }
 
-// sheetFormatter rewrites one worksheet part for a tabFormat.
+// sheetFormatter is the one rewriter of a worksheet part, for the value
+// patch and the formatting alike: it walks the worksheet's children in
+// schema order, writes what a tabFormat adds at its place, and sends the
+// rows through the row rewriter with the plan's edits.
 type sheetFormatter struct {
 	t      *tabFormat
 	styles *styleBook
@@ -39,23 +44,26 @@ type sheetFormatter struct {
 	// defaultWidth is the width excelize gives a new col element: the
 	// sheet's, else Excel's default.
 	defaultWidth string
-	// fit sizes every row (nil: none) from the final column widths and
-	// styles; fitCols are the column styles a cell without its own shows.
+	// fit sizes the rows written (nil: none) from the final column widths
+	// and styles; fitCols are the column styles a cell without its own shows.
 	fit     *rowFitter
 	fitCols []colStyle
 	rr      rowRewriter
 	edits   formatEdits
+	// plan, when set, writes the rows in place of edits (the value patch),
+	// and the dimension grows to cover row and column dimension.
+	plan      rowPlan
+	dimension [2]int
 
 	header headerEdits
+	cell   bytes.Buffer // the cell restyle reads
 
 	sawData, colsDone, viewsDone, cfDone, dvDone bool
 	again                                        bool // a cell changed kept: write the part again
 }
 
-// formatSheet rewrites a worksheet part: the frozen header, the column
-// widths and styles, each existing cell's style below the header, and
-// the conditional fills; with fit, every row's height as well.
-func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter) (*deflatedPart, error) {
+// newSheetFormatter returns the rewriter of a worksheet for t.
+func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFormatter {
 	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), fit: fit}
 	sf.rr.colStyle = func(col int) int { return styleIn(sf.fitCols, col) }
 	sf.edits.sf, sf.header.sf = sf, sf
@@ -64,12 +72,27 @@ func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter
 			sf.edits.all = append(sf.edits.all, i)
 		}
 	}
+	return sf
+}
+
+// formatSheet rewrites a worksheet part: the frozen header, the column
+// widths and styles, each existing cell's style below the header, and
+// the conditional fills; with fit, every row's height as well.
+func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter) (*deflatedPart, error) {
+	sf := newSheetFormatter(t, styles, fit)
 	// A date column keeps its style when a cell below keeps its number
 	// format (kept), but its <col> comes before the cells: the part is
 	// written again when a cell says so, which a team's own column may.
 	for pass := 0; ; pass++ {
 		sf.again = false
-		part, err := deflate(src, func(dst io.Writer) error { return sf.write(dst, src) })
+		part, err := deflate(src, func(dst io.Writer) error {
+			rc, err := src.open()
+			if err != nil {
+				return err
+			}
+			defer rc.Close()
+			return sf.write(dst, rc)
+		})
 		if err != nil || !sf.again || pass > 0 {
 			return part, err
 		}
@@ -77,17 +100,13 @@ func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter
 	}
 }
 
-// write writes the formatted worksheet to dst.
-func (sf *sheetFormatter) write(dst io.Writer, src partSource) error {
-	rc, err := src.open()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
+// write writes the rewritten worksheet src holds to dst.
+func (sf *sheetFormatter) write(dst io.Writer, src io.Reader) error {
+	out := bufio.NewWriterSize(dst, 256<<10)
 	sf.defaultWidth, sf.viewsDone, sf.cfDone = "9.140625", !sf.t.freeze, !sf.hasColours()
 	sf.dvDone = len(sf.t.validations) == 0
 	sf.cols, sf.maxPriority, sf.sawData, sf.colsDone = nil, 0, false, false
-	s := newXMLScanner(rc)
+	s := newXMLScanner(src)
 	for depth := 0; s.next(); {
 		switch {
 		case depth == 0:
@@ -95,23 +114,26 @@ func (sf *sheetFormatter) write(dst io.Writer, src partSource) error {
 				sf.prefix = prefixOf(s)
 				depth = b2i(!s.self)
 			}
-			dst.Write(s.raw)
+			out.Write(s.raw)
 		case s.kind == tokEnd: // </worksheet>
-			sf.before(dst, len(worksheetOrder)+1)
-			dst.Write(s.raw)
+			sf.before(out, len(worksheetOrder)+1)
+			out.Write(s.raw)
 			depth = 0
 		case s.kind != tokStart:
-			dst.Write(s.raw)
+			out.Write(s.raw)
 		default:
-			if err := sf.element(dst, s); err != nil {
+			if err := sf.element(out, s); err != nil {
 				return err
 			}
 		}
 	}
-	if s.err == nil && !sf.sawData {
+	if s.err != nil {
+		return s.err
+	}
+	if !sf.sawData {
 		return fmt.Errorf("the worksheet has no sheetData")
 	}
-	return s.err
+	return out.Flush()
 }
 
 // before writes what goes before a child of the worksheet ranked rank:
@@ -143,6 +165,13 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 	case name == "sheetViews" && sf.t.freeze:
 		sf.viewsDone = true
 		return sf.replaceViews(out, s)
+	case name == "dimension" && sf.plan != nil:
+		n, tag := len(s.raw), widenDimension(slices.Clone(s.raw), sf.dimension[0], sf.dimension[1])
+		var el bytes.Buffer
+		err := copyElement(&el, s, nil)
+		out.Write(tag)
+		out.Write(el.Bytes()[n:])
+		return err
 	case name == "sheetFormatPr":
 		if v, ok := attr(s.attrs, "defaultColWidth"); ok {
 			sf.defaultWidth = string(v)
@@ -285,6 +314,9 @@ func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
 		e.colStyles = append(e.colStyles, sf.colStyleOf(cf.Col))
 	}
 	sf.rr.fit = sf.fit
+	if sf.plan != nil {
+		return sf.rr.sheetData(out, s, sf.plan)
+	}
 	return sf.rr.sheetData(out, s, e)
 }
 
@@ -313,7 +345,6 @@ type formatEdits struct {
 	all       []int // indexes into sf.t.cols of the columns to style
 	styled    []int // those of the current row
 	colStyles []int // their styles as read, by index into sf.t.cols
-	cell      bytes.Buffer
 }
 
 func (e *formatEdits) pending() int { return 0 }
@@ -338,32 +369,41 @@ func (e *formatEdits) take(n int) cellEdits {
 }
 
 // write gives a cell of a styled column its style with the format merged
-// in; a row without one gets one, as excelize's SetCellStyle makes it.
+// in; a row without one gets one.
 func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
 	sf, i := e.sf, e.styled[k]
 	cf := sf.t.cols[i]
+	return sf.restyle(b, cf.Col, row, s, e.colStyles[i], func(old int, valued bool) int {
+		date := cf.Date
+		if date && valued && !sf.styles.isDate(old) {
+			date = false // a manager's number keeps its format
+			sf.again = sf.again || !sf.kept[i]
+			sf.kept[i] = true
+		}
+		return sf.styles.derive(old, cf.Wrap, date)
+	})
+}
+
+// restyle writes a cell of column col, s at its start tag (nil: the row
+// has none, and one is added, as excelize's SetCellStyle makes it), with
+// the style style gives for the style it shows (its own, else the row's,
+// else base) and whether a value holds text.
+func (sf *sheetFormatter) restyle(b []byte, col int, row rowAt, s *xmlScanner, base int, style func(old int, valued bool) int) ([]byte, float64, error) {
 	if s == nil {
-		old := cmp.Or(row.style, e.colStyles[i])
-		return fmt.Appendf(b, `<%sc r="%s%d" s="%d"/>`, sf.prefix, sheet.ColumnName(cf.Col), row.n, sf.styles.derive(old, cf.Wrap, cf.Date)), 0, nil
+		id := style(cmp.Or(row.style, base), false)
+		return fmt.Appendf(b, `<%sc r="%s%d" s="%d"/>`, sf.prefix, sheet.ColumnName(col), row.n, id), 0, nil
 	}
-	old := cmp.Or(attrInt(s.attrs, "s"), row.style, e.colStyles[i])
-	tag := append([]byte(nil), s.raw...)
-	e.cell.Reset()
-	valued, value, err := copyCell(&e.cell, s)
+	old, tag := cmp.Or(attrInt(s.attrs, "s"), row.style, base), slices.Clone(s.raw)
+	sf.cell.Reset()
+	valued, value, err := copyCell(&sf.cell, s)
 	if err != nil {
 		return nil, 0, err
 	}
-	date := cf.Date
-	if date && valued && !sf.styles.isDate(old) {
-		date = false // a manager's number keeps its format
-		sf.again = sf.again || !sf.kept[i]
-		sf.kept[i] = true
-	}
-	id := sf.styles.derive(old, cf.Wrap, date)
-	b = append(append(b, setAttr(tag, "s", strconv.Itoa(id))...), e.cell.Bytes()[len(tag):]...)
+	id := style(old, valued)
+	b = append(append(b, setAttr(tag, "s", strconv.Itoa(id))...), sf.cell.Bytes()[len(tag):]...)
 	need := 0.0
 	if sf.fit != nil {
-		need = sf.fit.cellNeed(cf.Col, id, value, e.cell.Bytes())
+		need = sf.fit.cellNeed(col, id, value, sf.cell.Bytes())
 	}
 	return b, need, nil
 }

@@ -27,8 +27,9 @@ type rowRewriter struct {
 
 // rowAt is the row a cellEdits writes into.
 type rowAt struct {
-	n     int // its number
-	style int // its s attribute
+	n      int    // its number
+	style  int    // its s attribute
+	prefix string // the sheetData's namespace prefix
 }
 
 // cellEdits are the edits of one row, in column order.
@@ -124,7 +125,7 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 	} else {
 		out.Write(r.tag)
 	}
-	at, need, next := rowAt{n, rowStyle}, 0.0, 0
+	at, need, next := rowAt{n, rowStyle, r.prefix}, 0.0, 0
 	// edits writes the edits left of column before.
 	edits := func(before int, s *xmlScanner) error {
 		for ; next < ed.len() && ed.col(next) < before; next++ {

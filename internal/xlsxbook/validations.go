@@ -2,11 +2,9 @@ package xlsxbook
 
 import (
 	"bytes"
-	"cmp"
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf16"
 
@@ -113,10 +111,7 @@ func (sf *sheetFormatter) extendValidations(out io.Writer, s *xmlScanner) error 
 }
 
 // headerEdits give the job columns' header cells the grey header style.
-type headerEdits struct {
-	sf   *sheetFormatter
-	cell bytes.Buffer
-}
+type headerEdits struct{ sf *sheetFormatter }
 
 func (e *headerEdits) len() int { return len(e.sf.t.header) }
 
@@ -125,22 +120,5 @@ func (e *headerEdits) col(k int) int { return e.sf.t.header[k] }
 // write gives a header cell its style in grey, or adds the cell so.
 func (e *headerEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
 	sf, col := e.sf, e.sf.t.header[k]
-	if s == nil {
-		id := sf.styles.grey(cmp.Or(row.style, sf.colStyleOf(col)))
-		return fmt.Appendf(b, `<%sc r="%s%d" s="%d"/>`, sf.prefix, sheet.ColumnName(col), row.n, id), 0, nil
-	}
-	id := sf.styles.grey(cmp.Or(attrInt(s.attrs, "s"), row.style, sf.colStyleOf(col)))
-	n := len(s.raw)
-	b = append(b, setAttr(slices.Clone(s.raw), "s", strconv.Itoa(id))...)
-	e.cell.Reset()
-	_, value, err := copyCell(&e.cell, s)
-	if err != nil {
-		return nil, 0, err
-	}
-	b = append(b, e.cell.Bytes()[n:]...)
-	need := 0.0
-	if sf.fit != nil {
-		need = sf.fit.cellNeed(col, id, value, e.cell.Bytes())
-	}
-	return b, need, nil
+	return sf.restyle(b, col, row, s, sf.colStyleOf(col), func(old int, _ bool) int { return sf.styles.grey(old) })
 }

@@ -312,10 +312,15 @@ func attrString(attrs []byte, name string) (string, bool) {
 	return unescapeXML(v), true
 }
 
-// attrInt returns an attribute's integer value, or 0.
+// attrInt returns an attribute's integer value, or 0. An absent or empty
+// attribute (a row's s, mostly) is 0 without a parse, whose error would be
+// an allocation every row.
 func attrInt(attrs []byte, name string) int {
 	v, _ := attr(attrs, name)
-	n, _ := strconv.Atoi(string(bytes.TrimSpace(v)))
+	if v = bytes.TrimSpace(v); len(v) == 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(v))
 	return n
 }
 
