@@ -4,7 +4,8 @@
 # Debian's /usr/bin/python3 (a pyenv python3 earlier on PATH lacks it), and
 # systemd for systemd-analyze (the test of deploy/systemd verifies the
 # units). With --bench, also python3-xlsxwriter: the peer `make bench`
-# measures the weekly report against.
+# measures the weekly report against. With --corpus, also LibreOffice
+# Calc (soffice), which `make corpus` has convert each synced workbook.
 # Needs root for apt-get; without it, says what to install.
 set -euo pipefail
 
@@ -12,6 +13,9 @@ missing=()
 /usr/bin/python3 -c 'import openpyxl' 2>/dev/null || missing+=(python3-openpyxl)
 if [ "${1:-}" = --bench ]; then
 	/usr/bin/python3 -c 'import xlsxwriter' 2>/dev/null || missing+=(python3-xlsxwriter)
+fi
+if [ "${1:-}" = --corpus ]; then
+	command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc)
 fi
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 
