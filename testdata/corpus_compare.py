@@ -23,6 +23,9 @@ def load(path, data_only):
     return openpyxl.load_workbook(path, data_only=data_only, keep_links=True)
 
 
+STYLE = ("font", "fill", "border", "number format", "alignment", "protection")
+
+
 def style(c):
     return (repr(c.font), repr(c.fill), repr(c.border), c.number_format,
             repr(c.alignment), repr(c.protection))
@@ -66,13 +69,18 @@ def names(wb, owned):
 
 def compare_tab(name, b, a, cached_b, cached_a, diffs):
     cb, ca = cells(b), cells(a)
+    none = (None, (None,) * len(STYLE))
     for ref in sorted(set(cb) | set(ca)):
-        if cb.get(ref) != ca.get(ref):
-            diffs.append(f"{name}!{ref}: {cb.get(ref)!r} -> {ca.get(ref)!r}")
-    vb, va = cells(cached_b), cells(cached_a)
-    for ref in sorted(set(vb) | set(va)):
-        if vb.get(ref, (None,))[0] != va.get(ref, (None,))[0]:
-            diffs.append(f"{name}!{ref}: cached value {vb.get(ref)!r} -> {va.get(ref)!r}")
+        (vb, sb), (va, sa) = cb.get(ref, none), ca.get(ref, none)
+        if vb != va:
+            diffs.append(f"{name}!{ref}: {vb!r} -> {va!r}")
+        for attr, x, y in zip(STYLE, sb, sa):
+            if x != y:
+                diffs.append(f"{name}!{ref}: {attr} changed")
+    kb, ka = cells(cached_b), cells(cached_a)
+    for ref in sorted(set(kb) | set(ka)):
+        if kb.get(ref, none)[0] != ka.get(ref, none)[0]:
+            diffs.append(f"{name}!{ref}: cached value {kb.get(ref, none)[0]!r} -> {ka.get(ref, none)[0]!r}")
     fb, fa = features(b), features(a)
     for k in fb:
         if fb[k] != fa[k]:
