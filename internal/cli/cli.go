@@ -316,7 +316,7 @@ func (a *App) loadMatrix(c *common) (*matrix.Matrix, error) {
 // mails: a local file by its name (its folder on the server is nobody's
 // business there), a Google sheet by the address they open it at.
 func sheetLabel(flag string) string {
-	if strings.HasSuffix(strings.ToLower(flag), ".xlsx") {
+	if isWorkbookFile(flag) {
 		return filepath.Base(flag)
 	}
 	if id, ok := gsheets.ParseID(flag); ok {
@@ -326,13 +326,20 @@ func sheetLabel(flag string) string {
 }
 
 func (a *App) open(c *common) (sheet.Spreadsheet, error) {
-	if strings.HasSuffix(strings.ToLower(c.sheet), ".xlsx") {
+	if isWorkbookFile(c.sheet) {
 		return xlsxbook.Open(c.sheet), nil
 	}
 	if isGoogleSheet(c.sheet) {
 		return a.openGoogle(c)
 	}
-	return nil, usageErr("--sheet %q: give a .xlsx file, or a Google spreadsheet ID or URL", c.sheet)
+	return nil, usageErr("--sheet %q: give a .xlsx (or macro-enabled .xlsm) file, or a Google spreadsheet ID or URL", c.sheet)
+}
+
+// isWorkbookFile tells a local workbook: .xlsm is the same package with a
+// macro part, which the job keeps as it keeps every part it does not own.
+func isWorkbookFile(flag string) bool {
+	ext := strings.ToLower(filepath.Ext(flag))
+	return ext == ".xlsx" || ext == ".xlsm"
 }
 
 type usageError struct{ msg string }
