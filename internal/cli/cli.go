@@ -104,12 +104,30 @@ func Main(args []string, stdout, stderr io.Writer, env Env) int {
 func (a *App) Run(args []string) int {
 	for _, c := range commands {
 		if c.name == args[0] {
-			return c.run(a, args[1:])
+			return a.runGuarded(c, args[1:])
 		}
 	}
 	fmt.Fprintf(a.Stderr, "onboard: unknown command %q\n\n", args[0])
 	a.usage(a.Stderr)
 	return ExitUsage
+}
+
+// runGuarded turns a panic into one bug-report line instead of a stack
+// dump: a local workbook is saved by renaming a finished file over it, so
+// a run that stops anywhere leaves it as it was.
+func (a *App) runGuarded(c command, args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(a.Stderr, "onboard %s: internal error (a bug; the run stopped and saved nothing more): %v; please report this line with the output of 'onboard version'\n", c.name, oneLine(r))
+			code = ExitFailed
+		}
+	}()
+	return c.run(a, args)
+}
+
+// oneLine keeps a panic's value on the one line the user sees.
+func oneLine(v any) string {
+	return strings.Join(strings.Fields(fmt.Sprint(v)), " ")
 }
 
 func (a *App) usage(w io.Writer) {
