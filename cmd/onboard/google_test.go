@@ -135,7 +135,7 @@ func TestGoogleSheetsUsualFailures(t *testing.T) {
 		{"wrong ID", nil, []string{"--sheet", "1NoSuchSheetNoSuchSheetNoSuchSheetNoSuchShe", endpoint}, 1, "not found (404): check the ID or URL"},
 		{"key missing", nil, []string{"--sheet", id, endpoint, "--credentials", missingKey}, 1, missingKey + " (--credentials) does not exist"},
 		{"key from the environment", []string{"GOOGLE_APPLICATION_CREDENTIALS=" + missingKey}, []string{"--sheet", id, endpoint}, 1, "(GOOGLE_APPLICATION_CREDENTIALS) does not exist"},
-		{"neither file nor ID", nil, []string{"--sheet", "onboarding.csv"}, 2, "give a .xlsx file, or a Google spreadsheet ID or URL"},
+		{"neither file nor ID", nil, []string{"--sheet", "onboarding.csv"}, 2, "give a .xlsx (or macro-enabled .xlsm) file, or a Google spreadsheet ID or URL"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := run(t, c.env, append([]string{"sync", now}, c.args...)...)

@@ -104,12 +104,30 @@ func Main(args []string, stdout, stderr io.Writer, env Env) int {
 func (a *App) Run(args []string) int {
 	for _, c := range commands {
 		if c.name == args[0] {
-			return c.run(a, args[1:])
+			return a.runGuarded(c, args[1:])
 		}
 	}
 	fmt.Fprintf(a.Stderr, "onboard: unknown command %q\n\n", args[0])
 	a.usage(a.Stderr)
 	return ExitUsage
+}
+
+// runGuarded turns a panic into one bug-report line instead of a stack
+// dump: a local workbook is saved by renaming a finished file over it, so
+// a run that stops anywhere leaves it as it was.
+func (a *App) runGuarded(c command, args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(a.Stderr, "onboard %s: internal error (a bug; the run stopped and saved nothing more): %v; please report this line with the output of 'onboard version'\n", c.name, oneLine(r))
+			code = ExitFailed
+		}
+	}()
+	return c.run(a, args)
+}
+
+// oneLine keeps a panic's value on the one line the user sees.
+func oneLine(v any) string {
+	return strings.Join(strings.Fields(fmt.Sprint(v)), " ")
 }
 
 func (a *App) usage(w io.Writer) {
@@ -316,7 +334,7 @@ func (a *App) loadMatrix(c *common) (*matrix.Matrix, error) {
 // mails: a local file by its name (its folder on the server is nobody's
 // business there), a Google sheet by the address they open it at.
 func sheetLabel(flag string) string {
-	if strings.HasSuffix(strings.ToLower(flag), ".xlsx") {
+	if isWorkbookFile(flag) {
 		return filepath.Base(flag)
 	}
 	if id, ok := gsheets.ParseID(flag); ok {
@@ -326,13 +344,20 @@ func sheetLabel(flag string) string {
 }
 
 func (a *App) open(c *common) (sheet.Spreadsheet, error) {
-	if strings.HasSuffix(strings.ToLower(c.sheet), ".xlsx") {
+	if isWorkbookFile(c.sheet) {
 		return xlsxbook.Open(c.sheet), nil
 	}
 	if isGoogleSheet(c.sheet) {
 		return a.openGoogle(c)
 	}
-	return nil, usageErr("--sheet %q: give a .xlsx file, or a Google spreadsheet ID or URL", c.sheet)
+	return nil, usageErr("--sheet %q: give a .xlsx (or macro-enabled .xlsm) file, or a Google spreadsheet ID or URL", c.sheet)
+}
+
+// isWorkbookFile tells a local workbook: .xlsm is the same package with a
+// macro part, which the job keeps as it keeps every part it does not own.
+func isWorkbookFile(flag string) bool {
+	ext := strings.ToLower(filepath.Ext(flag))
+	return ext == ".xlsx" || ext == ".xlsm"
 }
 
 type usageError struct{ msg string }

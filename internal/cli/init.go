@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -70,7 +71,7 @@ func (a *App) initSheet(args []string) int {
 		fmt.Fprintf(a.Stdout, "%d changes (dry run: nothing changed)\n", len(actions))
 		return ExitOK
 	}
-	if err := setup.Apply(ctx, ss, actions); err != nil {
+	if err := applyOrRestore(ctx, ss, actions); err != nil {
 		return a.fail("init", err)
 	}
 	fmt.Fprintf(a.Stdout, "%d changes made to %s\n", len(actions), ss.Describe())
@@ -86,4 +87,29 @@ func look(templatesDir string) (contract.Look, error) {
 		return contract.Look{}, &contract.LayoutError{Msg: err.Error()}
 	}
 	return contract.Look{StatusColors: layout.StatusColors}, nil
+}
+
+// applyOrRestore applies init's actions; where the backend can, a failure
+// (an interrupt or a panic included) puts the spreadsheet back as it was.
+func applyOrRestore(ctx context.Context, ss sheet.Spreadsheet, actions []setup.Action) (err error) {
+	cp, ok := ss.(sheet.Checkpointer)
+	if !ok {
+		return setup.Apply(ctx, ss, actions)
+	}
+	restore, release, err := cp.Checkpoint()
+	if err != nil {
+		return err
+	}
+	defer release()
+	done := false
+	defer func() {
+		if !done {
+			if rerr := restore(); rerr != nil && err != nil {
+				err = fmt.Errorf("%w; and %v", err, rerr)
+			}
+		}
+	}()
+	err = setup.Apply(ctx, ss, actions)
+	done = err == nil
+	return err
 }

@@ -300,6 +300,15 @@ func RangeName(tab string, row, col, lastRow, lastCol int) string {
 	return fmt.Sprintf("%s!%s:%s", QuoteTab(tab), CellName(row, col), CellName(lastRow, lastCol))
 }
 
+// Checkpointer is implemented by backends that can put a spreadsheet back
+// as it was (a local file): init, which saves several times, undoes its
+// earlier saves when a later step fails.
+type Checkpointer interface {
+	// Checkpoint keeps the spreadsheet as it is now; restore puts it back,
+	// release forgets what was kept.
+	Checkpoint() (restore func() error, release func(), err error)
+}
+
 // Creator is implemented by backends whose spreadsheet init can create
 // when it is not there yet (a local file): the rest of init then sets up
 // the new spreadsheet as it would an existing one.

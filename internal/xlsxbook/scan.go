@@ -79,10 +79,14 @@ func openPackageAt(r io.ReaderAt, size int64) (*xlsxPackage, error) {
 	if err != nil {
 		return nil, err
 	}
+	officeDocType := ""
 	for _, r := range rootRels {
 		if strings.HasSuffix(r.typ, "/officeDocument") {
-			p.workbook = r.target
+			p.workbook, officeDocType = r.target, r.typ
 		}
+	}
+	if err := packageKind(p.workbook, officeDocType); err != nil {
+		return nil, err
 	}
 	dir := path.Dir(p.workbook)
 	rels, err := p.rels(path.Join(dir, "_rels", path.Base(p.workbook)+".rels"), dir)

@@ -12,7 +12,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"onboard/internal/atomicfile"
 	"onboard/internal/sheet"
@@ -63,6 +65,9 @@ func (w *Workbook) Missing() bool {
 func (w *Workbook) CreateTabs(ctx context.Context, tabs []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if strings.EqualFold(filepath.Ext(w.path), ".xlsm") {
+		return fmt.Errorf("create workbook %s: onboard makes new workbooks as .xlsx only; give a --sheet ending in .xlsx", w.path)
 	}
 	book := &sheet.Book{}
 	for _, name := range tabs {
@@ -122,16 +127,14 @@ func (w *Workbook) openFile(summed bool) (p *xlsxPackage, snap *snapshot, err er
 		return nil, nil, err
 	}
 	if p, err = openPackageAt(snap, snap.size); err != nil {
+		if r := sniffCompound(snap, snap.size); r != nil {
+			err = r
+		}
 		snap.Close()
 		return nil, nil, w.notXLSX(err)
 	}
 	p.keptStyles = &w.styles
 	return p, snap, nil
-}
-
-// notXLSX is the error for a file that is not an .xlsx package.
-func (w *Workbook) notXLSX(err error) error {
-	return fmt.Errorf("workbook %s is not an .xlsx file (%v): save it from Excel as an Excel workbook (.xlsx), or check --sheet", w.path, err)
 }
 
 // Read reads the workbook from disk and returns the named tabs (all of
