@@ -29,12 +29,13 @@ const corpusDir = "../../testdata/corpus"
 // corpusDefault is the subset `make test` runs: the workbooks that carry
 // the most an Excel user's file does (charts, images, comments, tables
 // with structured references, x14 formats, shared strings with rich text,
-// protection, hidden tabs) and that pass today.
+// protection, hidden tabs, VBA, an encrypted file to refuse) and that
+// pass today.
 var corpusDefault = []string{
-	"exz-Book1.xlsx", "exz-CalcChain.xlsx", "exz-MergeCell.xlsx", "exz-SharedStrings.xlsx",
+	"exz-Book1.xlsx", "exz-CalcChain.xlsx", "exz-encryptAES.xlsx", "exz-SharedStrings.xlsx",
 	"xw-chart-column.xlsx", "xw-chartsheet.xlsx", "xw-comments.xlsx", "xw-conditional-x14.xlsx",
 	"xw-defined-names.xlsx", "xw-hidden-tabs.xlsx", "xw-image.xlsx", "xw-inline-strings.xlsx",
-	"xw-protection.xlsx", "xw-table-structured-refs.xlsx", "xw-validations.xlsx",
+	"xw-protection.xlsx", "xw-table-structured-refs.xlsx", "xw-vba.xlsm",
 }
 
 // corpusEntry is one row of MANIFEST.tsv: a workbook and, when the
