@@ -103,7 +103,7 @@ func corpusManifest(t *testing.T) []corpusEntry {
 		e := corpusEntry{file: f[0]}
 		// "encrypted (...): must be refused" names the reason first.
 		if strings.HasSuffix(f[4], "must be refused") {
-			e.refuse = strings.TrimSuffix(strings.Fields(f[4])[0], "ed")
+			e.refuse = strings.ToLower(strings.TrimSuffix(strings.Fields(f[4])[0], "ed"))
 		}
 		listed[e.file] = true
 		out = append(out, e)
