@@ -14,7 +14,6 @@ import (
 	"onboard/internal/contract"
 	"onboard/internal/example"
 	"onboard/internal/matrix"
-	"onboard/internal/sheet"
 	"onboard/internal/statuslog"
 	"onboard/internal/xlsxbook"
 )
@@ -238,31 +237,9 @@ func pasteClients(path string) error {
 	if err != nil {
 		return err
 	}
-	var updates []sheet.Update
-	for _, from := range example.Generate(example.ExampleConfig()).Tabs {
-		if from.Name == matrix.TabName {
-			continue
-		}
-		to := book.Tab(from.Name)
-		if to == nil || len(to.Rows) == 0 {
-			return fmt.Errorf("tab %s is missing or has no header row", from.Name)
-		}
-		where := map[string]int{}
-		for c, h := range to.Rows[0] {
-			where[h.String()] = c + 1
-		}
-		for r := 1; r < len(from.Rows); r++ {
-			for c, v := range from.Rows[r] {
-				if v.IsEmpty() {
-					continue
-				}
-				col := where[from.Rows[0][c].String()]
-				if col == 0 {
-					return fmt.Errorf("header %s not set up in %s", from.Rows[0][c].String(), from.Name)
-				}
-				updates = append(updates, sheet.Update{Tab: from.Name, Row: len(to.Rows) + r, Col: col, Value: v})
-			}
-		}
+	updates, err := example.PasteUpdates(book)
+	if err != nil {
+		return err
 	}
 	return ss.Write(ctx, updates)
 }

@@ -31,32 +31,9 @@ func PasteExample(t *testing.T, ss sheet.Spreadsheet) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := example.Generate(example.ExampleConfig())
-	var updates []sheet.Update
-	for _, from := range src.Tabs {
-		if from.Name == matrix.TabName {
-			continue
-		}
-		to := book.Tab(from.Name)
-		if to == nil {
-			t.Fatalf("tab %s missing after init", from.Name)
-		}
-		where := map[string]int{}
-		for c, h := range to.Rows[0] {
-			where[h.String()] = c + 1
-		}
-		for r := 1; r < len(from.Rows); r++ {
-			for c, v := range from.Rows[r] {
-				if v.IsEmpty() {
-					continue
-				}
-				col := where[from.Rows[0][c].String()]
-				if col == 0 {
-					t.Fatalf("header %s not set up in %s", from.Rows[0][c].String(), from.Name)
-				}
-				updates = append(updates, sheet.Update{Tab: from.Name, Row: r + 1, Col: col, Value: v})
-			}
-		}
+	updates, err := example.PasteUpdates(book)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if err := ss.Write(ctx, updates); err != nil {
 		t.Fatal(err)
