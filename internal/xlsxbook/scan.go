@@ -3,8 +3,10 @@ package xlsxbook
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"path"
 	"regexp"
 	"strconv"
@@ -170,7 +172,7 @@ func (p *xlsxPackage) scan(name string, fn func(*xmlScanner) error) error {
 // as excelize does: the item's own <t>, then each run's <t>; phonetic
 // runs and anything deeper are not text.
 type richText struct {
-	path      [2]string
+	path      [2]byte // the open elements: 't' for a <t>, 'r' for an <r>
 	depth     int
 	top, runs []byte
 }
@@ -183,7 +185,10 @@ func (rt *richText) token(s *xmlScanner) bool {
 	case tokStart:
 		if !s.self {
 			if rt.depth < len(rt.path) {
-				rt.path[rt.depth] = string(s.name)
+				rt.path[rt.depth] = 0
+				if len(s.name) == 1 {
+					rt.path[rt.depth] = s.name[0]
+				}
 			}
 			rt.depth++
 		}
@@ -194,9 +199,9 @@ func (rt *richText) token(s *xmlScanner) bool {
 		rt.depth--
 	case tokText:
 		switch {
-		case rt.depth == 1 && rt.path[0] == "t":
+		case rt.depth == 1 && rt.path[0] == 't':
 			rt.top = s.textAppend(rt.top)
-		case rt.depth == 2 && rt.path[0] == "r" && rt.path[1] == "t":
+		case rt.depth == 2 && rt.path == [2]byte{'r', 't'}:
 			rt.runs = s.textAppend(rt.runs)
 		}
 	}
@@ -220,27 +225,31 @@ func (rt *richText) text(in *interner) string {
 
 // interner hands out one string for each short text a sheet repeats (完了,
 // なし, an operator's name): a large sheet holds millions of cells of a
-// few hundred values, each otherwise its own allocation.
-type interner struct{ m map[string]string }
+// few hundred values, each otherwise its own allocation. It keeps the
+// texts last seen in slots chosen by a hash of their bytes.
+type interner struct{ last [1 << 12]string }
 
-// internMax bounds what is interned: the length of a text, and how many.
+// internMax bounds the length of the texts interned.
 const internMax = 32
 
 func (in *interner) of(b []byte) string {
 	if len(b) > internMax {
 		return string(b)
 	}
-	if s, ok := in.m[string(b)]; ok {
-		return s
+	h := uint64(len(b))
+	if n := len(b); n >= 8 {
+		h ^= binary.LittleEndian.Uint64(b) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b[n-8:]), 21) ^
+			bits.RotateLeft64(binary.LittleEndian.Uint64(b[n/2-4:]), 42)
+	} else {
+		for _, c := range b {
+			h = h<<8 | uint64(c)
+		}
 	}
-	s := string(b)
-	if in.m == nil {
-		in.m = map[string]string{}
+	slot := &in.last[(h*0x9E3779B97F4A7C15)>>52]
+	if *slot != string(b) {
+		*slot = string(b)
 	}
-	if len(in.m) < 1<<16 {
-		in.m[s] = s
-	}
-	return s
+	return *slot
 }
 
 var bstrEscape = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
@@ -366,12 +375,11 @@ type colStyle struct{ min, max, style int }
 
 // cellScan is one <c> element as read.
 type cellScan struct {
-	col, style int
-	typ        string
-	v          []byte
-	formula    bool
-	inline     bool
-	rt         richText
+	col, style      int
+	typ             string
+	v               []byte
+	formula, inline bool
+	rt              richText
 }
 
 // sheetRead is a worksheet as readSheet read it.
@@ -388,18 +396,23 @@ type sheetReader struct {
 	styles   *styleBook
 	keepCols func(header []sheet.Value) []bool
 	onRow    func(n int, row []sheet.Value)
-	cols     []colStyle    // the styled columns
-	row      []sheet.Value // the row being read
+	cols     []colStyle // the styled columns
 	rowNum   int
 	rowStyle int
-	c        cellScan
+	// row holds the row being read: at the start of free, the space the
+	// rows kept are cut from (one allocation for many rows), unless onRow
+	// takes them.
+	row, free []sheet.Value
+	c         cellScan // the cell being read
 	// keep is decided from the header row, before the first row below
 	// it; nil keeps every column.
 	keep    []bool
 	decided bool
 	texts   interner
-	slab    rowSlab
 }
+
+// slabChunk is how many cells the space the rows are cut from holds.
+const slabChunk = 1 << 14
 
 // readSheet reads a worksheet's cells into rows, as xlsxbook read them
 // through excelize's GetRows (raw values) and GetCellType/GetCellStyle:
@@ -420,8 +433,7 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 	defer rc.Close()
 	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols, onRow: onRow}
 	s := newXMLScanner(rc)
-	inData := false
-	for s.next() {
+	for inData := false; s.next(); {
 		switch {
 		case !inData:
 			switch {
@@ -435,67 +447,38 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 				}
 				inData = true
 			}
+		case s.kind == tokEnd:
+			if string(s.name) == "row" {
+				r.endRow()
+			} else if string(s.name) == "sheetData" {
+				return r.sheetRead, nil
+			}
 		case s.is(tokStart, "row"):
 			r.startRow(s)
-		case s.is(tokEnd, "row"):
-			r.endRow()
 		case s.is(tokStart, "c"):
-			r.startCell(s)
-			if err := r.c.read(s); err != nil {
+			if err := r.cell(s); err != nil {
 				return r.sheetRead, err
 			}
-			r.endCell()
-		case s.is(tokEnd, "sheetData"):
-			return r.sheetRead, nil
 		}
 	}
 	return r.sheetRead, s.err
 }
 
-// read reads a cell's content up to its end tag, s at its start tag.
-func (c *cellScan) read(s *xmlScanner) error {
-	if s.self {
-		return nil
-	}
-	inV, inIS := false, false
-	for s.next() {
-		switch {
-		case inIS:
-			inIS = c.rt.token(s)
-		case inV:
-			if s.kind == tokText {
-				c.v = s.textAppend(c.v)
-			}
-			inV = s.kind != tokEnd
-		case s.kind != tokStart:
-			if s.is(tokEnd, "c") {
-				return nil
-			}
-		case string(s.name) == "v":
-			inV = !s.self
-		case string(s.name) == "f":
-			c.formula = true
-		case string(s.name) == "is":
-			c.inline, inIS = true, !s.self
-			c.rt.reset()
-		}
-	}
-	if s.err == nil {
-		return errTruncatedXML
-	}
-	return s.err
-}
-
 func (r *sheetReader) startRow(s *xmlScanner) {
-	n := rowNumber(s.attrs, r.rowNum)
-	r.rowNum, r.rowStyle, r.row = n, attrInt(s.attrs, "s"), r.row[:0]
-	r.c.col = 0
-	if n > 1 && !r.decided && r.keepCols != nil {
+	r.rowNum, r.rowStyle, r.c.col = rowNumber(s.attrs, r.rowNum), attrInt(s.attrs, "s"), 0
+	if r.rowNum > 1 && !r.decided && r.keepCols != nil {
 		var header []sheet.Value
 		if len(r.rows) > 0 {
 			header = r.rows[0]
 		}
 		r.keep, r.decided = r.keepCols(header), true
+	}
+	r.row = r.row[:0]
+	if r.onRow == nil {
+		if cap(r.free) < slabChunk/16 {
+			r.free = make([]sheet.Value, 0, slabChunk)
+		}
+		r.row = r.free[:0]
 	}
 	if s.self {
 		r.endRow()
@@ -503,7 +486,8 @@ func (r *sheetReader) startRow(s *xmlScanner) {
 }
 
 func (r *sheetReader) endRow() {
-	if len(r.row) == 0 {
+	n := len(r.row)
+	if n == 0 {
 		return
 	}
 	if r.onRow != nil {
@@ -513,35 +497,18 @@ func (r *sheetReader) endRow() {
 	for len(r.rows) < r.rowNum-1 {
 		r.rows = append(r.rows, nil)
 	}
-	r.rows = append(r.rows, r.slab.copyOf(r.row))
+	if cap(r.row) == cap(r.free) { // not grown out of free
+		r.free = r.free[n:n]
+	}
+	// Capped at its length, so that an append to it cannot spill into the
+	// next row.
+	r.rows = append(r.rows, r.row[:n:n])
 }
 
-// rowSlab hands out the rows a sheet keeps from shared chunks, one
-// allocation for many rows instead of one a row.
-type rowSlab struct{ free []sheet.Value }
-
-// slabChunk is how many cells a chunk holds.
-const slabChunk = 1 << 14
-
-// copyOf is a copy of row, capped at its length so an append to it cannot
-// spill into the next row.
-func (s *rowSlab) copyOf(row []sheet.Value) []sheet.Value {
-	if len(row) > slabChunk/4 {
-		return append([]sheet.Value(nil), row...)
-	}
-	if len(s.free) < len(row) {
-		s.free = make([]sheet.Value, slabChunk)
-	}
-	n := len(row)
-	out := s.free[:n:n]
-	copy(out, row)
-	s.free = s.free[n:]
-	return out
-}
-
-func (r *sheetReader) startCell(s *xmlScanner) {
+// cell reads a <c> element, s at its start tag, into the row.
+func (r *sheetReader) cell(s *xmlScanner) error {
 	c := &r.c
-	*c = cellScan{col: c.col + 1, v: c.v[:0], rt: c.rt}
+	c.col, c.style, c.typ, c.v, c.formula, c.inline = c.col+1, 0, "", c.v[:0], false, false
 	for a := s.attrs; ; {
 		key, val, rest, ok := nextAttr(a)
 		if !ok {
@@ -560,6 +527,39 @@ func (r *sheetReader) startCell(s *xmlScanner) {
 		a = rest
 	}
 	r.used.cell(r.rowNum, c.col)
+	if err := c.read(s); err != nil {
+		return err
+	}
+	r.endCell()
+	return nil
+}
+
+// read reads a cell's content up to its end tag, s at its start tag.
+func (c *cellScan) read(s *xmlScanner) error {
+	for inV, inIS, end := false, false, s.self; !end; {
+		if err := s.nextIn(); err != nil {
+			return err
+		}
+		switch {
+		case inIS:
+			inIS = c.rt.token(s)
+		case inV:
+			if s.kind == tokText {
+				c.v = s.textAppend(c.v)
+			}
+			inV = s.kind != tokEnd
+		case s.kind != tokStart:
+			end = s.is(tokEnd, "c")
+		case string(s.name) == "v":
+			inV = !s.self
+		case string(s.name) == "f":
+			c.formula = true
+		case string(s.name) == "is":
+			c.inline, inIS = true, !s.self
+			c.rt.reset()
+		}
+	}
+	return nil
 }
 
 func (r *sheetReader) endCell() {
@@ -584,26 +584,38 @@ func (r *sheetReader) endCell() {
 	r.row = append(r.row, v)
 }
 
-// value is the current cell's value.
+// value is the current cell's value, typed as Workbook.value did with
+// excelize: only values that read as numbers look at the cell's type and
+// style, and text is never parsed (nor its error's garbage made).
 func (r *sheetReader) value() sheet.Value {
 	c := &r.c
-	var raw string
-	switch {
-	case c.typ == "s" && len(c.v) > 0:
-		i, _ := strconv.Atoi(string(bytes.TrimSpace(c.v)))
-		if i >= 0 && i < len(r.sst) {
-			raw = r.sst[i]
+	switch c.typ {
+	case "s":
+		if len(c.v) == 0 {
+			return sheet.Value{}
 		}
-	case c.typ == "s":
-	case c.typ == "inlineStr" && c.inline:
-		raw = c.rt.text(&r.texts)
-	default:
-		raw = r.texts.of(c.v)
-	}
-	if raw == "" && !c.formula {
+		if i, _ := strconv.Atoi(string(bytes.TrimSpace(c.v))); i >= 0 && i < len(r.sst) {
+			return sheet.TextValue(r.sst[i])
+		}
 		return sheet.Value{}
+	case "inlineStr":
+		if c.inline {
+			return sheet.TextValue(c.rt.text(&r.texts))
+		}
+		return sheet.TextValue(r.texts.of(c.v))
+	case "str":
+		return sheet.TextValue(r.texts.of(c.v))
 	}
-	return typed(raw, c.typ, r.styles, r.styleOf)
+	f, err := strconv.ParseFloat(string(c.v), 64)
+	switch {
+	case err != nil:
+		return sheet.TextValue(r.texts.of(c.v))
+	case c.typ == "b":
+		return sheet.BoolValue(f != 0)
+	case c.typ == "d" || r.styles.isDate(r.styleOf()):
+		return sheet.Value{Kind: sheet.Date, Num: f}
+	}
+	return sheet.NumberValue(f)
 }
 
 // styleOf is the style the current cell shows: its own, its row's, its
@@ -618,47 +630,13 @@ func (r *sheetReader) styleOf() int {
 	return styleIn(r.cols, r.c.col)
 }
 
-// typed types a raw cell value as Workbook.value did with excelize: only
-// values that read as numbers look at the cell's type and style.
-func typed(raw, typ string, styles *styleBook, style func() int) sheet.Value {
-	if raw == "" {
-		return sheet.Value{}
-	}
-	if typ == "s" || typ == "inlineStr" || typ == "str" {
-		// Text whatever it reads as, with no failed number parse (and its
-		// error's garbage) per text cell.
-		return sheet.Value{Kind: sheet.Text, Str: raw}
-	}
-	f, err := strconv.ParseFloat(raw, 64)
-	if err != nil {
-		return sheet.Value{Kind: sheet.Text, Str: raw}
-	}
-	switch typ {
-	case "b":
-		return sheet.BoolValue(f != 0)
-	case "d":
-		return sheet.Value{Kind: sheet.Date, Num: f}
-	}
-	if styles.isDate(style()) {
-		return sheet.Value{Kind: sheet.Date, Num: f}
-	}
-	return sheet.NumberValue(f)
-}
-
 // cellType returns a cell's t attribute, without allocating for the
 // usual ones.
 func cellType(t []byte) string {
-	switch string(t) {
-	case "s":
-		return "s"
-	case "n":
-		return "n"
-	case "b":
-		return "b"
-	case "str":
-		return "str"
-	case "inlineStr":
-		return "inlineStr"
+	for _, known := range [...]string{"s", "n", "b", "d", "e", "str", "inlineStr"} {
+		if string(t) == known {
+			return known
+		}
 	}
 	return string(t)
 }
