@@ -67,11 +67,40 @@ func newPartScanner(data []byte) *xmlScanner {
 	return s
 }
 
-// nesting is the stack of open elements: their names end to end, and
-// where each starts.
+// nesting is the stack of open elements, each as its name's key: a name
+// of up to 7 bytes is its key (nameKey), a longer one is kept in long and
+// its key is longKey with where it starts there.
 type nesting struct {
-	names  []byte
-	starts []int
+	keys []uint64
+	long []byte
+}
+
+const longKey = 1 << 63
+
+// nameKey packs a name of up to 7 bytes and its length into a number; 0
+// for a longer name.
+func nameKey(name []byte) uint64 {
+	if len(name) > 7 {
+		return 0
+	}
+	k := uint64(len(name)) << 56
+	for i, c := range name {
+		k |= uint64(c) << (8 * i)
+	}
+	return k
+}
+
+// top is the innermost open element's name.
+func (n *nesting) top() []byte {
+	k := n.keys[len(n.keys)-1]
+	if k&longKey != 0 {
+		return n.long[k&^longKey:]
+	}
+	b := make([]byte, k>>56)
+	for i := range b {
+		b[i] = byte(k >> (8 * i))
+	}
+	return b
 }
 
 // next moves to the next token; false at the end of the input or on an
@@ -99,8 +128,8 @@ func (s *xmlScanner) next() bool {
 		if !s.more() && (s.pos == s.end || s.buf[s.pos] == '<') { // else the text at the end is next
 			if n := s.nest; s.err == nil && s.pos < s.end {
 				s.err = errTruncatedXML
-			} else if s.err == nil && n != nil && len(n.starts) > 0 {
-				s.err = fmt.Errorf("the XML ends with <%s> still open", n.names[n.starts[len(n.starts)-1]:])
+			} else if s.err == nil && n != nil && len(n.keys) > 0 {
+				s.err = fmt.Errorf("the XML ends with <%s> still open", n.top())
 			}
 			return false
 		}
@@ -202,18 +231,28 @@ func (s *xmlScanner) tag(t []byte) bool {
 		}
 	}
 	s.qname, s.attrs, s.name = body[:i], body[i:], body[local:i]
-	switch n := s.nest; {
-	case len(s.name) == 0: // <>, </>, <x:>: not XML
+	n := s.nest
+	if len(s.name) == 0 { // <>, </>, <x:>: not XML
 		s.err = errNoName
-	case n == nil || s.self:
+	}
+	if n == nil || s.self || s.err != nil {
+		return true
+	}
+	k := nameKey(s.qname)
+	switch {
 	case s.kind == tokStart:
-		n.starts = append(n.starts, len(n.names))
-		n.names = append(n.names, s.qname...)
-	case len(n.starts) == 0 || string(n.names[n.starts[len(n.starts)-1]:]) != string(s.qname):
+		if k == 0 {
+			k = longKey | uint64(len(n.long))
+			n.long = append(n.long, s.qname...)
+		}
+		n.keys = append(n.keys, k)
+	case len(n.keys) == 0 || (k != n.keys[len(n.keys)-1] && (k != 0 || string(n.top()) != string(s.qname))):
 		s.err = fmt.Errorf("the XML has </%s> where no <%s> is open", s.qname, s.qname)
 	default:
-		n.names = n.names[:n.starts[len(n.starts)-1]]
-		n.starts = n.starts[:len(n.starts)-1]
+		if top := n.keys[len(n.keys)-1]; top&longKey != 0 {
+			n.long = n.long[:top&^longKey]
+		}
+		n.keys = n.keys[:len(n.keys)-1]
 	}
 	return true
 }
