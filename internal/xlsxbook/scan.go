@@ -3,15 +3,15 @@ package xlsxbook
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"io"
-	"math/bits"
 	"path"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -77,21 +77,20 @@ func openPackageAt(r io.ReaderAt, size int64) (*xlsxPackage, error) {
 	for _, f := range zr.File {
 		p.parts[strings.TrimPrefix(f.Name, "/")] = f
 	}
-	rootRels, err := p.rels("_rels/.rels", "")
-	if err != nil {
-		return nil, err
-	}
+	rels, err := p.rels("_rels/.rels", "")
 	officeDocType := ""
-	for _, r := range rootRels {
+	for _, r := range rels {
 		if strings.HasSuffix(r.typ, "/officeDocument") {
 			p.workbook, officeDocType = r.target, r.typ
 		}
 	}
-	if err := packageKind(p.workbook, officeDocType); err != nil {
-		return nil, err
+	if err == nil {
+		err = packageKind(p.workbook, officeDocType)
 	}
 	dir := path.Dir(p.workbook)
-	rels, err := p.rels(path.Join(dir, "_rels", path.Base(p.workbook)+".rels"), dir)
+	if err == nil {
+		rels, err = p.rels(path.Join(dir, "_rels", path.Base(p.workbook)+".rels"), dir)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -113,19 +112,13 @@ func openPackageAt(r io.ReaderAt, size int64) (*xlsxPackage, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+	return p, err
 }
 
 type relationship struct{ id, typ, target string }
 
 // rels reads a relationships part; targets are resolved against dir.
 func (p *xlsxPackage) rels(name, dir string) ([]relationship, error) {
-	if p.parts[name] == nil {
-		return nil, nil
-	}
 	var out []relationship
 	err := p.scan(name, func(s *xmlScanner) error {
 		if s.is(tokStart, "Relationship") {
@@ -133,8 +126,8 @@ func (p *xlsxPackage) rels(name, dir string) ([]relationship, error) {
 			r.id, _ = attrString(s.attrs, "Id")
 			r.typ, _ = attrString(s.attrs, "Type")
 			r.target, _ = attrString(s.attrs, "Target")
-			if strings.HasPrefix(r.target, "/") {
-				r.target = strings.TrimPrefix(r.target, "/")
+			if t, ok := strings.CutPrefix(r.target, "/"); ok {
+				r.target = t
 			} else {
 				r.target = path.Join(dir, r.target)
 			}
@@ -147,11 +140,10 @@ func (p *xlsxPackage) rels(name, dir string) ([]relationship, error) {
 
 // scan runs fn on every token of a part; a missing part has none.
 func (p *xlsxPackage) scan(name string, fn func(*xmlScanner) error) error {
-	f := p.parts[name]
-	if f == nil {
+	if p.parts[name] == nil {
 		return nil
 	}
-	rc, err := f.Open()
+	rc, err := p.open(name)
 	if err != nil {
 		return fmt.Errorf("part %s: %w", name, err)
 	}
@@ -226,26 +218,19 @@ func (rt *richText) text(in *interner) string {
 // interner hands out one string for each short text a sheet repeats (完了,
 // なし, an operator's name): a large sheet holds millions of cells of a
 // few hundred values, each otherwise its own allocation. It keeps the
-// texts last seen in slots chosen by a hash of their bytes.
+// texts last seen, each in a slot chosen by a hash of its bytes.
 type interner struct{ last [1 << 12]string }
 
 // internMax bounds the length of the texts interned.
 const internMax = 32
 
+var internSeed = maphash.MakeSeed()
+
 func (in *interner) of(b []byte) string {
 	if len(b) > internMax {
 		return string(b)
 	}
-	h := uint64(len(b))
-	if n := len(b); n >= 8 {
-		h ^= binary.LittleEndian.Uint64(b) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b[n-8:]), 21) ^
-			bits.RotateLeft64(binary.LittleEndian.Uint64(b[n/2-4:]), 42)
-	} else {
-		for _, c := range b {
-			h = h<<8 | uint64(c)
-		}
-	}
-	slot := &in.last[(h*0x9E3779B97F4A7C15)>>52]
+	slot := &in.last[maphash.Bytes(internSeed, b)>>52]
 	if *slot != string(b) {
 		*slot = string(b)
 	}
@@ -255,26 +240,17 @@ func (in *interner) of(b []byte) string {
 var bstrEscape = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
 
 // unescapeBSTR decodes the _xHHHH_ escapes Excel uses for characters XML
-// cannot hold; _x005F_ is a literal underscore.
+// cannot hold (_x005F_ is an underscore); one that is no character goes.
 func unescapeBSTR(s string) string {
 	if !strings.Contains(s, "_x") {
 		return s
 	}
-	var b strings.Builder
-	cursor := 0
-	for _, m := range bstrEscape.FindAllStringIndex(s, -1) {
-		b.WriteString(s[cursor:m[0]])
-		cursor = m[1]
-		if s[m[0]:m[1]] == "_x005F_" {
-			b.WriteByte('_')
-			continue
+	return bstrEscape.ReplaceAllStringFunc(s, func(m string) string {
+		if n, _ := strconv.ParseUint(m[2:6], 16, 32); utf8.ValidRune(rune(n)) {
+			return string(rune(n))
 		}
-		if v, err := strconv.Unquote(`"\u` + s[m[0]+2:m[1]-1] + `"`); err == nil {
-			b.WriteString(v)
-		}
-	}
-	b.WriteString(s[cursor:])
-	return b.String()
+		return ""
+	})
 }
 
 // readSharedStrings reads the shared string table.
@@ -322,41 +298,37 @@ func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, u
 	if errStyles != nil {
 		return nil, fmt.Errorf("read styles: %w", errStyles)
 	}
-	book := &sheet.Book{}
-	var errs []error
-	var mu sync.Mutex
+	var tabs []tabPart
 	for _, t := range p.tabs {
-		if want != nil && !want(t.name) {
-			continue
+		if want == nil || want(t.name) {
+			tabs = append(tabs, t)
 		}
-		tab := &sheet.Tab{Name: t.name}
-		book.Tabs = append(book.Tabs, tab)
+	}
+	reads, errs := make([]sheetRead, len(tabs)), make([]error, len(tabs))
+	for i, t := range tabs {
 		wg.Go(func() {
 			var keepCols func([]sheet.Value) []bool
 			if keep != nil {
 				keepCols = func(header []sheet.Value) []bool { return keep(t.name, header) }
 			}
-			read, err := p.readTabPart(t, sst, styles, keepCols)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, fmt.Errorf("read tab %q: %w", t.name, err))
-				return
-			}
-			tab.Rows, tab.Elsewhere = read.rows, read.elsewhere
-			if used != nil {
-				used[p.partID(t.part)] = read.used.cells()
-			}
+			reads[i], errs[i] = p.readTabPart(t, sst, styles, keepCols)
 		})
 	}
 	wg.Wait()
-	if len(errs) > 0 {
-		return nil, errs[0]
+	book := &sheet.Book{}
+	for i, t := range tabs {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("read tab %q: %w", t.name, errs[i])
+		}
+		book.Tabs = append(book.Tabs, &sheet.Tab{Name: t.name, Rows: reads[i].rows, Elsewhere: reads[i].elsewhere})
+		if used != nil {
+			used[p.partID(t.part)] = reads[i].used.cells()
+		}
 	}
 	return book, nil
 }
 
-// keepOnly is a KeepColumns that keeps the listed columns of the tabs in cols.
+// keepOnly is a KeepColumns keeping the listed columns of the tabs in cols.
 func keepOnly(cols map[string][]int) sheet.KeepColumns {
 	return func(tab string, _ []sheet.Value) []bool {
 		keep := []bool{false} // not nil: nothing else is kept
@@ -392,13 +364,12 @@ type sheetRead struct {
 // sheetReader reads one worksheet's cells (readSheet).
 type sheetReader struct {
 	sheetRead
-	sst      []string
-	styles   *styleBook
-	keepCols func(header []sheet.Value) []bool
-	onRow    func(n int, row []sheet.Value)
-	cols     []colStyle // the styled columns
-	rowNum   int
-	rowStyle int
+	sst              []string
+	styles           *styleBook
+	keepCols         func(header []sheet.Value) []bool
+	onRow            func(n int, row []sheet.Value)
+	cols             []colStyle // the styled columns
+	rowNum, rowStyle int
 	// row holds the row being read: at the start of free, the space the
 	// rows kept are cut from (one allocation for many rows), unless onRow
 	// takes them.
@@ -422,11 +393,10 @@ const slabChunk = 1 << 14
 // row n, its cells only while it runs) instead of the rows being kept: a
 // tail read keeps the few it needs (histtail.go).
 func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func(header []sheet.Value) []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
-	f := p.parts[part]
-	if f == nil {
+	if p.parts[part] == nil {
 		return sheetRead{}, fmt.Errorf("worksheet part %s is missing", part)
 	}
-	rc, err := f.Open()
+	rc, err := p.open(part)
 	if err != nil {
 		return sheetRead{}, err
 	}
@@ -473,8 +443,7 @@ func (r *sheetReader) startRow(s *xmlScanner) {
 		}
 		r.keep, r.decided = r.keepCols(header), true
 	}
-	r.row = r.row[:0]
-	if r.onRow == nil {
+	if r.row = r.row[:0]; r.onRow == nil {
 		if cap(r.free) < slabChunk/16 {
 			r.free = make([]sheet.Value, 0, slabChunk)
 		}
@@ -500,9 +469,8 @@ func (r *sheetReader) endRow() {
 	if cap(r.row) == cap(r.free) { // not grown out of free
 		r.free = r.free[n:n]
 	}
-	// Capped at its length, so that an append to it cannot spill into the
-	// next row.
-	r.rows = append(r.rows, r.row[:n:n])
+	r.rows = append(r.rows, r.row[:n:n]) // an append to it cannot spill into the next
+
 }
 
 // cell reads a <c> element, s at its start tag, into the row.
@@ -591,19 +559,14 @@ func (r *sheetReader) value() sheet.Value {
 	c := &r.c
 	switch c.typ {
 	case "s":
-		if len(c.v) == 0 {
-			return sheet.Value{}
-		}
-		if i, _ := strconv.Atoi(string(bytes.TrimSpace(c.v))); i >= 0 && i < len(r.sst) {
+		if i, _ := strconv.Atoi(string(bytes.TrimSpace(c.v))); len(c.v) > 0 && i >= 0 && i < len(r.sst) {
 			return sheet.TextValue(r.sst[i])
 		}
 		return sheet.Value{}
-	case "inlineStr":
-		if c.inline {
+	case "inlineStr", "str":
+		if c.inline && c.typ == "inlineStr" {
 			return sheet.TextValue(c.rt.text(&r.texts))
 		}
-		return sheet.TextValue(r.texts.of(c.v))
-	case "str":
 		return sheet.TextValue(r.texts.of(c.v))
 	}
 	f, err := strconv.ParseFloat(string(c.v), 64)
@@ -642,28 +605,27 @@ func cellType(t []byte) string {
 }
 
 // refCol returns the 1-based column of a cell reference such as "AB12".
-func refCol(ref []byte) int {
-	col := 0
+func refCol(ref []byte) (col int) {
 	for _, b := range ref {
-		switch {
-		case 'A' <= b && b <= 'Z':
-			col = col*26 + int(b-'A') + 1
-		case 'a' <= b && b <= 'z':
-			col = col*26 + int(b-'a') + 1
-		default:
-			return col
+		if b |= 0x20; b < 'a' || b > 'z' { // lower case
+			break
 		}
+		col = col*26 + int(b-'a') + 1
 	}
 	return col
 }
 
+// open opens a part to read.
+func (p *xlsxPackage) open(name string) (io.ReadCloser, error) {
+	if f := p.parts[name]; f != nil {
+		return f.Open()
+	}
+	return nil, fmt.Errorf("part %s is missing", name)
+}
+
 // readAll reads the whole of a part.
 func (p *xlsxPackage) readAll(name string) ([]byte, error) {
-	f := p.parts[name]
-	if f == nil {
-		return nil, fmt.Errorf("part %s is missing", name)
-	}
-	rc, err := f.Open()
+	rc, err := p.open(name)
 	if err != nil {
 		return nil, err
 	}

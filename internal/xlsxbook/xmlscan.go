@@ -2,6 +2,7 @@ package xlsxbook
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -67,9 +68,8 @@ func newPartScanner(data []byte) *xmlScanner {
 	return s
 }
 
-// nesting is the stack of open elements, each as its name's key: a name
-// of up to 7 bytes is its key (nameKey), a longer one is kept in long and
-// its key is longKey with where it starts there.
+// nesting is the stack of open elements: a name of up to 7 bytes as a
+// number packing it (nameKey), a longer one as where it starts in long.
 type nesting struct {
 	keys []uint64
 	long []byte
@@ -77,17 +77,40 @@ type nesting struct {
 
 const longKey = 1 << 63
 
-// nameKey packs a name of up to 7 bytes and its length into a number; 0
-// for a longer name.
-func nameKey(name []byte) uint64 {
+// nameKey packs a name of up to 7 bytes and its length; 0 for a longer one.
+func nameKey(name []byte) (k uint64) {
 	if len(name) > 7 {
 		return 0
 	}
-	k := uint64(len(name)) << 56
 	for i, c := range name {
 		k |= uint64(c) << (8 * i)
 	}
-	return k
+	return k | uint64(len(name))<<56
+}
+
+// take pushes a start tag's name or pops an end tag's; an error when the
+// end tag closes no open element.
+func (n *nesting) take(kind tokenKind, qname []byte) error {
+	k, last := nameKey(qname), len(n.keys)-1
+	if kind == tokStart {
+		if k == 0 {
+			k = longKey | uint64(len(n.long))
+			n.long = append(n.long, qname...)
+		}
+		n.keys = append(n.keys, k)
+		return nil
+	}
+	var top uint64
+	if last >= 0 {
+		top = n.keys[last]
+	}
+	if top&longKey != 0 && k == 0 && string(n.long[top&^longKey:]) == string(qname) {
+		n.long = n.long[:top&^longKey]
+	} else if top == 0 || k != top {
+		return fmt.Errorf("the XML has </%s> where no <%s> is open", qname, qname)
+	}
+	n.keys = n.keys[:last]
+	return nil
 }
 
 // top is the innermost open element's name.
@@ -96,11 +119,7 @@ func (n *nesting) top() []byte {
 	if k&longKey != 0 {
 		return n.long[k&^longKey:]
 	}
-	b := make([]byte, k>>56)
-	for i := range b {
-		b[i] = byte(k >> (8 * i))
-	}
-	return b
+	return binary.LittleEndian.AppendUint64(nil, k)[:k>>56]
 }
 
 // next moves to the next token; false at the end of the input or on an
@@ -209,16 +228,15 @@ func markupLen(data []byte) int {
 // tag makes the token the markup t; false for a comment, a processing
 // instruction or a declaration, which are no token.
 func (s *xmlScanner) tag(t []byte) bool {
-	s.raw, s.text, s.self, s.cdata = t, nil, false, false
+	s.raw, s.text, s.self, s.cdata, s.kind = t, nil, false, false, tokStart
 	if t[1] == '?' || t[1] == '!' {
-		if !bytes.HasPrefix(t, cdataOpen) || len(t) < len(cdataOpen)+3 {
+		if !bytes.HasPrefix(t, cdataOpen) {
 			return false
 		}
 		s.kind, s.text, s.cdata, s.name, s.qname, s.attrs = tokText, t[len(cdataOpen):len(t)-3], true, nil, nil, nil
 		return true
 	}
 	body := t[1 : len(t)-1]
-	s.kind = tokStart
 	if len(body) > 0 && body[0] == '/' {
 		s.kind, body = tokEnd, body[1:]
 	} else if len(body) > 0 && body[len(body)-1] == '/' {
@@ -231,28 +249,10 @@ func (s *xmlScanner) tag(t []byte) bool {
 		}
 	}
 	s.qname, s.attrs, s.name = body[:i], body[i:], body[local:i]
-	n := s.nest
 	if len(s.name) == 0 { // <>, </>, <x:>: not XML
 		s.err = errNoName
-	}
-	if n == nil || s.self || s.err != nil {
-		return true
-	}
-	k := nameKey(s.qname)
-	switch {
-	case s.kind == tokStart:
-		if k == 0 {
-			k = longKey | uint64(len(n.long))
-			n.long = append(n.long, s.qname...)
-		}
-		n.keys = append(n.keys, k)
-	case len(n.keys) == 0 || (k != n.keys[len(n.keys)-1] && (k != 0 || string(n.top()) != string(s.qname))):
-		s.err = fmt.Errorf("the XML has </%s> where no <%s> is open", s.qname, s.qname)
-	default:
-		if top := n.keys[len(n.keys)-1]; top&longKey != 0 {
-			n.long = n.long[:top&^longKey]
-		}
-		n.keys = n.keys[:len(n.keys)-1]
+	} else if s.nest != nil && !s.self {
+		s.err = s.nest.take(s.kind, s.qname)
 	}
 	return true
 }
@@ -396,32 +396,25 @@ func appendText(out, b []byte, cdata bool) []byte {
 	return out
 }
 
+var xmlEntities = map[string]byte{"amp": '&', "lt": '<', "gt": '>', "quot": '"', "apos": '\''}
+
 // appendEntity appends what the reference e ("&...;") stands for, or e
 // itself when it is none.
 func appendEntity(out, e []byte) []byte {
-	switch ref := string(e[1 : len(e)-1]); ref {
-	case "amp":
-		return append(out, '&')
-	case "lt":
-		return append(out, '<')
-	case "gt":
-		return append(out, '>')
-	case "quot":
-		return append(out, '"')
-	case "apos":
-		return append(out, '\'')
-	default:
-		n, err := uint64(0), strconv.ErrSyntax
-		if hex, ok := strings.CutPrefix(ref, "#x"); ok {
-			n, err = strconv.ParseUint(hex, 16, 32)
-		} else if dec, ok := strings.CutPrefix(ref, "#"); ok {
-			n, err = strconv.ParseUint(dec, 10, 32)
-		}
-		if err != nil {
-			return append(out, e...)
-		}
-		return utf8.AppendRune(out, rune(n))
+	ref := string(e[1 : len(e)-1])
+	if c, ok := xmlEntities[ref]; ok {
+		return append(out, c)
 	}
+	n, err := uint64(0), strconv.ErrSyntax
+	if hex, ok := strings.CutPrefix(ref, "#x"); ok {
+		n, err = strconv.ParseUint(hex, 16, 32)
+	} else if dec, ok := strings.CutPrefix(ref, "#"); ok {
+		n, err = strconv.ParseUint(dec, 10, 32)
+	}
+	if err != nil {
+		return append(out, e...)
+	}
+	return utf8.AppendRune(out, rune(n))
 }
 
 // copyElement copies the element whose start tag was just read, showing
