@@ -47,9 +47,7 @@ func (k *tailKeeper) row(n int, row []sheet.Value) {
 	} else if end := t.End(k.anchor); n > t.Head && k.anchor > 0 && end > 0 && n > end {
 		return
 	}
-	for len(k.rows) < n-1 {
-		k.rows = append(k.rows, nil)
-	}
+	k.rows = growRows(k.rows, n)
 	k.rows = append(k.rows, k.copyOf(n, row))
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -463,9 +464,7 @@ func (r *sheetReader) endRow() {
 		r.onRow(r.rowNum, r.row)
 		return
 	}
-	for len(r.rows) < r.rowNum-1 {
-		r.rows = append(r.rows, nil)
-	}
+	r.rows = growRows(r.rows, r.rowNum)
 	if cap(r.row) == cap(r.free) { // not grown out of free
 		r.free = r.free[n:n]
 	}
@@ -569,6 +568,9 @@ func (r *sheetReader) value() sheet.Value {
 		}
 		return sheet.TextValue(r.texts.of(c.v))
 	}
+	if len(c.v) == 0 {
+		return sheet.Value{}
+	}
 	f, err := strconv.ParseFloat(string(c.v), 64)
 	switch {
 	case err != nil:
@@ -631,4 +633,16 @@ func (p *xlsxPackage) readAll(name string) ([]byte, error) {
 	}
 	defer rc.Close()
 	return io.ReadAll(rc)
+}
+
+// growRows is rows with room for sheet row n, doubling: a sheet of a
+// million rows is not copied at every quarter more.
+func growRows(rows [][]sheet.Value, n int) [][]sheet.Value {
+	if n > cap(rows) {
+		rows = slices.Grow(rows, max(n, 2*cap(rows))-len(rows))
+	}
+	for len(rows) < n-1 {
+		rows = append(rows, nil)
+	}
+	return rows
 }
