@@ -228,7 +228,7 @@ func markupLen(data []byte) int {
 // tag makes the token the markup t; false for a comment, a processing
 // instruction or a declaration, which are no token.
 func (s *xmlScanner) tag(t []byte) bool {
-	s.raw, s.text, s.self, s.cdata, s.kind = t, nil, false, false, tokStart
+	s.raw, s.self, s.cdata, s.kind = t, false, false, tokStart
 	if t[1] == '?' || t[1] == '!' {
 		if !bytes.HasPrefix(t, cdataOpen) {
 			return false
@@ -252,7 +252,9 @@ func (s *xmlScanner) tag(t []byte) bool {
 	if len(s.name) == 0 { // <>, </>, <x:>: not XML
 		s.err = errNoName
 	} else if s.nest != nil && !s.self {
-		s.err = s.nest.take(s.kind, s.qname)
+		if err := s.nest.take(s.kind, s.qname); err != nil {
+			s.err = err
+		}
 	}
 	return true
 }
