@@ -116,25 +116,17 @@ func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byt
 	if err != nil {
 		return nil, nil, err
 	}
-	s := newPartScanner(data)
-	n, sstTag, end, prefix, self := 0, [2]int{}, -1, "", false
-	for s.next() {
-		switch {
-		case s.is(tokStart, "sst") && sstTag[1] == 0:
-			sstTag, prefix, self = [2]int{s.pos - len(s.raw), s.pos}, prefixOf(s), s.self
-		case s.is(tokStart, "si"):
-			n++
-		case s.is(tokEnd, "sst"):
-			end = s.pos - len(s.raw)
-		}
+	root, err := parseTree(data, 1)
+	if err != nil {
+		return nil, nil, err
 	}
-	if s.err != nil {
-		return nil, nil, s.err
-	}
-	if sstTag[1] == 0 || (!self && end < sstTag[1]) {
+	if root == nil || root.name != "sst" {
 		return nil, nil, fmt.Errorf("the shared strings part has no sst element")
 	}
-	index := map[string]int{}
+	n, prefix, index := 0, root.prefix, map[string]int{}
+	for _, k := range root.kids {
+		n += b2i(k.name == "si")
+	}
 	var items []byte
 	for _, t := range texts {
 		if _, ok := index[t]; ok {
@@ -145,12 +137,8 @@ func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byt
 		items = appendEscapedText(items, t)
 		items = fmt.Appendf(items, `</%st></%ssi>`, prefix, prefix)
 	}
-	tag := setAttrInt(setAttrInt(data[sstTag[0]:sstTag[1]], "count", len(texts)), "uniqueCount", len(index))
-	if self {
-		items, end = fmt.Appendf(items, `</%ssst>`, prefix), sstTag[1]
-		tag = openTag(tag)
-	}
-	return index, spliced(data, []splice{{sstTag[0], sstTag[1], tag}, {end, end, items}}), nil
+	tag := setAttrInt(setAttrInt(root.tag, "count", len(texts)), "uniqueCount", len(index))
+	return index, spliced(data, appendTo(root, tag, items)), nil
 }
 
 // setAttrInt returns a start tag with an integer attribute moved by delta.
