@@ -2,6 +2,7 @@ package xlsxbook
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -24,39 +25,33 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	if !w.haveSum {
 		return fmt.Errorf("workbook %s: write before read: %w", w.path, sheet.ErrInvalid)
 	}
+	needDate := false
 	for _, u := range updates {
 		if u.Row < 1 || u.Col < 1 || u.Row > excelize.TotalRows || u.Col > excelize.MaxColumns {
 			return fmt.Errorf("tab %q row %d column %d: %w", u.Tab, u.Row, u.Col, sheet.ErrOutOfRange)
 		}
+		needDate = needDate || u.Value.Kind == sheet.Date
 	}
 	p, err := w.changing()
 	if err != nil {
 		return err
 	}
 	defer p.done()
-	byPart, err := w.partOrder(p, updates)
-	if err != nil {
+	byPart, err := w.partEdits(p, updates)
+	if err != nil || len(updates) == 0 {
 		return err
-	}
-	needDate := false
-	for _, u := range updates {
-		needDate = needDate || u.Value.Kind == sheet.Date
-	}
-	if len(updates) == 0 {
-		return nil
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	styles, err := p.openStyles()
-	if err != nil {
-		return fmt.Errorf("read workbook %s styles: %w", w.path, err)
-	}
-	if needDate {
-		if err := styles.usable(); err != nil {
-			return fmt.Errorf("add a date style to workbook %s: %w", w.path, err)
+	if err == nil && needDate {
+		if err = styles.usable(); err == nil {
+			styles.dateStyle() // added before the sheets are read, as they may need it
 		}
-		styles.dateStyle() // added before the sheets are read, as they may need it
+	}
+	if err != nil {
+		return fmt.Errorf("workbook %s styles: %w", w.path, err)
 	}
 	// A row's existing shared-string cells are read to fit its height;
 	// the table is loaded the first time one is needed.
@@ -67,18 +62,18 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	}
 	var rewrites []partRewrite
 	for _, tp := range p.tabs {
-		us := byPart[tp.part]
-		if us == nil {
+		rows := byPart[tp.part]
+		if rows == nil {
 			continue
 		}
 		rewrites = append(rewrites, partRewrite{part: tp.part, tab: tp.name, rewrite: func(part partSource) (*deflatedPart, error) {
-			src, err := part.open()
-			if err != nil {
-				return nil, err
-			}
-			defer src.Close()
 			return deflate(part, func(dst io.Writer) error {
-				return patchSheet(dst, src, updates, us, styles, shared, newRowFitter(styles, sharedText))
+				src, err := part.open()
+				if err != nil {
+					return err
+				}
+				defer src.Close()
+				return patchSheet(dst, src, updates, rows, styles, shared, newRowFitter(styles, sharedText))
 			})
 		}})
 		delete(byPart, tp.part) // a part two tabs name is rewritten once
@@ -155,63 +150,37 @@ func setAttrInt(tag []byte, name string, delta int) []byte {
 	return setAttr(tag, name, strconv.Itoa(n+delta))
 }
 
-// partOrder returns, by part, the indices of its updates in row and column
+// partEdits returns, by part, the indices of its updates in row and column
 // order; of two updates to one cell only the later is kept. Indices, not
 // sorted copies: a first sync of 100,000 clients writes a million cells.
-func (w *Workbook) partOrder(p *xlsxPackage, updates []sheet.Update) (map[string][]int32, error) {
-	// Parts by rank (the place of the first tab naming them), tabs by
-	// their part's rank.
-	parts, tabRank := map[int32]string{}, map[string]int32{}
-	partRank := map[string]int32{}
-	for i, t := range p.tabs {
-		if p.parts[t.part] == nil {
-			continue
+func (w *Workbook) partEdits(p *xlsxPackage, updates []sheet.Update) (map[string][]int32, error) {
+	partOf := map[string]string{}
+	for _, t := range p.tabs {
+		if p.parts[t.part] != nil {
+			partOf[t.name] = t.part
 		}
-		r, ok := partRank[t.part]
-		if !ok {
-			r = int32(i)
-			partRank[t.part], parts[r] = r, t.part
-		}
-		tabRank[t.name] = r
 	}
-	partOf := make([]int32, len(updates))
-	order := make([]int32, len(updates))
+	byPart := map[string][]int32{}
 	for i, u := range updates {
-		r, ok := tabRank[u.Tab]
+		part, ok := partOf[u.Tab]
 		if !ok {
 			return nil, fmt.Errorf("workbook %s tab %q: %w", w.path, u.Tab, sheet.ErrTabNotFound)
 		}
-		partOf[i], order[i] = r, int32(i)
+		byPart[part] = append(byPart[part], int32(i))
 	}
-	slices.SortStableFunc(order, func(a, b int32) int {
-		ua, ub := &updates[a], &updates[b]
-		switch {
-		case partOf[a] != partOf[b]:
-			return int(partOf[a] - partOf[b])
-		case ua.Row != ub.Row:
-			return ua.Row - ub.Row
-		}
-		return ua.Col - ub.Col
-	})
-	out := map[string][]int32{}
-	for start := 0; start < len(order); {
-		r := partOf[order[start]]
-		end := start
-		for end < len(order) && partOf[order[end]] == r {
-			end++
-		}
-		run := order[start:start:end]
-		for i := start; i < end; i++ {
-			u := &updates[order[i]]
-			if i+1 < end && updates[order[i+1]].Row == u.Row && updates[order[i+1]].Col == u.Col {
-				continue
+	for part, order := range byPart {
+		slices.SortStableFunc(order, func(a, b int32) int {
+			return cmp.Or(updates[a].Row-updates[b].Row, updates[a].Col-updates[b].Col)
+		})
+		kept := order[:0]
+		for i, k := range order {
+			if i+1 == len(order) || updates[order[i+1]].Row != updates[k].Row || updates[order[i+1]].Col != updates[k].Col {
+				kept = append(kept, k)
 			}
-			run = append(run, order[i])
 		}
-		out[parts[r]] = run
-		start = end
+		byPart[part] = kept
 	}
-	return out, nil
+	return byPart, nil
 }
 
 // rowEdit is one row's updates, by column, as indices into the updates.
@@ -220,7 +189,7 @@ type rowEdit struct {
 	cells []int32
 }
 
-// rowEdits groups a part's ordered updates (partOrder) by row.
+// rowEdits groups a part's ordered updates (partEdits) by row.
 func rowEdits(updates []sheet.Update, order []int32) []rowEdit {
 	var out []rowEdit
 	for i := 0; i < len(order); {
@@ -297,18 +266,12 @@ func (e *valueEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, f
 			return nil, 0, err
 		}
 	}
-	b = appendCell(b, row.prefix, u, style, e.styles, e.shared)
+	b, style = appendCell(b, row.prefix, u, style, e.styles, e.shared)
 	v := u.Value
-	if v.Kind == sheet.Date && !e.styles.isDate(style) {
-		style = e.styles.dateStyle() // as appendCell gives it
+	if v.Kind != sheet.Text {
+		v.Str = "" // never wraps
 	}
-	has := !v.IsEmpty() && (v.Kind != sheet.Text || v.Str != "")
-	return b, e.fit.need(u.Col, style, has, func() string {
-		if v.Kind == sheet.Text {
-			return v.Str
-		}
-		return ""
-	}), nil
+	return b, e.fit.need(u.Col, style, !v.IsEmpty(), func() string { return v.Str }), nil
 }
 
 // skipReplaced reads a cell an update replaces. The first cell of a
@@ -351,17 +314,17 @@ func widenDimension(tag []byte, row, col int) []byte {
 	return append(out, tag[i+len(ref):]...)
 }
 
-// appendCell appends the XML of an updated cell. The cell keeps its style,
-// except that a date gets a date style when it has none. Text is an
-// inline string, or the shared string given for it.
-func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styleBook, shared map[string]int) []byte {
+// appendCell appends the XML of an updated cell and returns the style it
+// gives it: its own, except that a date gets a date style when it has
+// none. Text is an inline string, or the shared string given for it.
+func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styleBook, shared map[string]int) ([]byte, int) {
 	v := u.Value
 	if v.Kind == sheet.Date && !styles.isDate(style) {
 		style = styles.dateStyle()
 	}
 	blank := v.Kind == sheet.Empty || (v.Kind == sheet.Text && v.Str == "")
 	if blank && style == 0 {
-		return b
+		return b, style
 	}
 	b = append(append(append(b, '<'), prefix...), `c r="`...)
 	b = strconv.AppendInt(append(b, sheet.ColumnName(u.Col)...), int64(u.Row), 10)
@@ -380,7 +343,7 @@ func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styl
 	i, isShared := shared[v.Str]
 	switch {
 	case blank || (v.Kind != sheet.Text && v.Kind != sheet.Number && v.Kind != sheet.Date && v.Kind != sheet.Bool):
-		return append(b, "/>"...)
+		return append(b, "/>"...), style
 	case v.Kind == sheet.Text && isShared:
 		b = tag(strconv.AppendInt(tag(append(b, ` t="s">`...), false, "v"), int64(i), 10), true, "v")
 	case v.Kind == sheet.Text:
@@ -392,7 +355,7 @@ func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styl
 	default:
 		b = tag(strconv.AppendFloat(tag(append(b, '>'), false, "v"), v.Num, 'f', -1, 64), true, "v")
 	}
-	return tag(b, true, "c")
+	return tag(b, true, "c"), style
 }
 
 // appendEscapedText appends s as the text of a string item: XML escapes,

@@ -140,7 +140,7 @@ func (sf *sheetFormatter) write(dst io.Writer, src io.Reader) error {
 // the frozen view, the cols, the conditional fills.
 func (sf *sheetFormatter) before(out io.Writer, rank int) {
 	if !sf.viewsDone && rank > worksheetOrder["sheetViews"] {
-		sf.writeViews(out, nil)
+		fmt.Fprintf(out, `<%ssheetViews>%s</%ssheetViews>`, sf.prefix, sf.view(nil), sf.prefix)
 		sf.viewsDone = true
 	}
 	if !sf.colsDone && rank > worksheetOrder["cols"] {
@@ -163,15 +163,19 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 	}
 	switch {
 	case name == "sheetViews" && sf.t.freeze:
+		// The first view freezes the header (its panes and selections
+		// replaced, its attributes kept); a list without one gets one.
 		sf.viewsDone = true
-		return sf.replaceViews(out, s)
+		return editElement(out, s, 1, func(root *node) []splice {
+			if v := root.kid("sheetView"); v != nil {
+				return []splice{{v.start, v.end, sf.view(v.tag)}}
+			}
+			return appendTo(root, root.tag, sf.view(nil))
+		})
 	case name == "dimension" && sf.plan != nil:
-		n, tag := len(s.raw), widenDimension(slices.Clone(s.raw), sf.dimension[0], sf.dimension[1])
-		var el bytes.Buffer
-		err := copyElement(&el, s, nil)
-		out.Write(tag)
-		out.Write(el.Bytes()[n:])
-		return err
+		return editElement(out, s, 0, func(root *node) []splice {
+			return []splice{{root.start, root.open, widenDimension(root.tag, sf.dimension[0], sf.dimension[1])}}
+		})
 	case name == "sheetFormatPr":
 		if v, ok := attr(s.attrs, "defaultColWidth"); ok {
 			sf.defaultWidth = string(v)
@@ -220,62 +224,14 @@ const (
 	frozenSel  = `selection pane="bottomLeft" activeCell="A2" sqref="A2"/>`
 )
 
-// writeViews writes a sheetViews element whose view freezes the header;
-// tag is the existing view's start tag, nil for a new one.
-func (sf *sheetFormatter) writeViews(out io.Writer, tag []byte) {
-	p := sf.prefix
-	fmt.Fprintf(out, `<%ssheetViews>`, p)
-	sf.writeView(out, tag)
-	fmt.Fprintf(out, `</%ssheetViews>`, p)
-}
-
-func (sf *sheetFormatter) writeView(out io.Writer, tag []byte) {
+// view is a sheetView that freezes the header: tag is the existing
+// view's start tag, nil for a new one.
+func (sf *sheetFormatter) view(tag []byte) []byte {
 	p := sf.prefix
 	if tag == nil {
 		tag = fmt.Appendf(nil, `<%ssheetView workbookViewId="0">`, p)
-	} else {
-		tag = openTag(tag)
 	}
-	out.Write(tag)
-	fmt.Fprintf(out, `<%s%s<%s%s</%ssheetView>`, p, frozenPane, p, frozenSel, p)
-}
-
-// replaceViews copies a sheetViews element with its first view frozen at
-// the header (its panes and selections replaced, its attributes kept).
-func (sf *sheetFormatter) replaceViews(out io.Writer, s *xmlScanner) error {
-	if s.self {
-		// <sheetViews/> holds no view: give it one.
-		sf.writeViews(out, nil)
-		return nil
-	}
-	out.Write(s.raw)
-	done := false
-	for depth := 1; depth > 0; {
-		if err := s.nextIn(); err != nil {
-			return err
-		}
-		if depth == 1 && !done && s.is(tokStart, "sheetView") {
-			sf.writeView(out, append([]byte(nil), s.raw...))
-			done = true
-			if !s.self {
-				if err := copyElement(io.Discard, s, nil); err != nil {
-					return err
-				}
-			}
-			continue
-		}
-		switch {
-		case s.kind == tokStart && !s.self:
-			depth++
-		case s.kind == tokEnd:
-			depth--
-			if depth == 0 && !done {
-				sf.writeView(out, nil)
-			}
-		}
-		out.Write(s.raw)
-	}
-	return nil
+	return fmt.Appendf(slices.Clone(openTag(tag)), `<%s%s<%s%s</%ssheetView>`, p, frozenPane, p, frozenSel, p)
 }
 
 // writeRules writes one conditionalFormatting element per coloured

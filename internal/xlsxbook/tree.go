@@ -1,6 +1,10 @@
 package xlsxbook
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+	"io"
+)
 
 // node is an element of a part held whole (parseTree): where its tags are
 // in the part, and its child elements. The small parts a patch adds to
@@ -65,4 +69,19 @@ func appendTo(n *node, tag, items []byte) []splice {
 	}
 	whole := append(append(openTag(tag), items...), fmt.Sprintf("</%s%s>", n.prefix, n.name)...)
 	return []splice{{n.start, n.open, whole}}
+}
+
+// editElement copies the element s is at with the splices edit makes in
+// it, read whole into a tree down to depth.
+func editElement(out io.Writer, s *xmlScanner, depth int, edit func(root *node) []splice) error {
+	var el bytes.Buffer
+	if err := copyElement(&el, s, nil); err != nil {
+		return err
+	}
+	root, err := parseTree(el.Bytes(), depth)
+	if err != nil {
+		return err
+	}
+	_, err = out.Write(spliced(el.Bytes(), edit(root)))
+	return err
 }

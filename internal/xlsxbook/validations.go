@@ -1,7 +1,6 @@
 package xlsxbook
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -87,27 +86,12 @@ func (sf *sheetFormatter) writeValidations(out io.Writer) {
 }
 
 // extendValidations copies the sheet's dataValidations element, s at its
-// start tag, with the tab's new validations at its end and its count
-// moved by theirs.
+// start tag, with the tab's new validations at its end, counted.
 func (sf *sheetFormatter) extendValidations(out io.Writer, s *xmlScanner) error {
 	sf.dvDone = true
-	n, tag := len(s.raw), setAttrInt(slices.Clone(s.raw), "count", len(sf.t.validations))
-	if s.self {
-		out.Write(openTag(tag))
-		fmt.Fprintf(out, `%s</%s>`, sf.validationsXML(), s.qname)
-		return nil
-	}
-	var b bytes.Buffer
-	if err := copyElement(&b, s, nil); err != nil {
-		return err
-	}
-	body := b.Bytes()[n:]
-	end := bytes.LastIndex(body, []byte("</"))
-	out.Write(tag)
-	out.Write(body[:end])
-	out.Write(sf.validationsXML())
-	out.Write(body[end:])
-	return nil
+	return editElement(out, s, 0, func(root *node) []splice {
+		return appendTo(root, setAttrInt(root.tag, "count", len(sf.t.validations)), sf.validationsXML())
+	})
 }
 
 // headerEdits give the job columns' header cells the grey header style.
