@@ -30,11 +30,14 @@ func (sf *sheetFormatter) readCols(out io.Writer, s *xmlScanner) error {
 	})
 }
 
-// colStyleOf is the style a column's cells without one of their own show.
-func (sf *sheetFormatter) colStyleOf(col int) int {
-	for _, c := range sf.cols {
+func (c colRange) attrs() []byte { return c.tag[1 : len(c.tag)-2] }
+
+// colStyleIn is the style the <col> elements give a column's cells
+// without one of their own, 0 for none.
+func colStyleIn(cols []colRange, col int) int {
+	for _, c := range cols {
 		if c.min <= col && col <= c.max {
-			if st := attrInt(c.tag[1:len(c.tag)-2], "style"); st != 0 {
+			if st := attrInt(c.attrs(), "style"); st != 0 {
 				return st
 			}
 		}
@@ -105,7 +108,7 @@ func (sf *sheetFormatter) finalCols(style func(i int) int) []colRange {
 func (sf *sheetFormatter) colStyle(i int) int {
 	cf := sf.t.cols[i]
 	if (cf.Wrap || cf.Date) && !sf.kept[i] {
-		return sf.styles.derive(sf.colStyleOf(cf.Col), cf.Wrap, cf.Date)
+		return sf.styles.derive(colStyleIn(sf.cols, cf.Col), cf.Wrap, cf.Date)
 	}
 	return 0
 }
@@ -115,8 +118,9 @@ func (sf *sheetFormatter) colStyle(i int) int {
 func (sf *sheetFormatter) writeCols(out io.Writer) {
 	sf.colsDone = true
 	cols := sf.finalCols(sf.colStyle)
+	sf.final = cols
 	if sf.fit != nil {
-		sf.fitColumns(cols)
+		sf.fit.cols = cols
 	}
 	if len(cols) == 0 || len(sf.t.cols) == 0 {
 		return
@@ -126,18 +130,6 @@ func (sf *sheetFormatter) writeCols(out io.Writer) {
 		out.Write(setAttr(setAttr(c.tag, "min", strconv.Itoa(c.min)), "max", strconv.Itoa(c.max)))
 	}
 	fmt.Fprintf(out, `</%scols>`, sf.prefix)
-}
-
-// fitColumns gives the row fitter the widths and styles of the columns.
-func (sf *sheetFormatter) fitColumns(cols []colRange) {
-	sf.fit.widths, sf.fitCols = sf.fit.widths[:0], sf.fitCols[:0]
-	for _, c := range cols {
-		attrs := c.tag[1 : len(c.tag)-2]
-		sf.fit.colRange(c.min, c.max, attrs)
-		if st := attrInt(attrs, "style"); st > 0 {
-			sf.fitCols = append(sf.fitCols, colStyle{c.min, c.max, st})
-		}
-	}
 }
 
 func withoutRange(tag []byte) []byte {

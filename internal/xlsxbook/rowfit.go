@@ -2,6 +2,7 @@ package xlsxbook
 
 import (
 	"bytes"
+	"cmp"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -20,7 +21,7 @@ import (
 // the error of that read.
 func (p *xlsxPackage) lazySharedStrings() (text func(i int) string, err func() error) {
 	read := sync.OnceValues(p.readSharedStrings)
-	loaded := atomic.Bool{}
+	var loaded atomic.Bool
 	text = func(i int) string {
 		sst, _ := read()
 		loaded.Store(true)
@@ -29,20 +30,13 @@ func (p *xlsxPackage) lazySharedStrings() (text func(i int) string, err func() e
 		}
 		return sst[i]
 	}
-	err = func() error {
+	return text, func() error {
 		if !loaded.Load() {
 			return nil
 		}
 		_, err := read()
 		return err
 	}
-	return text, err
-}
-
-// colWidth is a <col> element's width for a range of columns.
-type colWidth struct {
-	min, max int
-	width    float64
 }
 
 // defaultColWidth is Excel's default column width as a <col> width
@@ -53,10 +47,10 @@ const defaultColWidth = 9.140625
 // every row of a tab a formatting pass makes wrap.
 type rowFitter struct {
 	book          *styleBook
-	xfs           []xfStyle // book's cell styles, as last looked at
-	widths        []colWidth
-	defaultWidth  float64 // a column without a <col> width, in characters
-	defaultHeight float64 // a row without a height, in points
+	xfs           []xfStyle  // book's cell styles, as last looked at
+	cols          []colRange // the sheet's <col> elements
+	defaultWidth  float64    // a column without a <col> width, in characters
+	defaultHeight float64    // a row without a height, in points
 	shared        func(i int) string
 }
 
@@ -76,46 +70,34 @@ func (f *rowFitter) style(id int) xfStyle {
 	return f.xfs[id]
 }
 
-func (f *rowFitter) fontSize(style int) float64 {
-	if size := f.style(style).size; size > 0 {
-		return size
-	}
-	return f.book.fontBase
-}
-
 // sheetFormat reads a <sheetFormatPr>: the sheet's default sizes.
 func (f *rowFitter) sheetFormat(attrs []byte) {
-	if v, ok := attr(attrs, "defaultColWidth"); ok {
-		if w, err := strconv.ParseFloat(string(v), 64); err == nil && w > 0 {
-			f.defaultWidth = w
-		}
-	} else if v, ok := attr(attrs, "baseColWidth"); ok {
-		if w, err := strconv.ParseFloat(string(v), 64); err == nil && w > 0 {
+	if w, ok := attrFloat(attrs, "defaultColWidth"); ok && w > 0 {
+		f.defaultWidth = w
+	} else if _, set := attr(attrs, "defaultColWidth"); !set {
+		if w, ok := attrFloat(attrs, "baseColWidth"); ok && w > 0 {
 			f.defaultWidth = w + defaultColWidth - 8 // the base is in characters, without the margin
 		}
 	}
-	if v, ok := attr(attrs, "defaultRowHeight"); ok {
-		if h, err := strconv.ParseFloat(string(v), 64); err == nil && h > 0 {
-			f.defaultHeight = h
-		}
+	if h, ok := attrFloat(attrs, "defaultRowHeight"); ok && h > 0 {
+		f.defaultHeight = h
 	}
 }
 
-// colRange reads the width of a <col> element covering columns min to max.
-func (f *rowFitter) colRange(min, max int, attrs []byte) {
-	v, ok := attr(attrs, "width")
-	if !ok {
-		return
-	}
-	if w, err := strconv.ParseFloat(string(v), 64); err == nil && w >= 0 {
-		f.widths = append(f.widths, colWidth{min, max, w})
-	}
+// attrFloat is an attribute's number, false when absent or not one.
+func attrFloat(attrs []byte, name string) (float64, bool) {
+	v, ok := attr(attrs, name)
+	f, err := strconv.ParseFloat(string(v), 64)
+	return f, ok && err == nil
 }
 
+// width is a column's width, in characters.
 func (f *rowFitter) width(col int) float64 {
-	for _, cw := range f.widths {
-		if col >= cw.min && col <= cw.max {
-			return cw.width
+	for _, c := range f.cols {
+		if c.min <= col && col <= c.max {
+			if w, ok := attrFloat(c.attrs(), "width"); ok && w >= 0 {
+				return w
+			}
 		}
 	}
 	return f.defaultWidth
@@ -128,32 +110,22 @@ func (f *rowFitter) need(col, style int, value bool, text func() string) float64
 	if !value {
 		return 0
 	}
-	if f.wraps(style) {
-		return f.textNeed(col, style, text())
+	xf := f.style(style)
+	size := cmp.Or(xf.size, f.book.fontBase)
+	line := f.defaultHeight * size / f.book.fontBase
+	if !xf.wrap {
+		return line
 	}
-	return f.lineNeed(style)
-}
-
-// cellNeed is need for a cell element as written in the sheet.
-func (f *rowFitter) cellNeed(col, style int, value bool, cell []byte) float64 {
-	return f.need(col, style, value, func() string { return f.cellText(cell) })
-}
-
-// wraps reports whether a style wraps its text.
-func (f *rowFitter) wraps(style int) bool { return f.style(style).wrap }
-
-// lineNeed is the height of one line of a style's font.
-func (f *rowFitter) lineNeed(style int) float64 {
-	return f.defaultHeight * f.fontSize(style) / f.book.fontBase
-}
-
-// textNeed is the height a wrapped text needs in a column.
-func (f *rowFitter) textNeed(col, style int, text string) float64 {
-	size := f.fontSize(style)
-	if lines := min(textfit.Lines(text, f.width(col), size, f.book.fontBase), textfit.MaxLines); lines > 1 {
+	if lines := min(textfit.Lines(text(), f.width(col), size, f.book.fontBase), textfit.MaxLines); lines > 1 {
 		return textfit.RowHeight(lines, size)
 	}
-	return f.lineNeed(style)
+	return line
+}
+
+// cellNeed is need for a cell element as written in the sheet (nil for
+// one that does not wrap).
+func (f *rowFitter) cellNeed(col, style int, value bool, cell []byte) float64 {
+	return f.need(col, style, value, func() string { return f.cellText(cell) })
 }
 
 // valueStart reports whether a token inside a cell starts its value or

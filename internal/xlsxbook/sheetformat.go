@@ -44,12 +44,11 @@ type sheetFormatter struct {
 	// defaultWidth is the width excelize gives a new col element: the
 	// sheet's, else Excel's default.
 	defaultWidth string
-	// fit sizes the rows written (nil: none) from the final column widths
-	// and styles; fitCols are the column styles a cell without its own shows.
-	fit     *rowFitter
-	fitCols []colStyle
-	rr      rowRewriter
-	edits   formatEdits
+	// fit sizes the rows written (nil: none) from the final columns.
+	fit   *rowFitter
+	final []colRange // the <col> elements as written
+	rr    rowRewriter
+	edits formatEdits
 	// plan, when set, writes the rows in place of edits (the value patch),
 	// and the dimension grows to cover row and column dimension.
 	plan      rowPlan
@@ -65,7 +64,7 @@ type sheetFormatter struct {
 // newSheetFormatter returns the rewriter of a worksheet for t.
 func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFormatter {
 	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), fit: fit}
-	sf.rr.colStyle = func(col int) int { return styleIn(sf.fitCols, col) }
+	sf.rr.colStyle = func(col int) int { return colStyleIn(sf.final, col) }
 	sf.edits.sf, sf.header.sf = sf, sf
 	for i, cf := range t.cols {
 		if cf.Wrap || cf.Date {
@@ -103,7 +102,7 @@ func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter
 // write writes the rewritten worksheet src holds to dst.
 func (sf *sheetFormatter) write(dst io.Writer, src io.Reader) error {
 	out := bufio.NewWriterSize(dst, 256<<10)
-	sf.defaultWidth, sf.viewsDone, sf.cfDone = "9.140625", !sf.t.freeze, !sf.hasColours()
+	sf.defaultWidth, sf.viewsDone, sf.cfDone = "9.140625", !sf.t.freeze, !slices.ContainsFunc(sf.t.dxfs, func(ids []int) bool { return len(ids) > 0 })
 	sf.dvDone = len(sf.t.validations) == 0
 	sf.cols, sf.maxPriority, sf.sawData, sf.colsDone = nil, 0, false, false
 	s := newXMLScanner(src)
@@ -209,15 +208,6 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 	return copyElement(out, s, nil)
 }
 
-func (sf *sheetFormatter) hasColours() bool {
-	for _, ids := range sf.t.dxfs {
-		if len(ids) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // The frozen header, as excelize's SetPanes writes it.
 const (
 	frozenPane = `pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>`
@@ -248,7 +238,7 @@ func (sf *sheetFormatter) writeRules(out io.Writer) {
 			sf.maxPriority++
 			formula := `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
 			fmt.Fprintf(out, `<%scfRule type="cellIs" dxfId="%d" priority="%d" operator="equal"><%sformula>%s</%sformula></%scfRule>`,
-				p, sf.t.dxfs[i][j], sf.maxPriority, p, escapeText(formula), p, p)
+				p, sf.t.dxfs[i][j], sf.maxPriority, p, textEscaper.Replace(formula), p, p)
 		}
 		fmt.Fprintf(out, `</%sconditionalFormatting>`, p)
 	}
@@ -259,15 +249,13 @@ var (
 	attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "\n", "&#10;", "\r", "&#13;", "\t", "&#9;")
 )
 
-func escapeText(s string) string { return textEscaper.Replace(s) }
-
 // rows copies sheetData through the row rewriter: below the header each
 // cell of a formatted column gets its own style with the format merged in.
 func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
 	e := &sf.edits
 	e.colStyles = e.colStyles[:0]
 	for _, cf := range sf.t.cols {
-		e.colStyles = append(e.colStyles, sf.colStyleOf(cf.Col))
+		e.colStyles = append(e.colStyles, colStyleIn(sf.cols, cf.Col))
 	}
 	sf.rr.fit = sf.fit
 	if sf.plan != nil {

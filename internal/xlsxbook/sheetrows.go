@@ -199,7 +199,7 @@ func (r *rowRewriter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, 
 	style := r.cellStyle(s.attrs, col, rowStyle)
 	value := false
 	track := func(s *xmlScanner) { value = value || valueStart(s) }
-	if !r.fit.wraps(style) {
+	if !r.fit.style(style).wrap {
 		if err := copyElement(out, s, track); err != nil {
 			return err
 		}

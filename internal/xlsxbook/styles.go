@@ -38,7 +38,6 @@ type styleBook struct {
 
 	newDxfs [][]byte
 	header  bool // the header font and fill are added (grey)
-	greyed  map[int]int
 
 	// root is the styleSheet; the lists a patch adds to, nil when missing.
 	root                                    *node
@@ -89,7 +88,7 @@ func (p *xlsxPackage) openStyles() (*styleBook, error) {
 // a cell style reads the fonts and number formats listed before it.
 func parseStyles(data []byte) (*styleBook, error) {
 	b := &styleBook{data: data, known: map[string]int{}, custom: map[int]string{}, dateFmt: -1, maxFmt: 163,
-		derived: map[[3]int]int{}, greyed: map[int]int{}, plainDate: -1, fontBase: 11}
+		derived: map[[3]int]int{}, plainDate: -1, fontBase: 11}
 	root, err := parseTree(data, 3)
 	if err != nil || root == nil {
 		return b, err
@@ -223,26 +222,38 @@ func (b *styleBook) greyable() error {
 // text on a light grey fill: the job columns' header. The font and the
 // fill are added once (greyable says whether they can be).
 func (b *styleBook) grey(id int) int {
+	return b.variant([3]int{id, 2, 2}, func(xf xfStyle) xfStyle {
+		b.header = true
+		tag, rest := splitTag(xf.xml)
+		tag = setAttr(setAttr(tag, "fontId", strconv.Itoa(len(b.fonts.kids))), "fillId", strconv.Itoa(len(b.fills.kids)))
+		tag = setAttr(setAttr(tag, "applyFont", "1"), "applyFill", "1")
+		xf.xml, xf.size = append(tag, rest...), b.fontBase
+		return xf
+	})
+}
+
+// variant returns the style key names, made the first time by build from
+// the style key[0] names (b.mu held while it runs).
+func (b *styleBook) variant(key [3]int, build func(xf xfStyle) xfStyle) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if got, ok := b.greyed[id]; ok {
+	if got, ok := b.derived[key]; ok {
 		return got
 	}
-	b.header = true
+	id := key[0]
 	if id < 0 || id >= len(b.xfs) {
-		id = 0
+		id = 0 // excelize reads a missing style as the default
 	}
-	xf := b.xfs[id]
-	s := newBytesScanner(xf.xml)
-	if !s.next() {
-		return id
-	}
-	tag := setAttr(setAttr(slices.Clone(s.raw), "fontId", strconv.Itoa(len(b.fonts.kids))), "fillId", strconv.Itoa(len(b.fills.kids)))
-	tag = setAttr(setAttr(tag, "applyFont", "1"), "applyFill", "1")
-	xf.xml, xf.size = append(tag, xf.xml[s.pos:]...), b.fontBase
-	n := b.add(xf)
-	b.greyed[id] = n
+	n := b.add(build(b.xfs[id]))
+	b.derived[key] = n
 	return n
+}
+
+// splitTag splits an element into a copy of its start tag and the rest.
+func splitTag(el []byte) (tag, rest []byte) {
+	s := newBytesScanner(el)
+	s.next()
+	return slices.Clone(el[:s.pos]), el[s.pos:]
 }
 
 // headerParts are the font and the fill of the header style: the first
@@ -329,55 +340,34 @@ func (b *styleBook) derive(id int, wrap, date bool) int {
 	if !wrap && !date {
 		return id
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	key := [3]int{id, b2i(wrap), b2i(date)}
-	if got, ok := b.derived[key]; ok {
-		return got
-	}
-	if id < 0 || id >= len(b.xfs) {
-		id = 0 // excelize reads a missing style as the default
-	}
-	xf := b.xfs[id]
-	if date {
-		xf.fmt = b.dateFormat()
-	}
-	xf.xml, xf.wrap = b.withFormat(xf.xml, wrap, date), wrap || xf.wrap
-	n := b.add(xf)
-	b.derived[key] = n
-	return n
-}
-
-// withFormat returns an xf element with wrapping and the date format set.
-func (b *styleBook) withFormat(xf []byte, wrap, date bool) []byte {
-	s := newBytesScanner(xf)
-	if !s.next() {
-		return xf
-	}
-	tag, self, rest := slices.Clone(s.raw), s.self, xf[s.pos:]
-	if date {
-		tag = setAttr(setAttr(tag, "numFmtId", strconv.Itoa(b.dateFmt)), "applyNumberFormat", "1")
-	}
-	if !wrap {
-		return append(tag, rest...)
-	}
-	tag = setAttr(tag, "applyAlignment", "1")
-	if self {
-		tag = openTag(tag)
-		rest = fmt.Appendf(nil, `</%sxf>`, b.prefix)
-	}
-	out := slices.Clone(tag)
-	// Wrap in the alignment there is, or in a new one (its first child).
-	cs := newBytesScanner(rest)
-	for cs.next() {
-		if cs.is(tokStart, "alignment") {
-			at := cs.pos - len(cs.raw)
-			a := setAttr(setAttr(slices.Clone(cs.raw), "wrapText", "1"), "vertical", "top")
-			return append(append(append(out, rest[:at]...), a...), rest[cs.pos:]...)
+	return b.variant([3]int{id, b2i(wrap), b2i(date)}, func(xf xfStyle) xfStyle {
+		tag, rest := splitTag(xf.xml)
+		if date {
+			xf.fmt = b.dateFormat()
+			tag = setAttr(setAttr(tag, "numFmtId", strconv.Itoa(b.dateFmt)), "applyNumberFormat", "1")
 		}
-	}
-	out = fmt.Appendf(out, `<%salignment vertical="top" wrapText="1"/>`, b.prefix)
-	return append(out, rest...)
+		xf.wrap = wrap || xf.wrap
+		if !wrap {
+			xf.xml = append(tag, rest...)
+			return xf
+		}
+		tag = setAttr(tag, "applyAlignment", "1")
+		if len(rest) == 0 { // <xf/>
+			tag, rest = openTag(tag), fmt.Appendf(nil, `</%sxf>`, b.prefix)
+		}
+		// Wrap in the alignment there is, or in a new one (its first child).
+		cs := newBytesScanner(rest)
+		for cs.next() {
+			if cs.is(tokStart, "alignment") {
+				at := cs.pos - len(cs.raw)
+				a := setAttr(setAttr(slices.Clone(cs.raw), "wrapText", "1"), "vertical", "top")
+				xf.xml = slices.Concat(tag, rest[:at], a, rest[cs.pos:])
+				return xf
+			}
+		}
+		xf.xml = slices.Concat(tag, fmt.Appendf(nil, `<%salignment vertical="top" wrapText="1"/>`, b.prefix), rest)
+		return xf
+	})
 }
 
 // addFill returns a new differential style filling a cell with a colour

@@ -74,7 +74,7 @@ func (sf *sheetFormatter) validationsXML() []byte {
 		formula := `"` + strings.ReplaceAll(v.list, `"`, `""`) + `"`
 		b = fmt.Appendf(b, `<%sdataValidation type="list" errorStyle="warning" allowBlank="1" showErrorMessage="1" errorTitle="%s" error="%s" sqref="%s2:%s%d">`,
 			p, markTitle, dropdownError, col, col, excelize.TotalRows)
-		b = fmt.Appendf(b, `<%sformula1>%s</%sformula1></%sdataValidation>`, p, escapeText(formula), p, p)
+		b = fmt.Appendf(b, `<%sformula1>%s</%sformula1></%sdataValidation>`, p, textEscaper.Replace(formula), p, p)
 	}
 	return b
 }
@@ -104,5 +104,5 @@ func (e *headerEdits) col(k int) int { return e.sf.t.header[k] }
 // write gives a header cell its style in grey, or adds the cell so.
 func (e *headerEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
 	sf, col := e.sf, e.sf.t.header[k]
-	return sf.restyle(b, col, row, s, sf.colStyleOf(col), func(old int, _ bool) int { return sf.styles.grey(old) })
+	return sf.restyle(b, col, row, s, colStyleIn(sf.cols, col), func(old int, _ bool) int { return sf.styles.grey(old) })
 }
