@@ -63,20 +63,19 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 		}
 		return nil
 	}
-	if s.self { // opened when rows are added
-		if plan.pending() == 0 {
-			_, err := out.Write(s.raw)
-			return err
-		}
-		fmt.Fprintf(out, `<%ssheetData>`, r.prefix)
-		if err := added(math.MaxInt); err != nil {
-			return err
-		}
-		_, err := fmt.Fprintf(out, `</%ssheetData>`, r.prefix)
+	if s.self && plan.pending() == 0 {
+		_, err := out.Write(s.raw)
 		return err
 	}
-	out.Write(s.raw)
-	for rowNum := 0; ; {
+	out.Write(openTag(s.raw)) // a <sheetData/> is opened when rows are added
+	for rowNum, self := 0, s.self; ; {
+		if self {
+			if err := added(math.MaxInt); err != nil {
+				return err
+			}
+			_, err := fmt.Fprintf(out, `</%ssheetData>`, r.prefix)
+			return err
+		}
 		if err := s.nextIn(); err != nil {
 			return err
 		}
@@ -189,30 +188,18 @@ func (r *rowRewriter) cells(out io.Writer, self bool, s *xmlScanner, cell func(c
 // keepCell copies a cell no edit names, counting the height it needs
 // when counted.
 func (r *rowRewriter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, counted bool, need *float64) error {
-	if s.self {
-		out.Write(s.raw)
-		return nil
-	}
-	if !counted {
+	if s.self || !counted {
 		return copyElement(out, s, nil)
 	}
-	style := r.cellStyle(s.attrs, col, rowStyle)
-	value := false
-	track := func(s *xmlScanner) { value = value || valueStart(s) }
-	if !r.fit.style(style).wrap {
-		if err := copyElement(out, s, track); err != nil {
-			return err
-		}
-		*need = max(*need, r.fit.cellNeed(col, style, value, nil))
-		return nil
-	}
+	style := r.cellStyle(s.attrs, col, rowStyle) // before s moves on
 	r.cell.Reset()
-	if err := copyElement(&r.cell, s, track); err != nil {
+	_, value, err := copyCell(&r.cell, s)
+	if err != nil {
 		return err
 	}
 	*need = max(*need, r.fit.cellNeed(col, style, value, r.cell.Bytes()))
-	out.Write(r.cell.Bytes())
-	return nil
+	_, err = out.Write(r.cell.Bytes())
+	return err
 }
 
 // cellStyle is the style a cell shows: its own, else the row's (given

@@ -99,15 +99,14 @@ func (w *Workbook) open(summed bool) (*snapshot, error) {
 		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
 	}
 	snap := &snapshot{File: f}
+	h := sha256.New()
 	if summed {
-		h := sha256.New()
 		snap.size, err = io.Copy(h, f)
 		h.Sum(snap.sum[:0])
+	} else if st, err2 := f.Stat(); err2 == nil {
+		snap.size = st.Size()
 	} else {
-		var st os.FileInfo
-		if st, err = f.Stat(); err == nil {
-			snap.size = st.Size()
-		}
+		err = err2
 	}
 	if err != nil {
 		f.Close()
@@ -234,16 +233,15 @@ func (w *Workbook) ReadColumns(ctx context.Context, reqs []sheet.ColumnsRequest)
 // last saved).
 func (w *Workbook) checkUnchanged() error {
 	f, err := os.Open(w.path)
+	if err == nil {
+		defer f.Close()
+		h := sha256.New()
+		if _, err = io.Copy(h, f); err == nil && [32]byte(h.Sum(nil)) != w.sum {
+			return w.conflict()
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("check workbook %s before saving: %w", w.path, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return fmt.Errorf("check workbook %s before saving: %w", w.path, err)
-	}
-	if [32]byte(h.Sum(nil)) != w.sum {
-		return w.conflict()
 	}
 	return nil
 }
