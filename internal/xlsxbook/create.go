@@ -10,9 +10,8 @@ import (
 	"onboard/internal/sheet"
 )
 
-// Create writes book as a new workbook at path (atomically: a temporary file
-// beside it, then a rename), with bold frozen headers and date cells
-// formatted as dates. It streams rows, so large books stay cheap.
+// Create writes book as a new workbook at path, atomically, with bold frozen
+// headers and date cells formatted as dates.
 func Create(path string, book *sheet.Book) error {
 	f := excelize.NewFile()
 	defer f.Close()

@@ -5,14 +5,12 @@ import (
 	"slices"
 )
 
-// formattedName is a defined name scoped to a tab that says onboard
-// formatted its columns (a workbook has no developer metadata); init reads
-// it and formats a tab only once.
+// formattedName is a defined name scoped to a tab that says onboard formatted
+// it (a workbook has no developer metadata), so init formats it only once.
 const formattedName = "onboard_formatted"
 
-// markFormatted returns the workbook part with onboard's marker, a defined
-// name scoped to the tab, on each marked tab that does not carry it; nil
-// when none is new.
+// markFormatted returns the workbook part with the marker on each marked tab
+// that lacks it; nil when none is new.
 func (w *Workbook) markFormatted(p *xlsxPackage, tabs []*tabFormat) ([]byte, error) {
 	if !slices.ContainsFunc(tabs, func(t *tabFormat) bool { return t.mark }) {
 		return nil, nil

@@ -45,9 +45,8 @@ func colStyleIn(cols []colRange, col int) int {
 	return 0
 }
 
-// finalCols is the cols element as formatting writes it: each formatted
-// column split out of its range with its width and style(i), the style
-// of sf.t.cols[i] (0: the column's own), equal neighbours merged again.
+// finalCols is the cols as formatting writes them: each formatted column split
+// out with its width and style(i) (0: its own), alike neighbours merged.
 func (sf *sheetFormatter) finalCols(style func(i int) int) []colRange {
 	cols := slices.Clone(sf.cols)
 	for i, cf := range sf.t.cols {
@@ -55,26 +54,16 @@ func (sf *sheetFormatter) finalCols(style func(i int) int) []colRange {
 		if cf.Width <= 0 && style == 0 {
 			continue
 		}
-		var tag []byte
 		j := slices.IndexFunc(cols, func(c colRange) bool { return c.min <= cf.Col && cf.Col <= c.max })
-		if j >= 0 {
+		tag := fmt.Appendf(nil, `<%scol min="%d" max="%d" width="%s"/>`, sf.prefix, cf.Col, cf.Col, sf.defaultWidth)
+		if j >= 0 { // split out of its range
 			c := cols[j]
-			var split []colRange
-			if c.min < cf.Col {
-				split = append(split, colRange{c.min, cf.Col - 1, c.tag})
-			}
-			split = append(split, colRange{cf.Col, cf.Col, c.tag})
-			if cf.Col < c.max {
-				split = append(split, colRange{cf.Col + 1, c.max, c.tag})
-			}
-			cols = slices.Replace(cols, j, j+1, split...)
-			j += slices.IndexFunc(split, func(c colRange) bool { return c.min == cf.Col })
-			tag = c.tag
+			split := slices.DeleteFunc([]colRange{{c.min, cf.Col - 1, c.tag}, {cf.Col, cf.Col, c.tag}, {cf.Col + 1, c.max, c.tag}},
+				func(r colRange) bool { return r.min > r.max })
+			cols, j, tag = slices.Replace(cols, j, j+1, split...), j+b2i(c.min < cf.Col), c.tag
 		} else {
-			tag = fmt.Appendf(nil, `<%scol min="%d" max="%d" width="%s"/>`, sf.prefix, cf.Col, cf.Col, sf.defaultWidth)
-			j = 0
-			for j < len(cols) && cols[j].min < cf.Col {
-				j++
+			if j = slices.IndexFunc(cols, func(c colRange) bool { return c.min >= cf.Col }); j < 0 {
+				j = len(cols)
 			}
 			cols = slices.Insert(cols, j, colRange{cf.Col, cf.Col, tag})
 		}
@@ -102,9 +91,8 @@ func (sf *sheetFormatter) finalCols(style func(i int) int) []colRange {
 	return merged
 }
 
-// colStyle is the style formatting gives sf.t.cols[i]'s column, 0 when
-// it keeps its own: a date column where a cell keeps its number format
-// keeps it too.
+// colStyle is the style formatting gives sf.t.cols[i]'s column, 0 when it keeps
+// its own (a date column where a cell keeps its number format).
 func (sf *sheetFormatter) colStyle(i int) int {
 	cf := sf.t.cols[i]
 	if (cf.Wrap || cf.Date) && !sf.kept[i] {

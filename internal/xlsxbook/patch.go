@@ -17,10 +17,7 @@ import (
 )
 
 // Write patches the updated cells into the sheet XML and copies every other
-// part untouched: re-encoding only what changed keeps a 100,000-client sync
-// fast. Text is an inline string, never a formula; a date gets a date
-// style. A file changed on disk since it was read is not saved
-// (sheet.ErrConflict).
+// part: a file changed on disk since it was read is not saved (sheet.ErrConflict).
 func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	if !w.haveSum {
 		return fmt.Errorf("workbook %s: write before read: %w", w.path, sheet.ErrInvalid)
@@ -83,10 +80,8 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	})
 }
 
-// sharedEscapes puts the texts holding a literal _xHHHH_ into the shared
-// strings (when the workbook has them): openpyxl reads the escapes only
-// there, so that both readers get the text back. It returns their
-// indexes and the new part (nil for none).
+// sharedEscapes puts the texts holding a literal _xHHHH_ into the shared strings,
+// where openpyxl reads the escapes; it returns their indexes and the new part.
 func (p *xlsxPackage) sharedEscapes(updates []sheet.Update) (map[string]int, []byte, error) {
 	if p.parts[p.sharedStrings] == nil {
 		return nil, nil, nil
@@ -103,9 +98,8 @@ func (p *xlsxPackage) sharedEscapes(updates []sheet.Update) (map[string]int, []b
 	return p.appendSharedStrings(texts)
 }
 
-// appendSharedStrings returns the shared strings part with the texts
-// added at its end, and each text's index. An empty table may close
-// itself (<sst/>); a part without an sst element is refused.
+// appendSharedStrings returns the shared strings part with the texts added
+// at its end, and each text's index; a part without an sst is refused.
 func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byte, error) {
 	data, err := p.readAll(p.sharedStrings)
 	if err != nil {
@@ -204,9 +198,8 @@ func rowEdits(updates []sheet.Update, order []int32) []rowEdit {
 	return out
 }
 
-// patchSheet copies a worksheet part through the sheet rewriter,
-// replacing or inserting the updated cells, and fitting the height of the
-// rows it writes (rowfit.go); every other byte is copied as it is.
+// patchSheet copies a worksheet part through the sheet rewriter with the
+// updated cells replaced or inserted and their rows fitted (rowfit.go).
 func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []int32, styles *styleBook, shared map[string]int, fit *rowFitter) error {
 	sf := newSheetFormatter(&tabFormat{}, styles, fit)
 	for _, i := range order {
@@ -274,9 +267,8 @@ func (e *valueEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, f
 	return b, e.fit.need(u.Col, style, !v.IsEmpty(), func() string { return v.Str }), nil
 }
 
-// skipReplaced reads a cell an update replaces. The first cell of a
-// shared or array formula (an <f> with a ref) is refused: the formula's
-// other cells name it, and would be left pointing at nothing.
+// skipReplaced reads a cell an update replaces; the first cell of a shared or
+// array formula is refused, as the formula's other cells would lose it.
 func skipReplaced(s *xmlScanner, u sheet.Update) error {
 	var ref string
 	err := copyElement(io.Discard, s, func(s *xmlScanner) {
@@ -294,29 +286,17 @@ func skipReplaced(s *xmlScanner, u sheet.Update) error {
 // widenDimension returns the dimension tag grown to cover the row and
 // column given.
 func widenDimension(tag []byte, row, col int) []byte {
-	ref, ok := attr(tag[1:len(tag)-1], "ref")
-	if !ok {
+	ref, ok := attrString(tag[1:len(tag)-1], "ref")
+	first, last, _ := strings.Cut(ref, ":")
+	lastCol, lastRow, _ := excelize.CellNameToCoordinates(strings.ReplaceAll(cmp.Or(last, first), "$", ""))
+	if !ok || (lastCol >= col && lastRow >= row) {
 		return tag
 	}
-	first, last, _ := strings.Cut(string(ref), ":")
-	if last == "" {
-		last = first
-	}
-	lastCol, lastRow := refCol([]byte(last)), 0
-	lastRow, _ = strconv.Atoi(strings.TrimLeft(last, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$"))
-	if lastCol >= col && lastRow >= row {
-		return tag
-	}
-	newRef := first + ":" + sheet.CellName(max(lastRow, row), max(lastCol, col))
-	i := bytes.Index(tag, ref)
-	out := append([]byte(nil), tag[:i]...)
-	out = append(out, newRef...)
-	return append(out, tag[i+len(ref):]...)
+	return setAttr(slices.Clone(tag), "ref", first+":"+sheet.CellName(max(lastRow, row), max(lastCol, col)))
 }
 
-// appendCell appends the XML of an updated cell and returns the style it
-// gives it: its own, except that a date gets a date style when it has
-// none. Text is an inline string, or the shared string given for it.
+// appendCell appends an updated cell and returns its style: its own, or a date
+// style for a date. Text is an inline string, or the shared string given.
 func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styleBook, shared map[string]int) ([]byte, int) {
 	v := u.Value
 	if v.Kind == sheet.Date && !styles.isDate(style) {
@@ -358,9 +338,8 @@ func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styl
 	return tag(b, true, "c"), style
 }
 
-// appendEscapedText appends s as the text of a string item: XML escapes,
-// a literal _xHHHH_ kept literal (_x005F_ before it), and characters XML
-// cannot hold as _xHHHH_, so that a reader gets s back.
+// appendEscapedText appends s as a string item's text, so that a reader gets s
+// back: a literal _xHHHH_ behind _x005F_, characters XML cannot hold as _xHHHH_.
 func appendEscapedText(b []byte, s string) []byte {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	for i := 0; i < len(s); {

@@ -15,10 +15,8 @@ import (
 	"onboard/internal/atomicfile"
 )
 
-// A save rewrites the parts it changes side by side, each deflated into a
-// scratch file (a sheet can be large), then writes the package in order:
-// deflating a large sheet is most of a save, and a zip takes one entry at
-// a time.
+// A save rewrites its parts side by side, each deflated into a scratch file,
+// then writes the package in order: deflating is most of a save.
 
 // partRewrite is one part to rewrite: tab names it in errors.
 type partRewrite struct {
@@ -26,17 +24,15 @@ type partRewrite struct {
 	rewrite   func(src partSource) (*deflatedPart, error)
 }
 
-// partSource is the part a rewrite reads: open opens it (its reads fail
-// once the save's context is done); scratch makes the file its new part's
-// body is deflated into.
+// partSource is the part a rewrite reads (its reads fail once the context is
+// done), and the scratch file its new body is deflated into.
 type partSource struct {
 	open    func() (io.ReadCloser, error)
 	scratch func() (*os.File, error)
 }
 
-// rewriteParts runs the rewrites, each in its own goroutine, and returns
-// the new parts by name; the caller closes them (closeParts). A cancelled
-// ctx stops them at their next read.
+// rewriteParts runs the rewrites side by side and returns the new parts by
+// name, for the caller to close (closeParts).
 func (w *Workbook) rewriteParts(ctx context.Context, p *xlsxPackage, rewrites []partRewrite) (map[string]*deflatedPart, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -79,10 +75,8 @@ func (w *Workbook) rewriteParts(ctx context.Context, p *xlsxPackage, rewrites []
 	return out, nil
 }
 
-// saveRewritten rewrites the parts, then saves the package with them, the
-// parts replaced returns once they are rewritten (by name; a nil one is
-// left) written anew, and every other part copied. sharedErr reports a
-// failure to load the shared strings the rewrites read (lazySharedStrings).
+// saveRewritten saves the package with the rewritten parts and those replaced
+// returns once they are done; sharedErr is lazySharedStrings' error.
 func (w *Workbook) saveRewritten(ctx context.Context, p *xlsxPackage, rewrites []partRewrite, sharedErr func() error, replaced func() map[string][]byte) error {
 	sheets, err := w.rewriteParts(ctx, p, rewrites)
 	if err != nil {

@@ -10,15 +10,11 @@ import (
 	"onboard/internal/textfit"
 )
 
-// A row the patch writes gets the height auto-fit would give it, since
-// LibreOffice shows a wrapped cell of a row without one on one line. It is
-// written as Excel stores a fitted row (ht without customHeight), so Excel
-// and a later write refit it; a row whose height was set by hand
-// (customHeight) is never touched.
+// A row written gets the height auto-fit gives it (LibreOffice shows a wrapped
+// cell on one line otherwise); a height set by hand (customHeight) stays.
 
-// lazySharedStrings returns the text of a shared string by index, the
-// table read the first time one is asked for (from any goroutine), and
-// the error of that read.
+// lazySharedStrings returns a shared string by index, the table read the
+// first time one is asked for, and the error of that read.
 func (p *xlsxPackage) lazySharedStrings() (text func(i int) string, err func() error) {
 	read := sync.OnceValues(p.readSharedStrings)
 	var loaded atomic.Bool
@@ -103,9 +99,8 @@ func (f *rowFitter) width(col int) float64 {
 	return f.defaultWidth
 }
 
-// need is the height in points a cell needs: none when it holds no value,
-// else its font's line, or as many lines as its wrapped text takes (up to
-// textfit.MaxLines). text is called only for a wrapped cell.
+// need is the height in points a cell needs: its font's line, or the lines its
+// wrapped text takes (text is called only then); 0 without a value.
 func (f *rowFitter) need(col, style int, value bool, text func() string) float64 {
 	if !value {
 		return 0
@@ -134,9 +129,8 @@ func valueStart(s *xmlScanner) bool {
 	return s.kind == tokStart && !s.self && (string(s.name) == "v" || string(s.name) == "is" || string(s.name) == "f")
 }
 
-// cellText is the text of a cell element as written in the sheet: a
-// shared string, an inline string or a formula's text; "" for a number,
-// which never wraps (Excel shows ### rather).
+// cellText is a cell element's text: shared, inline or a formula's; "" for a
+// number, which never wraps.
 func (f *rowFitter) cellText(cell []byte) string {
 	s := newBytesScanner(cell)
 	var c cellScan
@@ -163,9 +157,8 @@ func (f *rowFitter) cellText(cell []byte) string {
 	return ""
 }
 
-// fittedRow returns a row's start tag with the height its cells need, or
-// with no height when one line of the default font fits them. It never
-// closes itself: the row's cells follow.
+// fittedRow returns a row's start tag, never self-closing, with the height
+// its cells need (none when the default fits).
 func (f *rowFitter) fittedRow(tag []byte, need float64) []byte {
 	tag = setAttr(tag, "ht", "")
 	end := len(tag) - 1 // the '>'

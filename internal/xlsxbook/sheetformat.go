@@ -28,10 +28,8 @@ var worksheetOrder = map[string]int{
 	"controls": 36, "webPublishItems": 37, "tableParts": 38, "extLst": 39,
 }
 
-// sheetFormatter is the one rewriter of a worksheet part, for the value
-// patch and the formatting alike: it walks the worksheet's children in
-// schema order, writes what a tabFormat adds at its place, and sends the
-// rows through the row rewriter with the plan's edits.
+// sheetFormatter is the one rewriter of a worksheet part: it writes what a
+// tabFormat adds at its schema place and sends the rows through the rowRewriter.
 type sheetFormatter struct {
 	t      *tabFormat
 	styles *styleBook
@@ -74,9 +72,8 @@ func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFo
 	return sf
 }
 
-// formatSheet rewrites a worksheet part: the frozen header, the column
-// widths and styles, each existing cell's style below the header, and
-// the conditional fills; with fit, every row's height as well.
+// formatSheet rewrites a worksheet part with the tab's formats; with fit,
+// every row's height as well.
 func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter) (*deflatedPart, error) {
 	sf := newSheetFormatter(t, styles, fit)
 	// A date column keeps its style when a cell below keeps its number
@@ -264,9 +261,8 @@ func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
 	return sf.rr.sheetData(out, s, e)
 }
 
-// copyCell copies a cell element, s at its start tag: valued when a <v>
-// or <t> holds text (a value as GetRows reads it), value when a value or
-// formula starts (row fitting).
+// copyCell copies a cell element: valued when a <v> or <t> holds text (as
+// GetRows reads it), value when a value or formula starts (row fitting).
 func copyCell(out io.Writer, s *xmlScanner) (valued, value bool, err error) {
 	inText := false
 	err = copyElement(out, s, func(s *xmlScanner) {
@@ -328,10 +324,8 @@ func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, 
 	})
 }
 
-// restyle writes a cell of column col, s at its start tag (nil: the row
-// has none, and one is added, as excelize's SetCellStyle makes it), with
-// the style style gives for the style it shows (its own, else the row's,
-// else base) and whether a value holds text.
+// restyle writes a cell of column col (s nil: a new one, as SetCellStyle adds
+// it) with the style that style gives for the one it shows and its value.
 func (sf *sheetFormatter) restyle(b []byte, col int, row rowAt, s *xmlScanner, base int, style func(old int, valued bool) int) ([]byte, float64, error) {
 	if s == nil {
 		id := style(cmp.Or(row.style, base), false)

@@ -9,10 +9,8 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// rowRewriter is the one rewriter of a worksheet's rows, for the value
-// patch and the formatting alike: the cells an edit names are rewritten or
-// added in column order, every other byte is copied; a fitted row gets the
-// height its cells need (rowfit.go).
+// rowRewriter is the one rewriter of a worksheet's rows, for values and formats:
+// the cells an edit names are rewritten or added, every other byte copied.
 type rowRewriter struct {
 	prefix string
 	fit    *rowFitter // nil: no row is fitted
@@ -161,9 +159,8 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 	return nil
 }
 
-// cells reads a row's content up to its end tag, calling cell at each
-// <c> start tag with its column, and once at the end with no scanner;
-// anything else is copied to out. The end tag is left to the caller.
+// cells reads a row's content up to its end tag, calling cell at each <c> and
+// once at the end with no scanner; anything else is copied to out.
 func (r *rowRewriter) cells(out io.Writer, self bool, s *xmlScanner, cell func(col int, s *xmlScanner) error) error {
 	col := 0
 	for !self {

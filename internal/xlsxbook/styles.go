@@ -11,9 +11,8 @@ import (
 	"onboard/internal/sheet"
 )
 
-// styleBook is the one model of styles.xml, parsed once per run: the cell
-// styles reading and row fitting look at, and those a patch adds, appended
-// at the end of their lists so every other byte stays.
+// styleBook is the one model of styles.xml, parsed once per run; what a patch
+// adds goes at the end of its list, so every other byte stays.
 type styleBook struct {
 	mu     sync.Mutex
 	id     partID // the part parsed
@@ -55,10 +54,8 @@ type xfStyle struct {
 	date bool    // as parsed: it shows a date
 }
 
-// openStyles returns the package's styles, parsed once: the model the
-// Workbook kept when the part is the one it parsed and nothing was added
-// to it, else parsed now (and kept). A package without a styles part has
-// no styles; a change that needs one says so (usable).
+// openStyles returns the styles the Workbook kept when they are of this part
+// and unchanged, else parses them now (and keeps them).
 func (p *xlsxPackage) openStyles() (*styleBook, error) {
 	id := p.partID(p.styles)
 	if p.keptStyles != nil {
@@ -218,9 +215,8 @@ func (b *styleBook) greyable() error {
 	return nil
 }
 
-// grey returns the style showing what style id shows in bold dark grey
-// text on a light grey fill: the job columns' header. The font and the
-// fill are added once (greyable says whether they can be).
+// grey returns style id in bold dark grey on a light grey fill: the job
+// columns' header (greyable says whether it can be added).
 func (b *styleBook) grey(id int) int {
 	return b.variant([3]int{id, 2, 2}, func(xf xfStyle) xfStyle {
 		b.header = true
@@ -256,9 +252,8 @@ func splitTag(el []byte) (tag, rest []byte) {
 	return slices.Clone(el[:s.pos]), el[s.pos:]
 }
 
-// headerParts are the font and the fill of the header style: the first
-// font's element made bold and grey (a font's children come in any
-// order), and a solid fill.
+// headerParts are the header style's font, the first font made bold and grey,
+// and its solid fill.
 func (b *styleBook) headerParts() (font, fill []byte) {
 	p := b.prefix
 	font = fmt.Appendf(nil, `<%sfont><%sb/><%scolor rgb="FF595959"/>`, p, p, p)
@@ -449,9 +444,8 @@ func spliced(data []byte, ins []splice) []byte {
 	return out.Bytes()
 }
 
-// numFmtIsDate reports whether a number format shows a date, as
-// excelize's GetStyle decides it: built-in and language formats by id,
-// others by their code.
+// numFmtIsDate reports whether a number format shows a date, as excelize's
+// GetStyle decides it: built-in ones by id, others by their code.
 func numFmtIsDate(id int, custom map[int]string) bool {
 	switch {
 	case id < 0:

@@ -6,10 +6,8 @@ import (
 	"io"
 )
 
-// node is an element of a part held whole (parseTree): where its tags are
-// in the part, and its child elements. The small parts a patch adds to
-// (styles, workbook, relationships, content types, shared strings) are
-// read into it, and changed by splices at its offsets.
+// node is an element of a small part held whole (parseTree): where its tags
+// are and its children; a patch splices the part at these offsets.
 type node struct {
 	name, prefix string
 	tag, attrs   []byte // its start tag and the attributes in it

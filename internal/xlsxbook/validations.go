@@ -12,9 +12,8 @@ import (
 	"onboard/internal/sheet"
 )
 
-// init's dropdowns and marks on job columns are data validations added to
-// the sheet's <dataValidations> (made at its schema place when missing);
-// the job columns' header cells take a grey bold style.
+// init's dropdowns and marks on job columns are data validations added to the
+// sheet's own; the job columns' header cells take a grey bold style.
 
 // dropdownError is the warning a value outside a dropdown's list shows:
 // people may type the other accepted words (済, ○, ...).

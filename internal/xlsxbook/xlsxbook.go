@@ -80,8 +80,7 @@ func (w *Workbook) CreateTabs(ctx context.Context, tabs []string) error {
 }
 
 // snapshot is the workbook file held open: a save renames a new file over
-// the path, so what is read through it stays the file opened, and a large
-// workbook is never held in memory whole (issue 13).
+// it, so a large workbook is read where it is, never held whole.
 type snapshot struct {
 	*os.File
 	size int64
@@ -136,16 +135,14 @@ func (w *Workbook) openFile(summed bool) (p *xlsxPackage, snap *snapshot, err er
 	return p, snap, nil
 }
 
-// Read reads the workbook from disk and returns the named tabs (all of
-// them for nil names): the contract finds a tab a manager named a little
-// differently through Titles and asks for it by its title.
+// Read reads the workbook from disk and returns the named tabs (all of them
+// for nil names).
 func (w *Workbook) Read(ctx context.Context, names []string) (*sheet.Book, error) {
 	return w.ReadKeeping(ctx, names, nil)
 }
 
-// ReadKeeping is Read keeping, below each tab's header row, only the
-// columns keep names (sheet.FilteringReader): the cells left out are never
-// held, so a tab's own columns cost no memory.
+// ReadKeeping is Read keeping below each header only the columns keep names
+// (sheet.FilteringReader): the others are never held.
 func (w *Workbook) ReadKeeping(ctx context.Context, names []string, keep sheet.KeepColumns) (*sheet.Book, error) {
 	return w.readTabs(ctx, names, keep, nil)
 }
