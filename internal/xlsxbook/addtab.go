@@ -130,21 +130,14 @@ func maxAttr(nodes []*node, name, prefix string) int {
 
 // headerSheet is a worksheet holding one row of text.
 func headerSheet(header []string) []byte {
-	var b []byte
-	b = append(b, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
-		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`...)
-	if len(header) > 0 {
-		b = fmt.Appendf(b, `<dimension ref="A1:%s"/>`, sheet.CellName(1, len(header)))
+	b := []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)
+	if len(header) == 0 {
+		return append(b, `<sheetData></sheetData></worksheet>`...)
 	}
-	b = append(b, `<sheetData>`...)
-	if len(header) > 0 {
-		b = append(b, `<row r="1">`...)
-		for i, h := range header {
-			b = fmt.Appendf(b, `<c r="%s" t="inlineStr"><is><t xml:space="preserve">`, sheet.CellName(1, i+1))
-			b = appendEscapedText(b, h)
-			b = append(b, `</t></is></c>`...)
-		}
-		b = append(b, `</row>`...)
+	b = fmt.Appendf(b, `<dimension ref="A1:%s"/><sheetData><row r="1">`, sheet.CellName(1, len(header)))
+	for i, h := range header {
+		b, _ = appendCell(b, "", sheet.Update{Row: 1, Col: i + 1, Value: sheet.TextValue(h)}, 0, nil, nil)
 	}
-	return append(b, `</sheetData></worksheet>`...)
+	return append(b, `</row></sheetData></worksheet>`...)
 }
