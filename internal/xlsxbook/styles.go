@@ -220,10 +220,10 @@ func (b *styleBook) greyable() error {
 func (b *styleBook) grey(id int) int {
 	return b.variant([3]int{id, 2, 2}, func(xf xfStyle) xfStyle {
 		b.header = true
-		tag, rest := splitTag(xf.xml)
-		tag = setAttr(setAttr(tag, "fontId", strconv.Itoa(len(b.fonts.kids))), "fillId", strconv.Itoa(len(b.fills.kids)))
+		x, _ := parseTree(xf.xml, 0)
+		tag := setAttr(setAttr(x.tag, "fontId", strconv.Itoa(len(b.fonts.kids))), "fillId", strconv.Itoa(len(b.fills.kids)))
 		tag = setAttr(setAttr(tag, "applyFont", "1"), "applyFill", "1")
-		xf.xml, xf.size = append(tag, rest...), b.fontBase
+		xf.xml, xf.size = spliced(xf.xml, []splice{{x.start, x.open, tag}}), b.fontBase
 		return xf
 	})
 }
@@ -243,13 +243,6 @@ func (b *styleBook) variant(key [3]int, build func(xf xfStyle) xfStyle) int {
 	n := b.add(build(b.xfs[id]))
 	b.derived[key] = n
 	return n
-}
-
-// splitTag splits an element into a copy of its start tag and the rest.
-func splitTag(el []byte) (tag, rest []byte) {
-	s := newBytesScanner(el)
-	s.next()
-	return slices.Clone(el[:s.pos]), el[s.pos:]
 }
 
 // headerParts are the header style's font, the first font made bold and grey,
@@ -336,31 +329,28 @@ func (b *styleBook) derive(id int, wrap, date bool) int {
 		return id
 	}
 	return b.variant([3]int{id, b2i(wrap), b2i(date)}, func(xf xfStyle) xfStyle {
-		tag, rest := splitTag(xf.xml)
+		x, _ := parseTree(xf.xml, 1)
+		tag := slices.Clone(x.tag)
 		if date {
 			xf.fmt = b.dateFormat()
-			tag = setAttr(setAttr(tag, "numFmtId", strconv.Itoa(b.dateFmt)), "applyNumberFormat", "1")
+			tag = setAttr(setAttr(tag, "numFmtId", strconv.Itoa(xf.fmt)), "applyNumberFormat", "1")
 		}
-		xf.wrap = wrap || xf.wrap
-		if !wrap {
-			xf.xml = append(tag, rest...)
-			return xf
-		}
-		tag = setAttr(tag, "applyAlignment", "1")
-		if len(rest) == 0 { // <xf/>
-			tag, rest = openTag(tag), fmt.Appendf(nil, `</%sxf>`, b.prefix)
-		}
-		// Wrap in the alignment there is, or in a new one (its first child).
-		cs := newBytesScanner(rest)
-		for cs.next() {
-			if cs.is(tokStart, "alignment") {
-				at := cs.pos - len(cs.raw)
-				a := setAttr(setAttr(slices.Clone(cs.raw), "wrapText", "1"), "vertical", "top")
-				xf.xml = slices.Concat(tag, rest[:at], a, rest[cs.pos:])
-				return xf
+		ins := []splice{{x.start, x.open, tag}}
+		if wrap {
+			// Wrap in the alignment there is, or in a new one (its first child).
+			xf.wrap, tag = true, setAttr(tag, "applyAlignment", "1")
+			align := fmt.Appendf(nil, `<%salignment vertical="top" wrapText="1"/>`, b.prefix)
+			switch a := x.kid("alignment"); {
+			case a != nil:
+				ins = append(ins, splice{a.start, a.open, setAttr(setAttr(slices.Clone(a.tag), "wrapText", "1"), "vertical", "top")})
+			case x.self:
+				tag = fmt.Appendf(append(openTag(tag), align...), `</%sxf>`, b.prefix)
+			default:
+				tag = append(tag, align...)
 			}
+			ins[0].text = tag
 		}
-		xf.xml = slices.Concat(tag, fmt.Appendf(nil, `<%salignment vertical="top" wrapText="1"/>`, b.prefix), rest)
+		xf.xml = spliced(xf.xml, ins)
 		return xf
 	})
 }
