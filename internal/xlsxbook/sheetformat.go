@@ -52,8 +52,7 @@ type sheetFormatter struct {
 	plan      rowPlan
 	dimension [2]int
 
-	header headerEdits
-	cell   bytes.Buffer // the cell restyle reads
+	cell bytes.Buffer // the cell restyle reads
 
 	sawData, colsDone, viewsDone, cfDone, dvDone bool
 	again                                        bool // a cell changed kept: write the part again
@@ -63,7 +62,7 @@ type sheetFormatter struct {
 func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFormatter {
 	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), fit: fit}
 	sf.rr.colStyle = func(col int) int { return colStyleIn(sf.final, col) }
-	sf.edits.sf, sf.header.sf = sf, sf
+	sf.edits.sf = sf
 	for i, cf := range t.cols {
 		if cf.Wrap || cf.Date {
 			sf.edits.all = append(sf.edits.all, i)
@@ -279,38 +278,51 @@ func copyCell(out io.Writer, s *xmlScanner) (valued, value bool, err error) {
 	return valued, value, err
 }
 
-// formatEdits are the styled cells of each row below the header.
+// formatEdits are the styled cells of each row below the header, and the
+// job columns' header cells, which turn grey.
 type formatEdits struct {
 	sf        *sheetFormatter
 	all       []int // indexes into sf.t.cols of the columns to style
 	styled    []int // those of the current row
 	colStyles []int // their styles as read, by index into sf.t.cols
+	header    bool  // the current row is the header
 }
 
 func (e *formatEdits) pending() int { return 0 }
 
-func (e *formatEdits) len() int { return len(e.styled) }
+func (e *formatEdits) len() int {
+	if e.header {
+		return len(e.sf.t.header)
+	}
+	return len(e.styled)
+}
 
-func (e *formatEdits) col(k int) int { return e.sf.t.cols[e.styled[k]].Col }
+func (e *formatEdits) col(k int) int {
+	if e.header {
+		return e.sf.t.header[k]
+	}
+	return e.sf.t.cols[e.styled[k]].Col
+}
 
 // take styles the rows below the header; a row is copied as it is unless
 // it has a cell to style or is fitted.
 func (e *formatEdits) take(n int) cellEdits {
-	if e.styled = e.all; n == 1 {
+	e.styled, e.header = e.all, n == 1 && len(e.sf.t.header) > 0
+	if n == 1 {
 		e.styled = nil
-		if e.sf.header.len() > 0 {
-			return &e.sf.header
-		}
 	}
-	if e.sf.fit == nil && len(e.styled) == 0 {
+	if !e.header && e.sf.fit == nil && len(e.styled) == 0 {
 		return nil
 	}
 	return e
 }
 
-// write gives a cell of a styled column its style with the format merged
-// in; a row without one gets one.
+// write gives a header cell its grey style, and a cell of a styled column
+// its style with the format merged in; a row without the cell gets one.
 func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
+	if sf, col := e.sf, e.col(k); e.header {
+		return sf.restyle(b, col, row, s, colStyleIn(sf.cols, col), func(old int, _ bool) int { return sf.styles.grey(old) })
+	}
 	sf, i := e.sf, e.styled[k]
 	cf := sf.t.cols[i]
 	return sf.restyle(b, cf.Col, row, s, e.colStyles[i], func(old int, valued bool) int {

@@ -92,16 +92,3 @@ func (sf *sheetFormatter) extendValidations(out io.Writer, s *xmlScanner) error 
 		return appendTo(root, setAttrInt(root.tag, "count", len(sf.t.validations)), sf.validationsXML())
 	})
 }
-
-// headerEdits give the job columns' header cells the grey header style.
-type headerEdits struct{ sf *sheetFormatter }
-
-func (e *headerEdits) len() int { return len(e.sf.t.header) }
-
-func (e *headerEdits) col(k int) int { return e.sf.t.header[k] }
-
-// write gives a header cell its style in grey, or adds the cell so.
-func (e *headerEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
-	sf, col := e.sf, e.sf.t.header[k]
-	return sf.restyle(b, col, row, s, colStyleIn(sf.cols, col), func(old int, _ bool) int { return sf.styles.grey(old) })
-}

@@ -50,9 +50,6 @@ func Open(path string) *Workbook { return &Workbook{path: path} }
 // Describe names the workbook.
 func (w *Workbook) Describe() string { return w.path }
 
-// Path is the workbook's file path.
-func (w *Workbook) Path() string { return w.path }
-
 // Missing reports whether there is no workbook at the path yet: no file,
 // or an empty regular one (0 bytes, as touch leaves it).
 func (w *Workbook) Missing() bool {
