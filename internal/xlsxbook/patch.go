@@ -22,12 +22,15 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	if !w.haveSum {
 		return fmt.Errorf("workbook %s: write before read: %w", w.path, sheet.ErrInvalid)
 	}
-	needDate := false
+	needDate, escaped := false, []string(nil)
 	for _, u := range updates {
 		if u.Row < 1 || u.Col < 1 || u.Row > excelize.TotalRows || u.Col > excelize.MaxColumns {
 			return fmt.Errorf("tab %q row %d column %d: %w", u.Tab, u.Row, u.Col, sheet.ErrOutOfRange)
 		}
 		needDate = needDate || u.Value.Kind == sheet.Date
+		if u.Value.Kind == sheet.Text && bstrEscape.MatchString(u.Value.Str) {
+			escaped = append(escaped, u.Value.Str)
+		}
 	}
 	p, err := w.changing()
 	if err != nil {
@@ -53,9 +56,14 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	// A row's existing shared-string cells are read to fit its height;
 	// the table is loaded the first time one is needed.
 	sharedText, errSST := p.lazySharedStrings()
-	shared, newSST, err := p.sharedEscapes(updates)
-	if err != nil {
-		return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
+	// A text holding a literal _xHHHH_ goes into the shared strings (when
+	// there are some): openpyxl reads the escapes only there.
+	var shared map[string]int
+	var newSST []byte
+	if len(escaped) > 0 && p.parts[p.sharedStrings] != nil {
+		if shared, newSST, err = p.appendSharedStrings(escaped); err != nil {
+			return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
+		}
 	}
 	var rewrites []partRewrite
 	for _, tp := range p.tabs {
@@ -78,24 +86,6 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	return w.saveRewritten(ctx, p, rewrites, errSST, func() map[string][]byte {
 		return map[string][]byte{p.sharedStrings: newSST, p.styles: styles.bytes()}
 	})
-}
-
-// sharedEscapes puts the texts holding a literal _xHHHH_ into the shared strings,
-// where openpyxl reads the escapes; it returns their indexes and the new part.
-func (p *xlsxPackage) sharedEscapes(updates []sheet.Update) (map[string]int, []byte, error) {
-	if p.parts[p.sharedStrings] == nil {
-		return nil, nil, nil
-	}
-	var texts []string
-	for _, u := range updates {
-		if u.Value.Kind == sheet.Text && bstrEscape.MatchString(u.Value.Str) {
-			texts = append(texts, u.Value.Str)
-		}
-	}
-	if len(texts) == 0 {
-		return nil, nil, nil
-	}
-	return p.appendSharedStrings(texts)
 }
 
 // appendSharedStrings returns the shared strings part with the texts added
