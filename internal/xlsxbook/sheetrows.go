@@ -113,12 +113,11 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 	if v, _ := attr(attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
 		fitStyle = rowStyle
 	}
-	fitted := r.fit != nil && !customHeight(attrs)
 	r.tag = setAttr(openTag(append(r.tag[:0], tag...)), "spans", "")
-	cells, counted := out, false
-	if fitted {
+	cells, fitted := out, r.fit != nil && !customHeight(attrs)
+	if fitted { // the cells are held until the row's height is known
 		r.rowBuf.Reset()
-		cells, counted = &r.rowBuf, true
+		cells = &r.rowBuf
 	} else {
 		out.Write(r.tag)
 	}
@@ -126,33 +125,29 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 	// edits writes the edits left of column before.
 	edits := func(before int, s *xmlScanner) error {
 		for ; next < ed.len() && ed.col(next) < before; next++ {
-			var h float64
-			var err error
-			if r.buf, h, err = ed.write(r.buf[:0], next, at, s); err != nil {
+			b, h, err := ed.write(r.buf[:0], next, at, s)
+			if err != nil {
 				return err
 			}
-			cells.Write(r.buf)
-			need = max(need, h)
+			r.buf, need = b, max(need, h)
+			cells.Write(b)
 		}
 		return nil
 	}
 	err := r.cells(cells, self, s, func(col int, s *xmlScanner) error {
-		if s == nil {
-			return edits(col, nil)
-		}
-		if err := edits(col, nil); err != nil {
+		if err := edits(col, nil); err != nil || s == nil {
 			return err
 		}
 		if next < ed.len() && ed.col(next) == col {
 			return edits(col+1, s)
 		}
-		return r.keepCell(cells, s, col, fitStyle, counted, &need)
+		return r.keepCell(cells, s, col, fitStyle, fitted, &need)
 	})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(cells, `</%srow>`, r.prefix)
-	if counted {
+	if fitted {
 		out.Write(r.fit.fittedRow(r.tag, need))
 		out.Write(r.rowBuf.Bytes())
 	}
