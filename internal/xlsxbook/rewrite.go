@@ -123,11 +123,15 @@ func (r ctxReader) Read(b []byte) (int, error) {
 // deflater compresses what is written to it at deflate's fastest level
 // into a scratch file, counting and checksumming it.
 type deflater struct {
-	file *os.File
-	bw   *bufio.Writer
-	z    *flate.Writer
-	crc  uint32
-	n    uint64
+	file     *os.File
+	bw       *bufio.Writer
+	packed   countingWriter // into bw
+	z        *flate.Writer
+	crc      uint32
+	n        uint64
+	segs     []segment // segment.go
+	segStart int64
+	err      error
 }
 
 // spillDeflater makes a deflater into the source's scratch file.
@@ -137,11 +141,15 @@ func spillDeflater(src partSource) (*deflater, error) {
 		return nil, fmt.Errorf("make a scratch file: %w", err)
 	}
 	d := &deflater{file: f, bw: bufio.NewWriterSize(f, 256<<10)}
-	d.z, _ = flate.NewWriter(d.bw, flate.BestSpeed)
+	d.packed.w = d.bw
+	d.z, _ = flate.NewWriter(&d.packed, flate.BestSpeed)
 	return d, nil
 }
 
 func (d *deflater) Write(b []byte) (int, error) {
+	if d.err != nil {
+		return 0, d.err
+	}
 	d.n += uint64(len(b))
 	d.crc = crc32.Update(d.crc, crc32.IEEETable, b)
 	return d.z.Write(b)
@@ -158,6 +166,9 @@ func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error)
 	}
 	err = write(d)
 	if err == nil {
+		err = d.err
+	}
+	if err == nil {
 		err = d.z.Close()
 	}
 	if err == nil {
@@ -171,7 +182,7 @@ func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error)
 		d.discard()
 		return nil, err
 	}
-	return &deflatedPart{body: d.file, bodyLen: n, crc: d.crc, size: d.n}, nil
+	return &deflatedPart{body: d.file, bodyLen: n, crc: d.crc, size: d.n, segs: d.segs}, nil
 }
 
 // deflatedPart is a rewritten part, deflated into a scratch file.
@@ -180,11 +191,13 @@ type deflatedPart struct {
 	bodyLen int64
 	crc     uint32
 	size    uint64
+	segs    []segment
 }
 
 func (d *deflatedPart) write(zw *zip.Writer, f *zip.File) error {
 	dst, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified,
-		CRC32: d.crc, CompressedSize64: uint64(d.bodyLen), UncompressedSize64: d.size})
+		CRC32: d.crc, CompressedSize64: uint64(d.bodyLen), UncompressedSize64: d.size,
+		Extra: segmentsExtra(d.segs, d.crc, uint64(d.bodyLen), d.size)})
 	if err != nil {
 		return err
 	}
