@@ -73,35 +73,24 @@ func (s *segmenter) close() error {
 	return s.z.Close()
 }
 
-// rowStarts is told that sheet row n starts with what is written next,
-// buffered bytes after those written so far.
-func (s *segmenter) rowStarts(n int, buffered int) {
-	if s.err != nil || s.part.size+uint64(buffered)-s.start < segmentBytes {
-		return
-	}
-	if s.err = s.z.Flush(); s.err != nil {
-		return
-	}
-	s.part.segs = append(s.part.segs, segment{row: n, packed: s.packed.n, raw: int64(s.part.size)})
-	s.start = s.part.size
-	s.z.Reset(&s.packed)
-}
-
 // segmentRows is the row rewriter's rowStarts for a part written to
-// dst through buf: nil unless dst is a segmenter.
+// dst through buf: once the segment holds segmentBytes, row n starts a
+// new one. Nil unless dst is a segmenter.
 func segmentRows(dst io.Writer, buf *bufio.Writer) func(n int) {
 	s, ok := dst.(*segmenter)
 	if !ok {
 		return nil
 	}
 	return func(n int) {
-		if s.part.size+uint64(buf.Buffered())-s.start < segmentBytes {
+		if s.err != nil || s.part.size+uint64(buf.Buffered())-s.start < segmentBytes {
 			return
 		}
-		if err := buf.Flush(); err != nil && s.err == nil {
-			s.err = err
+		if s.err = buf.Flush(); s.err == nil {
+			s.err = s.z.Flush()
 		}
-		s.rowStarts(n, 0)
+		s.part.segs = append(s.part.segs, segment{row: n, packed: s.packed.n, raw: int64(s.part.size)})
+		s.start = s.part.size
+		s.z.Reset(&s.packed)
 	}
 }
 
