@@ -34,6 +34,7 @@ type xlsxPackage struct {
 	sharedStrings string // part names; "" when the package has none
 	styles        string
 	tail          *sheet.Tail // the tab ReadTail reads as head and tail
+	file          io.ReaderAt // the package as stored
 	// close closes the file a change reads the package from (changing).
 	close func() error
 	// keptStyles is where the workbook keeps the styles parsed
@@ -74,7 +75,7 @@ func openPackageAt(r io.ReaderAt, size int64) (*xlsxPackage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &xlsxPackage{parts: map[string]*zip.File{}, order: zr.File, comment: zr.Comment, workbook: "xl/workbook.xml"}
+	p := &xlsxPackage{parts: map[string]*zip.File{}, order: zr.File, comment: zr.Comment, workbook: "xl/workbook.xml", file: r}
 	for _, f := range zr.File {
 		p.parts[strings.TrimPrefix(f.Name, "/")] = f
 	}
@@ -401,6 +402,11 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 	if err != nil {
 		return sheetRead{}, err
 	}
+	return readSheetFrom(rc, sst, styles, keepCols, onRow)
+}
+
+// readSheetFrom is readSheet of the worksheet XML rc holds; it closes rc.
+func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols func(header []sheet.Value) []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	defer rc.Close()
 	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols, onRow: onRow}
 	s := newXMLScanner(rc)
