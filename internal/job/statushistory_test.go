@@ -354,7 +354,9 @@ func TestStatusHistoryTailOnBothBackends(t *testing.T) {
 // TestComputeReadsTheWeekItNeeds: a reader (the report) of a sheet with
 // 300 days of history reads of ステータス履歴 its head and the totals row
 // as of HistoryAsOf alone, a week far back or the last one, and finds
-// the same totals as a whole read does.
+// the same totals as a whole read does; so it does once the sheet is
+// synced, its status rows and today's totals appended below those weeks
+// (and, in a workbook, its rewritten part deflated in segments).
 func TestComputeReadsTheWeekItNeeds(t *testing.T) {
 	book := example.Generate(example.Config{Clients: 1000, Seed: 1, Today: example.ExampleToday})
 	log, _ := example.History(book, 300, 100_000, example.ExampleToday, 1)
@@ -366,22 +368,31 @@ func TestComputeReadsTheWeekItNeeds(t *testing.T) {
 	}}) {
 		t.Run(b.name, func(t *testing.T) {
 			open, _ := b.create(t, book)
-			for _, back := range []int{200, 9} {
-				cfg := historyConfig(t)
-				cfg.HistoryAsOf = example.ExampleToday.AddDays(-back)
-				run, err := job.Compute(context.Background(), open(), cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if n := len(run.History.Entries); n > statuslog.HeadRows {
-					t.Errorf("%d days back: read %d of the log's %d rows", back, n, len(log.Rows))
-				}
-				got, ok := run.History.TotalsAsOf(cfg.HistoryAsOf)
-				want, _ := whole.TotalsAsOf(cfg.HistoryAsOf)
-				if !ok || got != want {
-					t.Errorf("%d days back: totals %+v (found %v), want %+v", back, got, ok, want)
-				}
-			}
+			readsTheWeek(t, open(), whole, len(log.Rows), "")
+			syncOn(t, open(), historyConfig(t))
+			readsTheWeek(t, open(), whole, len(log.Rows), "synced: ")
 		})
+	}
+}
+
+// readsTheWeek computes the sheet as the report does, as of 200 and 9
+// days back, and checks the history it read against whole's totals.
+func readsTheWeek(t *testing.T, ss sheet.Spreadsheet, whole *statuslog.Log, rows int, when string) {
+	t.Helper()
+	for _, back := range []int{200, 9} {
+		cfg := historyConfig(t)
+		cfg.HistoryAsOf = example.ExampleToday.AddDays(-back)
+		run, err := job.Compute(context.Background(), ss, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(run.History.Entries); n > statuslog.HeadRows {
+			t.Errorf("%s%d days back: read %d of the log's %d rows", when, back, n, rows)
+		}
+		got, ok := run.History.TotalsAsOf(cfg.HistoryAsOf)
+		want, _ := whole.TotalsAsOf(cfg.HistoryAsOf)
+		if !ok || got != want {
+			t.Errorf("%s%d days back: totals %+v (found %v), want %+v", when, back, got, ok, want)
+		}
 	}
 }
