@@ -87,7 +87,8 @@ func Render(m *Model, l *Layout) (f *excelize.File, err error) {
 
 // dataTabs writes the big tabs (the client list alone is 100,000 rows for
 // a large team): each measured in parallel, since that only reads the
-// model, then written through a stream writer one by one.
+// model, then opened one by one, since that touches the workbook, then
+// written in parallel, each through its own sheet's stream writer.
 func (r *renderer) dataTabs() error {
 	tables := r.tables()
 	widths := make([]widthTracker, len(tables))
@@ -97,13 +98,22 @@ func (r *renderer) dataTabs() error {
 		wg.Go(func() { widths[i], dates[i] = t.measure() })
 	}
 	wg.Wait()
+	writers := make([]*excelize.StreamWriter, len(tables))
 	for i, t := range tables {
 		sw, err := r.openTable(t, r.printedWidth(widths[i], dates[i]))
-		if err == nil {
-			err = r.fillTable(t, sw, widths[i], dates[i])
-		}
 		if err != nil {
 			return fmt.Errorf("report tab %q: %w", t.title, err)
+		}
+		writers[i] = sw
+	}
+	errs := make([]error, len(tables))
+	for i, t := range tables {
+		wg.Go(func() { errs[i] = r.fillTable(t, writers[i], widths[i], dates[i]) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("report tab %q: %w", tables[i].title, err)
 		}
 	}
 	return nil

@@ -204,7 +204,7 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTr
 			if v.kind == blankCell && v.style == 0 {
 				buf[c] = nil // no cell at all, as for an empty value
 			} else {
-				buf[c] = cells[c]
+				buf[c] = &cells[c] // a pointer: no copy of the cell boxed
 			}
 		}
 		cell, err := excelize.CoordinatesToCellName(1, row+2)
