@@ -2,7 +2,6 @@ package report
 
 import (
 	"archive/zip"
-	"compress/flate"
 	"fmt"
 	"io"
 	"os"
@@ -119,13 +118,14 @@ func (r *renderer) dataTabs() error {
 	return nil
 }
 
-// fastZip is the standard zip writer with deflate at its fastest level:
-// the report is mostly repeated text that compresses well at any level,
-// and deflating is otherwise half the time spent writing it.
+// fastZip is the standard zip writer with deflate at its fastest level,
+// each part deflated in blocks on all cores (parallelDeflate): the report
+// is mostly repeated text that compresses well at any level, and
+// deflating was otherwise a tenth of its time, on one core.
 func fastZip(w io.Writer) excelize.ZipWriter {
 	z := zip.NewWriter(w)
 	z.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestSpeed)
+		return newParallelDeflate(out), nil
 	})
 	return z
 }
