@@ -13,15 +13,44 @@ func (w *Workbook) ReadTail(ctx context.Context, names []string, keep sheet.Keep
 	return w.readTabs(ctx, names, keep, &tail)
 }
 
-// readTabPart reads one tab: whole, or as head and tail for ReadTail.
+// readTabPart reads one tab: whole, or as head and tail for ReadTail:
+// from its last segment when it has them (segment.go), from earlier ones
+// while the part read holds no anchor.
 func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, keepCols func([]sheet.Value) []bool) (sheetRead, error) {
 	if p.tail == nil || p.tail.Tab != t.name {
 		return p.readSheet(t.part, sst, styles, keepCols, nil)
 	}
-	k := tailKeeper{tail: *p.tail}
-	read, err := p.readSheet(t.part, sst, styles, nil, k.row)
-	read.rows = k.rows
-	return read, err
+	f := p.parts[t.part]
+	var segs []segment
+	if f != nil && p.file != nil {
+		segs = segmentsOf(f)
+	}
+	head := 0 // the first segment past the head rows
+	for head < len(segs) && segs[head].row <= p.tail.Head {
+		head++
+	}
+	for from := len(segs) - 1; ; from -= 2 * (len(segs) - from) {
+		k := tailKeeper{tail: *p.tail}
+		if from <= head {
+			read, err := p.readSheet(t.part, sst, styles, nil, k.row)
+			read.rows = k.rows
+			return read, err
+		}
+		rc, err := inflatedFrom(p.file, f, segs, head, from)
+		if err != nil {
+			return sheetRead{}, err
+		}
+		start := segs[from].row
+		read, err := readSheetFrom(rc, sst, styles, nil, func(n int, row []sheet.Value) {
+			if n <= k.tail.Head || n >= start {
+				k.row(n, row)
+			}
+		})
+		if err != nil || k.anchor >= start {
+			read.rows = k.rows
+			return read, err
+		}
+	}
 }
 
 // tailKeeper keeps, of the rows read in order, the head and the rows from
@@ -47,9 +76,7 @@ func (k *tailKeeper) row(n int, row []sheet.Value) {
 	} else if end := t.End(k.anchor); n > t.Head && k.anchor > 0 && end > 0 && n > end {
 		return
 	}
-	for len(k.rows) < n-1 {
-		k.rows = append(k.rows, nil)
-	}
+	k.rows = growRows(k.rows, n)
 	k.rows = append(k.rows, k.copyOf(n, row))
 }
 

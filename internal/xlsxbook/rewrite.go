@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"cmp"
-	"compress/flate"
 	"context"
 	"fmt"
 	"hash/crc32"
@@ -112,7 +111,8 @@ func (r ctxReader) Read(b []byte) (int, error) {
 }
 
 // deflate returns the part write writes, deflated at deflate's fastest
-// level into the source's scratch file, its size and checksum counted.
+// level in segments (segment.go) into the source's scratch file, its size
+// and checksum counted.
 func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error) {
 	f, err := src.scratch()
 	if err != nil {
@@ -120,10 +120,10 @@ func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error)
 	}
 	part := &deflatedPart{body: f}
 	bw := bufio.NewWriterSize(f, 256<<10)
-	z, _ := flate.NewWriter(bw, flate.BestSpeed)
-	err = write(io.MultiWriter(z, part))
+	z := newSegmenter(bw, part)
+	err = write(z)
 	if err == nil {
-		err = z.Close()
+		err = z.close()
 	}
 	if err == nil {
 		err = bw.Flush()
@@ -144,6 +144,7 @@ type deflatedPart struct {
 	bodyLen int64
 	crc     uint32
 	size    uint64
+	segs    []segment
 }
 
 // Write counts and checksums the part's uncompressed bytes.
@@ -155,7 +156,8 @@ func (d *deflatedPart) Write(b []byte) (int, error) {
 
 func (d *deflatedPart) write(zw *zip.Writer, f *zip.File) error {
 	dst, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified,
-		CRC32: d.crc, CompressedSize64: uint64(d.bodyLen), UncompressedSize64: d.size})
+		CRC32: d.crc, CompressedSize64: uint64(d.bodyLen), UncompressedSize64: d.size,
+		Extra: segmentsExtra(d.segs, d.crc, uint64(d.bodyLen), d.size)})
 	if err != nil {
 		return err
 	}

@@ -98,6 +98,7 @@ func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter
 // write writes the rewritten worksheet src holds to dst.
 func (sf *sheetFormatter) write(dst io.Writer, src io.Reader) error {
 	out := bufio.NewWriterSize(dst, 256<<10)
+	sf.rr.rowStarts = segmentRows(dst, out)
 	sf.defaultWidth, sf.viewsDone, sf.cfDone = "9.140625", !sf.t.freeze, !slices.ContainsFunc(sf.t.dxfs, func(ids []int) bool { return len(ids) > 0 })
 	sf.dvDone = len(sf.t.validations) == 0
 	sf.cols, sf.maxPriority, sf.sawData, sf.colsDone = nil, 0, false, false

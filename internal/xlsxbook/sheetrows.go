@@ -18,6 +18,10 @@ type rowRewriter struct {
 	// fitting (a row's own applies first when it says so).
 	colStyle func(col int) int
 
+	// rowStarts, when set, is told each row's number before it is written
+	// (segment.go).
+	rowStarts func(n int)
+
 	tag          []byte
 	rowBuf, cell bytes.Buffer
 	buf          []byte
@@ -55,6 +59,7 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 	// added writes the plan's new rows above row before.
 	added := func(before int) error {
 		for n := plan.pending(); n > 0 && n < before; n = plan.pending() {
+			r.markRow(n)
 			if err := r.row(out, fmt.Appendf(nil, `<%srow r="%d"/>`, r.prefix, n), true, nil, n, plan.take(n)); err != nil {
 				return err
 			}
@@ -90,6 +95,7 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 			if err := added(n); err != nil {
 				return err
 			}
+			r.markRow(n)
 			var err error
 			if ed := plan.take(n); ed != nil {
 				err = r.row(out, s.raw, s.self, s, n, ed)
@@ -102,6 +108,12 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 		default:
 			out.Write(s.raw)
 		}
+	}
+}
+
+func (r *rowRewriter) markRow(n int) {
+	if r.rowStarts != nil {
+		r.rowStarts(n)
 	}
 }
 
