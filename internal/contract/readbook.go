@@ -131,7 +131,7 @@ func sameRows(a, b *sheet.Tab) bool {
 // alias, as ResolveTab finds it), the columns whose header names a contract
 // column; every column of any other tab.
 func contractColumns(specs []Tab) sheet.KeepColumns {
-	return func(tab string, header []sheet.Value) []bool {
+	return func(tab string, header []sheet.Value) sheet.Keep {
 		var keep []bool
 		for i := range specs {
 			if t, err := ResolveTab([]string{tab}, &specs[i]); err != nil || t != tab {
@@ -146,6 +146,6 @@ func contractColumns(specs []Tab) sheet.KeepColumns {
 				}
 			}
 		}
-		return keep
+		return sheet.Keep{Cols: keep}
 	}
 }

@@ -325,7 +325,7 @@ func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, u
 		wg.Go(func() {
 			var keepCols func([]sheet.Value) []bool
 			if keep != nil {
-				keepCols = func(header []sheet.Value) []bool { return keep(t.name, header) }
+				keepCols = func(header []sheet.Value) []bool { return keep(t.name, header).Cols }
 			}
 			read, err := p.readTabPart(t, sst, styles, keepCols)
 			mu.Lock()
@@ -349,7 +349,7 @@ func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, u
 
 // keepOnly is a KeepColumns that keeps the listed columns of the tabs in cols.
 func keepOnly(cols map[string][]int) sheet.KeepColumns {
-	return func(tab string, _ []sheet.Value) []bool {
+	return func(tab string, _ []sheet.Value) sheet.Keep {
 		keep := []bool{false} // not nil: nothing else is kept
 		for _, c := range cols[tab] {
 			if c >= 1 && c <= excelize.MaxColumns {
@@ -357,7 +357,7 @@ func keepOnly(cols map[string][]int) sheet.KeepColumns {
 				keep[c] = true
 			}
 		}
-		return keep
+		return sheet.Keep{Cols: keep}
 	}
 }
 
