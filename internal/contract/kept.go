@@ -16,44 +16,60 @@ type kept struct {
 	at    []int
 	cells []sheet.Value
 	keys  []string // by row; "" for the header
+	blank string   // the key of a row holding nothing
 }
 
 const addedCol = -1
 
-func keep(l *Layout, tab *sheet.Tab) *kept {
-	k := &kept{rows: len(tab.Rows)}
-	mark := func(col, v int) {
-		k.at = append(k.at, make([]int, max(0, col+1-len(k.at)))...)
-		k.at[col] = v
-	}
+// newKept keeps the layout's job and fill columns, the rows to come.
+func newKept(l *Layout) *kept {
+	k := &kept{keys: []string{""}, blank: l.RowKey(nil)}
 	for _, c := range l.Spec.Columns {
 		if col := l.Col(c.Key); col > 0 && c.Owner != Manager {
-			mark(col, 1) // set below, once the columns are in order
+			k.mark(col, 1) // set below, once the columns are in order
 		}
 	}
-	for _, a := range l.Added {
-		mark(a.Col, addedCol)
-	}
+	k.added(l.Added)
 	for col, v := range k.at {
 		if v > 0 {
 			k.cols = append(k.cols, col)
 			k.at[col] = len(k.cols)
 		}
 	}
-	k.cells = make([]sheet.Value, k.rows*len(k.cols))
-	k.keys = make([]string, k.rows+1)
-	for r := 1; r <= k.rows; r++ {
-		row := tab.Rows[r-1]
-		if r > 1 {
-			k.keys[r] = l.RowKey(row)
-		}
-		for i, col := range k.cols {
-			if col <= len(row) {
-				k.cells[(r-1)*len(k.cols)+i] = row[col-1]
-			}
-		}
-	}
 	return k
+}
+
+func (k *kept) mark(col, v int) {
+	k.at = append(k.at, make([]int, max(0, col+1-len(k.at)))...)
+	k.at[col] = v
+}
+
+// added marks the columns the job adds: blank in every row, as read.
+func (k *kept) added(cols []Placed) {
+	for _, a := range cols {
+		k.mark(a.Col, addedCol)
+	}
+}
+
+// add keeps sheet row n's key ("" for the header) and cells, after the
+// rows before it; rows left out between hold nothing.
+func (k *kept) add(n int, row []sheet.Value, key string) {
+	for k.rows < n-1 {
+		k.append(nil, k.blank)
+	}
+	k.append(row, key)
+}
+
+func (k *kept) append(row []sheet.Value, key string) {
+	k.rows++
+	k.keys = append(k.keys, key)
+	for _, col := range k.cols {
+		var v sheet.Value
+		if col <= len(row) {
+			v = row[col-1]
+		}
+		k.cells = append(k.cells, v)
+	}
 }
 
 // cell is a kept cell; ok is false for a column not kept.
