@@ -11,6 +11,7 @@ type TabBuilder struct {
 	k       Keep
 	decided bool
 	row     []Value // a row with the columns left out blanked
+	noted   []bool  // by column: in Elsewhere
 	free    []Value // cells for the rows held, handed out in chunks
 }
 
@@ -81,7 +82,7 @@ func (b *TabBuilder) filter(n int, cells []Value, cols []bool) []Value {
 				end = c
 			}
 		default:
-			if _, seen := b.tab.Elsewhere[c]; !seen && !v.IsEmpty() {
+			if !v.IsEmpty() && !b.seen(c) {
 				if b.tab.Elsewhere == nil {
 					b.tab.Elsewhere = map[int]int{}
 				}
@@ -93,6 +94,17 @@ func (b *TabBuilder) filter(n int, cells []Value, cols []bool) []Value {
 	}
 	b.row = out
 	return out[:end]
+}
+
+// seen reports whether column c is in Elsewhere already, and notes it
+// will be: most cells left out are in a column seen before.
+func (b *TabBuilder) seen(c int) bool {
+	if c >= len(b.noted) {
+		b.noted = append(b.noted, make([]bool, c+1-len(b.noted))...)
+	}
+	seen := b.noted[c]
+	b.noted[c] = true
+	return seen
 }
 
 // hold keeps a copy of row n at its place.
