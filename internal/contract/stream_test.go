@@ -3,6 +3,7 @@ package contract
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"onboard/internal/matrix"
 	"onboard/internal/sheet"
 	"onboard/internal/sheet/memsheet"
+	"onboard/internal/xlsxbook"
 )
 
 // logTab is an owned tab the tests read as a tail (absent from the sheet).
@@ -93,7 +95,7 @@ func tailReading(t *testing.T) Reading {
 }
 
 // TestReadSheetRowByRow: on a backend that hands rows on (the memory
-// backend reading a tail) the contract tabs
+// backend reading a tail; the local workbook always) the contract tabs
 // are never held, and the records, layouts and kept cells are those of a
 // whole read: blank rows, the job's columns placed right of a team's
 // cell, and the sheet's own matrix, read after the contract tabs.
@@ -101,6 +103,13 @@ func TestReadSheetRowByRow(t *testing.T) {
 	b := streamBook(t)
 	t.Run("memory", func(t *testing.T) {
 		checkStreamed(t, memsheet.FromBook("s", b), tailReading(t))
+	})
+	t.Run("workbook", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "s.xlsx")
+		if err := xlsxbook.Create(path, b); err != nil {
+			t.Fatal(err)
+		}
+		checkStreamed(t, xlsxbook.Open(path), Reading{Matrix: defaultMatrix(t)})
 	})
 }
 

@@ -13,15 +13,19 @@ func (w *Workbook) ReadTail(ctx context.Context, names []string, keep sheet.Keep
 	return w.readTabs(ctx, names, keep, &tail)
 }
 
-// readTabPart reads one tab: whole, or as head and tail for ReadTail.
-func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, keepCols func([]sheet.Value) []bool) (sheetRead, error) {
+// readTabPart reads one tab: whole, its rows handed to a
+// sheet.TabBuilder keeping what keep says, or as head and tail for
+// ReadTail.
+func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, keep sheet.KeepColumns) (*sheet.Tab, sheetRead, error) {
 	if p.tail == nil || p.tail.Tab != t.name {
-		return p.readSheet(t.part, sst, styles, keepCols, nil)
+		b := sheet.NewTabBuilder(t.name, keep)
+		read, err := p.readSheet(t.part, sst, styles, func() []bool { return b.Keep().Cols }, b.Kept)
+		b.Tab().Elsewhere = read.elsewhere
+		return b.Tab(), read, err
 	}
 	k := tailKeeper{tail: *p.tail}
 	read, err := p.readSheet(t.part, sst, styles, nil, k.row)
-	read.rows = k.rows
-	return read, err
+	return &sheet.Tab{Name: t.name, Rows: k.rows}, read, err
 }
 
 // tailKeeper keeps, of the rows read in order, the head and the rows from

@@ -313,28 +313,22 @@ func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, u
 	if errStyles != nil {
 		return nil, fmt.Errorf("read styles: %w", errStyles)
 	}
-	book := &sheet.Book{}
+	tabs := make([]*sheet.Tab, len(p.tabs)) // in workbook order
 	var errs []error
 	var mu sync.Mutex
-	for _, t := range p.tabs {
+	for i, t := range p.tabs {
 		if want != nil && !want(t.name) {
 			continue
 		}
-		tab := &sheet.Tab{Name: t.name}
-		book.Tabs = append(book.Tabs, tab)
 		wg.Go(func() {
-			var keepCols func([]sheet.Value) []bool
-			if keep != nil {
-				keepCols = func(header []sheet.Value) []bool { return keep(t.name, header).Cols }
-			}
-			read, err := p.readTabPart(t, sst, styles, keepCols)
+			tab, read, err := p.readTabPart(t, sst, styles, keep)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
 				errs = append(errs, fmt.Errorf("read tab %q: %w", t.name, err))
 				return
 			}
-			tab.Rows, tab.Elsewhere = read.rows, read.elsewhere
+			tabs[i] = tab
 			if used != nil {
 				used[p.partID(t.part)] = read.used.cells()
 			}
@@ -343,6 +337,12 @@ func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, u
 	wg.Wait()
 	if len(errs) > 0 {
 		return nil, errs[0]
+	}
+	book := &sheet.Book{}
+	for _, tab := range tabs {
+		if tab != nil {
+			book.Tabs = append(book.Tabs, tab)
+		}
 	}
 	return book, nil
 }
@@ -374,9 +374,8 @@ type cellScan struct {
 	rt         richText
 }
 
-// sheetRead is a worksheet as readSheet read it.
+// sheetRead is what readSheet learnt of a worksheet besides its rows.
 type sheetRead struct {
-	rows      [][]sheet.Value
 	elsewhere map[int]int // sheet.Tab.Elsewhere
 	used      usedRange
 }
@@ -386,7 +385,7 @@ type sheetReader struct {
 	sheetRead
 	sst      []string
 	styles   *styleBook
-	keepCols func(header []sheet.Value) []bool
+	keepCols func() []bool
 	onRow    func(n int, row []sheet.Value)
 	cols     []colStyle    // the styled columns
 	row      []sheet.Value // the row being read
@@ -398,17 +397,15 @@ type sheetReader struct {
 	keep    []bool
 	decided bool
 	texts   interner
-	slab    rowSlab
 }
 
-// readSheet reads a worksheet's cells into rows, as xlsxbook read them
-// through excelize's GetRows (raw values) and GetCellType/GetCellStyle:
-// row i is sheet row i+1, rows end at their last cell, trailing blank
-// rows are dropped. With keep, rows below the first hold only the columns
-// keep marks. onRow, when set, is handed each row holding anything (sheet
-// row n, its cells only while it runs) instead of the rows being kept: a
-// tail read keeps the few it needs (histtail.go).
-func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func(header []sheet.Value) []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
+// readSheet reads a worksheet's cells, as xlsxbook read them through
+// excelize's GetRows (raw values) and GetCellType/GetCellStyle, handing
+// onRow each row holding anything (sheet row n, its cells ending at the
+// last, only while it runs): a sheet.TabBuilder, or a tail read keeping
+// the few it needs (histtail.go). With keepCols, asked before the first
+// row below the header, rows below it hold only the columns it marks.
+func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	f := p.parts[part]
 	if f == nil {
 		return sheetRead{}, fmt.Errorf("worksheet part %s is missing", part)
@@ -491,11 +488,7 @@ func (r *sheetReader) startRow(s *xmlScanner) {
 	r.rowNum, r.rowStyle, r.row = n, attrInt(s.attrs, "s"), r.row[:0]
 	r.c.col = 0
 	if n > 1 && !r.decided && r.keepCols != nil {
-		var header []sheet.Value
-		if len(r.rows) > 0 {
-			header = r.rows[0]
-		}
-		r.keep, r.decided = r.keepCols(header), true
+		r.keep, r.decided = r.keepCols(), true
 	}
 	if s.self {
 		r.endRow()
@@ -503,40 +496,9 @@ func (r *sheetReader) startRow(s *xmlScanner) {
 }
 
 func (r *sheetReader) endRow() {
-	if len(r.row) == 0 {
-		return
-	}
-	if r.onRow != nil {
+	if len(r.row) > 0 {
 		r.onRow(r.rowNum, r.row)
-		return
 	}
-	for len(r.rows) < r.rowNum-1 {
-		r.rows = append(r.rows, nil)
-	}
-	r.rows = append(r.rows, r.slab.copyOf(r.row))
-}
-
-// rowSlab hands out the rows a sheet keeps from shared chunks, one
-// allocation for many rows instead of one a row.
-type rowSlab struct{ free []sheet.Value }
-
-// slabChunk is how many cells a chunk holds.
-const slabChunk = 1 << 14
-
-// copyOf is a copy of row, capped at its length so an append to it cannot
-// spill into the next row.
-func (s *rowSlab) copyOf(row []sheet.Value) []sheet.Value {
-	if len(row) > slabChunk/4 {
-		return append([]sheet.Value(nil), row...)
-	}
-	if len(s.free) < len(row) {
-		s.free = make([]sheet.Value, slabChunk)
-	}
-	n := len(row)
-	out := s.free[:n:n]
-	copy(out, row)
-	s.free = s.free[n:]
-	return out
 }
 
 func (r *sheetReader) startCell(s *xmlScanner) {
