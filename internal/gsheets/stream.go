@@ -133,32 +133,6 @@ func decodeBatchGet(r io.Reader, keep sheet.KeepColumns) ([]readRange, error) {
 type decoder struct {
 	r   *bufio.Reader
 	buf []byte
-	// texts holds one string for each short text the answer repeats
-	// (完了, なし, a status, an operator's name): a large sheet holds
-	// millions of cells of a few thousand values, and the records and the
-	// cells the plan keeps hold them all.
-	texts map[string]string
-}
-
-// internMax bounds what is interned: the length of a text, and how many.
-const internMax = 32
-
-// text is raw as a string, the one already made for it when short.
-func (d *decoder) text(raw []byte) string {
-	if len(raw) > internMax {
-		return string(raw)
-	}
-	if s, ok := d.texts[string(raw)]; ok {
-		return s
-	}
-	s := string(raw)
-	if d.texts == nil {
-		d.texts = map[string]string{}
-	}
-	if len(d.texts) < 1<<16 {
-		d.texts[s] = s
-	}
-	return s
 }
 
 var errSyntax = errors.New("malformed JSON")
@@ -383,7 +357,7 @@ func (d *decoder) str() (string, error) {
 		}
 	}
 	if plain && utf8.Valid(raw) {
-		return d.text(raw), nil
+		return string(raw), nil
 	}
 	return unescape(raw)
 }
