@@ -2,11 +2,10 @@ package xlsxbook
 
 import (
 	"archive/zip"
-	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -14,10 +13,8 @@ import (
 	"onboard/internal/sheet"
 )
 
-// AddTab adds a tab holding a header row: one new worksheet part, named in
-// the workbook, its relationships and the content types; every other part
-// is copied as it is. (excelize would decode every sheet to add one: 430
-// MB for 100,000 clients, whose first sync adds the セッション準備 tab.)
+// AddTab adds a tab holding a header row: a new worksheet part, listed in the
+// workbook, its relationships and the content types; every other part is copied.
 func (w *Workbook) AddTab(ctx context.Context, name string, header []string) error {
 	if err := tabNameOK(name); err != nil {
 		return fmt.Errorf("workbook %s: add tab %q: %w", w.path, name, err)
@@ -27,48 +24,59 @@ func (w *Workbook) AddTab(ctx context.Context, name string, header []string) err
 		return err
 	}
 	defer p.done()
-	for _, t := range p.tabs {
-		if t.name == name {
-			return fmt.Errorf("workbook %s tab %q: %w", w.path, name, sheet.ErrTabExists)
-		}
+	if _, ok := p.tab(name); ok {
+		return fmt.Errorf("workbook %s tab %q: %w", w.path, name, sheet.ErrTabExists)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	dir := path.Dir(p.workbook)
-	relsName := path.Join(dir, "_rels", path.Base(p.workbook)+".rels")
 	part := ""
-	for n := len(p.tabs) + 1; ; n++ {
-		if part = path.Join(dir, "worksheets", "sheet"+strconv.Itoa(n)+".xml"); p.parts[part] == nil {
-			break
-		}
+	for n := len(p.tabs) + 1; p.parts[part] != nil || part == ""; n++ {
+		part = path.Join(dir, "worksheets", "sheet"+strconv.Itoa(n)+".xml")
 	}
 	edits := map[string][]byte{}
-	read := func(name string) []byte {
+	// edit puts in edits the part with what add splices into its root.
+	edit := func(name string, add func(root *node) ([]splice, error)) error {
+		data, err := p.readAll(name)
+		var root *node
 		if err == nil {
-			var b []byte
-			if b, err = p.readAll(name); err != nil {
-				err = fmt.Errorf("workbook %s part %s: %w", w.path, name, err)
-			}
-			return b
+			root, err = parseTree(data, 2)
 		}
+		if err == nil && root == nil {
+			err = fmt.Errorf("the part holds no XML")
+		}
+		var ins []splice
+		if err == nil {
+			ins, err = add(root)
+		}
+		if err != nil {
+			return fmt.Errorf("workbook %s part %s: %w", w.path, name, err)
+		}
+		edits[name] = spliced(data, ins)
 		return nil
 	}
-	rels, types, wb := read(relsName), read("[Content_Types].xml"), read(p.workbook)
+	rid := ""
+	err = cmp.Or(edit(path.Join(dir, "_rels", path.Base(p.workbook)+".rels"), func(root *node) ([]splice, error) {
+		rid = "rId" + strconv.Itoa(maxAttr(root.kids, "Id", "rId")+1)
+		rel := fmt.Sprintf(`<%sRelationship Id="%s" Type="%s" Target="%s"/>`, root.prefix, rid, worksheetType, strings.TrimPrefix(part, dir+"/"))
+		return appendTo(root, root.tag, []byte(rel)), nil
+	}), edit("[Content_Types].xml", func(root *node) ([]splice, error) {
+		return appendTo(root, root.tag, fmt.Appendf(nil, `<%sOverride PartName="/%s" ContentType="%s"/>`, root.prefix, part, worksheetContentType)), nil
+	}), edit(p.workbook, func(root *node) ([]splice, error) {
+		sheets := root.kid("sheets")
+		if sheets == nil {
+			return nil, fmt.Errorf("the workbook part lists no sheets")
+		}
+		// The relationships prefix is declared on the element itself: openpyxl
+		// declares it on each <sheet>, not on the root.
+		tag := fmt.Sprintf(`<%ssheet xmlns:r="%s" name="%s" sheetId="%d" r:id="%s"/>`,
+			sheets.prefix, relationshipsNS, attrEscaper.Replace(name), maxAttr(sheets.kids, "sheetId", "")+1, rid)
+		return appendTo(sheets, sheets.tag, []byte(tag)), nil
+	}))
 	if err != nil {
 		return err
 	}
-	var rid string
-	if edits[relsName], rid, err = addRelationship(rels, part, dir); err != nil {
-		return fmt.Errorf("workbook %s part %s: %w", w.path, relsName, err)
-	}
-	if edits["[Content_Types].xml"], err = addContentType(types, part); err != nil {
-		return fmt.Errorf("workbook %s part [Content_Types].xml: %w", w.path, err)
-	}
-	if edits[p.workbook], err = addSheet(wb, name, rid); err != nil {
-		return fmt.Errorf("workbook %s part %s: %w", w.path, p.workbook, err)
-	}
-
 	return w.savePackage(p, func(name string) partWriter {
 		if b, ok := edits[name]; ok {
 			return p.replaced(b)
@@ -103,78 +111,33 @@ const (
 	worksheetContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 )
 
-var relIDs = regexp.MustCompile(`Id="rId(\d+)"`)
-
-// addRelationship names the new worksheet part in the workbook's
-// relationships, with the next free rIdN, which it returns.
-func addRelationship(b []byte, part, dir string) ([]byte, string, error) {
-	n := 0
-	for _, m := range relIDs.FindAllSubmatch(b, -1) {
-		if k, err := strconv.Atoi(string(m[1])); err == nil {
-			n = max(n, k)
-		}
-	}
-	id := "rId" + strconv.Itoa(n+1)
-	target := strings.TrimPrefix(part, dir+"/")
-	out, err := insertBefore(b, "</Relationships>", fmt.Sprintf(`<Relationship Id="%s" Type="%s" Target="%s"/>`, id, worksheetType, target))
-	return out, id, err
-}
-
-func addContentType(b []byte, part string) ([]byte, error) {
-	return insertBefore(b, "</Types>", fmt.Sprintf(`<Override PartName="/%s" ContentType="%s"/>`, part, worksheetContentType))
-}
-
-var sheetIDs = regexp.MustCompile(`<(?:\w+:)?sheet [^>]*sheetId="(\d+)"`)
-
 const relationshipsNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
-// addSheet lists the new tab last in the workbook's <sheets>, with the
-// next sheetId and the relationship prefix the other tabs use.
-func addSheet(b []byte, name, rid string) ([]byte, error) {
+// maxAttr is the largest number an attribute of the nodes holds after
+// prefix, 0 for none.
+func maxAttr(nodes []*node, name, prefix string) int {
 	n := 0
-	for _, m := range sheetIDs.FindAllSubmatch(b, -1) {
-		if k, err := strconv.Atoi(string(m[1])); err == nil {
-			n = max(n, k)
+	for _, k := range nodes {
+		v, _ := attrString(k.attrs, name)
+		if d, ok := strings.CutPrefix(v, prefix); ok {
+			if i, err := strconv.Atoi(d); err == nil {
+				n = max(n, i)
+			}
 		}
 	}
-	// The relationships prefix is declared on the element itself: openpyxl
-	// declares it on each <sheet>, not on the root.
-	tag := fmt.Sprintf(`<sheet xmlns:r="%s" name="%s" sheetId="%d" r:id="%s"/>`, relationshipsNS, attrEscaper.Replace(name), n+1, rid)
-	end := "</sheets>"
-	if m := regexp.MustCompile(`</(\w+:)?sheets>`).Find(b); m != nil {
-		end = string(m)
-		if i := strings.Index(end, ":"); i > 0 {
-			tag = "<" + end[2:i+1] + tag[1:]
-		}
-	}
-	return insertBefore(b, end, tag)
-}
-
-func insertBefore(b []byte, end, s string) ([]byte, error) {
-	i := bytes.LastIndex(b, []byte(end))
-	if i < 0 {
-		return nil, fmt.Errorf("no %s", end)
-	}
-	return spliced(b, []splice{{i, i, []byte(s)}}), nil
+	return n
 }
 
 // headerSheet is a worksheet holding one row of text.
 func headerSheet(header []string) []byte {
-	var b []byte
-	b = append(b, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
-		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`...)
-	if len(header) > 0 {
-		b = fmt.Appendf(b, `<dimension ref="A1:%s"/>`, sheet.CellName(1, len(header)))
+	b := []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)
+	if len(header) == 0 {
+		return append(b, `<sheetData></sheetData></worksheet>`...)
 	}
-	b = append(b, `<sheetData>`...)
-	if len(header) > 0 {
-		b = append(b, `<row r="1">`...)
-		for i, h := range header {
-			b = fmt.Appendf(b, `<c r="%s" t="inlineStr"><is><t xml:space="preserve">`, sheet.CellName(1, i+1))
-			b = appendEscapedText(b, h)
-			b = append(b, `</t></is></c>`...)
-		}
-		b = append(b, `</row>`...)
+	b = fmt.Appendf(b, `<dimension ref="A1:%s"/><sheetData><row r="1">`, sheet.CellName(1, len(header)))
+	for i, h := range header {
+		b, _ = appendCell(b, "", sheet.Update{Row: 1, Col: i + 1, Value: sheet.TextValue(h)}, 0, nil, nil)
 	}
-	return append(b, `</sheetData></worksheet>`...)
+	return append(b, `</row></sheetData></worksheet>`...)
 }

@@ -8,10 +8,8 @@ import (
 	"onboard/internal/atomicfile"
 )
 
-// Checkpoint keeps the workbook as it is now, for a command that saves it
-// several times (init). Every save renames a new file over the path, so
-// the file held open here stays the one checkpointed; restore writes it
-// back the same atomic way.
+// Checkpoint keeps the workbook as it is, for a command that saves it several
+// times (init): saves rename over the path, so the file held open stays.
 func (w *Workbook) Checkpoint() (restore func() error, release func(), err error) {
 	f, err := os.Open(w.path)
 	if err != nil {

@@ -10,9 +10,8 @@ import (
 	"onboard/internal/sheet"
 )
 
-// Create writes book as a new workbook at path (atomically: a temporary file
-// beside it, then a rename), with bold frozen headers and date cells
-// formatted as dates. It streams rows, so large books stay cheap.
+// Create writes book as a new workbook at path, atomically, with bold frozen
+// headers and date cells formatted as dates.
 func Create(path string, book *sheet.Book) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -63,22 +62,25 @@ func writeTab(f *excelize.File, tab *sheet.Tab, headerStyle, dateStyle int) erro
 	for r, row := range tab.Rows {
 		cells := make([]any, len(row))
 		for c, v := range row {
+			if v.Kind == sheet.Empty && r > 0 {
+				continue
+			}
+			// A Cell with a string value is written as text: "=1+1" is not a formula.
+			cell := excelize.Cell{}
 			switch v.Kind {
 			case sheet.Text:
-				// A Cell with a string value is written as text: "=1+1" is not a formula.
-				cells[c] = excelize.Cell{Value: v.Str}
+				cell.Value = v.Str
 			case sheet.Number:
-				cells[c] = excelize.Cell{Value: v.Num}
+				cell.Value = v.Num
 			case sheet.Bool:
-				cells[c] = excelize.Cell{Value: v.Bool()}
+				cell.Value = v.Bool()
 			case sheet.Date:
-				cells[c] = excelize.Cell{Value: v.Num, StyleID: dateStyle}
+				cell.Value, cell.StyleID = v.Num, dateStyle
 			}
 			if r == 0 {
-				cell, _ := cells[c].(excelize.Cell)
 				cell.StyleID = headerStyle
-				cells[c] = cell
 			}
+			cells[c] = cell
 		}
 		if err := sw.SetRow(sheet.CellName(r+1, 1), cells); err != nil {
 			return err

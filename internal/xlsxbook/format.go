@@ -1,19 +1,16 @@
 package xlsxbook
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 )
 
-// formattedName is a defined name scoped to a tab that says onboard
-// formatted its columns (a workbook has no developer metadata); init reads
-// it and formats a tab only once.
+// formattedName is a defined name scoped to a tab that says onboard formatted
+// it (a workbook has no developer metadata), so init formats it only once.
 const formattedName = "onboard_formatted"
 
-// markFormatted returns the workbook part with onboard's marker, a defined
-// name scoped to the tab, on each marked tab that does not carry it; nil
-// when none is new.
+// markFormatted returns the workbook part with the marker on each marked tab
+// that lacks it; nil when none is new.
 func (w *Workbook) markFormatted(p *xlsxPackage, tabs []*tabFormat) ([]byte, error) {
 	if !slices.ContainsFunc(tabs, func(t *tabFormat) bool { return t.mark }) {
 		return nil, nil
@@ -35,30 +32,14 @@ func (w *Workbook) markFormatted(p *xlsxPackage, tabs []*tabFormat) ([]byte, err
 // addMarks adds the marker to the workbook part wb on the tabs that lack
 // it (have: those that carry it).
 func addMarks(wb []byte, tabs []*tabFormat, have map[int]bool) ([]byte, error) {
-	s := newPartScanner(wb)
-	prefix := ""
-	namesEnd, sheetsEnd, refsEnd := -1, -1, -1
-	for s.next() {
-		end := s.pos
-		start := end - len(s.raw)
-		switch {
-		case s.is(tokStart, "workbook"):
-			prefix = string(s.qname[:len(s.qname)-len(s.name)])
-		case s.is(tokStart, "definedNames") && s.self:
-			namesEnd = start // <definedNames/>: replaced below
-		case s.is(tokEnd, "definedNames"):
-			namesEnd = start
-		case s.is(tokEnd, "sheets"):
-			sheetsEnd = end
-		case s.is(tokEnd, "functionGroups"), s.is(tokEnd, "externalReferences"):
-			refsEnd = end
-		case s.is(tokStart, "functionGroups") && s.self:
-			refsEnd = end
-		}
+	root, err := parseTree(wb, 1)
+	if err != nil {
+		return nil, err
 	}
-	if s.err != nil {
-		return nil, s.err
+	if root == nil || root.kid("sheets") == nil {
+		return nil, fmt.Errorf("the workbook part lists no sheets")
 	}
+	prefix := root.prefix
 	var names []byte
 	for _, t := range tabs {
 		if !t.mark || have[t.index] {
@@ -70,16 +51,16 @@ func addMarks(wb []byte, tabs []*tabFormat, have map[int]bool) ([]byte, error) {
 	if names == nil {
 		return nil, nil
 	}
+	if dn := root.kid("definedNames"); dn != nil {
+		return spliced(wb, appendTo(dn, dn.tag, names)), nil
+	}
+	// A new list goes after the sheets and what the schema puts after them.
+	at := 0
+	for _, k := range root.kids {
+		if k.name == "sheets" || k.name == "functionGroups" || k.name == "externalReferences" {
+			at = max(at, k.end)
+		}
+	}
 	whole := fmt.Appendf(nil, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
-	switch {
-	case namesEnd >= 0 && bytes.HasPrefix(wb[namesEnd:], []byte("</")):
-		return spliced(wb, []splice{{namesEnd, namesEnd, names}}), nil
-	case namesEnd >= 0: // a self-closing <definedNames/>
-		return spliced(wb, []splice{{namesEnd, namesEnd + bytes.IndexByte(wb[namesEnd:], '>') + 1, whole}}), nil
-	}
-	at := max(sheetsEnd, refsEnd)
-	if at < 0 {
-		return nil, fmt.Errorf("the workbook part lists no sheets")
-	}
 	return spliced(wb, []splice{{at, at, whole}}), nil
 }

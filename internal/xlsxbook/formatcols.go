@@ -30,11 +30,14 @@ func (sf *sheetFormatter) readCols(out io.Writer, s *xmlScanner) error {
 	})
 }
 
-// colStyleOf is the style a column's cells without one of their own show.
-func (sf *sheetFormatter) colStyleOf(col int) int {
-	for _, c := range sf.cols {
+func (c colRange) attrs() []byte { return c.tag[1 : len(c.tag)-2] }
+
+// colStyleIn is the style the <col> elements give a column's cells
+// without one of their own, 0 for none.
+func colStyleIn(cols []colRange, col int) int {
+	for _, c := range cols {
 		if c.min <= col && col <= c.max {
-			if st := attrInt(c.tag[1:len(c.tag)-2], "style"); st != 0 {
+			if st := attrInt(c.attrs(), "style"); st != 0 {
 				return st
 			}
 		}
@@ -42,9 +45,8 @@ func (sf *sheetFormatter) colStyleOf(col int) int {
 	return 0
 }
 
-// finalCols is the cols element as formatting writes it: each formatted
-// column split out of its range with its width and style(i), the style
-// of sf.t.cols[i] (0: the column's own), equal neighbours merged again.
+// finalCols is the cols as formatting writes them: each formatted column split
+// out with its width and style(i) (0: its own), alike neighbours merged.
 func (sf *sheetFormatter) finalCols(style func(i int) int) []colRange {
 	cols := slices.Clone(sf.cols)
 	for i, cf := range sf.t.cols {
@@ -52,26 +54,16 @@ func (sf *sheetFormatter) finalCols(style func(i int) int) []colRange {
 		if cf.Width <= 0 && style == 0 {
 			continue
 		}
-		var tag []byte
 		j := slices.IndexFunc(cols, func(c colRange) bool { return c.min <= cf.Col && cf.Col <= c.max })
-		if j >= 0 {
+		tag := fmt.Appendf(nil, `<%scol min="%d" max="%d" width="%s"/>`, sf.prefix, cf.Col, cf.Col, sf.defaultWidth)
+		if j >= 0 { // split out of its range
 			c := cols[j]
-			var split []colRange
-			if c.min < cf.Col {
-				split = append(split, colRange{c.min, cf.Col - 1, c.tag})
-			}
-			split = append(split, colRange{cf.Col, cf.Col, c.tag})
-			if cf.Col < c.max {
-				split = append(split, colRange{cf.Col + 1, c.max, c.tag})
-			}
-			cols = slices.Replace(cols, j, j+1, split...)
-			j += slices.IndexFunc(split, func(c colRange) bool { return c.min == cf.Col })
-			tag = c.tag
+			split := slices.DeleteFunc([]colRange{{c.min, cf.Col - 1, c.tag}, {cf.Col, cf.Col, c.tag}, {cf.Col + 1, c.max, c.tag}},
+				func(r colRange) bool { return r.min > r.max })
+			cols, j, tag = slices.Replace(cols, j, j+1, split...), j+b2i(c.min < cf.Col), c.tag
 		} else {
-			tag = fmt.Appendf(nil, `<%scol min="%d" max="%d" width="%s"/>`, sf.prefix, cf.Col, cf.Col, sf.defaultWidth)
-			j = 0
-			for j < len(cols) && cols[j].min < cf.Col {
-				j++
+			if j = slices.IndexFunc(cols, func(c colRange) bool { return c.min >= cf.Col }); j < 0 {
+				j = len(cols)
 			}
 			cols = slices.Insert(cols, j, colRange{cf.Col, cf.Col, tag})
 		}
@@ -99,13 +91,12 @@ func (sf *sheetFormatter) finalCols(style func(i int) int) []colRange {
 	return merged
 }
 
-// colStyle is the style formatting gives sf.t.cols[i]'s column, 0 when
-// it keeps its own: a date column where a cell keeps its number format
-// keeps it too.
+// colStyle is the style formatting gives sf.t.cols[i]'s column, 0 when it keeps
+// its own (a date column where a cell keeps its number format).
 func (sf *sheetFormatter) colStyle(i int) int {
 	cf := sf.t.cols[i]
 	if (cf.Wrap || cf.Date) && !sf.kept[i] {
-		return sf.styles.derive(sf.colStyleOf(cf.Col), cf.Wrap, cf.Date)
+		return sf.styles.derive(colStyleIn(sf.cols, cf.Col), cf.Wrap, cf.Date)
 	}
 	return 0
 }
@@ -115,8 +106,9 @@ func (sf *sheetFormatter) colStyle(i int) int {
 func (sf *sheetFormatter) writeCols(out io.Writer) {
 	sf.colsDone = true
 	cols := sf.finalCols(sf.colStyle)
+	sf.final = cols
 	if sf.fit != nil {
-		sf.fitColumns(cols)
+		sf.fit.cols = cols
 	}
 	if len(cols) == 0 || len(sf.t.cols) == 0 {
 		return
@@ -126,18 +118,6 @@ func (sf *sheetFormatter) writeCols(out io.Writer) {
 		out.Write(setAttr(setAttr(c.tag, "min", strconv.Itoa(c.min)), "max", strconv.Itoa(c.max)))
 	}
 	fmt.Fprintf(out, `</%scols>`, sf.prefix)
-}
-
-// fitColumns gives the row fitter the widths and styles of the columns.
-func (sf *sheetFormatter) fitColumns(cols []colRange) {
-	sf.fit.widths, sf.fitCols = sf.fit.widths[:0], sf.fitCols[:0]
-	for _, c := range cols {
-		attrs := c.tag[1 : len(c.tag)-2]
-		sf.fit.colRange(c.min, c.max, attrs)
-		if st := attrInt(attrs, "style"); st > 0 {
-			sf.fitCols = append(sf.fitCols, colStyle{c.min, c.max, st})
-		}
-	}
 }
 
 func withoutRange(tag []byte) []byte {

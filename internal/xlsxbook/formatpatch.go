@@ -10,11 +10,8 @@ import (
 	"onboard/internal/sheet"
 )
 
-// init's steps, and the first sync's formats of the columns it added,
-// patch only the parts that change (sheet XML, styles.xml, workbook.xml
-// for the marker): a manager's other parts stay byte for byte, and a large
-// sheet is streamed. TestFormatPatchOracle checks the formats against the
-// same steps through excelize.
+// init's steps patch only the parts they change (sheets, styles, workbook);
+// TestFormatPatchOracle checks them against the same steps through excelize.
 
 // tabFormat is what the steps of one Prepare call do to one tab.
 type tabFormat struct {
@@ -98,9 +95,8 @@ func (w *Workbook) tabFormats(p *xlsxPackage, steps []sheet.SetupStep, styles *s
 	return tabs, nil
 }
 
-// Prepare makes the steps in one rewrite of the tabs' sheet parts,
-// styles.xml and workbook.xml, saved atomically; every other part is
-// copied as it is.
+// Prepare makes the steps in one rewrite of the tabs' sheet parts, styles.xml
+// and workbook.xml; every other part is copied.
 func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 	p, err := w.changing()
 	if err != nil {

@@ -15,7 +15,8 @@ func (w *Workbook) ReadTail(ctx context.Context, names []string, keep sheet.Keep
 
 // readTabPart reads one tab: whole, its rows handed to a
 // sheet.TabBuilder keeping what keep says, or as head and tail for
-// ReadTail.
+// ReadTail: from its last segment when it has them (segment.go), from
+// earlier ones while the part read holds no anchor.
 func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, keep sheet.KeepColumns) (*sheet.Tab, sheetRead, error) {
 	if p.tail == nil || p.tail.Tab != t.name {
 		b := sheet.NewTabBuilder(t.name, keep)
@@ -23,9 +24,35 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 		b.Tab().Elsewhere = read.elsewhere
 		return b.Tab(), read, err
 	}
-	k := tailKeeper{tail: *p.tail}
-	read, err := p.readSheet(t.part, sst, styles, nil, k.row)
-	return &sheet.Tab{Name: t.name, Rows: k.rows}, read, err
+	f := p.parts[t.part]
+	var segs []segment
+	if f != nil && p.file != nil {
+		segs = segmentsOf(f)
+	}
+	head := 0 // the first segment past the head rows
+	for head < len(segs) && segs[head].row <= p.tail.Head {
+		head++
+	}
+	for from := len(segs) - 1; ; from -= 2 * (len(segs) - from) {
+		k := tailKeeper{tail: *p.tail}
+		if from <= head {
+			read, err := p.readSheet(t.part, sst, styles, nil, k.row)
+			return &sheet.Tab{Name: t.name, Rows: k.rows}, read, err
+		}
+		rc, err := inflatedFrom(p.file, f, segs, head, from)
+		if err != nil {
+			return nil, sheetRead{}, err
+		}
+		start := segs[from].row
+		read, err := readSheetFrom(rc, sst, styles, nil, func(n int, row []sheet.Value) {
+			if n <= k.tail.Head || n >= start {
+				k.row(n, row)
+			}
+		})
+		if err != nil || k.anchor >= start {
+			return &sheet.Tab{Name: t.name, Rows: k.rows}, read, err
+		}
+	}
 }
 
 // tailKeeper keeps, of the rows read in order, the head and the rows from
@@ -51,9 +78,7 @@ func (k *tailKeeper) row(n int, row []sheet.Value) {
 	} else if end := t.End(k.anchor); n > t.Head && k.anchor > 0 && end > 0 && n > end {
 		return
 	}
-	for len(k.rows) < n-1 {
-		k.rows = append(k.rows, nil)
-	}
+	k.rows = growRows(k.rows, n)
 	k.rows = append(k.rows, k.copyOf(n, row))
 }
 

@@ -13,14 +13,12 @@ import (
 
 var _ sheet.Preparer = (*Workbook)(nil)
 
-// markTitle titles the input message that marks the job's columns on their
-// header cells (an .xlsx has no warning-only protected ranges); it was the
-// author of a note on the first header cell before.
+// markTitle titles the input message that marks the job's columns (an .xlsx
+// has no warning-only protected ranges); older versions wrote notes by it.
 const markTitle = "onboard"
 
-// Inspect reports, from the tabs' parts as they are on disk, the frozen
-// header, the list validations, onboard's marks on job columns and its
-// marker of formatted columns.
+// Inspect reports, from the tabs as they are on disk, the frozen header, the
+// list validations, onboard's marks and its formatted marker.
 func (w *Workbook) Inspect(ctx context.Context, tabs []string) (map[string]sheet.TabSetup, error) {
 	p, err := w.changing()
 	if err != nil {
@@ -107,10 +105,8 @@ func listColumns(sqref string, cols map[int]bool) {
 	}
 }
 
-// readNotes adds the texts of the notes older versions wrote (author
-// onboard) to protected. A note holding its text both plainly and as a
-// run (which readers show twice) is not counted, so init marks the
-// columns again.
+// readNotes adds the notes older versions wrote to protected; one holding its
+// text twice (plain and as a run) is not counted, so init marks again.
 func readNotes(p *xlsxPackage, part string, protected map[string]bool) error {
 	dir := path.Dir(part)
 	rels, err := p.rels(path.Join(dir, "_rels", path.Base(part)+".rels"), dir)

@@ -2,6 +2,7 @@ package xlsxbook
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -16,17 +17,19 @@ import (
 )
 
 // Write patches the updated cells into the sheet XML and copies every other
-// part untouched: re-encoding only what changed keeps a 100,000-client sync
-// fast. Text is an inline string, never a formula; a date gets a date
-// style. A file changed on disk since it was read is not saved
-// (sheet.ErrConflict).
+// part: a file changed on disk since it was read is not saved (sheet.ErrConflict).
 func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	if !w.haveSum {
 		return fmt.Errorf("workbook %s: write before read: %w", w.path, sheet.ErrInvalid)
 	}
+	needDate, escaped := false, []string(nil)
 	for _, u := range updates {
 		if u.Row < 1 || u.Col < 1 || u.Row > excelize.TotalRows || u.Col > excelize.MaxColumns {
 			return fmt.Errorf("tab %q row %d column %d: %w", u.Tab, u.Row, u.Col, sheet.ErrOutOfRange)
+		}
+		needDate = needDate || u.Value.Kind == sheet.Date
+		if u.Value.Kind == sheet.Text && bstrEscape.MatchString(u.Value.Str) {
+			escaped = append(escaped, u.Value.Str)
 		}
 	}
 	p, err := w.changing()
@@ -34,51 +37,48 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 		return err
 	}
 	defer p.done()
-	byPart, err := w.partOrder(p, updates)
-	if err != nil {
+	byPart, err := w.partEdits(p, updates)
+	if err != nil || len(updates) == 0 {
 		return err
-	}
-	needDate := false
-	for _, u := range updates {
-		needDate = needDate || u.Value.Kind == sheet.Date
-	}
-	if len(updates) == 0 {
-		return nil
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	styles, err := p.openStyles()
-	if err != nil {
-		return fmt.Errorf("read workbook %s styles: %w", w.path, err)
-	}
-	if needDate {
-		if err := styles.usable(); err != nil {
-			return fmt.Errorf("add a date style to workbook %s: %w", w.path, err)
+	if err == nil && needDate {
+		if err = styles.usable(); err == nil {
+			styles.dateStyle() // added before the sheets are read, as they may need it
 		}
-		styles.dateStyle() // added before the sheets are read, as they may need it
+	}
+	if err != nil {
+		return fmt.Errorf("workbook %s styles: %w", w.path, err)
 	}
 	// A row's existing shared-string cells are read to fit its height;
 	// the table is loaded the first time one is needed.
 	sharedText, errSST := p.lazySharedStrings()
-	shared, newSST, err := p.sharedEscapes(updates)
-	if err != nil {
-		return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
+	// A text holding a literal _xHHHH_ goes into the shared strings (when
+	// there are some): openpyxl reads the escapes only there.
+	var shared map[string]int
+	var newSST []byte
+	if len(escaped) > 0 && p.parts[p.sharedStrings] != nil {
+		if shared, newSST, err = p.appendSharedStrings(escaped); err != nil {
+			return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
+		}
 	}
 	var rewrites []partRewrite
 	for _, tp := range p.tabs {
-		us := byPart[tp.part]
-		if us == nil {
+		rows := byPart[tp.part]
+		if rows == nil {
 			continue
 		}
 		rewrites = append(rewrites, partRewrite{part: tp.part, tab: tp.name, rewrite: func(part partSource) (*deflatedPart, error) {
-			src, err := part.open()
-			if err != nil {
-				return nil, err
-			}
-			defer src.Close()
 			return deflate(part, func(dst io.Writer) error {
-				return patchSheet(dst, src, updates, us, styles, shared, newRowFitter(styles, sharedText))
+				src, err := part.open()
+				if err != nil {
+					return err
+				}
+				defer src.Close()
+				return patchSheet(dst, src, updates, rows, styles, shared, newRowFitter(styles, sharedText))
 			})
 		}})
 		delete(byPart, tp.part) // a part two tabs name is rewritten once
@@ -88,53 +88,24 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	})
 }
 
-// sharedEscapes puts the texts holding a literal _xHHHH_ into the shared
-// strings (when the workbook has them): openpyxl reads the escapes only
-// there, so that both readers get the text back. It returns their
-// indexes and the new part (nil for none).
-func (p *xlsxPackage) sharedEscapes(updates []sheet.Update) (map[string]int, []byte, error) {
-	if p.parts[p.sharedStrings] == nil {
-		return nil, nil, nil
-	}
-	var texts []string
-	for _, u := range updates {
-		if u.Value.Kind == sheet.Text && bstrEscape.MatchString(u.Value.Str) {
-			texts = append(texts, u.Value.Str)
-		}
-	}
-	if len(texts) == 0 {
-		return nil, nil, nil
-	}
-	return p.appendSharedStrings(texts)
-}
-
-// appendSharedStrings returns the shared strings part with the texts
-// added at its end, and each text's index. An empty table may close
-// itself (<sst/>); a part without an sst element is refused.
+// appendSharedStrings returns the shared strings part with the texts added
+// at its end, and each text's index; a part without an sst is refused.
 func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byte, error) {
 	data, err := p.readAll(p.sharedStrings)
 	if err != nil {
 		return nil, nil, err
 	}
-	s := newPartScanner(data)
-	n, sstTag, end, prefix, self := 0, [2]int{}, -1, "", false
-	for s.next() {
-		switch {
-		case s.is(tokStart, "sst") && sstTag[1] == 0:
-			sstTag, prefix, self = [2]int{s.pos - len(s.raw), s.pos}, prefixOf(s), s.self
-		case s.is(tokStart, "si"):
-			n++
-		case s.is(tokEnd, "sst"):
-			end = s.pos - len(s.raw)
-		}
+	root, err := parseTree(data, 1)
+	if err != nil {
+		return nil, nil, err
 	}
-	if s.err != nil {
-		return nil, nil, s.err
-	}
-	if sstTag[1] == 0 || (!self && end < sstTag[1]) {
+	if root == nil || root.name != "sst" {
 		return nil, nil, fmt.Errorf("the shared strings part has no sst element")
 	}
-	index := map[string]int{}
+	n, prefix, index := 0, root.prefix, map[string]int{}
+	for _, k := range root.kids {
+		n += b2i(k.name == "si")
+	}
 	var items []byte
 	for _, t := range texts {
 		if _, ok := index[t]; ok {
@@ -145,12 +116,8 @@ func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byt
 		items = appendEscapedText(items, t)
 		items = fmt.Appendf(items, `</%st></%ssi>`, prefix, prefix)
 	}
-	tag := setAttrInt(setAttrInt(data[sstTag[0]:sstTag[1]], "count", len(texts)), "uniqueCount", len(index))
-	if self {
-		items, end = fmt.Appendf(items, `</%ssst>`, prefix), sstTag[1]
-		tag = openTag(tag)
-	}
-	return index, spliced(data, []splice{{sstTag[0], sstTag[1], tag}, {end, end, items}}), nil
+	tag := setAttrInt(setAttrInt(root.tag, "count", len(texts)), "uniqueCount", len(index))
+	return index, spliced(data, appendTo(root, tag, items)), nil
 }
 
 // setAttrInt returns a start tag with an integer attribute moved by delta.
@@ -167,63 +134,37 @@ func setAttrInt(tag []byte, name string, delta int) []byte {
 	return setAttr(tag, name, strconv.Itoa(n+delta))
 }
 
-// partOrder returns, by part, the indices of its updates in row and column
+// partEdits returns, by part, the indices of its updates in row and column
 // order; of two updates to one cell only the later is kept. Indices, not
 // sorted copies: a first sync of 100,000 clients writes a million cells.
-func (w *Workbook) partOrder(p *xlsxPackage, updates []sheet.Update) (map[string][]int32, error) {
-	// Parts by rank (the place of the first tab naming them), tabs by
-	// their part's rank.
-	parts, tabRank := map[int32]string{}, map[string]int32{}
-	partRank := map[string]int32{}
-	for i, t := range p.tabs {
-		if p.parts[t.part] == nil {
-			continue
+func (w *Workbook) partEdits(p *xlsxPackage, updates []sheet.Update) (map[string][]int32, error) {
+	partOf := map[string]string{}
+	for _, t := range p.tabs {
+		if p.parts[t.part] != nil {
+			partOf[t.name] = t.part
 		}
-		r, ok := partRank[t.part]
-		if !ok {
-			r = int32(i)
-			partRank[t.part], parts[r] = r, t.part
-		}
-		tabRank[t.name] = r
 	}
-	partOf := make([]int32, len(updates))
-	order := make([]int32, len(updates))
+	byPart := map[string][]int32{}
 	for i, u := range updates {
-		r, ok := tabRank[u.Tab]
+		part, ok := partOf[u.Tab]
 		if !ok {
 			return nil, fmt.Errorf("workbook %s tab %q: %w", w.path, u.Tab, sheet.ErrTabNotFound)
 		}
-		partOf[i], order[i] = r, int32(i)
+		byPart[part] = append(byPart[part], int32(i))
 	}
-	slices.SortStableFunc(order, func(a, b int32) int {
-		ua, ub := &updates[a], &updates[b]
-		switch {
-		case partOf[a] != partOf[b]:
-			return int(partOf[a] - partOf[b])
-		case ua.Row != ub.Row:
-			return ua.Row - ub.Row
-		}
-		return ua.Col - ub.Col
-	})
-	out := map[string][]int32{}
-	for start := 0; start < len(order); {
-		r := partOf[order[start]]
-		end := start
-		for end < len(order) && partOf[order[end]] == r {
-			end++
-		}
-		run := order[start:start:end]
-		for i := start; i < end; i++ {
-			u := &updates[order[i]]
-			if i+1 < end && updates[order[i+1]].Row == u.Row && updates[order[i+1]].Col == u.Col {
-				continue
+	for part, order := range byPart {
+		slices.SortStableFunc(order, func(a, b int32) int {
+			return cmp.Or(updates[a].Row-updates[b].Row, updates[a].Col-updates[b].Col)
+		})
+		kept := order[:0]
+		for i, k := range order {
+			if i+1 == len(order) || updates[order[i+1]].Row != updates[k].Row || updates[order[i+1]].Col != updates[k].Col {
+				kept = append(kept, k)
 			}
-			run = append(run, order[i])
 		}
-		out[parts[r]] = run
-		start = end
+		byPart[part] = kept
 	}
-	return out, nil
+	return byPart, nil
 }
 
 // rowEdit is one row's updates, by column, as indices into the updates.
@@ -232,7 +173,7 @@ type rowEdit struct {
 	cells []int32
 }
 
-// rowEdits groups a part's ordered updates (partOrder) by row.
+// rowEdits groups a part's ordered updates (partEdits) by row.
 func rowEdits(updates []sheet.Update, order []int32) []rowEdit {
 	var out []rowEdit
 	for i := 0; i < len(order); {
@@ -247,9 +188,8 @@ func rowEdits(updates []sheet.Update, order []int32) []rowEdit {
 	return out
 }
 
-// patchSheet copies a worksheet part through the sheet rewriter,
-// replacing or inserting the updated cells, and fitting the height of the
-// rows it writes (rowfit.go); every other byte is copied as it is.
+// patchSheet copies a worksheet part through the sheet rewriter with the
+// updated cells replaced or inserted and their rows fitted (rowfit.go).
 func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []int32, styles *styleBook, shared map[string]int, fit *rowFitter) error {
 	sf := newSheetFormatter(&tabFormat{}, styles, fit)
 	for _, i := range order {
@@ -309,23 +249,16 @@ func (e *valueEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, f
 			return nil, 0, err
 		}
 	}
-	b = appendCell(b, row.prefix, u, style, e.styles, e.shared)
+	b, style = appendCell(b, row.prefix, u, style, e.styles, e.shared)
 	v := u.Value
-	if v.Kind == sheet.Date && !e.styles.isDate(style) {
-		style = e.styles.dateStyle() // as appendCell gives it
+	if v.Kind != sheet.Text {
+		v.Str = "" // never wraps
 	}
-	has := !v.IsEmpty() && (v.Kind != sheet.Text || v.Str != "")
-	return b, e.fit.need(u.Col, style, has, func() string {
-		if v.Kind == sheet.Text {
-			return v.Str
-		}
-		return ""
-	}), nil
+	return b, e.fit.need(u.Col, style, !v.IsEmpty(), func() string { return v.Str }), nil
 }
 
-// skipReplaced reads a cell an update replaces. The first cell of a
-// shared or array formula (an <f> with a ref) is refused: the formula's
-// other cells name it, and would be left pointing at nothing.
+// skipReplaced reads a cell an update replaces; the first cell of a shared or
+// array formula is refused, as the formula's other cells would lose it.
 func skipReplaced(s *xmlScanner, u sheet.Update) error {
 	var ref string
 	err := copyElement(io.Discard, s, func(s *xmlScanner) {
@@ -343,37 +276,25 @@ func skipReplaced(s *xmlScanner, u sheet.Update) error {
 // widenDimension returns the dimension tag grown to cover the row and
 // column given.
 func widenDimension(tag []byte, row, col int) []byte {
-	ref, ok := attr(tag[1:len(tag)-1], "ref")
-	if !ok {
+	ref, ok := attrString(tag[1:len(tag)-1], "ref")
+	first, last, _ := strings.Cut(ref, ":")
+	lastCol, lastRow, _ := excelize.CellNameToCoordinates(strings.ReplaceAll(cmp.Or(last, first), "$", ""))
+	if !ok || (lastCol >= col && lastRow >= row) {
 		return tag
 	}
-	first, last, _ := strings.Cut(string(ref), ":")
-	if last == "" {
-		last = first
-	}
-	lastCol, lastRow := refCol([]byte(last)), 0
-	lastRow, _ = strconv.Atoi(strings.TrimLeft(last, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$"))
-	if lastCol >= col && lastRow >= row {
-		return tag
-	}
-	newRef := first + ":" + sheet.CellName(max(lastRow, row), max(lastCol, col))
-	i := bytes.Index(tag, ref)
-	out := append([]byte(nil), tag[:i]...)
-	out = append(out, newRef...)
-	return append(out, tag[i+len(ref):]...)
+	return setAttr(slices.Clone(tag), "ref", first+":"+sheet.CellName(max(lastRow, row), max(lastCol, col)))
 }
 
-// appendCell appends the XML of an updated cell. The cell keeps its style,
-// except that a date gets a date style when it has none. Text is an
-// inline string, or the shared string given for it.
-func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styleBook, shared map[string]int) []byte {
+// appendCell appends an updated cell and returns its style: its own, or a date
+// style for a date. Text is an inline string, or the shared string given.
+func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styleBook, shared map[string]int) ([]byte, int) {
 	v := u.Value
 	if v.Kind == sheet.Date && !styles.isDate(style) {
 		style = styles.dateStyle()
 	}
 	blank := v.Kind == sheet.Empty || (v.Kind == sheet.Text && v.Str == "")
 	if blank && style == 0 {
-		return b
+		return b, style
 	}
 	b = append(append(append(b, '<'), prefix...), `c r="`...)
 	b = strconv.AppendInt(append(b, sheet.ColumnName(u.Col)...), int64(u.Row), 10)
@@ -392,7 +313,7 @@ func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styl
 	i, isShared := shared[v.Str]
 	switch {
 	case blank || (v.Kind != sheet.Text && v.Kind != sheet.Number && v.Kind != sheet.Date && v.Kind != sheet.Bool):
-		return append(b, "/>"...)
+		return append(b, "/>"...), style
 	case v.Kind == sheet.Text && isShared:
 		b = tag(strconv.AppendInt(tag(append(b, ` t="s">`...), false, "v"), int64(i), 10), true, "v")
 	case v.Kind == sheet.Text:
@@ -404,12 +325,11 @@ func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styl
 	default:
 		b = tag(strconv.AppendFloat(tag(append(b, '>'), false, "v"), v.Num, 'f', -1, 64), true, "v")
 	}
-	return tag(b, true, "c")
+	return tag(b, true, "c"), style
 }
 
-// appendEscapedText appends s as the text of a string item: XML escapes,
-// a literal _xHHHH_ kept literal (_x005F_ before it), and characters XML
-// cannot hold as _xHHHH_, so that a reader gets s back.
+// appendEscapedText appends s as a string item's text, so that a reader gets s
+// back: a literal _xHHHH_ behind _x005F_, characters XML cannot hold as _xHHHH_.
 func appendEscapedText(b []byte, s string) []byte {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	for i := 0; i < len(s); {

@@ -3,7 +3,7 @@ package xlsxbook
 import (
 	"archive/zip"
 	"bufio"
-	"compress/flate"
+	"cmp"
 	"context"
 	"fmt"
 	"hash/crc32"
@@ -14,10 +14,8 @@ import (
 	"onboard/internal/atomicfile"
 )
 
-// A save rewrites the parts it changes side by side, each deflated into a
-// scratch file (a sheet can be large), then writes the package in order:
-// deflating a large sheet is most of a save, and a zip takes one entry at
-// a time.
+// A save rewrites its parts side by side, each deflated into a scratch file,
+// then writes the package in order: deflating is most of a save.
 
 // partRewrite is one part to rewrite: tab names it in errors.
 type partRewrite struct {
@@ -25,17 +23,15 @@ type partRewrite struct {
 	rewrite   func(src partSource) (*deflatedPart, error)
 }
 
-// partSource is the part a rewrite reads: open opens it (its reads fail
-// once the save's context is done); scratch makes the file its new part's
-// body is deflated into.
+// partSource is the part a rewrite reads (its reads fail once the context is
+// done), and the scratch file its new body is deflated into.
 type partSource struct {
 	open    func() (io.ReadCloser, error)
 	scratch func() (*os.File, error)
 }
 
-// rewriteParts runs the rewrites, each in its own goroutine, and returns
-// the new parts by name; the caller closes them (closeParts). A cancelled
-// ctx stops them at their next read.
+// rewriteParts runs the rewrites side by side and returns the new parts by
+// name, for the caller to close (closeParts).
 func (w *Workbook) rewriteParts(ctx context.Context, p *xlsxPackage, rewrites []partRewrite) (map[string]*deflatedPart, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -54,12 +50,10 @@ func (w *Workbook) rewriteParts(ctx context.Context, p *xlsxPackage, rewrites []
 				return ctxReader{ctx, rc}, nil
 			}
 			scratch := func() (*os.File, error) { return atomicfile.Scratch(w.path) }
-			part, err := r.rewrite(partSource{open, scratch})
-			if err != nil {
+			var err error
+			if parts[i], err = r.rewrite(partSource{open, scratch}); err != nil {
 				errs[i] = fmt.Errorf("workbook %s tab %q: %w", w.path, r.tab, err)
-				return
 			}
-			parts[i] = part
 		})
 	}
 	wg.Wait()
@@ -70,10 +64,8 @@ func (w *Workbook) rewriteParts(ctx context.Context, p *xlsxPackage, rewrites []
 		}
 	}
 	err := ctx.Err()
-	for i := range rewrites {
-		if err == nil {
-			err = errs[i]
-		}
+	for _, e := range errs {
+		err = cmp.Or(err, e)
 	}
 	if err != nil {
 		closeParts(out)
@@ -82,10 +74,8 @@ func (w *Workbook) rewriteParts(ctx context.Context, p *xlsxPackage, rewrites []
 	return out, nil
 }
 
-// saveRewritten rewrites the parts, then saves the package with them, the
-// parts replaced returns once they are rewritten (by name; a nil one is
-// left) written anew, and every other part copied. sharedErr reports a
-// failure to load the shared strings the rewrites read (lazySharedStrings).
+// saveRewritten saves the package with the rewritten parts and those replaced
+// returns once they are done; sharedErr is lazySharedStrings' error.
 func (w *Workbook) saveRewritten(ctx context.Context, p *xlsxPackage, rewrites []partRewrite, sharedErr func() error, replaced func() map[string][]byte) error {
 	sheets, err := w.rewriteParts(ctx, p, rewrites)
 	if err != nil {
@@ -120,58 +110,32 @@ func (r ctxReader) Read(b []byte) (int, error) {
 	return r.ReadCloser.Read(b)
 }
 
-// deflater compresses what is written to it at deflate's fastest level
-// into a scratch file, counting and checksumming it.
-type deflater struct {
-	file *os.File
-	bw   *bufio.Writer
-	z    *flate.Writer
-	crc  uint32
-	n    uint64
-}
-
-// spillDeflater makes a deflater into the source's scratch file.
-func spillDeflater(src partSource) (*deflater, error) {
+// deflate returns the part write writes, deflated at deflate's fastest
+// level in segments (segment.go) into the source's scratch file, its size
+// and checksum counted.
+func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error) {
 	f, err := src.scratch()
 	if err != nil {
 		return nil, fmt.Errorf("make a scratch file: %w", err)
 	}
-	d := &deflater{file: f, bw: bufio.NewWriterSize(f, 256<<10)}
-	d.z, _ = flate.NewWriter(d.bw, flate.BestSpeed)
-	return d, nil
-}
-
-func (d *deflater) Write(b []byte) (int, error) {
-	d.n += uint64(len(b))
-	d.crc = crc32.Update(d.crc, crc32.IEEETable, b)
-	return d.z.Write(b)
-}
-
-// discard drops what was deflated (a rewrite that failed).
-func (d *deflater) discard() { d.file.Close() }
-
-// deflate returns the part write writes, deflated into a scratch file.
-func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error) {
-	d, err := spillDeflater(src)
-	if err != nil {
-		return nil, err
-	}
-	err = write(d)
+	part := &deflatedPart{body: f}
+	bw := bufio.NewWriterSize(f, 256<<10)
+	z := newSegmenter(bw, part)
+	err = write(z)
 	if err == nil {
-		err = d.z.Close()
+		err = z.close()
 	}
 	if err == nil {
-		err = d.bw.Flush()
+		err = bw.Flush()
 	}
-	var n int64
 	if err == nil {
-		n, err = d.file.Seek(0, io.SeekCurrent)
+		part.bodyLen, err = f.Seek(0, io.SeekCurrent)
 	}
 	if err != nil {
-		d.discard()
+		f.Close()
 		return nil, err
 	}
-	return &deflatedPart{body: d.file, bodyLen: n, crc: d.crc, size: d.n}, nil
+	return part, nil
 }
 
 // deflatedPart is a rewritten part, deflated into a scratch file.
@@ -180,11 +144,20 @@ type deflatedPart struct {
 	bodyLen int64
 	crc     uint32
 	size    uint64
+	segs    []segment
+}
+
+// Write counts and checksums the part's uncompressed bytes.
+func (d *deflatedPart) Write(b []byte) (int, error) {
+	d.size += uint64(len(b))
+	d.crc = crc32.Update(d.crc, crc32.IEEETable, b)
+	return len(b), nil
 }
 
 func (d *deflatedPart) write(zw *zip.Writer, f *zip.File) error {
 	dst, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified,
-		CRC32: d.crc, CompressedSize64: uint64(d.bodyLen), UncompressedSize64: d.size})
+		CRC32: d.crc, CompressedSize64: uint64(d.bodyLen), UncompressedSize64: d.size,
+		Extra: segmentsExtra(d.segs, d.crc, uint64(d.bodyLen), d.size)})
 	if err != nil {
 		return err
 	}

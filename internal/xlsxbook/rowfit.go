@@ -2,6 +2,7 @@ package xlsxbook
 
 import (
 	"bytes"
+	"cmp"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -9,18 +10,14 @@ import (
 	"onboard/internal/textfit"
 )
 
-// A row the patch writes gets the height auto-fit would give it, since
-// LibreOffice shows a wrapped cell of a row without one on one line. It is
-// written as Excel stores a fitted row (ht without customHeight), so Excel
-// and a later write refit it; a row whose height was set by hand
-// (customHeight) is never touched.
+// A row written gets the height auto-fit gives it (LibreOffice shows a wrapped
+// cell on one line otherwise); a height set by hand (customHeight) stays.
 
-// lazySharedStrings returns the text of a shared string by index, the
-// table read the first time one is asked for (from any goroutine), and
-// the error of that read.
+// lazySharedStrings returns a shared string by index, the table read the
+// first time one is asked for, and the error of that read.
 func (p *xlsxPackage) lazySharedStrings() (text func(i int) string, err func() error) {
 	read := sync.OnceValues(p.readSharedStrings)
-	loaded := atomic.Bool{}
+	var loaded atomic.Bool
 	text = func(i int) string {
 		sst, _ := read()
 		loaded.Store(true)
@@ -29,20 +26,13 @@ func (p *xlsxPackage) lazySharedStrings() (text func(i int) string, err func() e
 		}
 		return sst[i]
 	}
-	err = func() error {
+	return text, func() error {
 		if !loaded.Load() {
 			return nil
 		}
 		_, err := read()
 		return err
 	}
-	return text, err
-}
-
-// colWidth is a <col> element's width for a range of columns.
-type colWidth struct {
-	min, max int
-	width    float64
 }
 
 // defaultColWidth is Excel's default column width as a <col> width
@@ -53,10 +43,10 @@ const defaultColWidth = 9.140625
 // every row of a tab a formatting pass makes wrap.
 type rowFitter struct {
 	book          *styleBook
-	xfs           []xfStyle // book's cell styles, as last looked at
-	widths        []colWidth
-	defaultWidth  float64 // a column without a <col> width, in characters
-	defaultHeight float64 // a row without a height, in points
+	xfs           []xfStyle  // book's cell styles, as last looked at
+	cols          []colRange // the sheet's <col> elements
+	defaultWidth  float64    // a column without a <col> width, in characters
+	defaultHeight float64    // a row without a height, in points
 	shared        func(i int) string
 }
 
@@ -76,84 +66,61 @@ func (f *rowFitter) style(id int) xfStyle {
 	return f.xfs[id]
 }
 
-func (f *rowFitter) fontSize(style int) float64 {
-	if size := f.style(style).size; size > 0 {
-		return size
-	}
-	return f.book.fontBase
-}
-
 // sheetFormat reads a <sheetFormatPr>: the sheet's default sizes.
 func (f *rowFitter) sheetFormat(attrs []byte) {
-	if v, ok := attr(attrs, "defaultColWidth"); ok {
-		if w, err := strconv.ParseFloat(string(v), 64); err == nil && w > 0 {
-			f.defaultWidth = w
-		}
-	} else if v, ok := attr(attrs, "baseColWidth"); ok {
-		if w, err := strconv.ParseFloat(string(v), 64); err == nil && w > 0 {
+	if w, ok := attrFloat(attrs, "defaultColWidth"); ok && w > 0 {
+		f.defaultWidth = w
+	} else if _, set := attr(attrs, "defaultColWidth"); !set {
+		if w, ok := attrFloat(attrs, "baseColWidth"); ok && w > 0 {
 			f.defaultWidth = w + defaultColWidth - 8 // the base is in characters, without the margin
 		}
 	}
-	if v, ok := attr(attrs, "defaultRowHeight"); ok {
-		if h, err := strconv.ParseFloat(string(v), 64); err == nil && h > 0 {
-			f.defaultHeight = h
-		}
+	if h, ok := attrFloat(attrs, "defaultRowHeight"); ok && h > 0 {
+		f.defaultHeight = h
 	}
 }
 
-// colRange reads the width of a <col> element covering columns min to max.
-func (f *rowFitter) colRange(min, max int, attrs []byte) {
-	v, ok := attr(attrs, "width")
-	if !ok {
-		return
-	}
-	if w, err := strconv.ParseFloat(string(v), 64); err == nil && w >= 0 {
-		f.widths = append(f.widths, colWidth{min, max, w})
-	}
+// attrFloat is an attribute's number, false when absent or not one.
+func attrFloat(attrs []byte, name string) (float64, bool) {
+	v, ok := attr(attrs, name)
+	f, err := strconv.ParseFloat(string(v), 64)
+	return f, ok && err == nil
 }
 
+// width is a column's width, in characters.
 func (f *rowFitter) width(col int) float64 {
-	for _, cw := range f.widths {
-		if col >= cw.min && col <= cw.max {
-			return cw.width
+	for _, c := range f.cols {
+		if c.min <= col && col <= c.max {
+			if w, ok := attrFloat(c.attrs(), "width"); ok && w >= 0 {
+				return w
+			}
 		}
 	}
 	return f.defaultWidth
 }
 
-// need is the height in points a cell needs: none when it holds no value,
-// else its font's line, or as many lines as its wrapped text takes (up to
-// textfit.MaxLines). text is called only for a wrapped cell.
+// need is the height in points a cell needs: its font's line, or the lines its
+// wrapped text takes (text is called only then); 0 without a value.
 func (f *rowFitter) need(col, style int, value bool, text func() string) float64 {
 	if !value {
 		return 0
 	}
-	if f.wraps(style) {
-		return f.textNeed(col, style, text())
+	xf := f.style(style)
+	size := cmp.Or(xf.size, f.book.fontBase)
+	line := f.defaultHeight * size / f.book.fontBase
+	if !xf.wrap {
+		return line
 	}
-	return f.lineNeed(style)
-}
-
-// cellNeed is need for a cell element as written in the sheet.
-func (f *rowFitter) cellNeed(col, style int, value bool, cell []byte) float64 {
-	return f.need(col, style, value, func() string { return f.cellText(cell) })
-}
-
-// wraps reports whether a style wraps its text.
-func (f *rowFitter) wraps(style int) bool { return f.style(style).wrap }
-
-// lineNeed is the height of one line of a style's font.
-func (f *rowFitter) lineNeed(style int) float64 {
-	return f.defaultHeight * f.fontSize(style) / f.book.fontBase
-}
-
-// textNeed is the height a wrapped text needs in a column.
-func (f *rowFitter) textNeed(col, style int, text string) float64 {
-	size := f.fontSize(style)
-	if lines := min(textfit.Lines(text, f.width(col), size, f.book.fontBase), textfit.MaxLines); lines > 1 {
+	if lines := min(textfit.Lines(text(), f.width(col), size, f.book.fontBase), textfit.MaxLines); lines > 1 {
 		return textfit.RowHeight(lines, size)
 	}
-	return f.lineNeed(style)
+	return line
+}
+
+// cellNeed is need for a cell element as written in the sheet (nil for
+// one that does not wrap).
+func (f *rowFitter) cellNeed(col, style int, value bool, cell []byte) float64 {
+	return f.need(col, style, value, func() string { return f.cellText(cell) })
 }
 
 // valueStart reports whether a token inside a cell starts its value or
@@ -162,9 +129,8 @@ func valueStart(s *xmlScanner) bool {
 	return s.kind == tokStart && !s.self && (string(s.name) == "v" || string(s.name) == "is" || string(s.name) == "f")
 }
 
-// cellText is the text of a cell element as written in the sheet: a
-// shared string, an inline string or a formula's text; "" for a number,
-// which never wraps (Excel shows ### rather).
+// cellText is a cell element's text: shared, inline or a formula's; "" for a
+// number, which never wraps.
 func (f *rowFitter) cellText(cell []byte) string {
 	s := newBytesScanner(cell)
 	var c cellScan
@@ -191,9 +157,8 @@ func (f *rowFitter) cellText(cell []byte) string {
 	return ""
 }
 
-// fittedRow returns a row's start tag with the height its cells need, or
-// with no height when one line of the default font fits them. It never
-// closes itself: the row's cells follow.
+// fittedRow returns a row's start tag, never self-closing, with the height
+// its cells need (none when the default fits).
 func (f *rowFitter) fittedRow(tag []byte, need float64) []byte {
 	tag = setAttr(tag, "ht", "")
 	end := len(tag) - 1 // the '>'

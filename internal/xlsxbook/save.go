@@ -11,9 +11,8 @@ import (
 	"onboard/internal/atomicfile"
 )
 
-// changing opens the package a change starts from: the file as last read,
-// refused (sheet.ErrConflict) when it changed on disk since; or, when this
-// backend has not read it yet, the file as it is now.
+// changing opens the package a change starts from: the file as last read
+// (sheet.ErrConflict when it changed since), or as it is when never read.
 func (w *Workbook) changing() (*xlsxPackage, error) {
 	p, snap, err := w.openFile(true)
 	if err != nil {
@@ -47,11 +46,8 @@ func (p *xlsxPackage) replaced(b []byte) partWriter {
 	}
 }
 
-// savePackage saves p over the workbook's file atomically: each part
-// through writer(name), copied untouched where that is nil, then finish
-// (new parts). Deflate's fastest level: re-encoding a large sheet is most
-// of a save. The last look for a change on disk comes just before the
-// rename, so only the rename itself can lose an edit.
+// savePackage saves p atomically: each part through writer(name) or copied,
+// then finish; the last look for a change on disk is just before the rename.
 func (w *Workbook) savePackage(p *xlsxPackage, writer func(name string) partWriter, finish func(*zip.Writer) error) error {
 	h := sha256.New()
 	fill := func(out io.Writer) error {

@@ -4,12 +4,15 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -31,6 +34,7 @@ type xlsxPackage struct {
 	sharedStrings string // part names; "" when the package has none
 	styles        string
 	tail          *sheet.Tail // the tab ReadTail reads as head and tail
+	file          io.ReaderAt // the package as stored
 	// close closes the file a change reads the package from (changing).
 	close func() error
 	// keptStyles is where the workbook keeps the styles parsed
@@ -71,25 +75,24 @@ func openPackageAt(r io.ReaderAt, size int64) (*xlsxPackage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &xlsxPackage{parts: map[string]*zip.File{}, order: zr.File, comment: zr.Comment, workbook: "xl/workbook.xml"}
+	p := &xlsxPackage{parts: map[string]*zip.File{}, order: zr.File, comment: zr.Comment, workbook: "xl/workbook.xml", file: r}
 	for _, f := range zr.File {
 		p.parts[strings.TrimPrefix(f.Name, "/")] = f
 	}
-	rootRels, err := p.rels("_rels/.rels", "")
-	if err != nil {
-		return nil, err
-	}
+	rels, err := p.rels("_rels/.rels", "")
 	officeDocType := ""
-	for _, r := range rootRels {
+	for _, r := range rels {
 		if strings.HasSuffix(r.typ, "/officeDocument") {
 			p.workbook, officeDocType = r.target, r.typ
 		}
 	}
-	if err := packageKind(p.workbook, officeDocType); err != nil {
-		return nil, err
+	if err == nil {
+		err = packageKind(p.workbook, officeDocType)
 	}
 	dir := path.Dir(p.workbook)
-	rels, err := p.rels(path.Join(dir, "_rels", path.Base(p.workbook)+".rels"), dir)
+	if err == nil {
+		rels, err = p.rels(path.Join(dir, "_rels", path.Base(p.workbook)+".rels"), dir)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -111,19 +114,13 @@ func openPackageAt(r io.ReaderAt, size int64) (*xlsxPackage, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+	return p, err
 }
 
 type relationship struct{ id, typ, target string }
 
 // rels reads a relationships part; targets are resolved against dir.
 func (p *xlsxPackage) rels(name, dir string) ([]relationship, error) {
-	if p.parts[name] == nil {
-		return nil, nil
-	}
 	var out []relationship
 	err := p.scan(name, func(s *xmlScanner) error {
 		if s.is(tokStart, "Relationship") {
@@ -131,8 +128,8 @@ func (p *xlsxPackage) rels(name, dir string) ([]relationship, error) {
 			r.id, _ = attrString(s.attrs, "Id")
 			r.typ, _ = attrString(s.attrs, "Type")
 			r.target, _ = attrString(s.attrs, "Target")
-			if strings.HasPrefix(r.target, "/") {
-				r.target = strings.TrimPrefix(r.target, "/")
+			if t, ok := strings.CutPrefix(r.target, "/"); ok {
+				r.target = t
 			} else {
 				r.target = path.Join(dir, r.target)
 			}
@@ -145,11 +142,10 @@ func (p *xlsxPackage) rels(name, dir string) ([]relationship, error) {
 
 // scan runs fn on every token of a part; a missing part has none.
 func (p *xlsxPackage) scan(name string, fn func(*xmlScanner) error) error {
-	f := p.parts[name]
-	if f == nil {
+	if p.parts[name] == nil {
 		return nil
 	}
-	rc, err := f.Open()
+	rc, err := p.open(name)
 	if err != nil {
 		return fmt.Errorf("part %s: %w", name, err)
 	}
@@ -170,7 +166,7 @@ func (p *xlsxPackage) scan(name string, fn func(*xmlScanner) error) error {
 // as excelize does: the item's own <t>, then each run's <t>; phonetic
 // runs and anything deeper are not text.
 type richText struct {
-	path      [2]string
+	path      [2]byte // the open elements: 't' for a <t>, 'r' for an <r>
 	depth     int
 	top, runs []byte
 }
@@ -183,7 +179,10 @@ func (rt *richText) token(s *xmlScanner) bool {
 	case tokStart:
 		if !s.self {
 			if rt.depth < len(rt.path) {
-				rt.path[rt.depth] = string(s.name)
+				rt.path[rt.depth] = 0
+				if len(s.name) == 1 {
+					rt.path[rt.depth] = s.name[0]
+				}
 			}
 			rt.depth++
 		}
@@ -194,9 +193,9 @@ func (rt *richText) token(s *xmlScanner) bool {
 		rt.depth--
 	case tokText:
 		switch {
-		case rt.depth == 1 && rt.path[0] == "t":
+		case rt.depth == 1 && rt.path[0] == 't':
 			rt.top = s.textAppend(rt.top)
-		case rt.depth == 2 && rt.path[0] == "r" && rt.path[1] == "t":
+		case rt.depth == 2 && rt.path == [2]byte{'r', 't'}:
 			rt.runs = s.textAppend(rt.runs)
 		}
 	}
@@ -220,52 +219,40 @@ func (rt *richText) text(in *interner) string {
 
 // interner hands out one string for each short text a sheet repeats (完了,
 // なし, an operator's name): a large sheet holds millions of cells of a
-// few hundred values, each otherwise its own allocation.
-type interner struct{ m map[string]string }
+// few hundred values, each otherwise its own allocation. It keeps the
+// texts last seen, each in a slot chosen by a hash of its bytes.
+type interner struct{ last [1 << 12]string }
 
-// internMax bounds what is interned: the length of a text, and how many.
+// internMax bounds the length of the texts interned.
 const internMax = 32
+
+var internSeed = maphash.MakeSeed()
 
 func (in *interner) of(b []byte) string {
 	if len(b) > internMax {
 		return string(b)
 	}
-	if s, ok := in.m[string(b)]; ok {
-		return s
+	slot := &in.last[maphash.Bytes(internSeed, b)>>52]
+	if *slot != string(b) {
+		*slot = string(b)
 	}
-	s := string(b)
-	if in.m == nil {
-		in.m = map[string]string{}
-	}
-	if len(in.m) < 1<<16 {
-		in.m[s] = s
-	}
-	return s
+	return *slot
 }
 
 var bstrEscape = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
 
 // unescapeBSTR decodes the _xHHHH_ escapes Excel uses for characters XML
-// cannot hold; _x005F_ is a literal underscore.
+// cannot hold (_x005F_ is an underscore); one that is no character goes.
 func unescapeBSTR(s string) string {
 	if !strings.Contains(s, "_x") {
 		return s
 	}
-	var b strings.Builder
-	cursor := 0
-	for _, m := range bstrEscape.FindAllStringIndex(s, -1) {
-		b.WriteString(s[cursor:m[0]])
-		cursor = m[1]
-		if s[m[0]:m[1]] == "_x005F_" {
-			b.WriteByte('_')
-			continue
+	return bstrEscape.ReplaceAllStringFunc(s, func(m string) string {
+		if n, _ := strconv.ParseUint(m[2:6], 16, 32); utf8.ValidRune(rune(n)) {
+			return string(rune(n))
 		}
-		if v, err := strconv.Unquote(`"\u` + s[m[0]+2:m[1]-1] + `"`); err == nil {
-			b.WriteString(v)
-		}
-	}
-	b.WriteString(s[cursor:])
-	return b.String()
+		return ""
+	})
 }
 
 // readSharedStrings reads the shared string table.
@@ -313,41 +300,31 @@ func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, u
 	if errStyles != nil {
 		return nil, fmt.Errorf("read styles: %w", errStyles)
 	}
-	tabs := make([]*sheet.Tab, len(p.tabs)) // in workbook order
-	var errs []error
-	var mu sync.Mutex
-	for i, t := range p.tabs {
-		if want != nil && !want(t.name) {
-			continue
+	var tabs []tabPart
+	for _, t := range p.tabs {
+		if want == nil || want(t.name) {
+			tabs = append(tabs, t)
 		}
-		wg.Go(func() {
-			tab, read, err := p.readTabPart(t, sst, styles, keep)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, fmt.Errorf("read tab %q: %w", t.name, err))
-				return
-			}
-			tabs[i] = tab
-			if used != nil {
-				used[p.partID(t.part)] = read.used.cells()
-			}
-		})
+	}
+	got, reads, errs := make([]*sheet.Tab, len(tabs)), make([]sheetRead, len(tabs)), make([]error, len(tabs))
+	for i, t := range tabs {
+		wg.Go(func() { got[i], reads[i], errs[i] = p.readTabPart(t, sst, styles, keep) })
 	}
 	wg.Wait()
-	if len(errs) > 0 {
-		return nil, errs[0]
-	}
 	book := &sheet.Book{}
-	for _, tab := range tabs {
-		if tab != nil {
-			book.Tabs = append(book.Tabs, tab)
+	for i, t := range tabs {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("read tab %q: %w", t.name, errs[i])
+		}
+		book.Tabs = append(book.Tabs, got[i])
+		if used != nil {
+			used[p.partID(t.part)] = reads[i].used.cells()
 		}
 	}
 	return book, nil
 }
 
-// keepOnly is a KeepColumns that keeps the listed columns of the tabs in cols.
+// keepOnly is a KeepColumns keeping the listed columns of the tabs in cols.
 func keepOnly(cols map[string][]int) sheet.KeepColumns {
 	return func(tab string, _ []sheet.Value) sheet.Keep {
 		keep := []bool{false} // not nil: nothing else is kept
@@ -366,12 +343,11 @@ type colStyle struct{ min, max, style int }
 
 // cellScan is one <c> element as read.
 type cellScan struct {
-	col, style int
-	typ        string
-	v          []byte
-	formula    bool
-	inline     bool
-	rt         richText
+	col, style      int
+	typ             string
+	v               []byte
+	formula, inline bool
+	rt              richText
 }
 
 // sheetRead is what readSheet learnt of a worksheet besides its rows.
@@ -383,15 +359,14 @@ type sheetRead struct {
 // sheetReader reads one worksheet's cells (readSheet).
 type sheetReader struct {
 	sheetRead
-	sst      []string
-	styles   *styleBook
-	keepCols func() []bool
-	onRow    func(n int, row []sheet.Value)
-	cols     []colStyle    // the styled columns
-	row      []sheet.Value // the row being read
-	rowNum   int
-	rowStyle int
-	c        cellScan
+	sst              []string
+	styles           *styleBook
+	keepCols         func() []bool
+	onRow            func(n int, row []sheet.Value)
+	cols             []colStyle // the styled columns
+	rowNum, rowStyle int
+	row              []sheet.Value // the row being read
+	c                cellScan      // the cell being read
 	// keep is decided from the header row, before the first row below
 	// it; nil keeps every column.
 	keep    []bool
@@ -406,19 +381,22 @@ type sheetReader struct {
 // the few it needs (histtail.go). With keepCols, asked before the first
 // row below the header, rows below it hold only the columns it marks.
 func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
-	f := p.parts[part]
-	if f == nil {
+	if p.parts[part] == nil {
 		return sheetRead{}, fmt.Errorf("worksheet part %s is missing", part)
 	}
-	rc, err := f.Open()
+	rc, err := p.open(part)
 	if err != nil {
 		return sheetRead{}, err
 	}
+	return readSheetFrom(rc, sst, styles, keepCols, onRow)
+}
+
+// readSheetFrom is readSheet of the worksheet XML rc holds; it closes rc.
+func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	defer rc.Close()
 	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols, onRow: onRow}
 	s := newXMLScanner(rc)
-	inData := false
-	for s.next() {
+	for inData := false; s.next(); {
 		switch {
 		case !inData:
 			switch {
@@ -432,64 +410,29 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 				}
 				inData = true
 			}
+		case s.kind == tokEnd:
+			if string(s.name) == "row" {
+				r.endRow()
+			} else if string(s.name) == "sheetData" {
+				return r.sheetRead, nil
+			}
 		case s.is(tokStart, "row"):
 			r.startRow(s)
-		case s.is(tokEnd, "row"):
-			r.endRow()
 		case s.is(tokStart, "c"):
-			r.startCell(s)
-			if err := r.c.read(s); err != nil {
+			if err := r.cell(s); err != nil {
 				return r.sheetRead, err
 			}
-			r.endCell()
-		case s.is(tokEnd, "sheetData"):
-			return r.sheetRead, nil
 		}
 	}
 	return r.sheetRead, s.err
 }
 
-// read reads a cell's content up to its end tag, s at its start tag.
-func (c *cellScan) read(s *xmlScanner) error {
-	if s.self {
-		return nil
-	}
-	inV, inIS := false, false
-	for s.next() {
-		switch {
-		case inIS:
-			inIS = c.rt.token(s)
-		case inV:
-			if s.kind == tokText {
-				c.v = s.textAppend(c.v)
-			}
-			inV = s.kind != tokEnd
-		case s.kind != tokStart:
-			if s.is(tokEnd, "c") {
-				return nil
-			}
-		case string(s.name) == "v":
-			inV = !s.self
-		case string(s.name) == "f":
-			c.formula = true
-		case string(s.name) == "is":
-			c.inline, inIS = true, !s.self
-			c.rt.reset()
-		}
-	}
-	if s.err == nil {
-		return errTruncatedXML
-	}
-	return s.err
-}
-
 func (r *sheetReader) startRow(s *xmlScanner) {
-	n := rowNumber(s.attrs, r.rowNum)
-	r.rowNum, r.rowStyle, r.row = n, attrInt(s.attrs, "s"), r.row[:0]
-	r.c.col = 0
-	if n > 1 && !r.decided && r.keepCols != nil {
+	r.rowNum, r.rowStyle, r.c.col = rowNumber(s.attrs, r.rowNum), attrInt(s.attrs, "s"), 0
+	if r.rowNum > 1 && !r.decided && r.keepCols != nil {
 		r.keep, r.decided = r.keepCols(), true
 	}
+	r.row = r.row[:0]
 	if s.self {
 		r.endRow()
 	}
@@ -501,9 +444,10 @@ func (r *sheetReader) endRow() {
 	}
 }
 
-func (r *sheetReader) startCell(s *xmlScanner) {
+// cell reads a <c> element, s at its start tag, into the row.
+func (r *sheetReader) cell(s *xmlScanner) error {
 	c := &r.c
-	*c = cellScan{col: c.col + 1, v: c.v[:0], rt: c.rt}
+	c.col, c.style, c.typ, c.v, c.formula, c.inline = c.col+1, 0, "", c.v[:0], false, false
 	for a := s.attrs; ; {
 		key, val, rest, ok := nextAttr(a)
 		if !ok {
@@ -522,6 +466,39 @@ func (r *sheetReader) startCell(s *xmlScanner) {
 		a = rest
 	}
 	r.used.cell(r.rowNum, c.col)
+	if err := c.read(s); err != nil {
+		return err
+	}
+	r.endCell()
+	return nil
+}
+
+// read reads a cell's content up to its end tag, s at its start tag.
+func (c *cellScan) read(s *xmlScanner) error {
+	for inV, inIS, end := false, false, s.self; !end; {
+		if err := s.nextIn(); err != nil {
+			return err
+		}
+		switch {
+		case inIS:
+			inIS = c.rt.token(s)
+		case inV:
+			if s.kind == tokText {
+				c.v = s.textAppend(c.v)
+			}
+			inV = s.kind != tokEnd
+		case s.kind != tokStart:
+			end = s.is(tokEnd, "c")
+		case string(s.name) == "v":
+			inV = !s.self
+		case string(s.name) == "f":
+			c.formula = true
+		case string(s.name) == "is":
+			c.inline, inIS = true, !s.self
+			c.rt.reset()
+		}
+	}
+	return nil
 }
 
 func (r *sheetReader) endCell() {
@@ -546,26 +523,36 @@ func (r *sheetReader) endCell() {
 	r.row = append(r.row, v)
 }
 
-// value is the current cell's value.
+// value is the current cell's value, typed as Workbook.value did with
+// excelize: only values that read as numbers look at the cell's type and
+// style, and text is never parsed (nor its error's garbage made).
 func (r *sheetReader) value() sheet.Value {
 	c := &r.c
-	var raw string
-	switch {
-	case c.typ == "s" && len(c.v) > 0:
-		i, _ := strconv.Atoi(string(bytes.TrimSpace(c.v)))
-		if i >= 0 && i < len(r.sst) {
-			raw = r.sst[i]
+	switch c.typ {
+	case "s":
+		if i, _ := strconv.Atoi(string(bytes.TrimSpace(c.v))); len(c.v) > 0 && i >= 0 && i < len(r.sst) {
+			return sheet.TextValue(r.sst[i])
 		}
-	case c.typ == "s":
-	case c.typ == "inlineStr" && c.inline:
-		raw = c.rt.text(&r.texts)
-	default:
-		raw = r.texts.of(c.v)
+		return sheet.Value{}
+	case "inlineStr", "str":
+		if c.inline && c.typ == "inlineStr" {
+			return sheet.TextValue(c.rt.text(&r.texts))
+		}
+		return sheet.TextValue(r.texts.of(c.v))
 	}
-	if raw == "" && !c.formula {
+	if len(c.v) == 0 {
 		return sheet.Value{}
 	}
-	return typed(raw, c.typ, r.styles, r.styleOf)
+	f, err := strconv.ParseFloat(string(c.v), 64)
+	switch {
+	case err != nil:
+		return sheet.TextValue(r.texts.of(c.v))
+	case c.typ == "b":
+		return sheet.BoolValue(f != 0)
+	case c.typ == "d" || r.styles.isDate(r.styleOf()):
+		return sheet.Value{Kind: sheet.Date, Num: f}
+	}
+	return sheet.NumberValue(f)
 }
 
 // styleOf is the style the current cell shows: its own, its row's, its
@@ -580,77 +567,54 @@ func (r *sheetReader) styleOf() int {
 	return styleIn(r.cols, r.c.col)
 }
 
-// typed types a raw cell value as Workbook.value did with excelize: only
-// values that read as numbers look at the cell's type and style.
-func typed(raw, typ string, styles *styleBook, style func() int) sheet.Value {
-	if raw == "" {
-		return sheet.Value{}
-	}
-	if typ == "s" || typ == "inlineStr" || typ == "str" {
-		// Text whatever it reads as, with no failed number parse (and its
-		// error's garbage) per text cell.
-		return sheet.Value{Kind: sheet.Text, Str: raw}
-	}
-	f, err := strconv.ParseFloat(raw, 64)
-	if err != nil {
-		return sheet.Value{Kind: sheet.Text, Str: raw}
-	}
-	switch typ {
-	case "b":
-		return sheet.BoolValue(f != 0)
-	case "d":
-		return sheet.Value{Kind: sheet.Date, Num: f}
-	}
-	if styles.isDate(style()) {
-		return sheet.Value{Kind: sheet.Date, Num: f}
-	}
-	return sheet.NumberValue(f)
-}
-
 // cellType returns a cell's t attribute, without allocating for the
 // usual ones.
 func cellType(t []byte) string {
-	switch string(t) {
-	case "s":
-		return "s"
-	case "n":
-		return "n"
-	case "b":
-		return "b"
-	case "str":
-		return "str"
-	case "inlineStr":
-		return "inlineStr"
+	for _, known := range [...]string{"s", "n", "b", "d", "e", "str", "inlineStr"} {
+		if string(t) == known {
+			return known
+		}
 	}
 	return string(t)
 }
 
 // refCol returns the 1-based column of a cell reference such as "AB12".
-func refCol(ref []byte) int {
-	col := 0
+func refCol(ref []byte) (col int) {
 	for _, b := range ref {
-		switch {
-		case 'A' <= b && b <= 'Z':
-			col = col*26 + int(b-'A') + 1
-		case 'a' <= b && b <= 'z':
-			col = col*26 + int(b-'a') + 1
-		default:
-			return col
+		if b |= 0x20; b < 'a' || b > 'z' { // lower case
+			break
 		}
+		col = col*26 + int(b-'a') + 1
 	}
 	return col
 }
 
+// open opens a part to read.
+func (p *xlsxPackage) open(name string) (io.ReadCloser, error) {
+	if f := p.parts[name]; f != nil {
+		return f.Open()
+	}
+	return nil, fmt.Errorf("part %s is missing", name)
+}
+
 // readAll reads the whole of a part.
 func (p *xlsxPackage) readAll(name string) ([]byte, error) {
-	f := p.parts[name]
-	if f == nil {
-		return nil, fmt.Errorf("part %s is missing", name)
-	}
-	rc, err := f.Open()
+	rc, err := p.open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
 	return io.ReadAll(rc)
+}
+
+// growRows is rows with room for sheet row n, doubling: a sheet of a
+// million rows is not copied at every quarter more.
+func growRows(rows [][]sheet.Value, n int) [][]sheet.Value {
+	if n > cap(rows) {
+		rows = slices.Grow(rows, max(n, 2*cap(rows))-len(rows))
+	}
+	for len(rows) < n-1 {
+		rows = append(rows, nil)
+	}
+	return rows
 }

@@ -28,10 +28,8 @@ var worksheetOrder = map[string]int{
 	"controls": 36, "webPublishItems": 37, "tableParts": 38, "extLst": 39,
 }
 
-// sheetFormatter is the one rewriter of a worksheet part, for the value
-// patch and the formatting alike: it walks the worksheet's children in
-// schema order, writes what a tabFormat adds at its place, and sends the
-// rows through the row rewriter with the plan's edits.
+// sheetFormatter is the one rewriter of a worksheet part: it writes what a
+// tabFormat adds at its schema place and sends the rows through the rowRewriter.
 type sheetFormatter struct {
 	t      *tabFormat
 	styles *styleBook
@@ -44,19 +42,17 @@ type sheetFormatter struct {
 	// defaultWidth is the width excelize gives a new col element: the
 	// sheet's, else Excel's default.
 	defaultWidth string
-	// fit sizes the rows written (nil: none) from the final column widths
-	// and styles; fitCols are the column styles a cell without its own shows.
-	fit     *rowFitter
-	fitCols []colStyle
-	rr      rowRewriter
-	edits   formatEdits
+	// fit sizes the rows written (nil: none) from the final columns.
+	fit   *rowFitter
+	final []colRange // the <col> elements as written
+	rr    rowRewriter
+	edits formatEdits
 	// plan, when set, writes the rows in place of edits (the value patch),
 	// and the dimension grows to cover row and column dimension.
 	plan      rowPlan
 	dimension [2]int
 
-	header headerEdits
-	cell   bytes.Buffer // the cell restyle reads
+	cell bytes.Buffer // the cell restyle reads
 
 	sawData, colsDone, viewsDone, cfDone, dvDone bool
 	again                                        bool // a cell changed kept: write the part again
@@ -65,8 +61,8 @@ type sheetFormatter struct {
 // newSheetFormatter returns the rewriter of a worksheet for t.
 func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFormatter {
 	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), fit: fit}
-	sf.rr.colStyle = func(col int) int { return styleIn(sf.fitCols, col) }
-	sf.edits.sf, sf.header.sf = sf, sf
+	sf.rr.colStyle = func(col int) int { return colStyleIn(sf.final, col) }
+	sf.edits.sf = sf
 	for i, cf := range t.cols {
 		if cf.Wrap || cf.Date {
 			sf.edits.all = append(sf.edits.all, i)
@@ -75,9 +71,8 @@ func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFo
 	return sf
 }
 
-// formatSheet rewrites a worksheet part: the frozen header, the column
-// widths and styles, each existing cell's style below the header, and
-// the conditional fills; with fit, every row's height as well.
+// formatSheet rewrites a worksheet part with the tab's formats; with fit,
+// every row's height as well.
 func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter) (*deflatedPart, error) {
 	sf := newSheetFormatter(t, styles, fit)
 	// A date column keeps its style when a cell below keeps its number
@@ -103,7 +98,8 @@ func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter
 // write writes the rewritten worksheet src holds to dst.
 func (sf *sheetFormatter) write(dst io.Writer, src io.Reader) error {
 	out := bufio.NewWriterSize(dst, 256<<10)
-	sf.defaultWidth, sf.viewsDone, sf.cfDone = "9.140625", !sf.t.freeze, !sf.hasColours()
+	sf.rr.rowStarts = segmentRows(dst, out)
+	sf.defaultWidth, sf.viewsDone, sf.cfDone = "9.140625", !sf.t.freeze, !slices.ContainsFunc(sf.t.dxfs, func(ids []int) bool { return len(ids) > 0 })
 	sf.dvDone = len(sf.t.validations) == 0
 	sf.cols, sf.maxPriority, sf.sawData, sf.colsDone = nil, 0, false, false
 	s := newXMLScanner(src)
@@ -140,7 +136,7 @@ func (sf *sheetFormatter) write(dst io.Writer, src io.Reader) error {
 // the frozen view, the cols, the conditional fills.
 func (sf *sheetFormatter) before(out io.Writer, rank int) {
 	if !sf.viewsDone && rank > worksheetOrder["sheetViews"] {
-		sf.writeViews(out, nil)
+		fmt.Fprintf(out, `<%ssheetViews>%s</%ssheetViews>`, sf.prefix, sf.view(nil), sf.prefix)
 		sf.viewsDone = true
 	}
 	if !sf.colsDone && rank > worksheetOrder["cols"] {
@@ -163,15 +159,19 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 	}
 	switch {
 	case name == "sheetViews" && sf.t.freeze:
+		// The first view freezes the header (its panes and selections
+		// replaced, its attributes kept); a list without one gets one.
 		sf.viewsDone = true
-		return sf.replaceViews(out, s)
+		return editElement(out, s, 1, func(root *node) []splice {
+			if v := root.kid("sheetView"); v != nil {
+				return []splice{{v.start, v.end, sf.view(v.tag)}}
+			}
+			return appendTo(root, root.tag, sf.view(nil))
+		})
 	case name == "dimension" && sf.plan != nil:
-		n, tag := len(s.raw), widenDimension(slices.Clone(s.raw), sf.dimension[0], sf.dimension[1])
-		var el bytes.Buffer
-		err := copyElement(&el, s, nil)
-		out.Write(tag)
-		out.Write(el.Bytes()[n:])
-		return err
+		return editElement(out, s, 0, func(root *node) []splice {
+			return []splice{{root.start, root.open, widenDimension(root.tag, sf.dimension[0], sf.dimension[1])}}
+		})
 	case name == "sheetFormatPr":
 		if v, ok := attr(s.attrs, "defaultColWidth"); ok {
 			sf.defaultWidth = string(v)
@@ -205,77 +205,20 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 	return copyElement(out, s, nil)
 }
 
-func (sf *sheetFormatter) hasColours() bool {
-	for _, ids := range sf.t.dxfs {
-		if len(ids) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // The frozen header, as excelize's SetPanes writes it.
 const (
 	frozenPane = `pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>`
 	frozenSel  = `selection pane="bottomLeft" activeCell="A2" sqref="A2"/>`
 )
 
-// writeViews writes a sheetViews element whose view freezes the header;
-// tag is the existing view's start tag, nil for a new one.
-func (sf *sheetFormatter) writeViews(out io.Writer, tag []byte) {
-	p := sf.prefix
-	fmt.Fprintf(out, `<%ssheetViews>`, p)
-	sf.writeView(out, tag)
-	fmt.Fprintf(out, `</%ssheetViews>`, p)
-}
-
-func (sf *sheetFormatter) writeView(out io.Writer, tag []byte) {
+// view is a sheetView that freezes the header: tag is the existing
+// view's start tag, nil for a new one.
+func (sf *sheetFormatter) view(tag []byte) []byte {
 	p := sf.prefix
 	if tag == nil {
 		tag = fmt.Appendf(nil, `<%ssheetView workbookViewId="0">`, p)
-	} else {
-		tag = openTag(tag)
 	}
-	out.Write(tag)
-	fmt.Fprintf(out, `<%s%s<%s%s</%ssheetView>`, p, frozenPane, p, frozenSel, p)
-}
-
-// replaceViews copies a sheetViews element with its first view frozen at
-// the header (its panes and selections replaced, its attributes kept).
-func (sf *sheetFormatter) replaceViews(out io.Writer, s *xmlScanner) error {
-	if s.self {
-		// <sheetViews/> holds no view: give it one.
-		sf.writeViews(out, nil)
-		return nil
-	}
-	out.Write(s.raw)
-	done := false
-	for depth := 1; depth > 0; {
-		if err := s.nextIn(); err != nil {
-			return err
-		}
-		if depth == 1 && !done && s.is(tokStart, "sheetView") {
-			sf.writeView(out, append([]byte(nil), s.raw...))
-			done = true
-			if !s.self {
-				if err := copyElement(io.Discard, s, nil); err != nil {
-					return err
-				}
-			}
-			continue
-		}
-		switch {
-		case s.kind == tokStart && !s.self:
-			depth++
-		case s.kind == tokEnd:
-			depth--
-			if depth == 0 && !done {
-				sf.writeView(out, nil)
-			}
-		}
-		out.Write(s.raw)
-	}
-	return nil
+	return fmt.Appendf(slices.Clone(openTag(tag)), `<%s%s<%s%s</%ssheetView>`, p, frozenPane, p, frozenSel, p)
 }
 
 // writeRules writes one conditionalFormatting element per coloured
@@ -292,7 +235,7 @@ func (sf *sheetFormatter) writeRules(out io.Writer) {
 			sf.maxPriority++
 			formula := `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
 			fmt.Fprintf(out, `<%scfRule type="cellIs" dxfId="%d" priority="%d" operator="equal"><%sformula>%s</%sformula></%scfRule>`,
-				p, sf.t.dxfs[i][j], sf.maxPriority, p, escapeText(formula), p, p)
+				p, sf.t.dxfs[i][j], sf.maxPriority, p, textEscaper.Replace(formula), p, p)
 		}
 		fmt.Fprintf(out, `</%sconditionalFormatting>`, p)
 	}
@@ -303,15 +246,13 @@ var (
 	attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "\n", "&#10;", "\r", "&#13;", "\t", "&#9;")
 )
 
-func escapeText(s string) string { return textEscaper.Replace(s) }
-
 // rows copies sheetData through the row rewriter: below the header each
 // cell of a formatted column gets its own style with the format merged in.
 func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
 	e := &sf.edits
 	e.colStyles = e.colStyles[:0]
 	for _, cf := range sf.t.cols {
-		e.colStyles = append(e.colStyles, sf.colStyleOf(cf.Col))
+		e.colStyles = append(e.colStyles, colStyleIn(sf.cols, cf.Col))
 	}
 	sf.rr.fit = sf.fit
 	if sf.plan != nil {
@@ -320,9 +261,8 @@ func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
 	return sf.rr.sheetData(out, s, e)
 }
 
-// copyCell copies a cell element, s at its start tag: valued when a <v>
-// or <t> holds text (a value as GetRows reads it), value when a value or
-// formula starts (row fitting).
+// copyCell copies a cell element: valued when a <v> or <t> holds text (as
+// GetRows reads it), value when a value or formula starts (row fitting).
 func copyCell(out io.Writer, s *xmlScanner) (valued, value bool, err error) {
 	inText := false
 	err = copyElement(out, s, func(s *xmlScanner) {
@@ -339,38 +279,51 @@ func copyCell(out io.Writer, s *xmlScanner) (valued, value bool, err error) {
 	return valued, value, err
 }
 
-// formatEdits are the styled cells of each row below the header.
+// formatEdits are the styled cells of each row below the header, and the
+// job columns' header cells, which turn grey.
 type formatEdits struct {
 	sf        *sheetFormatter
 	all       []int // indexes into sf.t.cols of the columns to style
 	styled    []int // those of the current row
 	colStyles []int // their styles as read, by index into sf.t.cols
+	header    bool  // the current row is the header
 }
 
 func (e *formatEdits) pending() int { return 0 }
 
-func (e *formatEdits) len() int { return len(e.styled) }
+func (e *formatEdits) len() int {
+	if e.header {
+		return len(e.sf.t.header)
+	}
+	return len(e.styled)
+}
 
-func (e *formatEdits) col(k int) int { return e.sf.t.cols[e.styled[k]].Col }
+func (e *formatEdits) col(k int) int {
+	if e.header {
+		return e.sf.t.header[k]
+	}
+	return e.sf.t.cols[e.styled[k]].Col
+}
 
 // take styles the rows below the header; a row is copied as it is unless
 // it has a cell to style or is fitted.
 func (e *formatEdits) take(n int) cellEdits {
-	if e.styled = e.all; n == 1 {
+	e.styled, e.header = e.all, n == 1 && len(e.sf.t.header) > 0
+	if n == 1 {
 		e.styled = nil
-		if e.sf.header.len() > 0 {
-			return &e.sf.header
-		}
 	}
-	if e.sf.fit == nil && len(e.styled) == 0 {
+	if !e.header && e.sf.fit == nil && len(e.styled) == 0 {
 		return nil
 	}
 	return e
 }
 
-// write gives a cell of a styled column its style with the format merged
-// in; a row without one gets one.
+// write gives a header cell its grey style, and a cell of a styled column
+// its style with the format merged in; a row without the cell gets one.
 func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
+	if sf, col := e.sf, e.col(k); e.header {
+		return sf.restyle(b, col, row, s, colStyleIn(sf.cols, col), func(old int, _ bool) int { return sf.styles.grey(old) })
+	}
 	sf, i := e.sf, e.styled[k]
 	cf := sf.t.cols[i]
 	return sf.restyle(b, cf.Col, row, s, e.colStyles[i], func(old int, valued bool) int {
@@ -384,10 +337,8 @@ func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, 
 	})
 }
 
-// restyle writes a cell of column col, s at its start tag (nil: the row
-// has none, and one is added, as excelize's SetCellStyle makes it), with
-// the style style gives for the style it shows (its own, else the row's,
-// else base) and whether a value holds text.
+// restyle writes a cell of column col (s nil: a new one, as SetCellStyle adds
+// it) with the style that style gives for the one it shows and its value.
 func (sf *sheetFormatter) restyle(b []byte, col int, row rowAt, s *xmlScanner, base int, style func(old int, valued bool) int) ([]byte, float64, error) {
 	if s == nil {
 		id := style(cmp.Or(row.style, base), false)

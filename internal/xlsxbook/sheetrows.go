@@ -9,16 +9,18 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// rowRewriter is the one rewriter of a worksheet's rows, for the value
-// patch and the formatting alike: the cells an edit names are rewritten or
-// added in column order, every other byte is copied; a fitted row gets the
-// height its cells need (rowfit.go).
+// rowRewriter is the one rewriter of a worksheet's rows, for values and formats:
+// the cells an edit names are rewritten or added, every other byte copied.
 type rowRewriter struct {
 	prefix string
 	fit    *rowFitter // nil: no row is fitted
 	// colStyle is the style a cell without one shows in a column, for
 	// fitting (a row's own applies first when it says so).
 	colStyle func(col int) int
+
+	// rowStarts, when set, is told each row's number before it is written
+	// (segment.go).
+	rowStarts func(n int)
 
 	tag          []byte
 	rowBuf, cell bytes.Buffer
@@ -57,26 +59,26 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 	// added writes the plan's new rows above row before.
 	added := func(before int) error {
 		for n := plan.pending(); n > 0 && n < before; n = plan.pending() {
+			r.markRow(n)
 			if err := r.row(out, fmt.Appendf(nil, `<%srow r="%d"/>`, r.prefix, n), true, nil, n, plan.take(n)); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	if s.self { // opened when rows are added
-		if plan.pending() == 0 {
-			_, err := out.Write(s.raw)
-			return err
-		}
-		fmt.Fprintf(out, `<%ssheetData>`, r.prefix)
-		if err := added(math.MaxInt); err != nil {
-			return err
-		}
-		_, err := fmt.Fprintf(out, `</%ssheetData>`, r.prefix)
+	if s.self && plan.pending() == 0 {
+		_, err := out.Write(s.raw)
 		return err
 	}
-	out.Write(s.raw)
-	for rowNum := 0; ; {
+	out.Write(openTag(s.raw)) // a <sheetData/> is opened when rows are added
+	for rowNum, self := 0, s.self; ; {
+		if self {
+			if err := added(math.MaxInt); err != nil {
+				return err
+			}
+			_, err := fmt.Fprintf(out, `</%ssheetData>`, r.prefix)
+			return err
+		}
 		if err := s.nextIn(); err != nil {
 			return err
 		}
@@ -93,6 +95,7 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 			if err := added(n); err != nil {
 				return err
 			}
+			r.markRow(n)
 			var err error
 			if ed := plan.take(n); ed != nil {
 				err = r.row(out, s.raw, s.self, s, n, ed)
@@ -108,6 +111,12 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 	}
 }
 
+func (r *rowRewriter) markRow(n int) {
+	if r.rowStarts != nil {
+		r.rowStarts(n)
+	}
+}
+
 // row rewrites a row to out: tag is its start tag (self: it closes
 // itself, and s is not read), s is at it otherwise.
 func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n int, ed cellEdits) error {
@@ -116,12 +125,11 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 	if v, _ := attr(attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
 		fitStyle = rowStyle
 	}
-	fitted := r.fit != nil && !customHeight(attrs)
 	r.tag = setAttr(openTag(append(r.tag[:0], tag...)), "spans", "")
-	cells, counted := out, false
-	if fitted {
+	cells, fitted := out, r.fit != nil && !customHeight(attrs)
+	if fitted { // the cells are held until the row's height is known
 		r.rowBuf.Reset()
-		cells, counted = &r.rowBuf, true
+		cells = &r.rowBuf
 	} else {
 		out.Write(r.tag)
 	}
@@ -129,42 +137,37 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 	// edits writes the edits left of column before.
 	edits := func(before int, s *xmlScanner) error {
 		for ; next < ed.len() && ed.col(next) < before; next++ {
-			var h float64
-			var err error
-			if r.buf, h, err = ed.write(r.buf[:0], next, at, s); err != nil {
+			b, h, err := ed.write(r.buf[:0], next, at, s)
+			if err != nil {
 				return err
 			}
-			cells.Write(r.buf)
-			need = max(need, h)
+			r.buf, need = b, max(need, h)
+			cells.Write(b)
 		}
 		return nil
 	}
 	err := r.cells(cells, self, s, func(col int, s *xmlScanner) error {
-		if s == nil {
-			return edits(col, nil)
-		}
-		if err := edits(col, nil); err != nil {
+		if err := edits(col, nil); err != nil || s == nil {
 			return err
 		}
 		if next < ed.len() && ed.col(next) == col {
 			return edits(col+1, s)
 		}
-		return r.keepCell(cells, s, col, fitStyle, counted, &need)
+		return r.keepCell(cells, s, col, fitStyle, fitted, &need)
 	})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(cells, `</%srow>`, r.prefix)
-	if counted {
+	if fitted {
 		out.Write(r.fit.fittedRow(r.tag, need))
 		out.Write(r.rowBuf.Bytes())
 	}
 	return nil
 }
 
-// cells reads a row's content up to its end tag, calling cell at each
-// <c> start tag with its column, and once at the end with no scanner;
-// anything else is copied to out. The end tag is left to the caller.
+// cells reads a row's content up to its end tag, calling cell at each <c> and
+// once at the end with no scanner; anything else is copied to out.
 func (r *rowRewriter) cells(out io.Writer, self bool, s *xmlScanner, cell func(col int, s *xmlScanner) error) error {
 	col := 0
 	for !self {
@@ -189,30 +192,18 @@ func (r *rowRewriter) cells(out io.Writer, self bool, s *xmlScanner, cell func(c
 // keepCell copies a cell no edit names, counting the height it needs
 // when counted.
 func (r *rowRewriter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, counted bool, need *float64) error {
-	if s.self {
-		out.Write(s.raw)
-		return nil
-	}
-	if !counted {
+	if s.self || !counted {
 		return copyElement(out, s, nil)
 	}
-	style := r.cellStyle(s.attrs, col, rowStyle)
-	value := false
-	track := func(s *xmlScanner) { value = value || valueStart(s) }
-	if !r.fit.wraps(style) {
-		if err := copyElement(out, s, track); err != nil {
-			return err
-		}
-		*need = max(*need, r.fit.cellNeed(col, style, value, nil))
-		return nil
-	}
+	style := r.cellStyle(s.attrs, col, rowStyle) // before s moves on
 	r.cell.Reset()
-	if err := copyElement(&r.cell, s, track); err != nil {
+	_, value, err := copyCell(&r.cell, s)
+	if err != nil {
 		return err
 	}
 	*need = max(*need, r.fit.cellNeed(col, style, value, r.cell.Bytes()))
-	out.Write(r.cell.Bytes())
-	return nil
+	_, err = out.Write(r.cell.Bytes())
+	return err
 }
 
 // cellStyle is the style a cell shows: its own, else the row's (given

@@ -24,18 +24,18 @@ func TestConformance(t *testing.T) {
 			return open(t, path)
 		},
 		Reopen: func(t *testing.T, ss sheet.Spreadsheet) sheet.Spreadsheet {
-			return open(t, ss.(*xlsxbook.Workbook).Path())
+			return open(t, ss.Describe())
 		},
 		Missing: func(t *testing.T) sheet.Spreadsheet {
 			return open(t, filepath.Join(t.TempDir(), "missing.xlsx"))
 		},
 		Edit: func(t *testing.T, ss sheet.Spreadsheet, tab string, row, col int, v sheet.Value) {
-			edit(t, ss.(*xlsxbook.Workbook).Path(), func(f *excelize.File) error {
+			edit(t, ss.Describe(), func(f *excelize.File) error {
 				return f.SetCellStr(tab, sheet.CellName(row, col), v.String())
 			})
 		},
 		InsertRow: func(t *testing.T, ss sheet.Spreadsheet, tab string, row int, cells []string) {
-			edit(t, ss.(*xlsxbook.Workbook).Path(), func(f *excelize.File) error {
+			edit(t, ss.Describe(), func(f *excelize.File) error {
 				if err := f.InsertRows(tab, row, 1); err != nil {
 					return err
 				}

@@ -3,7 +3,6 @@ package xlsxbook
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,9 +11,8 @@ import (
 	"onboard/internal/sheet"
 )
 
-// styleBook is the one model of styles.xml, parsed once per run: the cell
-// styles reading and row fitting look at, and those a patch adds, appended
-// at the end of their lists so every other byte stays.
+// styleBook is the one model of styles.xml, parsed once per run; what a patch
+// adds goes at the end of its list, so every other byte stays.
 type styleBook struct {
 	mu     sync.Mutex
 	id     partID // the part parsed
@@ -38,23 +36,12 @@ type styleBook struct {
 	plainDate int
 
 	newDxfs [][]byte
-	font0   [2]int // the first font's element
-	header  bool   // the header font and fill are added (grey)
-	greyed  map[int]int
+	header  bool // the header font and fill are added (grey)
 
-	sheetTag [2]int // the styleSheet start tag
-	// the lists a patch adds to, by name
-	numFmts, fonts, fills, cellXfs, dxfs styleList
-	afterXfs                             int // where a new dxfs list goes
-}
-
-// styleList is where one of the styleSheet's lists is: [start, end) of
-// its start tag, the start of its end tag (-1 for none), its items as read.
-type styleList struct {
-	tag  [2]int
-	self bool
-	end  int
-	n    int
+	// root is the styleSheet; the lists a patch adds to, nil when missing.
+	root                                    *node
+	numFmtList, fonts, fills, cellXfs, dxfs *node
+	afterXfs                                int // where a new dxfs list goes
 }
 
 // xfStyle is one cell style (an xf of cellXfs) as reading and row
@@ -67,10 +54,8 @@ type xfStyle struct {
 	date bool    // as parsed: it shows a date
 }
 
-// openStyles returns the package's styles, parsed once: the model the
-// Workbook kept when the part is the one it parsed and nothing was added
-// to it, else parsed now (and kept). A package without a styles part has
-// no styles; a change that needs one says so (usable).
+// openStyles returns the styles the Workbook kept when they are of this part
+// and unchanged, else parses them now (and keeps them).
 func (p *xlsxPackage) openStyles() (*styleBook, error) {
 	id := p.partID(p.styles)
 	if p.keptStyles != nil {
@@ -96,53 +81,49 @@ func (p *xlsxPackage) openStyles() (*styleBook, error) {
 	return b, nil
 }
 
-// parseStyles reads a styles part held whole.
+// parseStyles reads a styles part held whole, its lists in document order:
+// a cell style reads the fonts and number formats listed before it.
 func parseStyles(data []byte) (*styleBook, error) {
 	b := &styleBook{data: data, known: map[string]int{}, custom: map[int]string{}, dateFmt: -1, maxFmt: 163,
-		derived: map[[3]int]int{}, greyed: map[int]int{}, plainDate: -1}
-	lists := map[string]*styleList{"numFmts": &b.numFmts, "fonts": &b.fonts, "fills": &b.fills, "cellXfs": &b.cellXfs, "dxfs": &b.dxfs}
-	for _, l := range lists {
-		l.end = -1
+		derived: map[[3]int]int{}, plainDate: -1, fontBase: 11}
+	root, err := parseTree(data, 3)
+	if err != nil || root == nil {
+		return b, err
 	}
-	s := newPartScanner(data)
-	var list *styleList // the list the scan is in, at depth 1
-	for depth := 0; s.next(); {
-		end := s.pos
-		start := end - len(s.raw)
-		if s.kind == tokEnd {
-			depth--
-		}
-		switch {
-		case s.kind == tokText:
-		case depth == 0 && s.kind == tokStart:
-			b.sheetTag, b.prefix = [2]int{start, end}, prefixOf(s)
-		case depth == 1 && s.kind == tokStart:
-			list = lists[string(s.name)]
-			if list != nil {
-				list.tag, list.self = [2]int{start, end}, s.self
+	b.root, b.prefix = root, root.prefix
+	for _, list := range root.kids {
+		b.numFmts(list)
+		switch list.name {
+		case "numFmts":
+			b.numFmtList = list
+		case "fonts":
+			b.fonts = list
+			for _, f := range list.kids {
+				size := 0.0
+				if sz := f.kid("sz"); sz != nil {
+					v, _ := attr(sz.attrs, "val")
+					if n, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64); err == nil && n > 0 && n < 410 {
+						size = n
+					}
+				}
+				b.sizes = append(b.sizes, size)
 			}
-			if string(s.name) == "cellXfs" || string(s.name) == "cellStyles" {
-				b.afterXfs = end
-			}
-		case depth == 1:
-			if list != nil {
-				list.end = start
-			}
-			if string(s.name) == "cellXfs" || string(s.name) == "cellStyles" {
-				b.afterXfs = end
-			}
-			list = nil
-		default:
-			if err := b.readItem(s, list, depth, start); err != nil {
-				return nil, err
-			}
-			if list == &b.cellXfs && depth == 2 && s.kind == tokStart {
-				continue // readXf read the xf to its end
+		case "fills":
+			b.fills = list
+		case "dxfs":
+			b.dxfs = list
+		case "cellXfs":
+			b.cellXfs = list
+			for _, xf := range list.kids {
+				if xf.name == "xf" {
+					b.readXf(xf)
+				}
 			}
 		}
-		depth += b2i(s.kind == tokStart && !s.self)
+		if list.name == "cellXfs" || list.name == "cellStyles" {
+			b.afterXfs = list.end
+		}
 	}
-	b.fontBase = 11
 	if len(b.sizes) > 0 && b.sizes[0] > 0 {
 		b.fontBase = b.sizes[0]
 	}
@@ -150,80 +131,51 @@ func parseStyles(data []byte) (*styleBook, error) {
 		b.xfs[i].date = i > 0 && numFmtIsDate(b.xfs[i].fmt, b.custom)
 	}
 	b.base, b.parsed = len(b.xfs), b.xfs[:len(b.xfs):len(b.xfs)]
-	return b, s.err
+	return b, nil
 }
 
-// readItem reads a tag inside a list (s at it, depth its depth, start its
-// offset): number formats wherever they are, the fonts' sizes and the
-// first font, the cell styles; it counts each list's items.
-func (b *styleBook) readItem(s *xmlScanner, list *styleList, depth, start int) error {
-	if s.is(tokStart, "numFmt") {
-		id := attrInt(s.attrs, "numFmtId")
+// numFmts reads the number formats in n, wherever they are.
+func (b *styleBook) numFmts(n *node) {
+	if n.name == "numFmt" {
+		id := attrInt(n.attrs, "numFmtId")
 		b.maxFmt = max(b.maxFmt, id)
-		if code, ok := attrString(s.attrs, "formatCode"); ok {
+		if code, ok := attrString(n.attrs, "formatCode"); ok {
 			b.custom[id] = code
 			if code == sheet.DateFormat && b.dateFmt < 0 {
 				b.dateFmt = id
 			}
 		}
 	}
-	if list == nil {
-		return nil
+	for _, k := range n.kids {
+		b.numFmts(k)
 	}
-	if depth == 2 && s.kind == tokStart {
-		list.n++
-	}
-	switch {
-	case list == &b.cellXfs && depth == 2 && s.is(tokStart, "xf"):
-		return b.readXf(s, start)
-	case list != &b.fonts:
-	case depth == 2 && s.kind == tokStart:
-		b.sizes = append(b.sizes, 0)
-		if list.n == 1 {
-			b.font0[0] = start
-		}
-		if list.n == 1 && s.self {
-			b.font0[1] = s.pos
-		}
-	case depth == 2 && list.n == 1: // the first font's end
-		b.font0[1] = s.pos
-	case depth == 3 && s.is(tokStart, "sz"):
-		v, _ := attr(s.attrs, "val")
-		if n, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64); err == nil && n > 0 && n < 410 {
-			b.sizes[len(b.sizes)-1] = n
-		}
-	}
-	return nil
 }
 
-// readXf reads one cell style (s at its start tag, start its offset).
-func (b *styleBook) readXf(s *xmlScanner, start int) error {
+// readXf reads one cell style.
+func (b *styleBook) readXf(xf *node) {
 	fmtID := -1
-	if v, ok := attr(s.attrs, "numFmtId"); ok {
+	if v, ok := attr(xf.attrs, "numFmtId"); ok {
 		if n, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil {
 			fmtID = n
 		}
 	}
-	font := attrInt(s.attrs, "fontId")
-	if b.plainDate < 0 && s.self && b.dateFmt >= 0 && fmtID == b.dateFmt && font == 0 &&
-		attrInt(s.attrs, "fillId") == 0 && attrInt(s.attrs, "borderId") == 0 {
+	font := attrInt(xf.attrs, "fontId")
+	if b.plainDate < 0 && xf.self && b.dateFmt >= 0 && fmtID == b.dateFmt && font == 0 &&
+		attrInt(xf.attrs, "fillId") == 0 && attrInt(xf.attrs, "borderId") == 0 {
 		b.plainDate = len(b.xfs)
 	}
 	wrap := false
-	if err := copyElement(io.Discard, s, func(s *xmlScanner) {
-		if s.is(tokStart, "alignment") {
-			v, _ := attr(s.attrs, "wrapText")
+	for _, k := range xf.kids {
+		if k.name == "alignment" {
+			v, _ := attr(k.attrs, "wrapText")
 			wrap = string(v) == "1" || string(v) == "true"
 		}
-	}); err != nil {
-		return err
 	}
 	size := 0.0
 	if font >= 0 && font < len(b.sizes) {
 		size = b.sizes[font]
 	}
-	b.push(xfStyle{xml: b.data[start:s.pos], fmt: fmtID, wrap: wrap, size: size})
-	return nil
+	b.push(xfStyle{xml: b.data[xf.start:xf.end], fmt: fmtID, wrap: wrap, size: size})
 }
 
 // push appends a cell style and returns its index.
@@ -242,7 +194,7 @@ func prefixOf(s *xmlScanner) string { return string(s.qname[:len(s.qname)-len(s.
 // usable reports whether the styles can take additions: a change that
 // adds a style refuses a workbook without a cell style list.
 func (b *styleBook) usable() error {
-	if b.cellXfs.end < 0 || b.base == 0 {
+	if b.base == 0 {
 		return fmt.Errorf("the styles part has no cell styles")
 	}
 	return nil
@@ -257,61 +209,55 @@ func (b *styleBook) changed() bool {
 
 // greyable reports whether the styles can take the header font and fill.
 func (b *styleBook) greyable() error {
-	if b.fonts.end < 0 || b.fills.end < 0 || b.font0[1] == 0 {
+	if b.fonts == nil || b.fills == nil || b.fills.self || len(b.fonts.kids) == 0 {
 		return fmt.Errorf("the styles part has no list of fonts or fills to add the job columns' header style to")
 	}
 	return nil
 }
 
-// grey returns the style showing what style id shows in bold dark grey
-// text on a light grey fill: the job columns' header. The font and the
-// fill are added once (greyable says whether they can be).
+// grey returns style id in bold dark grey on a light grey fill: the job
+// columns' header (greyable says whether it can be added).
 func (b *styleBook) grey(id int) int {
+	return b.variant([3]int{id, 2, 2}, func(xf xfStyle) xfStyle {
+		b.header = true
+		x, _ := parseTree(xf.xml, 0)
+		tag := setAttr(setAttr(x.tag, "fontId", strconv.Itoa(len(b.fonts.kids))), "fillId", strconv.Itoa(len(b.fills.kids)))
+		tag = setAttr(setAttr(tag, "applyFont", "1"), "applyFill", "1")
+		xf.xml, xf.size = spliced(xf.xml, []splice{{x.start, x.open, tag}}), b.fontBase
+		return xf
+	})
+}
+
+// variant returns the style key names, made the first time by build from
+// the style key[0] names (b.mu held while it runs).
+func (b *styleBook) variant(key [3]int, build func(xf xfStyle) xfStyle) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if got, ok := b.greyed[id]; ok {
+	if got, ok := b.derived[key]; ok {
 		return got
 	}
-	b.header = true
+	id := key[0]
 	if id < 0 || id >= len(b.xfs) {
-		id = 0
+		id = 0 // excelize reads a missing style as the default
 	}
-	xf := b.xfs[id]
-	s := newBytesScanner(xf.xml)
-	if !s.next() {
-		return id
-	}
-	tag := setAttr(setAttr(slices.Clone(s.raw), "fontId", strconv.Itoa(b.fonts.n)), "fillId", strconv.Itoa(b.fills.n))
-	tag = setAttr(setAttr(tag, "applyFont", "1"), "applyFill", "1")
-	xf.xml, xf.size = append(tag, xf.xml[s.pos:]...), b.fontBase
-	n := b.add(xf)
-	b.greyed[id] = n
+	n := b.add(build(b.xfs[id]))
+	b.derived[key] = n
 	return n
 }
 
-// headerParts are the font and the fill of the header style: the first
-// font's element made bold and grey (a font's children come in any
-// order), and a solid fill.
+// headerParts are the header style's font, the first font made bold and grey,
+// and its solid fill.
 func (b *styleBook) headerParts() (font, fill []byte) {
 	p := b.prefix
 	font = fmt.Appendf(nil, `<%sfont><%sb/><%scolor rgb="FF595959"/>`, p, p, p)
-	s := newBytesScanner(b.data[b.font0[0]:b.font0[1]])
-	for depth := 0; s.next(); {
-		name := string(s.name)
-		switch {
-		case s.kind == tokStart && depth == 0:
-			depth = b2i(!s.self)
-		case s.kind == tokEnd && depth == 1:
-			depth = 0
-		case depth == 1 && s.kind == tokStart && (name == "b" || name == "color"):
-			if !s.self {
-				_ = copyElement(io.Discard, s, nil)
-			}
-		case depth >= 1:
-			depth += b2i(s.kind == tokStart && !s.self) - b2i(s.kind == tokEnd)
-			font = append(font, s.raw...)
+	f := b.fonts.kids[0]
+	last := f.open
+	for _, k := range f.kids {
+		if k.name == "b" || k.name == "color" {
+			font, last = append(font, b.data[last:k.start]...), k.end
 		}
 	}
+	font = append(font, b.data[last:f.close]...)
 	font = fmt.Appendf(font, `</%sfont>`, p)
 	fill = fmt.Appendf(nil, `<%sfill><%spatternFill patternType="solid"><%sfgColor rgb="FFE7E6E6"/><%sbgColor indexed="64"/></%spatternFill></%sfill>`, p, p, p, p, p, p)
 	return font, fill
@@ -382,55 +328,31 @@ func (b *styleBook) derive(id int, wrap, date bool) int {
 	if !wrap && !date {
 		return id
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	key := [3]int{id, b2i(wrap), b2i(date)}
-	if got, ok := b.derived[key]; ok {
-		return got
-	}
-	if id < 0 || id >= len(b.xfs) {
-		id = 0 // excelize reads a missing style as the default
-	}
-	xf := b.xfs[id]
-	if date {
-		xf.fmt = b.dateFormat()
-	}
-	xf.xml, xf.wrap = b.withFormat(xf.xml, wrap, date), wrap || xf.wrap
-	n := b.add(xf)
-	b.derived[key] = n
-	return n
-}
-
-// withFormat returns an xf element with wrapping and the date format set.
-func (b *styleBook) withFormat(xf []byte, wrap, date bool) []byte {
-	s := newBytesScanner(xf)
-	if !s.next() {
-		return xf
-	}
-	tag, self, rest := slices.Clone(s.raw), s.self, xf[s.pos:]
-	if date {
-		tag = setAttr(setAttr(tag, "numFmtId", strconv.Itoa(b.dateFmt)), "applyNumberFormat", "1")
-	}
-	if !wrap {
-		return append(tag, rest...)
-	}
-	tag = setAttr(tag, "applyAlignment", "1")
-	if self {
-		tag = openTag(tag)
-		rest = fmt.Appendf(nil, `</%sxf>`, b.prefix)
-	}
-	out := slices.Clone(tag)
-	// Wrap in the alignment there is, or in a new one (its first child).
-	cs := newBytesScanner(rest)
-	for cs.next() {
-		if cs.is(tokStart, "alignment") {
-			at := cs.pos - len(cs.raw)
-			a := setAttr(setAttr(slices.Clone(cs.raw), "wrapText", "1"), "vertical", "top")
-			return append(append(append(out, rest[:at]...), a...), rest[cs.pos:]...)
+	return b.variant([3]int{id, b2i(wrap), b2i(date)}, func(xf xfStyle) xfStyle {
+		x, _ := parseTree(xf.xml, 1)
+		tag := slices.Clone(x.tag)
+		if date {
+			xf.fmt = b.dateFormat()
+			tag = setAttr(setAttr(tag, "numFmtId", strconv.Itoa(xf.fmt)), "applyNumberFormat", "1")
 		}
-	}
-	out = fmt.Appendf(out, `<%salignment vertical="top" wrapText="1"/>`, b.prefix)
-	return append(out, rest...)
+		ins := []splice{{x.start, x.open, tag}}
+		if wrap {
+			// Wrap in the alignment there is, or in a new one (its first child).
+			xf.wrap, tag = true, setAttr(tag, "applyAlignment", "1")
+			align := fmt.Appendf(nil, `<%salignment vertical="top" wrapText="1"/>`, b.prefix)
+			switch a := x.kid("alignment"); {
+			case a != nil:
+				ins = append(ins, splice{a.start, a.open, setAttr(setAttr(slices.Clone(a.tag), "wrapText", "1"), "vertical", "top")})
+			case x.self:
+				tag = fmt.Appendf(append(openTag(tag), align...), `</%sxf>`, b.prefix)
+			default:
+				tag = append(tag, align...)
+			}
+			ins[0].text = tag
+		}
+		xf.xml = spliced(xf.xml, ins)
+		return xf
+	})
 }
 
 // addFill returns a new differential style filling a cell with a colour
@@ -441,7 +363,11 @@ func (b *styleBook) addFill(rgb string) int {
 	p := b.prefix
 	b.newDxfs = append(b.newDxfs, fmt.Appendf(nil, `<%sdxf><%sfill><%spatternFill patternType="solid"><%sfgColor rgb="FF%s"/><%sbgColor rgb="FF%s"/></%spatternFill></%sfill></%sdxf>`,
 		p, p, p, p, rgb, p, rgb, p, p, p))
-	return b.dxfs.n + len(b.newDxfs) - 1
+	n := len(b.newDxfs) - 1
+	if b.dxfs != nil {
+		n += len(b.dxfs.kids)
+	}
+	return n
 }
 
 // bytes returns the styles part with the additions, nil without any.
@@ -454,20 +380,20 @@ func (b *styleBook) bytes() []byte {
 	var ins []splice
 	// list adds items to a list: into it, or as a new one in place of an
 	// empty <list/>, or as a new one at orElse.
-	list := func(l styleList, name string, items []byte, n, orElse int) {
+	list := func(l *node, name string, items []byte, n, orElse int) {
 		whole := fmt.Appendf(nil, `<%s%s count="%d">%s</%s%s>`, b.prefix, name, n, items, b.prefix, name)
-		switch tag := l.tag; {
-		case tag[1] > 0 && !l.self:
-			ins = append(ins, splice{tag[0], tag[1], setAttrInt(b.data[tag[0]:tag[1]], "count", n)}, splice{l.end, l.end, items})
-		case tag[1] > 0:
-			ins = append(ins, splice{tag[0], tag[1], whole})
+		switch {
+		case l != nil && !l.self:
+			ins = append(ins, splice{l.start, l.open, setAttrInt(l.tag, "count", n)}, splice{l.close, l.close, items})
+		case l != nil:
+			ins = append(ins, splice{l.start, l.open, whole})
 		default:
 			ins = append(ins, splice{orElse, orElse, whole})
 		}
 	}
 	if b.newFmt {
 		numFmt := fmt.Appendf(nil, `<%snumFmt numFmtId="%d" formatCode="%s"/>`, b.prefix, b.dateFmt, sheet.DateFormat)
-		list(b.numFmts, "numFmts", numFmt, 1, b.sheetTag[1])
+		list(b.numFmtList, "numFmts", numFmt, 1, b.root.open)
 	}
 	if added := len(b.xfs) - b.base; added > 0 {
 		var items []byte
@@ -508,9 +434,8 @@ func spliced(data []byte, ins []splice) []byte {
 	return out.Bytes()
 }
 
-// numFmtIsDate reports whether a number format shows a date, as
-// excelize's GetStyle decides it: built-in and language formats by id,
-// others by their code.
+// numFmtIsDate reports whether a number format shows a date, as excelize's
+// GetStyle decides it: built-in ones by id, others by their code.
 func numFmtIsDate(id int, custom map[int]string) bool {
 	switch {
 	case id < 0:

@@ -1,7 +1,6 @@
 package xlsxbook
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -13,9 +12,8 @@ import (
 	"onboard/internal/sheet"
 )
 
-// init's dropdowns and marks on job columns are data validations added to
-// the sheet's <dataValidations> (made at its schema place when missing);
-// the job columns' header cells take a grey bold style.
+// init's dropdowns and marks on job columns are data validations added to the
+// sheet's own; the job columns' header cells take a grey bold style.
 
 // dropdownError is the warning a value outside a dropdown's list shows:
 // people may type the other accepted words (済, ○, ...).
@@ -75,7 +73,7 @@ func (sf *sheetFormatter) validationsXML() []byte {
 		formula := `"` + strings.ReplaceAll(v.list, `"`, `""`) + `"`
 		b = fmt.Appendf(b, `<%sdataValidation type="list" errorStyle="warning" allowBlank="1" showErrorMessage="1" errorTitle="%s" error="%s" sqref="%s2:%s%d">`,
 			p, markTitle, dropdownError, col, col, excelize.TotalRows)
-		b = fmt.Appendf(b, `<%sformula1>%s</%sformula1></%sdataValidation>`, p, escapeText(formula), p, p)
+		b = fmt.Appendf(b, `<%sformula1>%s</%sformula1></%sdataValidation>`, p, textEscaper.Replace(formula), p, p)
 	}
 	return b
 }
@@ -87,38 +85,10 @@ func (sf *sheetFormatter) writeValidations(out io.Writer) {
 }
 
 // extendValidations copies the sheet's dataValidations element, s at its
-// start tag, with the tab's new validations at its end and its count
-// moved by theirs.
+// start tag, with the tab's new validations at its end, counted.
 func (sf *sheetFormatter) extendValidations(out io.Writer, s *xmlScanner) error {
 	sf.dvDone = true
-	n, tag := len(s.raw), setAttrInt(slices.Clone(s.raw), "count", len(sf.t.validations))
-	if s.self {
-		out.Write(openTag(tag))
-		fmt.Fprintf(out, `%s</%s>`, sf.validationsXML(), s.qname)
-		return nil
-	}
-	var b bytes.Buffer
-	if err := copyElement(&b, s, nil); err != nil {
-		return err
-	}
-	body := b.Bytes()[n:]
-	end := bytes.LastIndex(body, []byte("</"))
-	out.Write(tag)
-	out.Write(body[:end])
-	out.Write(sf.validationsXML())
-	out.Write(body[end:])
-	return nil
-}
-
-// headerEdits give the job columns' header cells the grey header style.
-type headerEdits struct{ sf *sheetFormatter }
-
-func (e *headerEdits) len() int { return len(e.sf.t.header) }
-
-func (e *headerEdits) col(k int) int { return e.sf.t.header[k] }
-
-// write gives a header cell its style in grey, or adds the cell so.
-func (e *headerEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
-	sf, col := e.sf, e.sf.t.header[k]
-	return sf.restyle(b, col, row, s, sf.colStyleOf(col), func(old int, _ bool) int { return sf.styles.grey(old) })
+	return editElement(out, s, 0, func(root *node) []splice {
+		return appendTo(root, setAttrInt(root.tag, "count", len(sf.t.validations)), sf.validationsXML())
+	})
 }

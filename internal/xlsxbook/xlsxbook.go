@@ -50,9 +50,6 @@ func Open(path string) *Workbook { return &Workbook{path: path} }
 // Describe names the workbook.
 func (w *Workbook) Describe() string { return w.path }
 
-// Path is the workbook's file path.
-func (w *Workbook) Path() string { return w.path }
-
 // Missing reports whether there is no workbook at the path yet: no file,
 // or an empty regular one (0 bytes, as touch leaves it).
 func (w *Workbook) Missing() bool {
@@ -80,8 +77,7 @@ func (w *Workbook) CreateTabs(ctx context.Context, tabs []string) error {
 }
 
 // snapshot is the workbook file held open: a save renames a new file over
-// the path, so what is read through it stays the file opened, and a large
-// workbook is never held in memory whole (issue 13).
+// it, so a large workbook is read where it is, never held whole.
 type snapshot struct {
 	*os.File
 	size int64
@@ -99,15 +95,14 @@ func (w *Workbook) open(summed bool) (*snapshot, error) {
 		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
 	}
 	snap := &snapshot{File: f}
+	h := sha256.New()
 	if summed {
-		h := sha256.New()
 		snap.size, err = io.Copy(h, f)
 		h.Sum(snap.sum[:0])
+	} else if st, err2 := f.Stat(); err2 == nil {
+		snap.size = st.Size()
 	} else {
-		var st os.FileInfo
-		if st, err = f.Stat(); err == nil {
-			snap.size = st.Size()
-		}
+		err = err2
 	}
 	if err != nil {
 		f.Close()
@@ -137,16 +132,14 @@ func (w *Workbook) openFile(summed bool) (p *xlsxPackage, snap *snapshot, err er
 	return p, snap, nil
 }
 
-// Read reads the workbook from disk and returns the named tabs (all of
-// them for nil names): the contract finds a tab a manager named a little
-// differently through Titles and asks for it by its title.
+// Read reads the workbook from disk and returns the named tabs (all of them
+// for nil names).
 func (w *Workbook) Read(ctx context.Context, names []string) (*sheet.Book, error) {
 	return w.ReadKeeping(ctx, names, nil)
 }
 
-// ReadKeeping is Read keeping, below each tab's header row, only the
-// columns keep names (sheet.FilteringReader): the cells left out are never
-// held, so a tab's own columns cost no memory.
+// ReadKeeping is Read keeping below each header only the columns keep names
+// (sheet.FilteringReader): the others are never held.
 func (w *Workbook) ReadKeeping(ctx context.Context, names []string, keep sheet.KeepColumns) (*sheet.Book, error) {
 	return w.readTabs(ctx, names, keep, nil)
 }
@@ -234,16 +227,15 @@ func (w *Workbook) ReadColumns(ctx context.Context, reqs []sheet.ColumnsRequest)
 // last saved).
 func (w *Workbook) checkUnchanged() error {
 	f, err := os.Open(w.path)
+	if err == nil {
+		defer f.Close()
+		h := sha256.New()
+		if _, err = io.Copy(h, f); err == nil && [32]byte(h.Sum(nil)) != w.sum {
+			return w.conflict()
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("check workbook %s before saving: %w", w.path, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return fmt.Errorf("check workbook %s before saving: %w", w.path, err)
-	}
-	if [32]byte(h.Sum(nil)) != w.sum {
-		return w.conflict()
 	}
 	return nil
 }

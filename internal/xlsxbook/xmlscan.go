@@ -2,6 +2,7 @@ package xlsxbook
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +18,7 @@ import (
 type xmlScanner struct {
 	r        io.Reader
 	buf      []byte
-	pos, end int
+	pos, end int // the unread bytes are buf[pos:end]
 	eof      bool
 	err      error
 
@@ -67,45 +68,96 @@ func newPartScanner(data []byte) *xmlScanner {
 	return s
 }
 
-// nesting is a stack of element names, held in one buffer.
+// nesting is the stack of open elements: a name of up to 7 bytes as a
+// number packing it (nameKey), a longer one as where it starts in long.
 type nesting struct {
-	names []byte
-	ends  []int
+	keys []uint64
+	long []byte
 }
 
+const longKey = 1 << 63
+
+// nameKey packs a name of up to 7 bytes and its length; 0 for a longer one.
+func nameKey(name []byte) (k uint64) {
+	if len(name) > 7 {
+		return 0
+	}
+	for i, c := range name {
+		k |= uint64(c) << (8 * i)
+	}
+	return k | uint64(len(name))<<56
+}
+
+// take pushes a start tag's name or pops an end tag's; an error when the
+// end tag closes no open element.
+func (n *nesting) take(kind tokenKind, qname []byte) error {
+	k, last := nameKey(qname), len(n.keys)-1
+	if kind == tokStart {
+		if k == 0 {
+			k = longKey | uint64(len(n.long))
+			n.long = append(n.long, qname...)
+		}
+		n.keys = append(n.keys, k)
+		return nil
+	}
+	var top uint64
+	if last >= 0 {
+		top = n.keys[last]
+	}
+	if top&longKey != 0 && k == 0 && string(n.long[top&^longKey:]) == string(qname) {
+		n.long = n.long[:top&^longKey]
+	} else if top == 0 || k != top {
+		return fmt.Errorf("the XML has </%s> where no <%s> is open", qname, qname)
+	}
+	n.keys = n.keys[:last]
+	return nil
+}
+
+// top is the innermost open element's name.
 func (n *nesting) top() []byte {
-	start := 0
-	if len(n.ends) > 1 {
-		start = n.ends[len(n.ends)-2]
+	k := n.keys[len(n.keys)-1]
+	if k&longKey != 0 {
+		return n.long[k&^longKey:]
 	}
-	return n.names[start:n.ends[len(n.ends)-1]]
+	return binary.LittleEndian.AppendUint64(nil, k)[:k>>56]
 }
 
-// checkNesting keeps the stack of open elements; false (with s.err set)
-// when an end tag closes another element or the part ends with one open.
-func (s *xmlScanner) checkNesting(atEnd bool) bool {
-	n := s.nest
-	if n == nil || s.err != nil {
-		return s.err == nil
+// next moves to the next token; false at the end of the input or on an
+// error (see s.err).
+func (s *xmlScanner) next() bool {
+	for s.err == nil {
+		data := s.buf[s.pos:s.end]
+		if len(data) > 0 && data[0] != '<' {
+			i := bytes.IndexByte(data, '<')
+			if i < 0 && s.eof {
+				i = len(data)
+			}
+			if i >= 0 {
+				s.kind, s.raw, s.text, s.name, s.qname, s.attrs, s.self, s.cdata = tokText, data[:i], data[:i], nil, nil, nil, false, false
+				s.pos += i
+				return true
+			}
+		} else if n := markupLen(data); n > 0 {
+			s.pos += n
+			if s.tag(data[:n]) {
+				return s.err == nil
+			}
+			continue
+		}
+		if !s.more() && (s.pos == s.end || s.buf[s.pos] == '<') { // else the text at the end is next
+			if n := s.nest; s.err == nil && s.pos < s.end {
+				s.err = errTruncatedXML
+			} else if s.err == nil && n != nil && len(n.keys) > 0 {
+				s.err = fmt.Errorf("the XML ends with <%s> still open", n.top())
+			}
+			return false
+		}
 	}
-	switch {
-	case atEnd && len(n.ends) > 0:
-		s.err = fmt.Errorf("the XML ends with <%s> still open", n.top())
-	case atEnd || s.kind == tokText || s.self:
-	case s.kind == tokStart:
-		n.names = append(n.names, s.qname...)
-		n.ends = append(n.ends, len(n.names))
-	case len(n.ends) == 0 || !bytes.Equal(n.top(), s.qname):
-		s.err = fmt.Errorf("the XML has </%s> where no <%s> is open", s.qname, s.qname)
-	default:
-		n.ends = n.ends[:len(n.ends)-1]
-		n.names = n.names[:max(0, len(n.names)-len(s.qname))]
-	}
-	return s.err == nil
+	return false
 }
 
 // more reads more input behind the unread bytes, growing the buffer when
-// one token fills it; it reports false at the end of the input.
+// one token fills it; false at the end of the input.
 func (s *xmlScanner) more() bool {
 	for !s.eof {
 		if s.pos > 0 {
@@ -130,129 +182,98 @@ func (s *xmlScanner) more() bool {
 	return false
 }
 
-// next moves to the next token; false at the end of the input or on an
-// error (see s.err).
-func (s *xmlScanner) next() bool {
-	for {
-		data := s.buf[s.pos:s.end]
-		if len(data) == 0 {
-			if !s.more() {
-				s.checkNesting(true)
-				return false
-			}
+var cdataOpen = []byte("<![CDATA[")
+
+// tagStop marks the bytes where a tag's end is looked for: its end, and
+// the quotes around an attribute's value (which may hold '>').
+var tagStop = [256]bool{'>': true, '"': true, '\'': true}
+
+// markupLen is the length of the markup data starts with ('<' first),
+// 0 when data ends before it does.
+func markupLen(data []byte) int {
+	if len(data) < 2 {
+		return 0
+	}
+	if c := data[1]; c == '!' || c == '?' {
+		end := ">"
+		switch {
+		case c == '?':
+			end = "?>"
+		case bytes.HasPrefix(data, []byte("<!--")):
+			end = "-->"
+		case bytes.HasPrefix(data, cdataOpen):
+			end = "]]>"
+		case len(data) < len(cdataOpen): // not yet known: a declaration or CDATA
+			return 0
+		}
+		if i := bytes.Index(data, []byte(end)); i >= 0 {
+			return i + len(end)
+		}
+		return 0
+	}
+	for i := 1; i < len(data); i++ {
+		if !tagStop[data[i]] {
 			continue
 		}
-		if data[0] != '<' {
-			i := bytes.IndexByte(data, '<')
-			if i < 0 {
-				if !s.eof {
-					s.more()
-					continue
-				}
-				i = len(data)
-			}
-			s.setText(data[:i], false)
-			return true
+		if data[i] == '>' {
+			return i + 1
 		}
-		n, ok := s.tagEnd(data)
-		if !ok {
-			if !s.more() {
-				s.err = errTruncatedXML
-				return false
-			}
-			continue
+		if i = quoteEnd(data, i); i < 0 {
+			return 0
 		}
-		if n < 0 { // a comment, processing instruction or declaration: skip it
-			s.pos += -n
-			continue
-		}
-		tag := data[:n]
-		s.raw, s.pos = tag, s.pos+n
-		if len(tag) > 9 && string(tag[:9]) == "<![CDATA[" {
-			s.kind, s.name, s.qname, s.attrs, s.self = tokText, nil, nil, nil, false
-			s.text, s.cdata = tag[9:n-3], true
-			return true
-		}
-		body := tag[1 : n-1]
-		s.kind, s.self, s.cdata = tokStart, false, false
-		if len(body) > 0 && body[0] == '/' {
-			s.kind, body = tokEnd, body[1:]
-		} else if len(body) > 0 && body[len(body)-1] == '/' {
-			s.self, body = true, body[:len(body)-1]
-		}
-		i, local := 0, 0
-		for i < len(body) && !isSpace(body[i]) {
-			if body[i] == ':' {
-				local = i + 1
-			}
-			i++
-		}
-		s.qname, s.attrs, s.name = body[:i], body[i:], body[local:i]
-		if len(s.name) == 0 { // <>, </>, <x:>: not XML
-			s.err = errNoName
+	}
+	return 0
+}
+
+// tag makes the token the markup t; false for a comment, a processing
+// instruction or a declaration, which are no token.
+func (s *xmlScanner) tag(t []byte) bool {
+	s.raw, s.self, s.cdata, s.kind = t, false, false, tokStart
+	if t[1] == '?' || t[1] == '!' {
+		if !bytes.HasPrefix(t, cdataOpen) {
 			return false
 		}
-		return s.checkNesting(false)
+		s.kind, s.text, s.cdata, s.name, s.qname, s.attrs = tokText, t[len(cdataOpen):len(t)-3], true, nil, nil, nil
+		return true
 	}
-}
-
-func (s *xmlScanner) setText(b []byte, cdata bool) {
-	s.kind, s.raw, s.text, s.name, s.qname, s.attrs, s.self, s.cdata = tokText, b, b, nil, nil, nil, false, cdata
-	s.pos += len(b)
-}
-
-// tagEnd returns the length of the tag at the start of data (quotes
-// respected), or minus the length of markup to skip; false when data
-// ends before the tag does.
-func (s *xmlScanner) tagEnd(data []byte) (int, bool) {
-	skip := func(end string) (int, bool) {
-		i := bytes.Index(data, []byte(end))
-		if i < 0 {
-			return 0, false
-		}
-		return -(i + len(end)), true
+	body := t[1 : len(t)-1]
+	if len(body) > 0 && body[0] == '/' {
+		s.kind, body = tokEnd, body[1:]
+	} else if len(body) > 0 && body[len(body)-1] == '/' {
+		s.self, body = true, body[:len(body)-1]
 	}
-	switch {
-	case len(data) < 4:
-		if bytes.IndexByte(data, '>') < 0 {
-			return 0, false
-		}
-	case string(data[:4]) == "<!--":
-		return skip("-->")
-	case data[1] == '?':
-		return skip("?>")
-	case string(data[:2]) == "<!":
-		if len(data) < 9 {
-			return 0, false
-		}
-		if string(data[:9]) == "<![CDATA[" {
-			i := bytes.Index(data, []byte("]]>"))
-			if i < 0 {
-				return 0, false
-			}
-			return i + 3, true
-		}
-		return skip(">")
-	}
-	var quote byte
-	for i := 1; i < len(data); i++ {
-		switch c := data[i]; {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return i + 1, true
+	i, local := 0, 0
+	for ; i < len(body) && !isSpace(body[i]); i++ {
+		if body[i] == ':' {
+			local = i + 1
 		}
 	}
-	return 0, false
+	s.qname, s.attrs, s.name = body[:i], body[i:], body[local:i]
+	if len(s.name) == 0 { // <>, </>, <x:>: not XML
+		s.err = errNoName
+	} else if s.nest != nil && !s.self {
+		if err := s.nest.take(s.kind, s.qname); err != nil {
+			s.err = err
+		}
+	}
+	return true
 }
 
 // is reports whether the token is a tag with that local name.
 func (s *xmlScanner) is(kind tokenKind, name string) bool {
 	return s.kind == kind && string(s.name) == name
+}
+
+// nextIn moves to the next token inside an element still open: the end
+// of the input is an error.
+func (s *xmlScanner) nextIn() error {
+	if s.next() {
+		return nil
+	}
+	if s.err != nil {
+		return s.err
+	}
+	return errTruncatedXML
 }
 
 // attr returns the raw value of the attribute with that local name.
@@ -272,33 +293,44 @@ func attr(attrs []byte, name string) ([]byte, bool) {
 // nextAttr splits the first attribute off a start tag's attributes: its
 // local name, its raw value and the attributes after it.
 func nextAttr(attrs []byte) (key, val, rest []byte, ok bool) {
-	i := 0
-	for i < len(attrs) && isSpace(attrs[i]) {
-		i++
-	}
+	i := skipSpace(attrs, 0)
 	start := i
-	for i < len(attrs) && attrs[i] != '=' && !isSpace(attrs[i]) {
+	for ; i < len(attrs) && attrs[i] != '=' && !isSpace(attrs[i]); i++ {
 		if attrs[i] == ':' {
 			start = i + 1
 		}
-		i++
 	}
 	key = attrs[start:i]
 	for i < len(attrs) && attrs[i] != '=' {
 		i++
 	}
-	i++
-	for i < len(attrs) && isSpace(attrs[i]) {
-		i++
-	}
+	i = skipSpace(attrs, i+1)
 	if i >= len(attrs) || (attrs[i] != '"' && attrs[i] != '\'') {
 		return nil, nil, nil, false
 	}
-	end := bytes.IndexByte(attrs[i+1:], attrs[i])
+	end := quoteEnd(attrs, i)
 	if end < 0 {
 		return nil, nil, nil, false
 	}
-	return key, attrs[i+1 : i+1+end], attrs[i+2+end:], true
+	return key, attrs[i+1 : end], attrs[end+1:], true
+}
+
+// quoteEnd is where the quoted value at b[i] ends, -1 past the end of b.
+// Values are short: a loop costs less than a call of bytes.IndexByte.
+func quoteEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		if b[j] == b[i] {
+			return j
+		}
+	}
+	return -1
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
@@ -306,10 +338,7 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 // attrString returns an attribute's value unescaped.
 func attrString(attrs []byte, name string) (string, bool) {
 	v, ok := attr(attrs, name)
-	if !ok {
-		return "", false
-	}
-	return unescapeXML(v), true
+	return unescapeXML(v), ok
 }
 
 // attrInt returns an attribute's integer value, or 0. An absent or empty
@@ -325,12 +354,7 @@ func attrInt(attrs []byte, name string) int {
 }
 
 // textAppend appends the current text token to b as an XML reader gives it.
-func (s *xmlScanner) textAppend(b []byte) []byte {
-	if s.cdata {
-		return append(b, normalizeNewlines(s.text)...)
-	}
-	return appendUnescaped(b, s.text)
-}
+func (s *xmlScanner) textAppend(b []byte) []byte { return appendText(b, s.text, s.cdata) }
 
 // unescapeXML decodes entities and character references and turns line
 // ends into "\n", as encoding/xml does.
@@ -338,38 +362,28 @@ func unescapeXML(b []byte) string {
 	if bytes.IndexByte(b, '&') < 0 && bytes.IndexByte(b, '\r') < 0 {
 		return string(b)
 	}
-	return string(appendUnescaped(nil, b))
+	return string(appendText(nil, b, false))
 }
 
-func normalizeNewlines(b []byte) []byte {
-	if bytes.IndexByte(b, '\r') < 0 {
-		return b
-	}
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		if b[i] == '\r' {
-			out = append(out, '\n')
-			if i+1 < len(b) && b[i+1] == '\n' {
-				i++
-			}
-			continue
-		}
-		out = append(out, b[i])
-	}
-	return out
-}
-
-func appendUnescaped(out, b []byte) []byte {
+// appendText appends characters to out with their line ends turned into
+// "\n" and, unless cdata, their entities and character references decoded.
+func appendText(out, b []byte, cdata bool) []byte {
 	for len(b) > 0 {
-		i := bytes.IndexAny(b, "&\r")
+		i := bytes.IndexByte(b, '\r')
+		if end := len(b); !cdata {
+			if i >= 0 {
+				end = i
+			}
+			if j := bytes.IndexByte(b[:end], '&'); j >= 0 {
+				i = j
+			}
+		}
 		if i < 0 {
 			return append(out, b...)
 		}
-		out = append(out, b[:i]...)
-		b = b[i:]
+		out, b = append(out, b[:i]...), b[i:]
 		if b[0] == '\r' {
-			out = append(out, '\n')
-			b = b[1:]
+			out, b = append(out, '\n'), b[1:]
 			if len(b) > 0 && b[0] == '\n' {
 				b = b[1:]
 			}
@@ -379,47 +393,30 @@ func appendUnescaped(out, b []byte) []byte {
 		if semi < 0 {
 			return append(out, b...)
 		}
-		ent := string(b[1:semi])
-		switch ent {
-		case "amp":
-			out = append(out, '&')
-		case "lt":
-			out = append(out, '<')
-		case "gt":
-			out = append(out, '>')
-		case "quot":
-			out = append(out, '"')
-		case "apos":
-			out = append(out, '\'')
-		default:
-			var n uint64
-			var err error = strconv.ErrSyntax
-			if strings.HasPrefix(ent, "#x") {
-				n, err = strconv.ParseUint(ent[2:], 16, 32)
-			} else if strings.HasPrefix(ent, "#") {
-				n, err = strconv.ParseUint(ent[1:], 10, 32)
-			}
-			if err != nil {
-				out = append(out, b[:semi+1]...)
-			} else {
-				out = utf8.AppendRune(out, rune(n))
-			}
-		}
-		b = b[semi+1:]
+		out, b = appendEntity(out, b[:semi+1]), b[semi+1:]
 	}
 	return out
 }
 
-// nextIn moves to the next token inside an element still open: the end
-// of the input is an error.
-func (s *xmlScanner) nextIn() error {
-	if s.next() {
-		return nil
+var xmlEntities = map[string]byte{"amp": '&', "lt": '<', "gt": '>', "quot": '"', "apos": '\''}
+
+// appendEntity appends what the reference e ("&...;") stands for, or e
+// itself when it is none.
+func appendEntity(out, e []byte) []byte {
+	ref := string(e[1 : len(e)-1])
+	if c, ok := xmlEntities[ref]; ok {
+		return append(out, c)
 	}
-	if s.err != nil {
-		return s.err
+	n, err := uint64(0), strconv.ErrSyntax
+	if hex, ok := strings.CutPrefix(ref, "#x"); ok {
+		n, err = strconv.ParseUint(hex, 16, 32)
+	} else if dec, ok := strings.CutPrefix(ref, "#"); ok {
+		n, err = strconv.ParseUint(dec, 10, 32)
 	}
-	return errTruncatedXML
+	if err != nil {
+		return append(out, e...)
+	}
+	return utf8.AppendRune(out, rune(n))
 }
 
 // copyElement copies the element whose start tag was just read, showing
@@ -455,37 +452,33 @@ func setAttr(tag []byte, name, val string) []byte {
 	if bytes.HasSuffix(tag, []byte("/>")) {
 		end--
 	}
-	i := bytes.IndexFunc(tag, func(r rune) bool { return r == ' ' || r == '\t' || r == '\r' || r == '\n' })
+	i := bytes.IndexAny(tag, " \t\r\n")
 	if i < 0 || i > end {
 		i = end
 	}
-	for at := i; at < end; {
-		key, v, rest, ok := nextAttr(tag[at:end])
+	at, to := end, end // the attribute's place, and where what follows it starts
+	for a := i; a < end; {
+		key, v, rest, ok := nextAttr(tag[a:end])
 		if !ok {
 			break
 		}
-		restAt := end - len(rest)
-		if string(key) == name && !bytes.Contains(tag[at:restAt-len(v)-2], []byte(":"+name)) {
-			out := append([]byte(nil), tag[:at]...)
-			if val != "" {
-				out = append(out, ' ')
-				out = append(out, name...)
-				out = append(out, `="`...)
-				out = append(out, val...)
-				out = append(out, '"')
-			}
-			return append(out, tag[restAt:]...)
+		next := end - len(rest)
+		if string(key) == name && !bytes.Contains(tag[a:next-len(v)-2], []byte(":"+name)) {
+			at, to = a, next
+			break
 		}
-		at = restAt
+		a = next
 	}
-	if val == "" {
+	if at == end && val == "" {
 		return tag
 	}
-	out := append([]byte(nil), bytes.TrimRight(tag[:end], " \t\r\n")...)
-	out = append(out, ' ')
-	out = append(out, name...)
-	out = append(out, `="`...)
-	out = append(out, val...)
-	out = append(out, '"')
-	return append(out, tag[end:]...)
+	out := append([]byte(nil), tag[:at]...)
+	if at == end {
+		out = bytes.TrimRight(out, " \t\r\n")
+	}
+	if val != "" {
+		out = append(append(append(append(out, ' '), name...), `="`...), val...)
+		out = append(out, '"')
+	}
+	return append(out, tag[to:]...)
 }

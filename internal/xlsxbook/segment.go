@@ -1,0 +1,188 @@
+package xlsxbook
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"io"
+)
+
+// A sheet part this package rewrites is deflated in segments: once a
+// segment holds segmentBytes, the next row starts a new one with the
+// compressor flushed and reset, so inflating may begin there. The zip
+// entry's extra field (segmentsTag) says where they start, beside the
+// entry's CRC-32 and sizes: another program's save drops or outdates it,
+// and the part is then read from its start. So a sync reads a long
+// status log's tail without inflating the years before it.
+
+// segmentsTag marks the extra field: a private one ("ob"), which other
+// readers skip.
+const segmentsTag = 0x626f
+
+var segmentBytes uint64 = 1 << 20 // a variable for the tests' small parts
+
+// segment is where one starts: its first row, and its offsets in the
+// deflated and in the inflated part.
+type segment struct {
+	row         int
+	packed, raw int64
+}
+
+// countingWriter counts the deflated bytes, for segment offsets.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+// segmenter deflates what is written to it into packed, counted into
+// its part, and starts a segment where rowStarts says a row starts.
+type segmenter struct {
+	z      *flate.Writer
+	packed countingWriter
+	part   *deflatedPart
+	start  uint64 // the part's size where the segment began
+	err    error
+}
+
+func newSegmenter(w io.Writer, part *deflatedPart) *segmenter {
+	s := &segmenter{packed: countingWriter{w: w}, part: part}
+	s.z, _ = flate.NewWriter(&s.packed, flate.BestSpeed)
+	return s
+}
+
+func (s *segmenter) Write(b []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	s.part.Write(b)
+	return s.z.Write(b)
+}
+
+func (s *segmenter) close() error {
+	if s.err != nil {
+		return s.err
+	}
+	return s.z.Close()
+}
+
+// segmentRows is the row rewriter's rowStarts for a part written to
+// dst through buf: once the segment holds segmentBytes, row n starts a
+// new one. Nil unless dst is a segmenter.
+func segmentRows(dst io.Writer, buf *bufio.Writer) func(n int) {
+	s, ok := dst.(*segmenter)
+	if !ok {
+		return nil
+	}
+	return func(n int) {
+		if s.err != nil || s.part.size+uint64(buf.Buffered())-s.start < segmentBytes {
+			return
+		}
+		if s.err = buf.Flush(); s.err == nil {
+			s.err = s.z.Flush()
+		}
+		s.part.segs = append(s.part.segs, segment{row: n, packed: s.packed.n, raw: int64(s.part.size)})
+		s.start = s.part.size
+		s.z.Reset(&s.packed)
+	}
+}
+
+// segmentsExtra is the extra field recording segs of a part; nil when
+// there are none or too many for one field.
+func segmentsExtra(segs []segment, crc uint32, packed, raw uint64) []byte {
+	if len(segs) == 0 {
+		return nil
+	}
+	b := binary.LittleEndian.AppendUint32(make([]byte, 4, 64), crc)
+	b = binary.LittleEndian.AppendUint64(b, packed)
+	b = binary.LittleEndian.AppendUint64(b, raw)
+	var prev segment
+	for _, s := range segs {
+		b = binary.AppendUvarint(b, uint64(s.row-prev.row))
+		b = binary.AppendUvarint(b, uint64(s.packed-prev.packed))
+		b = binary.AppendUvarint(b, uint64(s.raw-prev.raw))
+		prev = s
+	}
+	if len(b)-4 > 0xffff {
+		return nil
+	}
+	binary.LittleEndian.PutUint16(b, segmentsTag)
+	binary.LittleEndian.PutUint16(b[2:], uint16(len(b)-4))
+	return b
+}
+
+// segmentsOf reads the segments of a part from its extra field; nil when
+// it has none, or they do not describe the entry as it is.
+func segmentsOf(f *zip.File) []segment {
+	data := extraField(f.Extra, segmentsTag)
+	if f.Method != zip.Deflate || len(data) < 20 ||
+		binary.LittleEndian.Uint32(data) != f.CRC32 ||
+		binary.LittleEndian.Uint64(data[4:]) != f.CompressedSize64 ||
+		binary.LittleEndian.Uint64(data[12:]) != f.UncompressedSize64 {
+		return nil
+	}
+	var segs []segment
+	var s segment
+	for r := bytes.NewReader(data[20:]); r.Len() > 0; {
+		var d [3]uint64
+		for i := range d {
+			v, err := binary.ReadUvarint(r)
+			if err != nil || v == 0 || v > f.UncompressedSize64 {
+				return nil
+			}
+			d[i] = v
+		}
+		s = segment{row: s.row + int(d[0]), packed: s.packed + int64(d[1]), raw: s.raw + int64(d[2])}
+		if uint64(s.packed) >= f.CompressedSize64 || uint64(s.raw) >= f.UncompressedSize64 {
+			return nil
+		}
+		segs = append(segs, s)
+	}
+	return segs
+}
+
+// extraField is the data of the zip extra field with the tag; nil when absent.
+func extraField(extra []byte, tag uint16) []byte {
+	for len(extra) >= 4 {
+		id, size := binary.LittleEndian.Uint16(extra), int(binary.LittleEndian.Uint16(extra[2:]))
+		if len(extra) < 4+size {
+			return nil
+		}
+		if id == tag {
+			return extra[4 : 4+size]
+		}
+		extra = extra[4+size:]
+	}
+	return nil
+}
+
+// inflatedFrom is part f inflated from its start up to segment head (its
+// whole head when head is past the last), then from segment from on;
+// base is the file f is stored in.
+func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from int) (io.ReadCloser, error) {
+	start, err := f.DataOffset()
+	if err != nil {
+		return nil, err
+	}
+	size := int64(f.CompressedSize64)
+	first := flate.NewReader(io.NewSectionReader(base, start, segs[head].packed))
+	rest := flate.NewReader(io.NewSectionReader(base, start+segs[from].packed, size-segs[from].packed))
+	return readCloser{io.MultiReader(io.LimitReader(first, segs[head].raw), rest), func() error {
+		first.Close()
+		return rest.Close()
+	}}, nil
+}
+
+type readCloser struct {
+	io.Reader
+	close func() error
+}
+
+func (r readCloser) Close() error { return r.close() }
