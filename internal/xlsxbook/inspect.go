@@ -117,12 +117,9 @@ func readNotes(p *xlsxPackage, part string, protected map[string]bool) error {
 		if !strings.HasSuffix(r.typ, "/comments") {
 			continue
 		}
-		var n noteReader
+		n := noteReader{onboard: protected}
 		if err := p.scan(r.target, n.token); err != nil {
 			return err
-		}
-		for _, text := range n.onboard {
-			protected[text] = true
 		}
 	}
 	return nil
@@ -134,7 +131,7 @@ type noteReader struct {
 	inAuthor, inText bool
 	author           int
 	text             richText
-	onboard          []string
+	onboard          map[string]bool // the notes' texts
 }
 
 func (n *noteReader) token(s *xmlScanner) error {
@@ -142,7 +139,7 @@ func (n *noteReader) token(s *xmlScanner) error {
 	case n.inText:
 		if n.inText = n.text.token(s); !n.inText && n.author < len(n.authors) && n.authors[n.author] == markTitle &&
 			(len(n.text.top) == 0 || len(n.text.runs) == 0) {
-			n.onboard = append(n.onboard, strings.TrimPrefix(n.text.String(), markTitle+":"))
+			n.onboard[strings.TrimPrefix(n.text.String(), markTitle+":")] = true
 		}
 	case s.is(tokStart, "author") && !s.self:
 		n.authors, n.inAuthor = append(n.authors, ""), true

@@ -83,7 +83,7 @@ func (f *rowFitter) sheetFormat(attrs []byte) {
 // attrFloat is an attribute's number, false when absent or not one.
 func attrFloat(attrs []byte, name string) (float64, bool) {
 	v, ok := attr(attrs, name)
-	f, err := strconv.ParseFloat(string(v), 64)
+	f, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
 	return f, ok && err == nil
 }
 

@@ -101,8 +101,7 @@ func parseStyles(data []byte) (*styleBook, error) {
 			for _, f := range list.kids {
 				size := 0.0
 				if sz := f.kid("sz"); sz != nil {
-					v, _ := attr(sz.attrs, "val")
-					if n, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64); err == nil && n > 0 && n < 410 {
+					if n, ok := attrFloat(sz.attrs, "val"); ok && n > 0 && n < 410 {
 						size = n
 					}
 				}

@@ -278,16 +278,12 @@ func (s *xmlScanner) nextIn() error {
 
 // attr returns the raw value of the attribute with that local name.
 func attr(attrs []byte, name string) ([]byte, bool) {
-	for {
-		key, val, rest, ok := nextAttr(attrs)
-		if !ok {
-			return nil, false
-		}
+	for key, val, rest, ok := nextAttr(attrs); ok; key, val, rest, ok = nextAttr(rest) {
 		if string(key) == name {
 			return val, true
 		}
-		attrs = rest
 	}
+	return nil, false
 }
 
 // nextAttr splits the first attribute off a start tag's attributes: its
@@ -308,11 +304,10 @@ func nextAttr(attrs []byte) (key, val, rest []byte, ok bool) {
 	if i >= len(attrs) || (attrs[i] != '"' && attrs[i] != '\'') {
 		return nil, nil, nil, false
 	}
-	end := quoteEnd(attrs, i)
-	if end < 0 {
-		return nil, nil, nil, false
+	if end := quoteEnd(attrs, i); end >= 0 {
+		return key, attrs[i+1 : end], attrs[end+1:], true
 	}
-	return key, attrs[i+1 : end], attrs[end+1:], true
+	return nil, nil, nil, false
 }
 
 // quoteEnd is where the quoted value at b[i] ends, -1 past the end of b.
@@ -358,12 +353,7 @@ func (s *xmlScanner) textAppend(b []byte) []byte { return appendText(b, s.text, 
 
 // unescapeXML decodes entities and character references and turns line
 // ends into "\n", as encoding/xml does.
-func unescapeXML(b []byte) string {
-	if bytes.IndexByte(b, '&') < 0 && bytes.IndexByte(b, '\r') < 0 {
-		return string(b)
-	}
-	return string(appendText(nil, b, false))
-}
+func unescapeXML(b []byte) string { return string(appendText(nil, b, false)) }
 
 // appendText appends characters to out with their line ends turned into
 // "\n" and, unless cdata, their entities and character references decoded.
@@ -429,10 +419,9 @@ func copyElement(out io.Writer, s *xmlScanner, fn func(*xmlScanner)) error {
 		if err := s.nextIn(); err != nil {
 			return err
 		}
-		switch {
-		case s.kind == tokStart && !s.self:
+		if s.kind == tokStart && !s.self {
 			depth++
-		case s.kind == tokEnd:
+		} else if s.kind == tokEnd {
 			depth--
 		}
 		if fn != nil {
