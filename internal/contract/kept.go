@@ -14,16 +14,17 @@ type kept struct {
 	// column the job adds (blank in every row: nothing to keep); 0 when
 	// not kept.
 	at    []int
-	cells []sheet.Value
-	keys  []string // by row; "" for the header
-	blank string   // the key of a row holding nothing
+	cells chunked[sheet.Value]
+	keys  chunked[string] // by row; "" for the header
+	blank string          // the key of a row holding nothing
 }
 
 const addedCol = -1
 
 // newKept keeps the layout's job and fill columns, the rows to come.
 func newKept(l *Layout) *kept {
-	k := &kept{keys: []string{""}, blank: l.RowKey(nil)}
+	k := &kept{blank: l.RowKey(nil)}
+	k.keys.add("")
 	for _, c := range l.Spec.Columns {
 		if col := l.Col(c.Key); col > 0 && c.Owner != Manager {
 			k.mark(col, 1) // set below, once the columns are in order
@@ -62,13 +63,13 @@ func (k *kept) add(n int, row []sheet.Value, key string) {
 
 func (k *kept) append(row []sheet.Value, key string) {
 	k.rows++
-	k.keys = append(k.keys, key)
+	k.keys.add(key)
 	for _, col := range k.cols {
 		var v sheet.Value
 		if col <= len(row) {
 			v = row[col-1]
 		}
-		k.cells = append(k.cells, v)
+		k.cells.add(v)
 	}
 }
 
@@ -80,7 +81,7 @@ func (k *kept) cell(row, col int) (v sheet.Value, ok bool) {
 	if row < 1 || row > k.rows || k.at[col] == addedCol {
 		return sheet.Value{}, true
 	}
-	return k.cells[(row-1)*len(k.cols)+k.at[col]-1], true
+	return k.cells.at((row-1)*len(k.cols) + k.at[col] - 1), true
 }
 
 // Rows is the number of rows read from the contract tab (key: TabApplications…),
@@ -95,7 +96,7 @@ func (s *Sheet) Rows(tab string) int {
 // RowKey is a data row's key as read (Layout.RowKey).
 func (s *Sheet) RowKey(tab string, row int) string {
 	if k := s.kept[tab]; k != nil && row >= 2 && row <= k.rows {
-		return k.keys[row]
+		return k.keys.at(row)
 	}
 	return ""
 }

@@ -108,10 +108,10 @@ func read(book *sheet.Book, m *matrix.Matrix, st *stream) (*Sheet, error) {
 	for key, t := range reads {
 		s.kept[key] = t.kept
 	}
-	s.Applications = nilIfNone(reads[TabApplications].apps)
-	s.SessionRows = nilIfNone(reads[TabSessions].sessions)
+	s.Applications = reads[TabApplications].apps.all()
+	s.SessionRows = reads[TabSessions].sessions.all()
 	if t := reads[TabPool]; t != nil {
-		s.PoolRows = nilIfNone(t.pool)
+		s.PoolRows = t.pool.all()
 	}
 	return s, nil
 }
@@ -144,13 +144,6 @@ func readWhole(reads map[string]*tabRead, whole map[string]*sheet.Tab) {
 	feed(TabPool)
 }
 
-func nilIfNone[T any](rows []T) []T {
-	if len(rows) == 0 {
-		return nil
-	}
-	return rows
-}
-
 // tabRead makes a contract tab's records, and the cells the plan keeps,
 // of its rows one at a time, in order: as a backend reads them, or from a
 // tab that holds them.
@@ -162,9 +155,9 @@ type tabRead struct {
 	r       rowReader // one for all rows: read's reader escapes
 	read    func(r *rowReader)
 
-	apps     []onboarding.Application
-	sessions []onboarding.Session
-	pool     []onboarding.PoolAccount
+	apps     chunked[onboarding.Application]
+	sessions chunked[onboarding.Session]
+	pool     chunked[onboarding.PoolAccount]
 }
 
 func newTabRead(l *Layout, m *matrix.Matrix) *tabRead {
@@ -172,13 +165,13 @@ func newTabRead(l *Layout, m *matrix.Matrix) *tabRead {
 	switch l.Spec.Key {
 	case TabApplications:
 		ar := newAppReader(l, m)
-		t.read = func(r *rowReader) { t.apps = append(t.apps, ar.read(r)) }
+		t.read = func(r *rowReader) { t.apps.add(ar.read(r)) }
 	case TabSessions:
 		sr := newSessionReader(l, m)
-		t.read = func(r *rowReader) { t.sessions = append(t.sessions, sr.read(r)) }
+		t.read = func(r *rowReader) { t.sessions.add(sr.read(r)) }
 	case TabPool:
 		pr := newPoolReader(l)
-		t.read = func(r *rowReader) { t.pool = append(t.pool, pr.read(r)) }
+		t.read = func(r *rowReader) { t.pool.add(pr.read(r)) }
 	}
 	return t
 }
