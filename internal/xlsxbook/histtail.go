@@ -33,13 +33,16 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 	for head < len(segs) && segs[head].row <= p.tail.Head {
 		head++
 	}
-	for from := len(segs) - 1; ; from -= 2 * (len(segs) - from) {
+	// Each pass inflates the segments the passes after it did not, from
+	// one twice as far back; once one holds the anchor, what lies after
+	// it is read too, unless the tail's Rows end within the pass.
+	for from, to := len(segs)-1, len(segs); ; {
 		k := tailKeeper{tail: *p.tail}
 		if from <= head {
 			read, err := p.readSheet(t.part, sst, styles, nil, k.row)
 			return &sheet.Tab{Name: t.name, Rows: k.rows}, read, err
 		}
-		rc, err := inflatedFrom(p.file, f, segs, head, from)
+		rc, err := inflatedFrom(p.file, f, segs, head, from, to)
 		if err != nil {
 			return nil, sheetRead{}, err
 		}
@@ -49,8 +52,13 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 				k.row(n, row)
 			}
 		})
-		if err != nil || k.anchor >= start {
+		switch {
+		case err != nil || k.anchor >= start && (to == len(segs) || k.tail.Rows > 0 && k.anchor+k.tail.Rows <= segs[to].row):
 			return &sheet.Tab{Name: t.name, Rows: k.rows}, read, err
+		case k.anchor >= start:
+			to = len(segs)
+		default:
+			from, to = from-2*(len(segs)-from), from
 		}
 	}
 }

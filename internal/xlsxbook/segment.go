@@ -6,7 +6,9 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
+	"fmt"
 	"io"
+	"strings"
 )
 
 // A sheet part this package rewrites is deflated in segments: once a
@@ -163,10 +165,11 @@ func extraField(extra []byte, tag uint16) []byte {
 	return nil
 }
 
-// inflatedFrom is part f inflated from its start up to segment head (its
-// whole head when head is past the last), then from segment from on;
-// base is the file f is stored in.
-func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from int) (io.ReadCloser, error) {
+// inflatedFrom is part f inflated from its start up to segment head,
+// then segments from to to (to its end when to is past the last, else
+// closed by the end tag of the sheetData they are rows of); base is the
+// file f is stored in.
+func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from, to int) (io.ReadCloser, error) {
 	start, err := f.DataOffset()
 	if err != nil {
 		return nil, err
@@ -174,10 +177,24 @@ func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from int)
 	size := int64(f.CompressedSize64)
 	first := flate.NewReader(io.NewSectionReader(base, start, segs[head].packed))
 	rest := flate.NewReader(io.NewSectionReader(base, start+segs[from].packed, size-segs[from].packed))
-	return readCloser{io.MultiReader(io.LimitReader(first, segs[head].raw), rest), func() error {
+	closer := func() error {
 		first.Close()
 		return rest.Close()
-	}}, nil
+	}
+	r := io.MultiReader(io.LimitReader(first, segs[head].raw), rest)
+	if to < len(segs) {
+		rows := bufio.NewReader(io.LimitReader(rest, segs[to].raw-segs[from].raw))
+		// A segment starts at a row's start tag, "<row" or "<x:row".
+		tag, _ := rows.Peek(16)
+		i := bytes.Index(tag, []byte("row"))
+		if len(tag) == 0 || tag[0] != '<' || i < 1 {
+			closer()
+			return nil, fmt.Errorf("part %s: a segment does not start at a row", f.Name)
+		}
+		end := strings.NewReader("</" + string(tag[1:i]) + "sheetData>")
+		r = io.MultiReader(io.LimitReader(first, segs[head].raw), rows, end)
+	}
+	return readCloser{r, closer}, nil
 }
 
 type readCloser struct {

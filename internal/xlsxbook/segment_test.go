@@ -71,6 +71,7 @@ func TestReadTailFromSegments(t *testing.T) {
 		{"anchor far back", []int{120, 800}, 0},
 		{"no anchor", nil, 0},
 		{"rows from the anchor", []int{2500, 4000}, 5},
+		{"rows from an anchor far back", []int{120, 800}, 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := segmentedLog(t, logOf(6000, tc.anchors...))
