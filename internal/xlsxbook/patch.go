@@ -167,27 +167,6 @@ func (w *Workbook) partEdits(p *xlsxPackage, updates []sheet.Update) (map[string
 	return byPart, nil
 }
 
-// rowEdit is one row's updates, by column, as indices into the updates.
-type rowEdit struct {
-	row   int
-	cells []int32
-}
-
-// rowEdits groups a part's ordered updates (partEdits) by row.
-func rowEdits(updates []sheet.Update, order []int32) []rowEdit {
-	var out []rowEdit
-	for i := 0; i < len(order); {
-		row := updates[order[i]].Row
-		j := i
-		for j < len(order) && updates[order[j]].Row == row {
-			j++
-		}
-		out = append(out, rowEdit{row: row, cells: order[i:j:j]})
-		i = j
-	}
-	return out
-}
-
 // patchSheet copies a worksheet part through the sheet rewriter with the
 // updated cells replaced or inserted and their rows fitted (rowfit.go).
 func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []int32, styles *styleBook, shared map[string]int, fit *rowFitter) error {
@@ -196,7 +175,7 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []in
 		sf.dimension = [2]int{max(sf.dimension[0], updates[i].Row), max(sf.dimension[1], updates[i].Col)}
 	}
 	// A new cell takes its column's style, as one typed in Excel does.
-	ed := &valueEdits{updates: updates, rows: rowEdits(updates, order), styles: styles, shared: shared, fit: fit, colStyle: sf.rr.colStyle}
+	ed := &valueEdits{updates: updates, order: order, styles: styles, shared: shared, fit: fit, colStyle: sf.rr.colStyle}
 	sf.plan = ed
 	if err := sf.write(dst, src); err != nil {
 		return err
@@ -210,9 +189,10 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []in
 // valueEdits are a part's updates by row, as the row rewriter writes them.
 type valueEdits struct {
 	updates  []sheet.Update
-	rows     []rowEdit
-	next     int     // the first row not written
-	cells    []int32 // the current row's, indices into updates
+	order    []int32 // the part's updates in row and column order (partEdits)
+	next     int     // the first of order not written
+	cells    []int32 // the current row's
+	cols     []int   // their columns
 	styles   *styleBook
 	shared   map[string]int
 	fit      *rowFitter
@@ -220,23 +200,26 @@ type valueEdits struct {
 }
 
 func (e *valueEdits) pending() int {
-	if e.next < len(e.rows) {
-		return e.rows[e.next].row
+	if e.next < len(e.order) {
+		return e.updates[e.order[e.next]].Row
 	}
 	return 0
 }
 
-func (e *valueEdits) take(n int) cellEdits {
-	if e.next >= len(e.rows) || e.rows[e.next].row != n {
+func (e *valueEdits) take(n int) []int {
+	j := e.next
+	for j < len(e.order) && e.updates[e.order[j]].Row == n {
+		j++
+	}
+	if j == e.next {
 		return nil
 	}
-	e.cells = e.rows[e.next].cells
-	e.next++
-	return e
+	e.cells, e.cols, e.next = e.order[e.next:j], e.cols[:0], j
+	for _, i := range e.cells {
+		e.cols = append(e.cols, e.updates[i].Col)
+	}
+	return e.cols
 }
-
-func (e *valueEdits) len() int      { return len(e.cells) }
-func (e *valueEdits) col(k int) int { return e.updates[e.cells[k]].Col }
 
 // write writes an updated cell: an existing cell keeps its style, a new
 // one takes its column's.

@@ -2,7 +2,6 @@ package xlsxbook
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"fmt"
 	"io"
@@ -47,12 +46,9 @@ type sheetFormatter struct {
 	final []colRange // the <col> elements as written
 	rr    rowRewriter
 	edits formatEdits
-	// plan, when set, writes the rows in place of edits (the value patch),
-	// and the dimension grows to cover row and column dimension.
-	plan      rowPlan
+	plan  rowPlan // edits, or the value patch's
+	// dimension, when set, is the row and column the dimension grows to cover.
 	dimension [2]int
-
-	cell bytes.Buffer // the cell restyle reads
 
 	sawData, colsDone, viewsDone, cfDone, dvDone bool
 	again                                        bool // a cell changed kept: write the part again
@@ -61,11 +57,11 @@ type sheetFormatter struct {
 // newSheetFormatter returns the rewriter of a worksheet for t.
 func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFormatter {
 	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), fit: fit}
-	sf.rr.colStyle = func(col int) int { return colStyleIn(sf.final, col) }
-	sf.edits.sf = sf
+	sf.rr.colStyle, sf.rr.fit, sf.plan = func(col int) int { return colStyleIn(sf.final, col) }, fit, &sf.edits
+	sf.edits = formatEdits{sf: sf, cols: []int{}}
 	for i, cf := range t.cols {
 		if cf.Wrap || cf.Date {
-			sf.edits.all = append(sf.edits.all, i)
+			sf.edits.all, sf.edits.cols = append(sf.edits.all, i), append(sf.edits.cols, cf.Col)
 		}
 	}
 	return sf
@@ -168,7 +164,7 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 			}
 			return appendTo(root, root.tag, sf.view(nil))
 		})
-	case name == "dimension" && sf.plan != nil:
+	case name == "dimension" && sf.dimension[0] > 0:
 		return editElement(out, s, 0, func(root *node) []splice {
 			return []splice{{root.start, root.open, widenDimension(root.tag, sf.dimension[0], sf.dimension[1])}}
 		})
@@ -193,8 +189,13 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 	case name == "dataValidations" && !sf.dvDone:
 		return sf.extendValidations(out, s)
 	case name == "sheetData" && !sf.sawData:
-		sf.sawData = true
-		return sf.rows(out, s)
+		// Below the header each cell of a formatted column gets its own
+		// style with the format merged in.
+		sf.sawData, sf.edits.colStyles = true, sf.edits.colStyles[:0]
+		for _, cf := range sf.t.cols {
+			sf.edits.colStyles = append(sf.edits.colStyles, colStyleIn(sf.cols, cf.Col))
+		}
+		return sf.rr.sheetData(out, s, sf.plan)
 	case name == "conditionalFormatting":
 		return copyElement(out, s, func(s *xmlScanner) {
 			if s.is(tokStart, "cfRule") {
@@ -246,21 +247,6 @@ var (
 	attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "\n", "&#10;", "\r", "&#13;", "\t", "&#9;")
 )
 
-// rows copies sheetData through the row rewriter: below the header each
-// cell of a formatted column gets its own style with the format merged in.
-func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
-	e := &sf.edits
-	e.colStyles = e.colStyles[:0]
-	for _, cf := range sf.t.cols {
-		e.colStyles = append(e.colStyles, colStyleIn(sf.cols, cf.Col))
-	}
-	sf.rr.fit = sf.fit
-	if sf.plan != nil {
-		return sf.rr.sheetData(out, s, sf.plan)
-	}
-	return sf.rr.sheetData(out, s, e)
-}
-
 // copyCell copies a cell element: valued when a <v> or <t> holds text (as
 // GetRows reads it), value when a value or formula starts (row fitting).
 func copyCell(out io.Writer, s *xmlScanner) (valued, value bool, err error) {
@@ -284,47 +270,37 @@ func copyCell(out io.Writer, s *xmlScanner) (valued, value bool, err error) {
 type formatEdits struct {
 	sf        *sheetFormatter
 	all       []int // indexes into sf.t.cols of the columns to style
-	styled    []int // those of the current row
+	cols      []int // their columns, never nil
 	colStyles []int // their styles as read, by index into sf.t.cols
 	header    bool  // the current row is the header
 }
 
 func (e *formatEdits) pending() int { return 0 }
 
-func (e *formatEdits) len() int {
-	if e.header {
-		return len(e.sf.t.header)
-	}
-	return len(e.styled)
-}
-
-func (e *formatEdits) col(k int) int {
-	if e.header {
-		return e.sf.t.header[k]
-	}
-	return e.sf.t.cols[e.styled[k]].Col
-}
-
 // take styles the rows below the header; a row is copied as it is unless
 // it has a cell to style or is fitted.
-func (e *formatEdits) take(n int) cellEdits {
-	e.styled, e.header = e.all, n == 1 && len(e.sf.t.header) > 0
-	if n == 1 {
-		e.styled = nil
+func (e *formatEdits) take(n int) []int {
+	cols := e.cols
+	if e.header = n == 1 && len(e.sf.t.header) > 0; e.header {
+		return e.sf.t.header
+	} else if n == 1 {
+		cols = cols[:0]
 	}
-	if !e.header && e.sf.fit == nil && len(e.styled) == 0 {
+	if e.sf.fit == nil && len(cols) == 0 {
 		return nil
 	}
-	return e
+	return cols
 }
 
 // write gives a header cell its grey style, and a cell of a styled column
 // its style with the format merged in; a row without the cell gets one.
 func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
-	if sf, col := e.sf, e.col(k); e.header {
+	sf := e.sf
+	if e.header {
+		col := sf.t.header[k]
 		return sf.restyle(b, col, row, s, colStyleIn(sf.cols, col), func(old int, _ bool) int { return sf.styles.grey(old) })
 	}
-	sf, i := e.sf, e.styled[k]
+	i := e.all[k]
 	cf := sf.t.cols[i]
 	return sf.restyle(b, cf.Col, row, s, e.colStyles[i], func(old int, valued bool) int {
 		date := cf.Date
@@ -344,17 +320,17 @@ func (sf *sheetFormatter) restyle(b []byte, col int, row rowAt, s *xmlScanner, b
 		id := style(cmp.Or(row.style, base), false)
 		return fmt.Appendf(b, `<%sc r="%s%d" s="%d"/>`, sf.prefix, sheet.ColumnName(col), row.n, id), 0, nil
 	}
-	old, tag := cmp.Or(attrInt(s.attrs, "s"), row.style, base), slices.Clone(s.raw)
-	sf.cell.Reset()
-	valued, value, err := copyCell(&sf.cell, s)
+	old, tag, cell := cmp.Or(attrInt(s.attrs, "s"), row.style, base), slices.Clone(s.raw), &sf.rr.cell
+	cell.Reset()
+	valued, value, err := copyCell(cell, s)
 	if err != nil {
 		return nil, 0, err
 	}
 	id := style(old, valued)
-	b = append(append(b, setAttr(tag, "s", strconv.Itoa(id))...), sf.cell.Bytes()[len(tag):]...)
+	b = append(append(b, setAttr(tag, "s", strconv.Itoa(id))...), cell.Bytes()[len(tag):]...)
 	need := 0.0
 	if sf.fit != nil {
-		need = sf.fit.cellNeed(col, id, value, sf.cell.Bytes())
+		need = sf.fit.cellNeed(col, id, value, cell.Bytes())
 	}
 	return b, need, nil
 }

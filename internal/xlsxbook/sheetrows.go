@@ -2,6 +2,7 @@ package xlsxbook
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"math"
@@ -18,38 +19,30 @@ type rowRewriter struct {
 	// fitting (a row's own applies first when it says so).
 	colStyle func(col int) int
 
-	// rowStarts, when set, is told each row's number before it is written
-	// (segment.go).
-	rowStarts func(n int)
+	rowStarts func(n int) // when set, told each row's number before it is written (segment.go)
 
 	tag          []byte
 	rowBuf, cell bytes.Buffer
 	buf          []byte
 }
 
-// rowAt is the row a cellEdits writes into.
+// rowAt is the row an edit writes into.
 type rowAt struct {
 	n      int    // its number
 	style  int    // its s attribute
 	prefix string // the sheetData's namespace prefix
 }
 
-// cellEdits are the edits of one row, in column order.
-type cellEdits interface {
-	len() int
-	col(k int) int
-	// write appends edit k's cell to b: s is at the row's <c> start tag
-	// for that column (write reads the element to its end), nil when the
-	// row has none. It returns the height the cell needs.
-	write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error)
-}
-
 // rowPlan is what a rewrite does to a sheet's rows.
 type rowPlan interface {
 	// pending is the number of the next row the plan adds, 0 for none.
 	pending() int
-	// take returns the edits of row n, nil when it is copied as it is.
-	take(n int) cellEdits
+	// take returns the columns of row n's edits in order, nil when the row
+	// is copied as it is.
+	take(n int) []int
+	// write appends the cell of the current row's edit k to b (s at its <c>,
+	// read to its end; nil when the row has none) and the height it needs.
+	write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error)
 }
 
 // sheetData rewrites a sheetData element, s at its start tag: each row
@@ -60,7 +53,7 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 	added := func(before int) error {
 		for n := plan.pending(); n > 0 && n < before; n = plan.pending() {
 			r.markRow(n)
-			if err := r.row(out, fmt.Appendf(nil, `<%srow r="%d"/>`, r.prefix, n), true, nil, n, plan.take(n)); err != nil {
+			if err := r.row(out, fmt.Appendf(nil, `<%srow r="%d"/>`, r.prefix, n), true, nil, n, plan, plan.take(n)); err != nil {
 				return err
 			}
 		}
@@ -97,8 +90,8 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 			}
 			r.markRow(n)
 			var err error
-			if ed := plan.take(n); ed != nil {
-				err = r.row(out, s.raw, s.self, s, n, ed)
+			if cols := plan.take(n); cols != nil {
+				err = r.row(out, s.raw, s.self, s, n, plan, cols)
 			} else {
 				err = copyElement(out, s, nil)
 			}
@@ -117,9 +110,9 @@ func (r *rowRewriter) markRow(n int) {
 	}
 }
 
-// row rewrites a row to out: tag is its start tag (self: it closes
-// itself, and s is not read), s is at it otherwise.
-func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n int, ed cellEdits) error {
+// row rewrites a row with the plan's edits in columns cols: tag is its start
+// tag (self: it closes itself, and s is not read), s is at it otherwise.
+func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n int, ed rowPlan, cols []int) error {
 	attrs := tag[1 : len(tag)-1]
 	rowStyle, fitStyle := attrInt(attrs, "s"), 0
 	if v, _ := attr(attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
@@ -136,7 +129,7 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 	at, need, next := rowAt{n, rowStyle, r.prefix}, 0.0, 0
 	// edits writes the edits left of column before.
 	edits := func(before int, s *xmlScanner) error {
-		for ; next < ed.len() && ed.col(next) < before; next++ {
+		for ; next < len(cols) && cols[next] < before; next++ {
 			b, h, err := ed.write(r.buf[:0], next, at, s)
 			if err != nil {
 				return err
@@ -150,7 +143,7 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 		if err := edits(col, nil); err != nil || s == nil {
 			return err
 		}
-		if next < ed.len() && ed.col(next) == col {
+		if next < len(cols) && cols[next] == col {
 			return edits(col+1, s)
 		}
 		return r.keepCell(cells, s, col, fitStyle, fitted, &need)
@@ -195,7 +188,12 @@ func (r *rowRewriter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, 
 	if s.self || !counted {
 		return copyElement(out, s, nil)
 	}
-	style := r.cellStyle(s.attrs, col, rowStyle) // before s moves on
+	// The style the cell shows: its own, else the row's (given when the row
+	// says so), else its column's; read before s moves on.
+	style := cmp.Or(rowStyle, r.colStyle(col))
+	if _, ok := attr(s.attrs, "s"); ok {
+		style = attrInt(s.attrs, "s")
+	}
 	r.cell.Reset()
 	_, value, err := copyCell(&r.cell, s)
 	if err != nil {
@@ -204,18 +202,6 @@ func (r *rowRewriter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, 
 	*need = max(*need, r.fit.cellNeed(col, style, value, r.cell.Bytes()))
 	_, err = out.Write(r.cell.Bytes())
 	return err
-}
-
-// cellStyle is the style a cell shows: its own, else the row's (given
-// when the row says so), else its column's.
-func (r *rowRewriter) cellStyle(attrs []byte, col, rowStyle int) int {
-	if _, ok := attr(attrs, "s"); ok {
-		return attrInt(attrs, "s")
-	}
-	if rowStyle != 0 {
-		return rowStyle
-	}
-	return r.colStyle(col)
 }
 
 // rowNumber is a <row>'s number: its r, else the one after prev.
