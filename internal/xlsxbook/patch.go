@@ -175,7 +175,7 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []in
 		sf.dimension = [2]int{max(sf.dimension[0], updates[i].Row), max(sf.dimension[1], updates[i].Col)}
 	}
 	// A new cell takes its column's style, as one typed in Excel does.
-	ed := &valueEdits{updates: updates, order: order, styles: styles, shared: shared, fit: fit, colStyle: sf.rr.colStyle}
+	ed := &valueEdits{sf: sf, updates: updates, order: order, shared: shared}
 	sf.plan = ed
 	if err := sf.write(dst, src); err != nil {
 		return err
@@ -188,15 +188,13 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []in
 
 // valueEdits are a part's updates by row, as the row rewriter writes them.
 type valueEdits struct {
-	updates  []sheet.Update
-	order    []int32 // the part's updates in row and column order (partEdits)
-	next     int     // the first of order not written
-	cells    []int32 // the current row's
-	cols     []int   // their columns
-	styles   *styleBook
-	shared   map[string]int
-	fit      *rowFitter
-	colStyle func(col int) int
+	sf      *sheetFormatter
+	updates []sheet.Update
+	order   []int32 // the part's updates in row and column order (partEdits)
+	next    int     // the first of order not written
+	cells   []int32 // the current row's
+	cols    []int   // their columns
+	shared  map[string]int
 }
 
 func (e *valueEdits) pending() int {
@@ -221,23 +219,23 @@ func (e *valueEdits) take(n int) []int {
 	return e.cols
 }
 
-// write writes an updated cell: an existing cell keeps its style, a new
+// writeCell writes an updated cell: an existing cell keeps its style, a new
 // one takes its column's.
-func (e *valueEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
+func (e *valueEdits) writeCell(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
 	u := e.updates[e.cells[k]]
-	style := e.colStyle(u.Col)
+	style := e.sf.rr.colStyle(u.Col)
 	if s != nil {
 		style = attrInt(s.attrs, "s")
 		if err := skipReplaced(s, u); err != nil {
 			return nil, 0, err
 		}
 	}
-	b, style = appendCell(b, row.prefix, u, style, e.styles, e.shared)
+	b, style = appendCell(b, row.prefix, u, style, e.sf.styles, e.shared)
 	v := u.Value
 	if v.Kind != sheet.Text {
 		v.Str = "" // never wraps
 	}
-	return b, e.fit.need(u.Col, style, !v.IsEmpty(), func() string { return v.Str }), nil
+	return b, e.sf.fit.need(u.Col, style, !v.IsEmpty(), func() string { return v.Str }), nil
 }
 
 // skipReplaced reads a cell an update replaces; the first cell of a shared or

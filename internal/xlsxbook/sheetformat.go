@@ -45,8 +45,11 @@ type sheetFormatter struct {
 	fit   *rowFitter
 	final []colRange // the <col> elements as written
 	rr    rowRewriter
-	edits formatEdits
-	plan  rowPlan // edits, or the value patch's
+	plan  rowPlan // the formatter itself, or the value patch's edits
+	// styled are the indexes into t.cols of the columns whose cells below
+	// the header are styled; their columns, never nil; their styles as read.
+	styled, styledCols, colStyles []int
+	header                        bool // the current row is the header, whose job columns turn grey
 	// dimension, when set, is the row and column the dimension grows to cover.
 	dimension [2]int
 
@@ -57,11 +60,11 @@ type sheetFormatter struct {
 // newSheetFormatter returns the rewriter of a worksheet for t.
 func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFormatter {
 	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), fit: fit}
-	sf.rr.colStyle, sf.rr.fit, sf.plan = func(col int) int { return colStyleIn(sf.final, col) }, fit, &sf.edits
-	sf.edits = formatEdits{sf: sf, cols: []int{}}
+	sf.rr.colStyle, sf.rr.fit, sf.plan = func(col int) int { return colStyleIn(sf.final, col) }, fit, sf
+	sf.styledCols = []int{}
 	for i, cf := range t.cols {
 		if cf.Wrap || cf.Date {
-			sf.edits.all, sf.edits.cols = append(sf.edits.all, i), append(sf.edits.cols, cf.Col)
+			sf.styled, sf.styledCols = append(sf.styled, i), append(sf.styledCols, cf.Col)
 		}
 	}
 	return sf
@@ -191,9 +194,9 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 	case name == "sheetData" && !sf.sawData:
 		// Below the header each cell of a formatted column gets its own
 		// style with the format merged in.
-		sf.sawData, sf.edits.colStyles = true, sf.edits.colStyles[:0]
+		sf.sawData, sf.colStyles = true, sf.colStyles[:0]
 		for _, cf := range sf.t.cols {
-			sf.edits.colStyles = append(sf.edits.colStyles, colStyleIn(sf.cols, cf.Col))
+			sf.colStyles = append(sf.colStyles, colStyleIn(sf.cols, cf.Col))
 		}
 		return sf.rr.sheetData(out, s, sf.plan)
 	case name == "conditionalFormatting":
@@ -265,44 +268,33 @@ func copyCell(out io.Writer, s *xmlScanner) (valued, value bool, err error) {
 	return valued, value, err
 }
 
-// formatEdits are the styled cells of each row below the header, and the
-// job columns' header cells, which turn grey.
-type formatEdits struct {
-	sf        *sheetFormatter
-	all       []int // indexes into sf.t.cols of the columns to style
-	cols      []int // their columns, never nil
-	colStyles []int // their styles as read, by index into sf.t.cols
-	header    bool  // the current row is the header
-}
-
-func (e *formatEdits) pending() int { return 0 }
+func (sf *sheetFormatter) pending() int { return 0 }
 
 // take styles the rows below the header; a row is copied as it is unless
 // it has a cell to style or is fitted.
-func (e *formatEdits) take(n int) []int {
-	cols := e.cols
-	if e.header = n == 1 && len(e.sf.t.header) > 0; e.header {
-		return e.sf.t.header
+func (sf *sheetFormatter) take(n int) []int {
+	cols := sf.styledCols
+	if sf.header = n == 1 && len(sf.t.header) > 0; sf.header {
+		return sf.t.header
 	} else if n == 1 {
 		cols = cols[:0]
 	}
-	if e.sf.fit == nil && len(cols) == 0 {
+	if sf.fit == nil && len(cols) == 0 {
 		return nil
 	}
 	return cols
 }
 
-// write gives a header cell its grey style, and a cell of a styled column
+// writeCell gives a header cell its grey style, and a cell of a styled column
 // its style with the format merged in; a row without the cell gets one.
-func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
-	sf := e.sf
-	if e.header {
+func (sf *sheetFormatter) writeCell(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
+	if sf.header {
 		col := sf.t.header[k]
 		return sf.restyle(b, col, row, s, colStyleIn(sf.cols, col), func(old int, _ bool) int { return sf.styles.grey(old) })
 	}
-	i := e.all[k]
+	i := sf.styled[k]
 	cf := sf.t.cols[i]
-	return sf.restyle(b, cf.Col, row, s, e.colStyles[i], func(old int, valued bool) int {
+	return sf.restyle(b, cf.Col, row, s, sf.colStyles[i], func(old int, valued bool) int {
 		date := cf.Date
 		if date && valued && !sf.styles.isDate(old) {
 			date = false // a manager's number keeps its format

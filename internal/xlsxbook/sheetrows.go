@@ -40,9 +40,9 @@ type rowPlan interface {
 	// take returns the columns of row n's edits in order, nil when the row
 	// is copied as it is.
 	take(n int) []int
-	// write appends the cell of the current row's edit k to b (s at its <c>,
+	// writeCell appends the cell of the current row's edit k to b (s at its <c>,
 	// read to its end; nil when the row has none) and the height it needs.
-	write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error)
+	writeCell(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error)
 }
 
 // sheetData rewrites a sheetData element, s at its start tag: each row
@@ -130,7 +130,7 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 	// edits writes the edits left of column before.
 	edits := func(before int, s *xmlScanner) error {
 		for ; next < len(cols) && cols[next] < before; next++ {
-			b, h, err := ed.write(r.buf[:0], next, at, s)
+			b, h, err := ed.writeCell(r.buf[:0], next, at, s)
 			if err != nil {
 				return err
 			}
