@@ -79,10 +79,8 @@ func (w *Workbook) tabFormats(p *xlsxPackage, steps []sheet.SetupStep, styles *s
 		}
 	}
 	for _, t := range tabs {
-		if len(t.header) > 0 {
-			if err := styles.greyable(); err != nil {
-				return nil, fmt.Errorf("workbook %s styles: %w", w.path, err)
-			}
+		if len(t.header) > 0 && (styles.fonts == nil || styles.fills == nil || styles.fills.self || len(styles.fonts.kids) == 0) {
+			return nil, fmt.Errorf("workbook %s styles: the styles part has no list of fonts or fills to add the job columns' header style to", w.path)
 		}
 		for _, cf := range t.cols {
 			var ids []int

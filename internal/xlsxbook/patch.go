@@ -123,15 +123,10 @@ func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byt
 // setAttrInt returns a start tag with an integer attribute moved by delta.
 func setAttrInt(tag []byte, name string, delta int) []byte {
 	i := bytes.IndexAny(tag, " \t\r\n")
-	if i < 0 {
+	if _, ok := attr(tag[max(i, 0):], name); i < 0 || !ok {
 		return tag
 	}
-	v, ok := attr(tag[i:], name)
-	if !ok {
-		return tag
-	}
-	n, _ := strconv.Atoi(string(bytes.TrimSpace(v)))
-	return setAttr(tag, name, strconv.Itoa(n+delta))
+	return setAttr(tag, name, strconv.Itoa(attrInt(tag[i:], name)+delta))
 }
 
 // partEdits returns, by part, the indices of its updates in row and column

@@ -157,15 +157,11 @@ func (f *rowFitter) cellText(cell []byte) string {
 	return ""
 }
 
-// fittedRow returns a row's start tag, never self-closing, with the height
-// its cells need (none when the default fits).
+// fittedRow returns a row's opening tag with the height its cells need (none
+// when the default fits).
 func (f *rowFitter) fittedRow(tag []byte, need float64) []byte {
 	tag = setAttr(tag, "ht", "")
-	end := len(tag) - 1 // the '>'
-	if bytes.HasSuffix(tag, []byte("/>")) {
-		end = len(tag) - 2
-	}
-	out := append([]byte(nil), bytes.TrimRight(tag[:end], " \t\r\n")...)
+	out := append([]byte(nil), bytes.TrimRight(tag[:len(tag)-1], " \t\r\n")...)
 	if need > f.defaultHeight {
 		out = append(out, ` ht="`...)
 		out = strconv.AppendFloat(out, need, 'f', -1, 64)

@@ -206,16 +206,8 @@ func (b *styleBook) changed() bool {
 	return len(b.xfs) != b.base || len(b.newDxfs) > 0 || b.newFmt || b.header
 }
 
-// greyable reports whether the styles can take the header font and fill.
-func (b *styleBook) greyable() error {
-	if b.fonts == nil || b.fills == nil || b.fills.self || len(b.fonts.kids) == 0 {
-		return fmt.Errorf("the styles part has no list of fonts or fills to add the job columns' header style to")
-	}
-	return nil
-}
-
 // grey returns style id in bold dark grey on a light grey fill: the job
-// columns' header (greyable says whether it can be added).
+// columns' header (tabFormats checks it can be added).
 func (b *styleBook) grey(id int) int {
 	return b.variant([3]int{id, 2, 2}, func(xf xfStyle) xfStyle {
 		b.header = true
@@ -439,17 +431,11 @@ func numFmtIsDate(id int, custom map[int]string) bool {
 	switch {
 	case id < 0:
 		return false
-	case (id >= 0 && id <= 4) || (id >= 9 && id <= 22) || (id >= 37 && id <= 49) ||
-		(27 <= id && id <= 36) || (50 <= id && id <= 62) || (67 <= id && id <= 81):
-		return builtinDate(id)
+	case id <= 4 || (id >= 9 && id <= 22) || (id >= 27 && id <= 62) || (id >= 67 && id <= 81): // built in
+		return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)
 	}
 	code, ok := custom[id]
 	return ok && customDate(code)
-}
-
-// builtinDate reports whether a built-in number format shows a date.
-func builtinDate(id int) bool {
-	return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)
 }
 
 // customDate reports whether a format code shows a date: it has a year or

@@ -84,15 +84,16 @@ type snapshot struct {
 	sum  [32]byte // when summed
 }
 
-// open opens the file; with summed it sums it too (a read a save will be
+// openFile opens the file's package, reading it through snap, which the
+// caller closes; with summed it sums the file too (a read a save will be
 // checked against, or a save's own check).
-func (w *Workbook) open(summed bool) (*snapshot, error) {
+func (w *Workbook) openFile(summed bool) (*xlsxPackage, *snapshot, error) {
 	f, err := os.Open(w.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("workbook %s: %w; check --sheet, or create it with 'onboard init --sheet %s'", w.path, sheet.ErrNotFound, w.path)
+			return nil, nil, fmt.Errorf("workbook %s: %w; check --sheet, or create it with 'onboard init --sheet %s'", w.path, sheet.ErrNotFound, w.path)
 		}
-		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
+		return nil, nil, fmt.Errorf("read workbook %s: %w", w.path, err)
 	}
 	snap := &snapshot{File: f}
 	h := sha256.New()
@@ -106,22 +107,14 @@ func (w *Workbook) open(summed bool) (*snapshot, error) {
 	}
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
+		return nil, nil, fmt.Errorf("read workbook %s: %w", w.path, err)
 	}
 	if snap.size == 0 {
 		f.Close()
-		return nil, fmt.Errorf("workbook %s is an empty file (0 bytes): set it up with 'onboard init --sheet %s'", w.path, w.path)
+		return nil, nil, fmt.Errorf("workbook %s is an empty file (0 bytes): set it up with 'onboard init --sheet %s'", w.path, w.path)
 	}
-	return snap, nil
-}
-
-// openFile opens the file's package, reading it through snap, which the
-// caller closes.
-func (w *Workbook) openFile(summed bool) (p *xlsxPackage, snap *snapshot, err error) {
-	if snap, err = w.open(summed); err != nil {
-		return nil, nil, err
-	}
-	if p, err = openPackageAt(snap, snap.size); err != nil {
+	p, err := openPackageAt(snap, snap.size)
+	if err != nil {
 		if r := sniffCompound(snap, snap.size); r != nil {
 			err = r
 		}
