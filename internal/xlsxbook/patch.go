@@ -72,12 +72,7 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 			continue
 		}
 		rewrites = append(rewrites, partRewrite{part: tp.part, tab: tp.name, rewrite: func(part partSource) (*deflatedPart, error) {
-			return deflate(part, func(dst io.Writer) error {
-				src, err := part.open()
-				if err != nil {
-					return err
-				}
-				defer src.Close()
+			return deflate(part, func(dst io.Writer, src io.Reader) error {
 				return patchSheet(dst, src, updates, rows, styles, shared, newRowFitter(styles, sharedText))
 			})
 		}})

@@ -110,10 +110,10 @@ func (r ctxReader) Read(b []byte) (int, error) {
 	return r.ReadCloser.Read(b)
 }
 
-// deflate returns the part write writes, deflated at deflate's fastest
-// level in segments (segment.go) into the source's scratch file, its size
-// and checksum counted.
-func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error) {
+// deflate returns the part write writes from the source part, deflated at
+// deflate's fastest level in segments (segment.go) into the source's scratch
+// file, its size and checksum counted.
+func deflate(src partSource, write func(dst io.Writer, src io.Reader) error) (*deflatedPart, error) {
 	f, err := src.scratch()
 	if err != nil {
 		return nil, fmt.Errorf("make a scratch file: %w", err)
@@ -121,7 +121,11 @@ func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error)
 	part := &deflatedPart{body: f}
 	bw := bufio.NewWriterSize(f, 256<<10)
 	z := newSegmenter(bw, part)
-	err = write(z)
+	rc, err := src.open()
+	if err == nil {
+		err = write(z, rc)
+		rc.Close()
+	}
 	if err == nil {
 		err = z.close()
 	}

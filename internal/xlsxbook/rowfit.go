@@ -123,12 +123,6 @@ func (f *rowFitter) cellNeed(col, style int, value bool, cell []byte) float64 {
 	return f.need(col, style, value, func() string { return f.cellText(cell) })
 }
 
-// valueStart reports whether a token inside a cell starts its value or
-// formula.
-func valueStart(s *xmlScanner) bool {
-	return s.kind == tokStart && !s.self && (string(s.name) == "v" || string(s.name) == "is" || string(s.name) == "f")
-}
-
 // cellText is a cell element's text: shared, inline or a formula's; "" for a
 // number, which never wraps.
 func (f *rowFitter) cellText(cell []byte) string {

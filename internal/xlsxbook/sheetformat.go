@@ -79,14 +79,7 @@ func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter
 	// written again when a cell says so, which a team's own column may.
 	for pass := 0; ; pass++ {
 		sf.again = false
-		part, err := deflate(src, func(dst io.Writer) error {
-			rc, err := src.open()
-			if err != nil {
-				return err
-			}
-			defer rc.Close()
-			return sf.write(dst, rc)
-		})
+		part, err := deflate(src, sf.write)
 		if err != nil || !sf.again || pass > 0 {
 			return part, err
 		}
@@ -209,20 +202,15 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 	return copyElement(out, s, nil)
 }
 
-// The frozen header, as excelize's SetPanes writes it.
-const (
-	frozenPane = `pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>`
-	frozenSel  = `selection pane="bottomLeft" activeCell="A2" sqref="A2"/>`
-)
-
-// view is a sheetView that freezes the header: tag is the existing
-// view's start tag, nil for a new one.
+// view is a sheetView that freezes the header as excelize's SetPanes does: tag
+// is the existing view's start tag, nil for a new one.
 func (sf *sheetFormatter) view(tag []byte) []byte {
 	p := sf.prefix
 	if tag == nil {
 		tag = fmt.Appendf(nil, `<%ssheetView workbookViewId="0">`, p)
 	}
-	return fmt.Appendf(slices.Clone(openTag(tag)), `<%s%s<%s%s</%ssheetView>`, p, frozenPane, p, frozenSel, p)
+	return fmt.Appendf(slices.Clone(openTag(tag)), `<%spane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>`+
+		`<%sselection pane="bottomLeft" activeCell="A2" sqref="A2"/></%ssheetView>`, p, p, p)
 }
 
 // writeRules writes one conditionalFormatting element per coloured
@@ -255,7 +243,7 @@ var (
 func copyCell(out io.Writer, s *xmlScanner) (valued, value bool, err error) {
 	inText := false
 	err = copyElement(out, s, func(s *xmlScanner) {
-		value = value || valueStart(s)
+		value = value || (s.kind == tokStart && !s.self && (string(s.name) == "v" || string(s.name) == "is" || string(s.name) == "f"))
 		switch {
 		case s.kind == tokStart && !s.self:
 			inText = string(s.name) == "v" || string(s.name) == "t"

@@ -139,31 +139,7 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 		}
 		return nil
 	}
-	err := r.cells(cells, self, s, func(col int, s *xmlScanner) error {
-		if err := edits(col, nil); err != nil || s == nil {
-			return err
-		}
-		if next < len(cols) && cols[next] == col {
-			return edits(col+1, s)
-		}
-		return r.keepCell(cells, s, col, fitStyle, fitted, &need)
-	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(cells, `</%srow>`, r.prefix)
-	if fitted {
-		out.Write(r.fit.fittedRow(r.tag, need))
-		out.Write(r.rowBuf.Bytes())
-	}
-	return nil
-}
-
-// cells reads a row's content up to its end tag, calling cell at each <c> and
-// once at the end with no scanner; anything else is copied to out.
-func (r *rowRewriter) cells(out io.Writer, self bool, s *xmlScanner, cell func(col int, s *xmlScanner) error) error {
-	col := 0
-	for !self {
+	for col := 0; !self; {
 		if err := s.nextIn(); err != nil {
 			return err
 		}
@@ -172,14 +148,28 @@ func (r *rowRewriter) cells(out io.Writer, self bool, s *xmlScanner, cell func(c
 			self = true
 		case s.is(tokStart, "c"):
 			col = cellColumn(s.attrs, col)
-			if err := cell(col, s); err != nil {
+			err := edits(col, nil)
+			if err == nil && next < len(cols) && cols[next] == col {
+				err = edits(col+1, s)
+			} else if err == nil {
+				err = r.keepCell(cells, s, col, fitStyle, fitted, &need)
+			}
+			if err != nil {
 				return err
 			}
 		default:
-			out.Write(s.raw)
+			cells.Write(s.raw)
 		}
 	}
-	return cell(excelize.MaxColumns+1, nil)
+	if err := edits(excelize.MaxColumns+1, nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(cells, `</%srow>`, r.prefix)
+	if fitted {
+		out.Write(r.fit.fittedRow(r.tag, need))
+		out.Write(r.rowBuf.Bytes())
+	}
+	return nil
 }
 
 // keepCell copies a cell no edit names, counting the height it needs
