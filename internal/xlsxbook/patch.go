@@ -53,11 +53,10 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	if err != nil {
 		return fmt.Errorf("workbook %s styles: %w", w.path, err)
 	}
-	// A row's existing shared-string cells are read to fit its height;
-	// the table is loaded the first time one is needed.
+	// A row's shared-string cells are read to fit its height, the table
+	// loaded the first time one is. A text holding a literal _xHHHH_ goes
+	// into the shared strings (if any): openpyxl reads the escapes only there.
 	sharedText, errSST := p.lazySharedStrings()
-	// A text holding a literal _xHHHH_ goes into the shared strings (when
-	// there are some): openpyxl reads the escapes only there.
 	var shared map[string]int
 	var newSST []byte
 	if len(escaped) > 0 && p.parts[p.sharedStrings] != nil {
@@ -87,10 +86,10 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 // at its end, and each text's index; a part without an sst is refused.
 func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byte, error) {
 	data, err := p.readAll(p.sharedStrings)
-	if err != nil {
-		return nil, nil, err
+	var root *node
+	if err == nil {
+		root, err = parseTree(data, 1)
 	}
-	root, err := parseTree(data, 1)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,19 +127,13 @@ func setAttrInt(tag []byte, name string, delta int) []byte {
 // order; of two updates to one cell only the later is kept. Indices, not
 // sorted copies: a first sync of 100,000 clients writes a million cells.
 func (w *Workbook) partEdits(p *xlsxPackage, updates []sheet.Update) (map[string][]int32, error) {
-	partOf := map[string]string{}
-	for _, t := range p.tabs {
-		if p.parts[t.part] != nil {
-			partOf[t.name] = t.part
-		}
-	}
 	byPart := map[string][]int32{}
 	for i, u := range updates {
-		part, ok := partOf[u.Tab]
-		if !ok {
+		t, ok := p.tab(u.Tab)
+		if !ok || p.parts[t.part] == nil {
 			return nil, fmt.Errorf("workbook %s tab %q: %w", w.path, u.Tab, sheet.ErrTabNotFound)
 		}
-		byPart[part] = append(byPart[part], int32(i))
+		byPart[t.part] = append(byPart[t.part], int32(i))
 	}
 	for part, order := range byPart {
 		slices.SortStableFunc(order, func(a, b int32) int {

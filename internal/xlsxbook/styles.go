@@ -63,14 +63,14 @@ func (p *xlsxPackage) openStyles() (*styleBook, error) {
 			return b, nil
 		}
 	}
-	var data []byte
-	if p.parts[p.styles] != nil {
-		var err error
-		if data, err = p.readAll(p.styles); err != nil {
-			return nil, err
-		}
+	data, err := p.readAll(p.styles)
+	if p.parts[p.styles] == nil {
+		data, err = nil, nil // a package without styles has the defaults
 	}
-	b, err := parseStyles(data)
+	var b *styleBook
+	if err == nil {
+		b, err = parseStyles(data)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -236,24 +236,6 @@ func (b *styleBook) variant(key [3]int, build func(xf xfStyle) xfStyle) int {
 	return n
 }
 
-// headerParts are the header style's font, the first font made bold and grey,
-// and its solid fill.
-func (b *styleBook) headerParts() (font, fill []byte) {
-	p := b.prefix
-	font = fmt.Appendf(nil, `<%sfont><%sb/><%scolor rgb="FF595959"/>`, p, p, p)
-	f := b.fonts.kids[0]
-	last := f.open
-	for _, k := range f.kids {
-		if k.name == "b" || k.name == "color" {
-			font, last = append(font, b.data[last:k.start]...), k.end
-		}
-	}
-	font = append(font, b.data[last:f.close]...)
-	font = fmt.Appendf(font, `</%sfont>`, p)
-	fill = fmt.Appendf(nil, `<%sfill><%spatternFill patternType="solid"><%sfgColor rgb="FFE7E6E6"/><%sbgColor indexed="64"/></%spatternFill></%sfill>`, p, p, p, p, p, p)
-	return font, fill
-}
-
 // snapshot returns the cell styles so far, those added included; the
 // elements never change, so the caller reads them without the lock.
 func (b *styleBook) snapshot() []xfStyle {
@@ -393,10 +375,16 @@ func (b *styleBook) bytes() []byte {
 		}
 		list(b.cellXfs, "cellXfs", items, added, 0)
 	}
-	if b.header {
-		font, fill := b.headerParts()
-		list(b.fonts, "fonts", font, 1, 0)
-		list(b.fills, "fills", fill, 1, 0)
+	if p := b.prefix; b.header { // the first font made bold and grey, on a solid fill
+		font := fmt.Appendf(nil, `<%sfont><%sb/><%scolor rgb="FF595959"/>`, p, p, p)
+		f, last := b.fonts.kids[0], b.fonts.kids[0].open
+		for _, k := range f.kids {
+			if k.name == "b" || k.name == "color" {
+				font, last = append(font, b.data[last:k.start]...), k.end
+			}
+		}
+		list(b.fonts, "fonts", fmt.Appendf(append(font, b.data[last:f.close]...), `</%sfont>`, p), 1, 0)
+		list(b.fills, "fills", fmt.Appendf(nil, `<%sfill><%spatternFill patternType="solid"><%sfgColor rgb="FFE7E6E6"/><%sbgColor indexed="64"/></%spatternFill></%sfill>`, p, p, p, p, p, p), 1, 0)
 	}
 	if len(b.newDxfs) > 0 {
 		list(b.dxfs, "dxfs", bytes.Join(b.newDxfs, nil), len(b.newDxfs), b.afterXfs)

@@ -1,7 +1,5 @@
-// Package xlsxbook is the local workbook backend: an .xlsx file read by
-// scanning its parts and changed by patching only the parts a change owns,
-// saved atomically, and never saved over a file that changed on disk since
-// it was read.
+// Package xlsxbook is the local workbook backend: an .xlsx file read by scanning its parts, changed
+// by patching only the parts a change owns, saved atomically, never over a file changed since read.
 package xlsxbook
 
 import (
@@ -22,15 +20,11 @@ import (
 
 // Workbook is a local .xlsx spreadsheet.
 type Workbook struct {
-	path string
-	// sum is the SHA-256 of the file as read (or last saved): a save first
-	// checks the disk still holds exactly this.
-	sum     [32]byte
-	haveSum bool // sum is set: the file was read or saved
-	// used holds the cell counts of the sheet parts read, for Cells.
-	used map[partID]int
-	// styles is styles.xml as last parsed (openStyles).
-	styles *styleBook
+	path    string
+	sum     [32]byte       // the file's SHA-256 as read or last saved: a save checks the disk holds it
+	haveSum bool           // sum is set: the file was read or saved
+	used    map[partID]int // the cell counts of the sheet parts read, for Cells
+	styles  *styleBook     // styles.xml as last parsed (openStyles)
 }
 
 var (
@@ -45,7 +39,7 @@ var (
 func (w *Workbook) WritesOnlyUnchanged() {}
 
 // Open returns the backend for the workbook at path; the file is read by Read.
-func Open(path string) *Workbook { return &Workbook{path: path} }
+func Open(path string) *Workbook { return &Workbook{path: path, used: map[partID]int{}} }
 
 // Describe names the workbook.
 func (w *Workbook) Describe() string { return w.path }
@@ -140,9 +134,7 @@ func (w *Workbook) ReadKeeping(ctx context.Context, names []string, keep sheet.K
 // readTabs reads the named tabs (all for nil names), tail's as its head
 // and tail when tail is set.
 func (w *Workbook) readTabs(ctx context.Context, names []string, keep sheet.KeepColumns, tail *sheet.Tail) (*sheet.Book, error) {
-	// Every run reads first: the temporary file of a run killed mid-save
-	// goes now, also when this run has nothing to write.
-	_, _ = atomicfile.CleanStale(w.path)
+	_, _ = atomicfile.CleanStale(w.path) // a killed save's temporary file, also when nothing is written
 	p, snap, err := w.openFile(true)
 	if err != nil {
 		return nil, err
@@ -152,14 +144,11 @@ func (w *Workbook) readTabs(ctx context.Context, names []string, keep sheet.Keep
 		return nil, err
 	}
 	p.tail = tail
-	// Only the tabs asked for: a team's own large tabs cost nothing. The
-	// contract asks by the names it resolved (ResolveTab over Titles).
+	// Only the tabs asked for (by the names ResolveTab resolved): a team's
+	// own large tabs cost nothing.
 	var want func(string) bool
 	if names != nil {
 		want = func(name string) bool { return slices.Contains(names, name) }
-	}
-	if w.used == nil {
-		w.used = map[partID]int{}
 	}
 	book, err := p.readTabs(want, keep, w.used)
 	if err != nil {
