@@ -22,8 +22,8 @@ type tabFormat struct {
 	mark   bool
 	cols   []sheet.ColumnFormat // by column, one each
 	dxfs   [][]int              // dxfs[i][j]: the fill of cols[i].ColorOrder[j]
-	// fit gives every row the height its cells need: a step made columns
-	// wrap, so text written before now shows whole.
+	// fit: a step made columns wrap, so every row gets the height its cells
+	// need, and text written before shows whole.
 	fit         bool
 	validations []validation // dropdowns and marks, in step order
 	header      []int        // the job columns, whose header cells turn grey
@@ -112,10 +112,10 @@ func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 		return fmt.Errorf("read workbook %s styles: %w", w.path, err)
 	}
 	tabs, err := w.tabFormats(p, steps, styles)
-	if err != nil {
-		return err
+	var newWorkbook []byte
+	if err == nil {
+		newWorkbook, err = w.markFormatted(p, tabs)
 	}
-	newWorkbook, err := w.markFormatted(p, tabs)
 	if err != nil {
 		return err
 	}

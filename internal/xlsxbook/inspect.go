@@ -50,8 +50,7 @@ func (w *Workbook) Inspect(ctx context.Context, tabs []string) (map[string]sheet
 // inspectSheet reads a worksheet's first view's pane and its validations.
 func inspectSheet(p *xlsxPackage, part string) (sheet.TabSetup, error) {
 	st := sheet.TabSetup{Dropdowns: map[int]bool{}, Protected: map[string]bool{}}
-	views, ext := 0, 0
-	inSqref, extList := false, false
+	views, ext, inSqref, extList := 0, 0, false, false
 	err := p.scan(part, func(s *xmlScanner) error {
 		switch {
 		case s.kind != tokText && string(s.name) == "extLst":

@@ -117,12 +117,6 @@ func (f *rowFitter) need(col, style int, value bool, text func() string) float64
 	return line
 }
 
-// cellNeed is need for a cell element as written in the sheet (nil for
-// one that does not wrap).
-func (f *rowFitter) cellNeed(col, style int, value bool, cell []byte) float64 {
-	return f.need(col, style, value, func() string { return f.cellText(cell) })
-}
-
 // cellText is a cell element's text: shared, inline or a formula's; "" for a
 // number, which never wraps.
 func (f *rowFitter) cellText(cell []byte) string {

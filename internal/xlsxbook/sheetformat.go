@@ -30,28 +30,21 @@ var worksheetOrder = map[string]int{
 // sheetFormatter is the one rewriter of a worksheet part: it writes what a
 // tabFormat adds at its schema place and sends the rows through the rowRewriter.
 type sheetFormatter struct {
-	t      *tabFormat
-	styles *styleBook
-	prefix string
-	cols   []colRange // the <col> elements as read
-	// kept marks the date columns where a cell keeps its own number format
-	// (a manager's number): the column keeps its style too.
-	kept        []bool
-	maxPriority int
-	// defaultWidth is the width excelize gives a new col element: the
-	// sheet's, else Excel's default.
-	defaultWidth string
-	// fit sizes the rows written (nil: none) from the final columns.
-	fit   *rowFitter
-	final []colRange // the <col> elements as written
-	rr    rowRewriter
-	plan  rowPlan // the formatter itself, or the value patch's edits
+	t            *tabFormat
+	styles       *styleBook
+	prefix       string
+	cols, final  []colRange // the <col> elements as read, as written
+	kept         []bool     // date columns keeping their style: a cell keeps its own number format
+	maxPriority  int
+	defaultWidth string     // the width excelize gives a new col: the sheet's, else Excel's default
+	fit          *rowFitter // sizes the rows written (nil: none) from the final columns
+	rr           rowRewriter
+	plan         rowPlan // the formatter itself, or the value patch's edits
 	// styled are the indexes into t.cols of the columns whose cells below
 	// the header are styled; their columns, never nil; their styles as read.
 	styled, styledCols, colStyles []int
-	header                        bool // the current row is the header, whose job columns turn grey
-	// dimension, when set, is the row and column the dimension grows to cover.
-	dimension [2]int
+	header                        bool   // the current row is the header, whose job columns turn grey
+	dimension                     [2]int // when set, the row and column the dimension grows to cover
 
 	sawData, colsDone, viewsDone, cfDone, dvDone bool
 	again                                        bool // a cell changed kept: write the part again
@@ -139,7 +132,8 @@ func (sf *sheetFormatter) before(out io.Writer, rank int) {
 		sf.cfDone = true
 	}
 	if !sf.dvDone && rank > worksheetOrder["dataValidations"] {
-		sf.writeValidations(out)
+		sf.dvDone = true
+		fmt.Fprintf(out, `<%sdataValidations count="%d">%s</%sdataValidations>`, sf.prefix, len(sf.t.validations), sf.validationsXML(), sf.prefix)
 	}
 }
 
@@ -310,7 +304,7 @@ func (sf *sheetFormatter) restyle(b []byte, col int, row rowAt, s *xmlScanner, b
 	b = append(append(b, setAttr(tag, "s", strconv.Itoa(id))...), cell.Bytes()[len(tag):]...)
 	need := 0.0
 	if sf.fit != nil {
-		need = sf.fit.cellNeed(col, id, value, cell.Bytes())
+		need = sf.fit.need(col, id, value, func() string { return sf.fit.cellText(cell.Bytes()) })
 	}
 	return b, need, nil
 }

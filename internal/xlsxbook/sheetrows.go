@@ -189,7 +189,7 @@ func (r *rowRewriter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, 
 	if err != nil {
 		return err
 	}
-	*need = max(*need, r.fit.cellNeed(col, style, value, r.cell.Bytes()))
+	*need = max(*need, r.fit.need(col, style, value, func() string { return r.fit.cellText(r.cell.Bytes()) }))
 	_, err = out.Write(r.cell.Bytes())
 	return err
 }
