@@ -123,9 +123,8 @@ func setAttrInt(tag []byte, name string, delta int) []byte {
 	return setAttr(tag, name, strconv.Itoa(attrInt(tag[i:], name)+delta))
 }
 
-// partEdits returns, by part, the indices of its updates in row and column
-// order; of two updates to one cell only the later is kept. Indices, not
-// sorted copies: a first sync of 100,000 clients writes a million cells.
+// partEdits returns, by part, the indices (a first sync writes a million cells)
+// of its updates in row and column order; of two to one cell the later is kept.
 func (w *Workbook) partEdits(p *xlsxPackage, updates []sheet.Update) (map[string][]int32, error) {
 	byPart := map[string][]int32{}
 	for i, u := range updates {

@@ -110,9 +110,8 @@ func (r ctxReader) Read(b []byte) (int, error) {
 	return r.ReadCloser.Read(b)
 }
 
-// deflate returns the part write writes from the source part, deflated at
-// deflate's fastest level in segments (segment.go) into the source's scratch
-// file, its size and checksum counted.
+// deflate returns the part write writes from the source, deflated fastest in
+// segments (segment.go) into its scratch file, its size and checksum counted.
 func deflate(src partSource, write func(dst io.Writer, src io.Reader) error) (*deflatedPart, error) {
 	f, err := src.scratch()
 	if err != nil {

@@ -13,13 +13,10 @@ import (
 // rowRewriter is the one rewriter of a worksheet's rows, for values and formats:
 // the cells an edit names are rewritten or added, every other byte copied.
 type rowRewriter struct {
-	prefix string
-	fit    *rowFitter // nil: no row is fitted
-	// colStyle is the style a cell without one shows in a column, for
-	// fitting (a row's own applies first when it says so).
-	colStyle func(col int) int
-
-	rowStarts func(n int) // when set, told each row's number before it is written (segment.go)
+	prefix    string
+	fit       *rowFitter        // nil: no row is fitted
+	colStyle  func(col int) int // the style a cell without one shows in a column
+	rowStarts func(n int)       // when set, told each row's number before it is written (segment.go)
 
 	tag          []byte
 	rowBuf, cell bytes.Buffer

@@ -19,9 +19,8 @@ type styleBook struct {
 	data   []byte
 	prefix string
 
-	xfs []xfStyle // the cellXfs' styles, then the added ones
-	// parsed is xfs as read, never written again: read without the lock.
-	parsed   []xfStyle
+	xfs      []xfStyle      // the cellXfs' styles, then the added ones
+	parsed   []xfStyle      // xfs as read, never written again: read without the lock
 	known    map[string]int // an xf element → its first index
 	custom   map[int]string // custom number formats by id
 	sizes    []float64      // the fonts' sizes, 0 when unset
@@ -31,8 +30,8 @@ type styleBook struct {
 	maxFmt   int
 	newFmt   bool // dateFmt is added
 	derived  map[[3]int]int
-	// plainDate is the plain cell style showing the date format that Write
-	// gives a new date cell; -1 until found or added.
+	// plainDate, the plain cell style showing the date format, is what
+	// Write gives a new date cell; -1 until found or added.
 	plainDate int
 
 	newDxfs [][]byte

@@ -78,9 +78,8 @@ type snapshot struct {
 	sum  [32]byte // when summed
 }
 
-// openFile opens the file's package, reading it through snap, which the
-// caller closes; with summed it sums the file too (a read a save will be
-// checked against, or a save's own check).
+// openFile opens the file's package, read through snap, which the caller
+// closes; summed sums the file too (for a save to check against).
 func (w *Workbook) openFile(summed bool) (*xlsxPackage, *snapshot, error) {
 	f, err := os.Open(w.path)
 	if err != nil {
