@@ -63,23 +63,6 @@ func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFo
 	return sf
 }
 
-// formatSheet rewrites a worksheet part with the tab's formats; with fit,
-// every row's height as well.
-func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter) (*deflatedPart, error) {
-	sf := newSheetFormatter(t, styles, fit)
-	// A date column keeps its style when a cell below keeps its number
-	// format (kept), but its <col> comes before the cells: the part is
-	// written again when a cell says so, which a team's own column may.
-	for pass := 0; ; pass++ {
-		sf.again = false
-		part, err := deflate(src, sf.write)
-		if err != nil || !sf.again || pass > 0 {
-			return part, err
-		}
-		part.body.Close()
-	}
-}
-
 // write writes the rewritten worksheet src holds to dst.
 func (sf *sheetFormatter) write(dst io.Writer, src io.Reader) error {
 	out := bufio.NewWriterSize(dst, 256<<10)
