@@ -14,46 +14,63 @@ type kept struct {
 	// column the job adds (blank in every row: nothing to keep); 0 when
 	// not kept.
 	at    []int
-	cells []sheet.Value
-	keys  []string // by row; "" for the header
+	cells chunked[sheet.Value]
+	keys  chunked[string] // by row; "" for the header
+	blank string          // the key of a row holding nothing
 }
 
 const addedCol = -1
 
-func keep(l *Layout, tab *sheet.Tab) *kept {
-	k := &kept{rows: len(tab.Rows)}
-	mark := func(col, v int) {
-		k.at = append(k.at, make([]int, max(0, col+1-len(k.at)))...)
-		k.at[col] = v
-	}
+// newKept keeps the layout's job and fill columns, the rows to come.
+func newKept(l *Layout) *kept {
+	k := &kept{blank: l.RowKey(nil)}
+	k.keys.add("")
 	for _, c := range l.Spec.Columns {
 		if col := l.Col(c.Key); col > 0 && c.Owner != Manager {
-			mark(col, 1) // set below, once the columns are in order
+			k.mark(col, 1) // set below, once the columns are in order
 		}
 	}
-	for _, a := range l.Added {
-		mark(a.Col, addedCol)
-	}
+	k.added(l.Added)
 	for col, v := range k.at {
 		if v > 0 {
 			k.cols = append(k.cols, col)
 			k.at[col] = len(k.cols)
 		}
 	}
-	k.cells = make([]sheet.Value, k.rows*len(k.cols))
-	k.keys = make([]string, k.rows+1)
-	for r := 1; r <= k.rows; r++ {
-		row := tab.Rows[r-1]
-		if r > 1 {
-			k.keys[r] = l.RowKey(row)
-		}
-		for i, col := range k.cols {
-			if col <= len(row) {
-				k.cells[(r-1)*len(k.cols)+i] = row[col-1]
-			}
-		}
-	}
 	return k
+}
+
+func (k *kept) mark(col, v int) {
+	k.at = append(k.at, make([]int, max(0, col+1-len(k.at)))...)
+	k.at[col] = v
+}
+
+// added marks the columns the job adds: blank in every row, as read.
+func (k *kept) added(cols []Placed) {
+	for _, a := range cols {
+		k.mark(a.Col, addedCol)
+	}
+}
+
+// add keeps sheet row n's key ("" for the header) and cells, after the
+// rows before it; rows left out between hold nothing.
+func (k *kept) add(n int, row []sheet.Value, key string) {
+	for k.rows < n-1 {
+		k.append(nil, k.blank)
+	}
+	k.append(row, key)
+}
+
+func (k *kept) append(row []sheet.Value, key string) {
+	k.rows++
+	k.keys.add(key)
+	for _, col := range k.cols {
+		var v sheet.Value
+		if col <= len(row) {
+			v = row[col-1]
+		}
+		k.cells.add(v)
+	}
 }
 
 // cell is a kept cell; ok is false for a column not kept.
@@ -64,7 +81,7 @@ func (k *kept) cell(row, col int) (v sheet.Value, ok bool) {
 	if row < 1 || row > k.rows || k.at[col] == addedCol {
 		return sheet.Value{}, true
 	}
-	return k.cells[(row-1)*len(k.cols)+k.at[col]-1], true
+	return k.cells.at((row-1)*len(k.cols) + k.at[col] - 1), true
 }
 
 // Rows is the number of rows read from the contract tab (key: TabApplications…),
@@ -79,7 +96,7 @@ func (s *Sheet) Rows(tab string) int {
 // RowKey is a data row's key as read (Layout.RowKey).
 func (s *Sheet) RowKey(tab string, row int) string {
 	if k := s.kept[tab]; k != nil && row >= 2 && row <= k.rows {
-		return k.keys[row]
+		return k.keys.at(row)
 	}
 	return ""
 }

@@ -175,6 +175,19 @@ func (l *Layout) headerText(key string) string {
 
 // NewLayout finds the contract's headers in row 1 of tab.
 func NewLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
+	l, err := headerLayout(spec, tab)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.place(tab); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// headerLayout is NewLayout before the job's missing columns are placed:
+// row 1 of tab alone decides it.
+func headerLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
 	l := &Layout{Spec: spec, Name: tab.Name, cols: map[string]int{}, headers: map[string]string{}}
 	if len(tab.Rows) > 0 {
 		l.Header = tab.Rows[0]
@@ -203,24 +216,30 @@ func NewLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
 	if len(missing) > 0 {
 		return nil, layoutErr(PartHeader, "tab %q: required header %s is missing from row 1", tab.Name, strings.Join(missing, ", "))
 	}
+	return l, nil
+}
+
+// place puts the job's columns the tab lacks where PlaceColumns finds
+// room in tab (its rows, or its header and Elsewhere).
+func (l *Layout) place(tab *sheet.Tab) error {
 	var add []*Column
-	for i := range spec.Columns {
-		if c := &spec.Columns[i]; c.Owner != Manager && l.cols[c.Key] == 0 {
+	for i := range l.Spec.Columns {
+		if c := &l.Spec.Columns[i]; c.Owner != Manager && l.cols[c.Key] == 0 {
 			add = append(add, c)
 		}
 	}
 	if len(add) == 0 {
-		return l, nil
+		return nil
 	}
 	first, err := PlaceColumns(tab, len(add))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for i, c := range add {
 		l.cols[c.Key] = first + i
 		l.Added = append(l.Added, Placed{Column: c, Col: first + i})
 	}
-	return l, nil
+	return nil
 }
 
 // MaxColumns is the widest sheet both backends hold: Excel ends at column

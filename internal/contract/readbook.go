@@ -18,13 +18,65 @@ import (
 // titles are read with one more call. owned names job-owned tabs to read
 // in the same call (by their exact names: the job made them).
 func ReadBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, owned ...string) (*sheet.Book, error) {
-	return ReadBookTail(ctx, ss, m, nil, owned...)
+	return readBook(ctx, ss, m, nil, nil, owned...)
 }
 
-// ReadBookTail is ReadBook reading the owned tab tail names (the
-// ステータス履歴 log) as its head and tail only, on a backend that can
-// (sheet.TailReader); nil tail, or another backend: whole.
-func ReadBookTail(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, tail *sheet.Tail, owned ...string) (*sheet.Book, error) {
+// Reading says what ReadSheet reads.
+type Reading struct {
+	// Matrix is the default matrix; the sheet's own 条件マトリクス tab
+	// replaces it unless Pinned (--matrix given).
+	Matrix *matrix.Matrix
+	Pinned bool
+	// Tail, when set, reads that owned tab (the ステータス履歴 log) as
+	// its head and tail only, on a backend that can (sheet.TailReader).
+	Tail  *sheet.Tail
+	Owned []string
+}
+
+// matrixOf is the matrix a sheet whose matrix tab is tab (nil: none) is
+// read with.
+func (rd Reading) matrixOf(tab *sheet.Tab) (*matrix.Matrix, error) {
+	if tab == nil || rd.Pinned {
+		return rd.Matrix, nil
+	}
+	m, err := matrix.FromTab(tab)
+	if err != nil {
+		return nil, MatrixError(err)
+	}
+	return m, nil
+}
+
+// ReadSheet reads the spreadsheet as ReadBook does and applies the
+// contract (Read) with the matrix rd chooses. On a backend that hands
+// rows on as it reads them (a FilteringReader, or a TailReader reading a
+// tail) the contract tabs' rows become records as they are read and the
+// book holds only their headers (Tab.Streamed); its other tabs are whole.
+func ReadSheet(ctx context.Context, ss sheet.Spreadsheet, rd Reading) (*sheet.Book, *Sheet, error) {
+	st := newStream(ss, rd)
+	book, err := readBook(ctx, ss, rd.Matrix, rd.Tail, st, rd.Owned...)
+	if err == nil && st != nil && !st.madeFor(book) {
+		// The layouts were made for another matrix than the sheet's.
+		st = nil
+		book, err = readBook(ctx, ss, rd.Matrix, rd.Tail, nil, rd.Owned...)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := rd.matrixOf(book.Tab(matrix.TabName))
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := read(book, m, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	return book, s, nil
+}
+
+// readBook is ReadBook reading the owned tab tail names as its head and
+// tail only, on a backend that can (sheet.TailReader), and handing the
+// contract tabs' rows to st when set.
+func readBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, tail *sheet.Tail, st *stream, owned ...string) (*sheet.Book, error) {
 	specs := Tabs(m)
 	readKeeping := func(ctx context.Context, names []string, _ sheet.KeepColumns) (*sheet.Book, error) {
 		return ss.Read(ctx, names)
@@ -43,19 +95,36 @@ func ReadBookTail(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, t
 		}
 	}
 	read := func(ctx context.Context, names []string) (*sheet.Book, error) { return readKeeping(ctx, names, nil) }
-	if filtering {
+	names := append(append(TabNames(m), matrix.TabName), owned...)
+	switch {
+	case filtering:
 		// A backend that can leave a team's own columns out of a contract
 		// tab does: the records are made of the contract's columns alone.
 		var err error
-		if read, err = keptRead(ctx, ss, readKeeping, specs); err != nil {
+		if read, err = keptRead(ctx, ss, readKeeping, specs, st); err != nil {
 			return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
 		}
+	case st != nil:
+		// The matrix tab first: it decides the contract tabs' layouts.
+		names = append([]string{matrix.TabName}, slices.DeleteFunc(names, func(n string) bool { return n == matrix.TabName })...)
+		read = func(ctx context.Context, names []string) (*sheet.Book, error) {
+			b, err := readKeeping(ctx, names, st.keep(nil))
+			if err == nil {
+				st.restore(b)
+			}
+			return b, err
+		}
 	}
-	names := append(append(TabNames(m), matrix.TabName), owned...)
 	book, err := read(ctx, names)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
 	}
+	return withAliased(ctx, ss, book, names, specs, read)
+}
+
+// withAliased adds to the book the contract tabs the sheet holds under
+// other titles than their names, read with one more call.
+func withAliased(ctx context.Context, ss sheet.Spreadsheet, book *sheet.Book, names []string, specs []Tab, read func(context.Context, []string) (*sheet.Book, error)) (*sheet.Book, error) {
 	complete := true
 	for _, n := range names {
 		complete = complete && book.Tab(n) != nil
@@ -97,8 +166,9 @@ func ReadBookTail(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, t
 // columns. The sheet's own matrix (a 条件マトリクス tab) may name columns
 // the default does not, so that small tab is read first and the columns of
 // both matrices are kept; were it edited before the main read, that read is
-// made again whole.
-func keptRead(ctx context.Context, ss sheet.Spreadsheet, readKeeping func(context.Context, []string, sheet.KeepColumns) (*sheet.Book, error), specs []Tab) (func(context.Context, []string) (*sheet.Book, error), error) {
+// made again whole. With st, the contract tabs' rows go to it, for the
+// matrix read first.
+func keptRead(ctx context.Context, ss sheet.Spreadsheet, readKeeping func(context.Context, []string, sheet.KeepColumns) (*sheet.Book, error), specs []Tab, st *stream) (func(context.Context, []string) (*sheet.Book, error), error) {
 	b, err := ss.Read(ctx, []string{matrix.TabName}) // absent when the sheet has none
 	if err != nil {
 		return nil, err
@@ -110,6 +180,10 @@ func keptRead(ctx context.Context, ss sheet.Spreadsheet, readKeeping func(contex
 		}
 	}
 	keep := contractColumns(specs)
+	if st != nil {
+		st.matrixTab = first
+		keep = st.keep(keep)
+	}
 	return func(ctx context.Context, names []string) (*sheet.Book, error) {
 		b, err := readKeeping(ctx, names, keep)
 		if err != nil || !slices.Contains(names, matrix.TabName) || sameRows(b.Tab(matrix.TabName), first) {
@@ -131,7 +205,7 @@ func sameRows(a, b *sheet.Tab) bool {
 // alias, as ResolveTab finds it), the columns whose header names a contract
 // column; every column of any other tab.
 func contractColumns(specs []Tab) sheet.KeepColumns {
-	return func(tab string, header []sheet.Value) []bool {
+	return func(tab string, header []sheet.Value) sheet.Keep {
 		var keep []bool
 		for i := range specs {
 			if t, err := ResolveTab([]string{tab}, &specs[i]); err != nil || t != tab {
@@ -146,6 +220,6 @@ func contractColumns(specs []Tab) sheet.KeepColumns {
 				}
 			}
 		}
-		return keep
+		return sheet.Keep{Cols: keep}
 	}
 }

@@ -57,15 +57,18 @@ func TabNames(m *matrix.Matrix) []string {
 // Read applies the contract to a book. A missing required tab or header,
 // or a duplicated header, is a LayoutError; bad cells become problems.
 func Read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
-	return read(book, m)
+	return read(book, m, nil)
 }
 
 // parallelRows is the size of a tab worth reading on its own goroutine.
 const parallelRows = 2000
 
-func read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
+// read applies the contract to a book whose tabs hold their rows, or
+// (Tab.Streamed) had them made into records by st as they were read.
+func read(book *sheet.Book, m *matrix.Matrix, st *stream) (*Sheet, error) {
 	s := &Sheet{Matrix: m, kept: map[string]*kept{}, names: contractNames(m)}
-	tabs := map[string]*sheet.Tab{}
+	reads := map[string]*tabRead{}
+	whole := map[string]*sheet.Tab{} // the tabs that hold their rows
 	specs := Tabs(m)
 	for i := range specs {
 		spec := &specs[i]
@@ -79,70 +82,113 @@ func read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
 			}
 			continue
 		}
-		l, err := NewLayout(spec, tab)
+		var t *tabRead
+		if tab.Streamed() {
+			t, err = st.finish(tab, spec.Key)
+		} else {
+			var l *Layout
+			if l, err = NewLayout(spec, tab); err == nil {
+				t, whole[spec.Key] = newTabRead(l, m), tab
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
-		tabs[spec.Key] = tab
+		reads[spec.Key] = t
 		switch spec.Key {
 		case TabApplications:
-			s.Apps = l
+			s.Apps = t.l
 		case TabSessions:
-			s.Sessions = l
+			s.Sessions = t.l
 		case TabPool:
-			s.Pool = l
+			s.Pool = t.l
 		}
 	}
-	apps, sessions, pool := tabs[TabApplications], tabs[TabSessions], tabs[TabPool]
-	// Each tab's rows and layout are its own, unless one sheet tab serves
-	// two contract tabs: then rows are not read side by side.
-	distinct := apps != sessions && (pool == nil || pool != apps && pool != sessions)
-	if distinct && len(sessions.Rows) >= parallelRows {
-		// The sessions, the largest tab, are read beside the others.
-		var wg sync.WaitGroup
-		wg.Go(func() { s.SessionRows = readTab(s.Sessions, sessions, newSessionReader(s.Sessions, m).read) })
-		s.readOthers(apps, pool)
-		wg.Wait()
-	} else {
-		s.SessionRows = readTab(s.Sessions, sessions, newSessionReader(s.Sessions, m).read)
-		s.readOthers(apps, pool)
+	readWhole(reads, whole)
+	for key, t := range reads {
+		s.kept[key] = t.kept
 	}
-	for _, l := range s.Layouts() {
-		s.kept[l.Spec.Key] = keep(l, tabs[l.Spec.Key])
+	s.Applications = reads[TabApplications].apps.all()
+	s.SessionRows = reads[TabSessions].sessions.all()
+	if t := reads[TabPool]; t != nil {
+		s.PoolRows = t.pool.all()
 	}
 	return s, nil
 }
 
-// readOthers reads the applications and the pool into one slice each.
-func (s *Sheet) readOthers(apps, pool *sheet.Tab) {
-	s.Applications = readTab(s.Apps, apps, newAppReader(s.Apps, s.Matrix).read)
-	if s.Pool != nil {
-		s.PoolRows = readTab(s.Pool, pool, newPoolReader(s.Pool).read)
+// readWhole reads the rows of the tabs that hold them into records. Each
+// tab's rows and layout are its own, unless one sheet tab serves two
+// contract tabs: then rows are not read side by side.
+func readWhole(reads map[string]*tabRead, whole map[string]*sheet.Tab) {
+	feed := func(key string) {
+		if tab := whole[key]; tab != nil {
+			t := reads[key]
+			for i, row := range tab.Rows {
+				t.row(i+1, row)
+			}
+		}
 	}
+	apps, sessions, pool := whole[TabApplications], whole[TabSessions], whole[TabPool]
+	distinct := apps != sessions && (pool == nil || pool != apps && pool != sessions)
+	if distinct && sessions != nil && len(sessions.Rows) >= parallelRows {
+		// The sessions, the largest tab, are read beside the others.
+		var wg sync.WaitGroup
+		wg.Go(func() { feed(TabSessions) })
+		feed(TabApplications)
+		feed(TabPool)
+		wg.Wait()
+		return
+	}
+	feed(TabSessions)
+	feed(TabApplications)
+	feed(TabPool)
 }
 
-// readTab reads every non-blank data row of a tab into a record; nil when
-// there is none.
-func readTab[T any](l *Layout, tab *sheet.Tab, read func(r *rowReader) T) []T {
-	if len(tab.Rows) <= 1 {
-		return nil
+// tabRead makes a contract tab's records, and the cells the plan keeps,
+// of its rows one at a time, in order: as a backend reads them, or from a
+// tab that holds them.
+type tabRead struct {
+	l       *Layout
+	manager []int
+	record  onboarding.Record
+	kept    *kept
+	r       rowReader // one for all rows: read's reader escapes
+	read    func(r *rowReader)
+
+	apps     chunked[onboarding.Application]
+	sessions chunked[onboarding.Session]
+	pool     chunked[onboarding.PoolAccount]
+}
+
+func newTabRead(l *Layout, m *matrix.Matrix) *tabRead {
+	t := &tabRead{l: l, manager: l.managerCols(), record: recordOf(l.Spec.Key), kept: newKept(l)}
+	switch l.Spec.Key {
+	case TabApplications:
+		ar := newAppReader(l, m)
+		t.read = func(r *rowReader) { t.apps.add(ar.read(r)) }
+	case TabSessions:
+		sr := newSessionReader(l, m)
+		t.read = func(r *rowReader) { t.sessions.add(sr.read(r)) }
+	case TabPool:
+		pr := newPoolReader(l)
+		t.read = func(r *rowReader) { t.pool.add(pr.read(r)) }
 	}
-	manager := l.managerCols()
-	out := make([]T, 0, len(tab.Rows)-1)
-	record := recordOf(l.Spec.Key)
-	var r rowReader // one for all rows: read's reader escapes
-	for i := 1; i < len(tab.Rows); i++ {
-		cells := tab.Rows[i]
-		if blankRow(cells, manager) {
-			continue
-		}
-		r = rowReader{record: record, row: i + 1, cells: cells}
-		out = append(out, read(&r))
+	return t
+}
+
+// row takes sheet row n (cells only while it runs): the header row, or a
+// data row, whose record is read unless it is blank.
+func (t *tabRead) row(n int, cells []sheet.Value) {
+	if n <= 1 {
+		t.kept.add(1, cells, "")
+		return
 	}
-	if len(out) == 0 {
-		return nil
+	t.kept.add(n, cells, t.l.RowKey(cells))
+	if blankRow(cells, t.manager) {
+		return
 	}
-	return out
+	t.r = rowReader{record: t.record, row: n, cells: cells}
+	t.read(&t.r)
 }
 
 // managerCols are the 1-based columns of a layout's manager cells (all

@@ -36,7 +36,7 @@ func (s *Spreadsheet) Read(ctx context.Context, names []string) (*sheet.Book, er
 	if len(names) == 0 {
 		return book, nil
 	}
-	got, err := s.streamBatchGet(ctx, quoted(names))
+	got, err := s.streamBatchGet(ctx, quoted(names), nil)
 	if isBadRange(err) {
 		asked := names
 		if names, err = s.existing(ctx, names); err != nil {
@@ -46,7 +46,7 @@ func (s *Spreadsheet) Read(ctx context.Context, names []string) (*sheet.Book, er
 		if len(names) == 0 {
 			return book, nil
 		}
-		got, err = s.streamBatchGet(ctx, quoted(names))
+		got, err = s.streamBatchGet(ctx, quoted(names), nil)
 	}
 	if err != nil {
 		return nil, s.fail("read", err)
@@ -58,10 +58,11 @@ func (s *Spreadsheet) Read(ctx context.Context, names []string) (*sheet.Book, er
 			title = names[min(i, len(names)-1)]
 		}
 		s.noteGrid(vr.rng, true, true)
-		if len(vr.rows) > 0 {
-			s.tab(title).header = vr.rows[0]
+		if len(vr.tab.Rows) > 0 {
+			s.tab(title).header = vr.tab.Rows[0]
 		}
-		book.Tabs = append(book.Tabs, &sheet.Tab{Name: title, Rows: vr.rows})
+		vr.tab.Name = title
+		book.Tabs = append(book.Tabs, vr.tab)
 	}
 	return book, nil
 }

@@ -24,8 +24,9 @@ func reference(data []byte) ([]readRange, error) {
 	}
 	var out []readRange
 	for _, vr := range resp.ValueRanges {
-		rr := readRange{rng: vr.Range}
-		for _, row := range vr.Values {
+		title, _, _, _, _, _ := parseRange(vr.Range)
+		b := sheet.NewTabBuilder(title, nil)
+		for i, row := range vr.Values {
 			vals := []sheet.Value{}
 			for _, v := range row {
 				switch v.(type) {
@@ -34,9 +35,9 @@ func reference(data []byte) ([]readRange, error) {
 				}
 				vals = append(vals, value(v))
 			}
-			rr.rows = append(rr.rows, vals)
+			b.Row(i+1, vals)
 		}
-		out = append(out, rr)
+		out = append(out, readRange{rng: vr.Range, tab: b.Tab()})
 	}
 	return out, nil
 }
@@ -55,7 +56,7 @@ func TestDecodeBatchGetMatchesEncodingJSON(t *testing.T) {
 		if err != nil {
 			t.Fatalf("reference: %v\n%s", err, s)
 		}
-		got, err := decodeBatchGet(strings.NewReader(s))
+		got, err := decodeBatchGet(strings.NewReader(s), nil)
 		if err != nil {
 			t.Fatalf("decode: %v\n%s", err, s)
 		}
@@ -71,12 +72,12 @@ func TestDecodeBatchGetErrors(t *testing.T) {
 		`{"valueRanges":[{"values":[[tru]]}]}`, `{"valueRanges" [] }`, `{"a":1}x`, `{"valueRanges":[{"values":[[1 2]]}]}`,
 		`{"valueRanges":[{"values":[["a` + "\x01" + `"]]}]}`, `{"valueRanges":[{"values":[["\x"]]}]}`, `{"valueRanges":[{"values":[[-]]}]}`,
 	} {
-		if _, err := decodeBatchGet(strings.NewReader(s)); err == nil {
+		if _, err := decodeBatchGet(strings.NewReader(s), nil); err == nil {
 			t.Errorf("no error for %q", s)
 		}
 	}
 	// A cut-off answer is retried as a network error.
-	_, err := decodeBatchGet(strings.NewReader(`{"valueRanges":[{"values":[["abc`))
+	_, err := decodeBatchGet(strings.NewReader(`{"valueRanges":[{"values":[["abc`), nil)
 	if !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("truncated: %v", err)
 	}
@@ -89,7 +90,7 @@ func FuzzDecodeBatchGet(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := decodeBatchGet(strings.NewReader(string(data)))
+		got, err := decodeBatchGet(strings.NewReader(string(data)), nil)
 		want, refErr := reference(data)
 		if refErr != nil || !json.Valid(data) {
 			return

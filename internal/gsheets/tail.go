@@ -20,8 +20,9 @@ const tailWindow = 2000
 // tailWindow rows. Only when those rows hold no anchor are earlier ones
 // read, a wider window at a time. A tail of tail.Rows rows (the report)
 // reads of a window its mark column only, then the marked rows, so the
-// rows after its anchor are never read.
-func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, _ sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
+// rows after its anchor are never read. The other tabs are read keeping
+// what keep says; the log whole.
+func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, keep sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
 	s.listed = nil
 	if _, err := s.titles(ctx); err != nil {
 		return nil, err
@@ -49,7 +50,7 @@ func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, _ sheet.Keep
 	if len(ranges) == 0 {
 		return book, nil
 	}
-	got, err := s.streamBatchGet(ctx, ranges)
+	got, err := s.streamBatchGet(ctx, ranges, keepBut(keep, tail.Tab))
 	if err != nil {
 		return nil, s.fail("read", err)
 	}
@@ -60,10 +61,11 @@ func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, _ sheet.Keep
 			return nil, fmt.Errorf("%s: read answered range %q: %w", s.Describe(), vr.rng, sheet.ErrInvalid)
 		}
 		s.noteGrid(vr.rng, true, true)
-		if len(vr.rows) > 0 {
-			s.tab(title).header = vr.rows[0]
+		tab := vr.tab
+		if len(tab.Rows) > 0 {
+			s.tab(title).header = tab.Rows[0]
 		}
-		tab := &sheet.Tab{Name: title, Rows: vr.rows}
+		tab.Name = title
 		if title == tail.Tab {
 			tail.Cut(tab)
 		}
@@ -72,21 +74,21 @@ func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, _ sheet.Keep
 	if !exists || whole {
 		return book, nil
 	}
-	log := &sheet.Tab{Name: tail.Tab, Rows: got[len(others)].rows}
+	log := &sheet.Tab{Name: tail.Tab, Rows: got[len(others)].tab.Rows}
 	if len(log.Rows) > 0 {
 		ti.header = log.Rows[0]
 	}
-	if err := s.placeWindow(ctx, log, tail, from, got[len(others)+1].rows); err != nil {
+	if err := s.placeWindow(ctx, log, tail, from, got[len(others)+1].tab.Rows); err != nil {
 		return nil, err
 	}
 	for window := tailWindow * 4; tail.LastAnchor(log.Rows) == 0 && from > tail.Head+1; window *= 4 {
 		to := from - 1
 		from = max(tail.Head+1, from-window)
-		more, err := s.streamBatchGet(ctx, []string{windowRange(tail, from, to)})
+		more, err := s.streamBatchGet(ctx, []string{windowRange(tail, from, to)}, nil)
 		if err != nil {
 			return nil, s.fail("read", err)
 		}
-		if err := s.placeWindow(ctx, log, tail, from, more[0].rows); err != nil {
+		if err := s.placeWindow(ctx, log, tail, from, more[0].tab.Rows); err != nil {
 			return nil, err
 		}
 	}
@@ -96,6 +98,19 @@ func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, _ sheet.Keep
 	tail.Cut(log)
 	book.Tabs = append(book.Tabs, log)
 	return book, nil
+}
+
+// keepBut is keep for every tab but the one named, which is read whole.
+func keepBut(keep sheet.KeepColumns, name string) sheet.KeepColumns {
+	if keep == nil {
+		return nil
+	}
+	return func(tab string, header []sheet.Value) sheet.Keep {
+		if tab == name {
+			return sheet.Keep{}
+		}
+		return keep(tab, header)
+	}
 }
 
 // windowRange is the range read of the log's rows from to to: whole rows,
@@ -127,12 +142,12 @@ func (s *Spreadsheet) placeWindow(ctx context.Context, log *sheet.Tab, tail shee
 	if len(ranges) == 0 {
 		return nil
 	}
-	got, err := s.streamBatchGet(ctx, ranges)
+	got, err := s.streamBatchGet(ctx, ranges, nil)
 	if err != nil {
 		return s.fail("read", err)
 	}
 	for i, vr := range got {
-		place(log, marked[i], vr.rows)
+		place(log, marked[i], vr.tab.Rows)
 	}
 	return nil
 }
@@ -144,11 +159,11 @@ func (s *Spreadsheet) readPastAnchor(ctx context.Context, log *sheet.Tab, tail s
 	if tail.Rows <= 1 || anchor == 0 {
 		return nil
 	}
-	got, err := s.streamBatchGet(ctx, []string{fmt.Sprintf("%s!%d:%d", sheet.QuoteTab(tail.Tab), anchor+1, tail.End(anchor))})
+	got, err := s.streamBatchGet(ctx, []string{fmt.Sprintf("%s!%d:%d", sheet.QuoteTab(tail.Tab), anchor+1, tail.End(anchor))}, nil)
 	if err != nil {
 		return s.fail("read", err)
 	}
-	place(log, anchor+1, got[0].rows)
+	place(log, anchor+1, got[0].tab.Rows)
 	return nil
 }
 

@@ -92,7 +92,7 @@ const MaxAttempts = 3
 // Evaluate reads the spreadsheet and computes every client, writing
 // nothing.
 func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
-	run, err := compute(ctx, ss, cfg, contract.Read, 0)
+	run, err := compute(ctx, ss, cfg, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -125,12 +125,12 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 // and the totals row as of HistoryAsOf (the latest one when unset) alone:
 // a reader needs those figures, not the days after them.
 func Compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
-	return compute(ctx, ss, cfg, contract.Read, 1)
+	return compute(ctx, ss, cfg, 1)
 }
 
 // compute reads and computes; historyRows is sheet.Tail's Rows for the
 // read of ステータス履歴 (0: from its anchor to its end, as a sync needs).
-func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*sheet.Book, *matrix.Matrix) (*contract.Sheet, error), historyRows int) (*Run, error) {
+func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, historyRows int) (*Run, error) {
 	var owned []string
 	if cfg.Prep != nil {
 		owned = append(owned, contract.PrepTabName)
@@ -144,21 +144,13 @@ func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, read func(*s
 		t.Rows = historyRows
 		tail = &t
 	}
-	book, err := contract.ReadBookTail(ctx, ss, cfg.Matrix, tail, owned...)
+	// The team's own matrix in the sheet replaces the default, unless
+	// pinned.
+	book, s, err := contract.ReadSheet(ctx, ss, contract.Reading{Matrix: cfg.Matrix, Pinned: cfg.MatrixPinned, Tail: tail, Owned: owned})
 	if err != nil {
 		return nil, err
 	}
-	m := cfg.Matrix
-	if tab := book.Tab(matrix.TabName); tab != nil && !cfg.MatrixPinned {
-		// The team's own matrix in the sheet replaces the default.
-		if m, err = matrix.FromTab(tab); err != nil {
-			return nil, contract.MatrixError(err)
-		}
-	}
-	s, err := read(book, m)
-	if err != nil {
-		return nil, err
-	}
+	m := s.Matrix
 	s.Prep = book.Tab(contract.PrepTabName)
 	run := &Run{Sheet: s, Attempts: 1, History: &statuslog.Log{}}
 	if cfg.History {

@@ -107,11 +107,7 @@ func textRow(ss []string) []sheet.Value {
 func usedCells(book *sheet.Book) int {
 	n := 0
 	for _, t := range book.Tabs {
-		cols := 0
-		rows := len(t.Rows)
-		for _, r := range t.Rows {
-			cols = max(cols, len(r))
-		}
+		rows, cols := t.Size()
 		for c, r := range t.Elsewhere {
 			cols, rows = max(cols, c), max(rows, r)
 		}

@@ -136,11 +136,31 @@ func DateFromSerial(serial float64) time.Time {
 type Tab struct {
 	Name string
 	Rows [][]Value
-	// Elsewhere, after a read that left columns out (FilteringReader),
+	// Elsewhere, after a read that left columns out (Keep.Cols),
 	// maps each column left out that holds a value below the header to
 	// the first row holding one: where a new column may go is decided
 	// from it. Nil after a whole read.
 	Elsewhere map[int]int
+	// streamed, height and width: the rows below the header went to
+	// Keep.Rows (TabBuilder).
+	streamed      bool
+	height, width int
+}
+
+// Streamed reports whether the tab's rows below the header were handed to
+// Keep.Rows as they were read: Rows holds the header alone.
+func (t *Tab) Streamed() bool { return t.streamed }
+
+// Size is the tab's extent as read: its rows (the header included) and
+// its widest row's cells.
+func (t *Tab) Size() (rows, cols int) {
+	if t.streamed {
+		return t.height, t.width
+	}
+	for _, r := range t.Rows {
+		cols = max(cols, len(r))
+	}
+	return len(t.Rows), cols
 }
 
 // Cell returns the value at 1-based row and column, empty when outside.
@@ -224,10 +244,22 @@ type CellCounter interface {
 	Cells(ctx context.Context) (int, error)
 }
 
-// KeepColumns says, from a tab's name and header row, which columns a
-// reader keeps below the header: keep[c] for the 1-based column c, none
-// past the end. A nil result keeps every column.
-type KeepColumns func(tab string, header []Value) (keep []bool)
+// KeepColumns says, from a tab's name and header row, what a reader keeps
+// of the tab below the header.
+type KeepColumns func(tab string, header []Value) Keep
+
+// Keep is what a read keeps of one tab below its header row.
+type Keep struct {
+	// Cols marks the kept columns: Cols[c] for the 1-based column c, none
+	// past the end; nil keeps every column. Tab.Elsewhere tells where the
+	// others hold values.
+	Cols []bool
+	// Rows, when set, is handed each row below the header that holds a
+	// kept cell, in order (sheet row n; its kept cells, only while it
+	// runs), instead of the tab holding it: the tab then holds its header
+	// alone (Tab.Streamed, Tab.Size).
+	Rows func(n int, cells []Value)
+}
 
 // FilteringReader is implemented by backends that can leave out, while
 // reading, the cells of columns nobody needs, so that a team's own columns

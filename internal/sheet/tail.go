@@ -73,9 +73,9 @@ func (t Tail) End(from int) int {
 // without the rows between, so that a log growing every day costs a sync
 // what its last rows cost.
 type TailReader interface {
-	// ReadTail is Read (ReadKeeping with keep, on a FilteringReader) of
-	// names, tail.Tab among them, with tail.Tab read as Tail says: rows
-	// left out are nil, the others at their places, and the tab as long
-	// as its last row holding anything.
+	// ReadTail is Read of names, tail.Tab among them, keeping of the
+	// others what keep says, with tail.Tab read as Tail says: rows left
+	// out are nil, the others at their places, and the tab as long as
+	// its last row holding anything.
 	ReadTail(ctx context.Context, names []string, keep KeepColumns, tail Tail) (*Book, error)
 }

@@ -13,12 +13,16 @@ func (w *Workbook) ReadTail(ctx context.Context, names []string, keep sheet.Keep
 	return w.readTabs(ctx, names, keep, &tail)
 }
 
-// readTabPart reads one tab: whole, or as head and tail for ReadTail:
-// from its last segment when it has them (segment.go), from earlier ones
-// while the part read holds no anchor.
-func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, keepCols func([]sheet.Value) []bool) (sheetRead, error) {
+// readTabPart reads one tab: whole, its rows handed to a
+// sheet.TabBuilder keeping what keep says, or as head and tail for
+// ReadTail: from its last segment when it has them (segment.go), from
+// earlier ones while the part read holds no anchor.
+func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, keep sheet.KeepColumns) (*sheet.Tab, sheetRead, error) {
 	if p.tail == nil || p.tail.Tab != t.name {
-		return p.readSheet(t.part, sst, styles, keepCols, nil)
+		b := sheet.NewTabBuilder(t.name, keep)
+		read, err := p.readSheet(t.part, sst, styles, func() []bool { return b.Keep().Cols }, b.Kept)
+		b.Tab().Elsewhere = read.elsewhere
+		return b.Tab(), read, err
 	}
 	f := p.parts[t.part]
 	var segs []segment
@@ -33,12 +37,11 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 		k := tailKeeper{tail: *p.tail}
 		if from <= head {
 			read, err := p.readSheet(t.part, sst, styles, nil, k.row)
-			read.rows = k.rows
-			return read, err
+			return &sheet.Tab{Name: t.name, Rows: k.rows}, read, err
 		}
 		rc, err := inflatedFrom(p.file, f, segs, head, from)
 		if err != nil {
-			return sheetRead{}, err
+			return nil, sheetRead{}, err
 		}
 		start := segs[from].row
 		read, err := readSheetFrom(rc, sst, styles, nil, func(n int, row []sheet.Value) {
@@ -47,8 +50,7 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 			}
 		})
 		if err != nil || k.anchor >= start {
-			read.rows = k.rows
-			return read, err
+			return &sheet.Tab{Name: t.name, Rows: k.rows}, read, err
 		}
 	}
 }

@@ -306,15 +306,9 @@ func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, u
 			tabs = append(tabs, t)
 		}
 	}
-	reads, errs := make([]sheetRead, len(tabs)), make([]error, len(tabs))
+	got, reads, errs := make([]*sheet.Tab, len(tabs)), make([]sheetRead, len(tabs)), make([]error, len(tabs))
 	for i, t := range tabs {
-		wg.Go(func() {
-			var keepCols func([]sheet.Value) []bool
-			if keep != nil {
-				keepCols = func(header []sheet.Value) []bool { return keep(t.name, header) }
-			}
-			reads[i], errs[i] = p.readTabPart(t, sst, styles, keepCols)
-		})
+		wg.Go(func() { got[i], reads[i], errs[i] = p.readTabPart(t, sst, styles, keep) })
 	}
 	wg.Wait()
 	book := &sheet.Book{}
@@ -322,7 +316,7 @@ func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, u
 		if errs[i] != nil {
 			return nil, fmt.Errorf("read tab %q: %w", t.name, errs[i])
 		}
-		book.Tabs = append(book.Tabs, &sheet.Tab{Name: t.name, Rows: reads[i].rows, Elsewhere: reads[i].elsewhere})
+		book.Tabs = append(book.Tabs, got[i])
 		if used != nil {
 			used[p.partID(t.part)] = reads[i].used.cells()
 		}
@@ -332,7 +326,7 @@ func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, u
 
 // keepOnly is a KeepColumns keeping the listed columns of the tabs in cols.
 func keepOnly(cols map[string][]int) sheet.KeepColumns {
-	return func(tab string, _ []sheet.Value) []bool {
+	return func(tab string, _ []sheet.Value) sheet.Keep {
 		keep := []bool{false} // not nil: nothing else is kept
 		for _, c := range cols[tab] {
 			if c >= 1 && c <= excelize.MaxColumns {
@@ -340,7 +334,7 @@ func keepOnly(cols map[string][]int) sheet.KeepColumns {
 				keep[c] = true
 			}
 		}
-		return keep
+		return sheet.Keep{Cols: keep}
 	}
 }
 
@@ -356,9 +350,8 @@ type cellScan struct {
 	rt              richText
 }
 
-// sheetRead is a worksheet as readSheet read it.
+// sheetRead is what readSheet learnt of a worksheet besides its rows.
 type sheetRead struct {
-	rows      [][]sheet.Value
 	elsewhere map[int]int // sheet.Tab.Elsewhere
 	used      usedRange
 }
@@ -368,15 +361,12 @@ type sheetReader struct {
 	sheetRead
 	sst              []string
 	styles           *styleBook
-	keepCols         func(header []sheet.Value) []bool
+	keepCols         func() []bool
 	onRow            func(n int, row []sheet.Value)
 	cols             []colStyle // the styled columns
 	rowNum, rowStyle int
-	// row holds the row being read: at the start of free, the space the
-	// rows kept are cut from (one allocation for many rows), unless onRow
-	// takes them.
-	row, free []sheet.Value
-	c         cellScan // the cell being read
+	row              []sheet.Value // the row being read
+	c                cellScan      // the cell being read
 	// keep is decided from the header row, before the first row below
 	// it; nil keeps every column.
 	keep    []bool
@@ -384,17 +374,13 @@ type sheetReader struct {
 	texts   interner
 }
 
-// slabChunk is how many cells the space the rows are cut from holds.
-const slabChunk = 1 << 14
-
-// readSheet reads a worksheet's cells into rows, as xlsxbook read them
-// through excelize's GetRows (raw values) and GetCellType/GetCellStyle:
-// row i is sheet row i+1, rows end at their last cell, trailing blank
-// rows are dropped. With keep, rows below the first hold only the columns
-// keep marks. onRow, when set, is handed each row holding anything (sheet
-// row n, its cells only while it runs) instead of the rows being kept: a
-// tail read keeps the few it needs (histtail.go).
-func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func(header []sheet.Value) []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
+// readSheet reads a worksheet's cells, as xlsxbook read them through
+// excelize's GetRows (raw values) and GetCellType/GetCellStyle, handing
+// onRow each row holding anything (sheet row n, its cells ending at the
+// last, only while it runs): a sheet.TabBuilder, or a tail read keeping
+// the few it needs (histtail.go). With keepCols, asked before the first
+// row below the header, rows below it hold only the columns it marks.
+func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	if p.parts[part] == nil {
 		return sheetRead{}, fmt.Errorf("worksheet part %s is missing", part)
 	}
@@ -406,7 +392,7 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 }
 
 // readSheetFrom is readSheet of the worksheet XML rc holds; it closes rc.
-func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols func(header []sheet.Value) []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
+func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	defer rc.Close()
 	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols, onRow: onRow}
 	s := newXMLScanner(rc)
@@ -444,38 +430,18 @@ func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols f
 func (r *sheetReader) startRow(s *xmlScanner) {
 	r.rowNum, r.rowStyle, r.c.col = rowNumber(s.attrs, r.rowNum), attrInt(s.attrs, "s"), 0
 	if r.rowNum > 1 && !r.decided && r.keepCols != nil {
-		var header []sheet.Value
-		if len(r.rows) > 0 {
-			header = r.rows[0]
-		}
-		r.keep, r.decided = r.keepCols(header), true
+		r.keep, r.decided = r.keepCols(), true
 	}
-	if r.row = r.row[:0]; r.onRow == nil {
-		if cap(r.free) < slabChunk/16 {
-			r.free = make([]sheet.Value, 0, slabChunk)
-		}
-		r.row = r.free[:0]
-	}
+	r.row = r.row[:0]
 	if s.self {
 		r.endRow()
 	}
 }
 
 func (r *sheetReader) endRow() {
-	n := len(r.row)
-	if n == 0 {
-		return
-	}
-	if r.onRow != nil {
+	if len(r.row) > 0 {
 		r.onRow(r.rowNum, r.row)
-		return
 	}
-	r.rows = growRows(r.rows, r.rowNum)
-	if cap(r.row) == cap(r.free) { // not grown out of free
-		r.free = r.free[n:n]
-	}
-	r.rows = append(r.rows, r.row[:n:n]) // an append to it cannot spill into the next
-
 }
 
 // cell reads a <c> element, s at its start tag, into the row.

@@ -336,11 +336,11 @@ func TestReadKeepingMatchesAWholeRead(t *testing.T) {
 			}
 			masks[tab.Name] = mask
 		}
-		kept, err := Open(path).ReadKeeping(t.Context(), nil, func(tab string, header []sheet.Value) []bool {
+		kept, err := Open(path).ReadKeeping(t.Context(), nil, func(tab string, header []sheet.Value) sheet.Keep {
 			if w := whole.Tab(tab); !slices.EqualFunc(header, headerOf(w), sheet.Value.Equal) {
 				t.Errorf("%s tab %q: keep asked with header %v, want %v", filepath.Base(path), tab, header, headerOf(w))
 			}
-			return masks[tab]
+			return sheet.Keep{Cols: masks[tab]}
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -55,28 +55,44 @@ func (s *Spreadsheet) Describe() string { return "memory:" + s.name }
 
 // Read returns copies of the named tabs that exist.
 func (s *Spreadsheet) Read(ctx context.Context, names []string) (*sheet.Book, error) {
-	if err := s.lock(ctx); err != nil {
-		return nil, err
-	}
-	defer s.mu.Unlock()
-	b := &sheet.Book{}
-	for _, t := range s.tabs {
-		if slices.Contains(names, t.Name) {
-			b.Tabs = append(b.Tabs, cloneTab(t))
-		}
-	}
-	return b, nil
+	return s.read(ctx, names, nil)
 }
 
-// ReadTail is Read with tail.Tab cut to its head and tail
-// (sheet.TailReader); memory holds the whole tab anyway.
-func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, _ sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
-	b, err := s.Read(ctx, names)
+// ReadTail is Read keeping what keep says, with tail.Tab cut to its head
+// and tail (sheet.TailReader); memory holds the whole tab anyway.
+func (s *Spreadsheet) ReadTail(ctx context.Context, names []string, keep sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
+	b, err := s.read(ctx, names, keep)
 	if err != nil {
 		return nil, err
 	}
 	if t := b.Tab(tail.Tab); t != nil {
 		tail.Cut(t)
+	}
+	return b, nil
+}
+
+// read hands the named tabs' rows to a sheet.TabBuilder each, in the
+// order asked, and returns the tabs in the spreadsheet's order.
+func (s *Spreadsheet) read(ctx context.Context, names []string, keep sheet.KeepColumns) (*sheet.Book, error) {
+	if err := s.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	read := map[string]*sheet.Tab{}
+	for _, n := range names {
+		if t := s.tab(n); t != nil && read[n] == nil {
+			tb := sheet.NewTabBuilder(t.Name, keep)
+			for i, row := range t.Rows {
+				tb.Row(i+1, row)
+			}
+			read[n] = tb.Tab()
+		}
+	}
+	b := &sheet.Book{}
+	for _, t := range s.tabs {
+		if r := read[t.Name]; r != nil {
+			b.Tabs = append(b.Tabs, r)
+		}
 	}
 	return b, nil
 }
