@@ -178,5 +178,5 @@ func (w excelizeModel) dateStyle(id int) bool {
 	if st.CustomNumFmt != nil {
 		return customDate(*st.CustomNumFmt)
 	}
-	return builtinDate(st.NumFmt)
+	return numFmtIsDate(st.NumFmt, nil)
 }

@@ -46,11 +46,14 @@ func colStyleIn(cols []colRange, col int) int {
 }
 
 // finalCols is the cols as formatting writes them: each formatted column split
-// out with its width and style(i) (0: its own), alike neighbours merged.
-func (sf *sheetFormatter) finalCols(style func(i int) int) []colRange {
+// out with its width and style, alike neighbours merged.
+func (sf *sheetFormatter) finalCols() []colRange {
 	cols := slices.Clone(sf.cols)
 	for i, cf := range sf.t.cols {
-		style := style(i)
+		style := 0 // the column keeps its own: a date column where a cell keeps its number format
+		if (cf.Wrap || cf.Date) && !sf.kept[i] {
+			style = sf.styles.derive(colStyleIn(sf.cols, cf.Col), cf.Wrap, cf.Date)
+		}
 		if cf.Width <= 0 && style == 0 {
 			continue
 		}
@@ -80,6 +83,7 @@ func (sf *sheetFormatter) finalCols(style func(i int) int) []colRange {
 	}
 	// Neighbours alike but for min and max are one range.
 	merged := cols[:1]
+	withoutRange := func(tag []byte) []byte { return setAttr(setAttr(tag, "min", ""), "max", "") }
 	for _, c := range cols[1:] {
 		last := &merged[len(merged)-1]
 		if last.max+1 == c.min && bytes.Equal(withoutRange(last.tag), withoutRange(c.tag)) {
@@ -91,22 +95,11 @@ func (sf *sheetFormatter) finalCols(style func(i int) int) []colRange {
 	return merged
 }
 
-// colStyle is the style formatting gives sf.t.cols[i]'s column, 0 when it keeps
-// its own (a date column where a cell keeps its number format).
-func (sf *sheetFormatter) colStyle(i int) int {
-	cf := sf.t.cols[i]
-	if (cf.Wrap || cf.Date) && !sf.kept[i] {
-		return sf.styles.derive(colStyleIn(sf.cols, cf.Col), cf.Wrap, cf.Date)
-	}
-	return 0
-}
-
 // writeCols writes the cols element as formatting makes it, unless no
 // column is formatted (readCols kept it), and gives the fitter its columns.
 func (sf *sheetFormatter) writeCols(out io.Writer) {
-	sf.colsDone = true
-	cols := sf.finalCols(sf.colStyle)
-	sf.final = cols
+	cols := sf.finalCols()
+	sf.colsDone, sf.final = true, cols
 	if sf.fit != nil {
 		sf.fit.cols = cols
 	}
@@ -118,8 +111,4 @@ func (sf *sheetFormatter) writeCols(out io.Writer) {
 		out.Write(setAttr(setAttr(c.tag, "min", strconv.Itoa(c.min)), "max", strconv.Itoa(c.max)))
 	}
 	fmt.Fprintf(out, `</%scols>`, sf.prefix)
-}
-
-func withoutRange(tag []byte) []byte {
-	return setAttr(setAttr(tag, "min", ""), "max", "")
 }

@@ -22,8 +22,8 @@ type tabFormat struct {
 	mark   bool
 	cols   []sheet.ColumnFormat // by column, one each
 	dxfs   [][]int              // dxfs[i][j]: the fill of cols[i].ColorOrder[j]
-	// fit gives every row the height its cells need: a step made columns
-	// wrap, so text written before now shows whole.
+	// fit: a step made columns wrap, so every row gets the height its cells
+	// need, and text written before shows whole.
 	fit         bool
 	validations []validation // dropdowns and marks, in step order
 	header      []int        // the job columns, whose header cells turn grey
@@ -79,10 +79,8 @@ func (w *Workbook) tabFormats(p *xlsxPackage, steps []sheet.SetupStep, styles *s
 		}
 	}
 	for _, t := range tabs {
-		if len(t.header) > 0 {
-			if err := styles.greyable(); err != nil {
-				return nil, fmt.Errorf("workbook %s styles: %w", w.path, err)
-			}
+		if len(t.header) > 0 && (styles.fonts == nil || styles.fills == nil || styles.fills.self || len(styles.fonts.kids) == 0) {
+			return nil, fmt.Errorf("workbook %s styles: the styles part has no list of fonts or fills to add the job columns' header style to", w.path)
 		}
 		for _, cf := range t.cols {
 			var ids []int
@@ -114,10 +112,10 @@ func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 		return fmt.Errorf("read workbook %s styles: %w", w.path, err)
 	}
 	tabs, err := w.tabFormats(p, steps, styles)
-	if err != nil {
-		return err
+	var newWorkbook []byte
+	if err == nil {
+		newWorkbook, err = w.markFormatted(p, tabs)
 	}
-	newWorkbook, err := w.markFormatted(p, tabs)
 	if err != nil {
 		return err
 	}
@@ -127,11 +125,21 @@ func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 	var rewrites []partRewrite
 	for _, t := range tabs {
 		rewrites = append(rewrites, partRewrite{part: t.part, tab: t.name, rewrite: func(src partSource) (*deflatedPart, error) {
-			var fit *rowFitter
+			var fit *rowFitter // every row's height too
 			if t.fit {
 				fit = newRowFitter(styles, sharedText)
 			}
-			return formatSheet(src, t, styles, fit)
+			// A date column keeps its style when a cell below keeps its number format (kept), but its
+			// <col> comes before the cells: the part is written again when a cell says so.
+			sf := newSheetFormatter(t, styles, fit)
+			for pass := 0; ; pass++ {
+				sf.again = false
+				part, err := deflate(src, sf.write)
+				if err != nil || !sf.again || pass > 0 {
+					return part, err
+				}
+				part.body.Close()
+			}
 		}})
 	}
 	// The styles the sheets derive are known once they are rewritten.

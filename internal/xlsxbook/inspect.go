@@ -50,8 +50,7 @@ func (w *Workbook) Inspect(ctx context.Context, tabs []string) (map[string]sheet
 // inspectSheet reads a worksheet's first view's pane and its validations.
 func inspectSheet(p *xlsxPackage, part string) (sheet.TabSetup, error) {
 	st := sheet.TabSetup{Dropdowns: map[int]bool{}, Protected: map[string]bool{}}
-	views, ext := 0, 0
-	inSqref, extList := false, false
+	views, ext, inSqref, extList := 0, 0, false, false
 	err := p.scan(part, func(s *xmlScanner) error {
 		switch {
 		case s.kind != tokText && string(s.name) == "extLst":
@@ -71,26 +70,19 @@ func inspectSheet(p *xlsxPackage, part string) (sheet.TabSetup, error) {
 			split, _ := attrString(s.attrs, "ySplit")
 			n, _ := strconv.ParseFloat(split, 64)
 			st.Frozen = state == "frozen" && n >= 1
-		case s.is(tokStart, "dataValidation"):
-			readValidation(s.attrs, &st)
+		case s.is(tokStart, "dataValidation"): // a list's columns, onboard's mark on job columns
+			if title, _ := attrString(s.attrs, "promptTitle"); title == markTitle {
+				prompt, _ := attrString(s.attrs, "prompt")
+				st.Protected[prompt] = true
+			}
+			if typ, _ := attrString(s.attrs, "type"); typ == "list" {
+				sqref, _ := attrString(s.attrs, "sqref")
+				listColumns(sqref, st.Dropdowns)
+			}
 		}
 		return nil
 	})
 	return st, err
-}
-
-// readValidation notes a list validation's columns starting on row 1 or 2
-// and onboard's mark on job columns.
-func readValidation(attrs []byte, st *sheet.TabSetup) {
-	typ, _ := attrString(attrs, "type")
-	sqref, _ := attrString(attrs, "sqref")
-	if title, _ := attrString(attrs, "promptTitle"); title == markTitle {
-		prompt, _ := attrString(attrs, "prompt")
-		st.Protected[prompt] = true
-	}
-	if typ == "list" {
-		listColumns(sqref, st.Dropdowns)
-	}
 }
 
 // listColumns adds to cols the columns of a list validation's ranges that
@@ -117,41 +109,33 @@ func readNotes(p *xlsxPackage, part string, protected map[string]bool) error {
 		if !strings.HasSuffix(r.typ, "/comments") {
 			continue
 		}
-		n := noteReader{onboard: protected}
-		if err := p.scan(r.target, n.token); err != nil {
+		var authors []string // the part's, and the notes by onboard
+		inAuthor, inText, author := false, false, 0
+		var text richText
+		err := p.scan(r.target, func(s *xmlScanner) error {
+			switch {
+			case inText:
+				if inText = text.token(s); !inText && author < len(authors) && authors[author] == markTitle &&
+					(len(text.top) == 0 || len(text.runs) == 0) {
+					protected[strings.TrimPrefix(text.String(), markTitle+":")] = true
+				}
+			case s.is(tokStart, "author") && !s.self:
+				authors, inAuthor = append(authors, ""), true
+			case s.is(tokEnd, "author"):
+				inAuthor = false
+			case s.kind == tokText && inAuthor:
+				authors[len(authors)-1] += string(s.textAppend(nil))
+			case s.is(tokStart, "comment"):
+				author = attrInt(s.attrs, "authorId")
+			case s.is(tokStart, "text") && !s.self:
+				text.reset()
+				inText = true
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// noteReader reads a comments part's authors and the notes by onboard.
-type noteReader struct {
-	authors          []string
-	inAuthor, inText bool
-	author           int
-	text             richText
-	onboard          map[string]bool // the notes' texts
-}
-
-func (n *noteReader) token(s *xmlScanner) error {
-	switch {
-	case n.inText:
-		if n.inText = n.text.token(s); !n.inText && n.author < len(n.authors) && n.authors[n.author] == markTitle &&
-			(len(n.text.top) == 0 || len(n.text.runs) == 0) {
-			n.onboard[strings.TrimPrefix(n.text.String(), markTitle+":")] = true
-		}
-	case s.is(tokStart, "author") && !s.self:
-		n.authors, n.inAuthor = append(n.authors, ""), true
-	case s.is(tokEnd, "author"):
-		n.inAuthor = false
-	case s.kind == tokText && n.inAuthor:
-		n.authors[len(n.authors)-1] += string(s.textAppend(nil))
-	case s.is(tokStart, "comment"):
-		n.author = attrInt(s.attrs, "authorId")
-	case s.is(tokStart, "text") && !s.self:
-		n.text.reset()
-		n.inText = true
 	}
 	return nil
 }

@@ -53,11 +53,10 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 	if err != nil {
 		return fmt.Errorf("workbook %s styles: %w", w.path, err)
 	}
-	// A row's existing shared-string cells are read to fit its height;
-	// the table is loaded the first time one is needed.
+	// A row's shared-string cells are read to fit its height, the table
+	// loaded the first time one is. A text holding a literal _xHHHH_ goes
+	// into the shared strings (if any): openpyxl reads the escapes only there.
 	sharedText, errSST := p.lazySharedStrings()
-	// A text holding a literal _xHHHH_ goes into the shared strings (when
-	// there are some): openpyxl reads the escapes only there.
 	var shared map[string]int
 	var newSST []byte
 	if len(escaped) > 0 && p.parts[p.sharedStrings] != nil {
@@ -72,12 +71,7 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 			continue
 		}
 		rewrites = append(rewrites, partRewrite{part: tp.part, tab: tp.name, rewrite: func(part partSource) (*deflatedPart, error) {
-			return deflate(part, func(dst io.Writer) error {
-				src, err := part.open()
-				if err != nil {
-					return err
-				}
-				defer src.Close()
+			return deflate(part, func(dst io.Writer, src io.Reader) error {
 				return patchSheet(dst, src, updates, rows, styles, shared, newRowFitter(styles, sharedText))
 			})
 		}})
@@ -92,10 +86,10 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 // at its end, and each text's index; a part without an sst is refused.
 func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byte, error) {
 	data, err := p.readAll(p.sharedStrings)
-	if err != nil {
-		return nil, nil, err
+	var root *node
+	if err == nil {
+		root, err = parseTree(data, 1)
 	}
-	root, err := parseTree(data, 1)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -123,34 +117,22 @@ func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byt
 // setAttrInt returns a start tag with an integer attribute moved by delta.
 func setAttrInt(tag []byte, name string, delta int) []byte {
 	i := bytes.IndexAny(tag, " \t\r\n")
-	if i < 0 {
+	if _, ok := attr(tag[max(i, 0):], name); i < 0 || !ok {
 		return tag
 	}
-	v, ok := attr(tag[i:], name)
-	if !ok {
-		return tag
-	}
-	n, _ := strconv.Atoi(string(bytes.TrimSpace(v)))
-	return setAttr(tag, name, strconv.Itoa(n+delta))
+	return setAttr(tag, name, strconv.Itoa(attrInt(tag[i:], name)+delta))
 }
 
-// partEdits returns, by part, the indices of its updates in row and column
-// order; of two updates to one cell only the later is kept. Indices, not
-// sorted copies: a first sync of 100,000 clients writes a million cells.
+// partEdits returns, by part, the indices (a first sync writes a million cells)
+// of its updates in row and column order; of two to one cell the later is kept.
 func (w *Workbook) partEdits(p *xlsxPackage, updates []sheet.Update) (map[string][]int32, error) {
-	partOf := map[string]string{}
-	for _, t := range p.tabs {
-		if p.parts[t.part] != nil {
-			partOf[t.name] = t.part
-		}
-	}
 	byPart := map[string][]int32{}
 	for i, u := range updates {
-		part, ok := partOf[u.Tab]
-		if !ok {
+		t, ok := p.tab(u.Tab)
+		if !ok || p.parts[t.part] == nil {
 			return nil, fmt.Errorf("workbook %s tab %q: %w", w.path, u.Tab, sheet.ErrTabNotFound)
 		}
-		byPart[part] = append(byPart[part], int32(i))
+		byPart[t.part] = append(byPart[t.part], int32(i))
 	}
 	for part, order := range byPart {
 		slices.SortStableFunc(order, func(a, b int32) int {
@@ -167,27 +149,6 @@ func (w *Workbook) partEdits(p *xlsxPackage, updates []sheet.Update) (map[string
 	return byPart, nil
 }
 
-// rowEdit is one row's updates, by column, as indices into the updates.
-type rowEdit struct {
-	row   int
-	cells []int32
-}
-
-// rowEdits groups a part's ordered updates (partEdits) by row.
-func rowEdits(updates []sheet.Update, order []int32) []rowEdit {
-	var out []rowEdit
-	for i := 0; i < len(order); {
-		row := updates[order[i]].Row
-		j := i
-		for j < len(order) && updates[order[j]].Row == row {
-			j++
-		}
-		out = append(out, rowEdit{row: row, cells: order[i:j:j]})
-		i = j
-	}
-	return out
-}
-
 // patchSheet copies a worksheet part through the sheet rewriter with the
 // updated cells replaced or inserted and their rows fitted (rowfit.go).
 func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []int32, styles *styleBook, shared map[string]int, fit *rowFitter) error {
@@ -196,7 +157,7 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []in
 		sf.dimension = [2]int{max(sf.dimension[0], updates[i].Row), max(sf.dimension[1], updates[i].Col)}
 	}
 	// A new cell takes its column's style, as one typed in Excel does.
-	ed := &valueEdits{updates: updates, rows: rowEdits(updates, order), styles: styles, shared: shared, fit: fit, colStyle: sf.rr.colStyle}
+	ed := &valueEdits{sf: sf, updates: updates, order: order, shared: shared}
 	sf.plan = ed
 	if err := sf.write(dst, src); err != nil {
 		return err
@@ -209,52 +170,54 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []in
 
 // valueEdits are a part's updates by row, as the row rewriter writes them.
 type valueEdits struct {
-	updates  []sheet.Update
-	rows     []rowEdit
-	next     int     // the first row not written
-	cells    []int32 // the current row's, indices into updates
-	styles   *styleBook
-	shared   map[string]int
-	fit      *rowFitter
-	colStyle func(col int) int
+	sf      *sheetFormatter
+	updates []sheet.Update
+	order   []int32 // the part's updates in row and column order (partEdits)
+	next    int     // the first of order not written
+	cells   []int32 // the current row's
+	cols    []int   // their columns
+	shared  map[string]int
 }
 
 func (e *valueEdits) pending() int {
-	if e.next < len(e.rows) {
-		return e.rows[e.next].row
+	if e.next < len(e.order) {
+		return e.updates[e.order[e.next]].Row
 	}
 	return 0
 }
 
-func (e *valueEdits) take(n int) cellEdits {
-	if e.next >= len(e.rows) || e.rows[e.next].row != n {
+func (e *valueEdits) take(n int) []int {
+	j := e.next
+	for j < len(e.order) && e.updates[e.order[j]].Row == n {
+		j++
+	}
+	if j == e.next {
 		return nil
 	}
-	e.cells = e.rows[e.next].cells
-	e.next++
-	return e
+	e.cells, e.cols, e.next = e.order[e.next:j], e.cols[:0], j
+	for _, i := range e.cells {
+		e.cols = append(e.cols, e.updates[i].Col)
+	}
+	return e.cols
 }
 
-func (e *valueEdits) len() int      { return len(e.cells) }
-func (e *valueEdits) col(k int) int { return e.updates[e.cells[k]].Col }
-
-// write writes an updated cell: an existing cell keeps its style, a new
+// writeCell writes an updated cell: an existing cell keeps its style, a new
 // one takes its column's.
-func (e *valueEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
+func (e *valueEdits) writeCell(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
 	u := e.updates[e.cells[k]]
-	style := e.colStyle(u.Col)
+	style := e.sf.rr.colStyle(u.Col)
 	if s != nil {
 		style = attrInt(s.attrs, "s")
 		if err := skipReplaced(s, u); err != nil {
 			return nil, 0, err
 		}
 	}
-	b, style = appendCell(b, row.prefix, u, style, e.styles, e.shared)
+	b, style = appendCell(b, row.prefix, u, style, e.sf.styles, e.shared)
 	v := u.Value
 	if v.Kind != sheet.Text {
 		v.Str = "" // never wraps
 	}
-	return b, e.fit.need(u.Col, style, !v.IsEmpty(), func() string { return v.Str }), nil
+	return b, e.sf.fit.need(u.Col, style, !v.IsEmpty(), func() string { return v.Str }), nil
 }
 
 // skipReplaced reads a cell an update replaces; the first cell of a shared or

@@ -110,10 +110,9 @@ func (r ctxReader) Read(b []byte) (int, error) {
 	return r.ReadCloser.Read(b)
 }
 
-// deflate returns the part write writes, deflated at deflate's fastest
-// level in segments (segment.go) into the source's scratch file, its size
-// and checksum counted.
-func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error) {
+// deflate returns the part write writes from the source, deflated fastest in
+// segments (segment.go) into its scratch file, its size and checksum counted.
+func deflate(src partSource, write func(dst io.Writer, src io.Reader) error) (*deflatedPart, error) {
 	f, err := src.scratch()
 	if err != nil {
 		return nil, fmt.Errorf("make a scratch file: %w", err)
@@ -121,7 +120,11 @@ func deflate(src partSource, write func(io.Writer) error) (*deflatedPart, error)
 	part := &deflatedPart{body: f}
 	bw := bufio.NewWriterSize(f, 256<<10)
 	z := newSegmenter(bw, part)
-	err = write(z)
+	rc, err := src.open()
+	if err == nil {
+		err = write(z, rc)
+		rc.Close()
+	}
 	if err == nil {
 		err = z.close()
 	}

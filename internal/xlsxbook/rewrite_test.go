@@ -99,13 +99,8 @@ func TestRewriteFailures(t *testing.T) {
 			tp, _ := p.tab("申込")
 			var readErr error // the rewrite's own: its reads stop
 			_, err = w.rewriteParts(ctx, p, []partRewrite{{part: tp.part, tab: "申込", rewrite: func(src partSource) (*deflatedPart, error) {
-				rc, err := src.open()
-				if err != nil {
-					return nil, err
-				}
-				defer rc.Close()
-				cancel()
-				return deflate(src, func(dst io.Writer) error {
+				return deflate(src, func(dst io.Writer, rc io.Reader) error {
+					cancel()
 					_, readErr = io.Copy(dst, rc)
 					return readErr
 				})

@@ -117,18 +117,6 @@ func (f *rowFitter) need(col, style int, value bool, text func() string) float64
 	return line
 }
 
-// cellNeed is need for a cell element as written in the sheet (nil for
-// one that does not wrap).
-func (f *rowFitter) cellNeed(col, style int, value bool, cell []byte) float64 {
-	return f.need(col, style, value, func() string { return f.cellText(cell) })
-}
-
-// valueStart reports whether a token inside a cell starts its value or
-// formula.
-func valueStart(s *xmlScanner) bool {
-	return s.kind == tokStart && !s.self && (string(s.name) == "v" || string(s.name) == "is" || string(s.name) == "f")
-}
-
 // cellText is a cell element's text: shared, inline or a formula's; "" for a
 // number, which never wraps.
 func (f *rowFitter) cellText(cell []byte) string {
@@ -157,15 +145,11 @@ func (f *rowFitter) cellText(cell []byte) string {
 	return ""
 }
 
-// fittedRow returns a row's start tag, never self-closing, with the height
-// its cells need (none when the default fits).
+// fittedRow returns a row's opening tag with the height its cells need (none
+// when the default fits).
 func (f *rowFitter) fittedRow(tag []byte, need float64) []byte {
 	tag = setAttr(tag, "ht", "")
-	end := len(tag) - 1 // the '>'
-	if bytes.HasSuffix(tag, []byte("/>")) {
-		end = len(tag) - 2
-	}
-	out := append([]byte(nil), bytes.TrimRight(tag[:end], " \t\r\n")...)
+	out := append([]byte(nil), bytes.TrimRight(tag[:len(tag)-1], " \t\r\n")...)
 	if need > f.defaultHeight {
 		out = append(out, ` ht="`...)
 		out = strconv.AppendFloat(out, need, 'f', -1, 64)

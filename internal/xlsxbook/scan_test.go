@@ -39,7 +39,7 @@ func excelizeRead(t *testing.T, path string) *sheet.Book {
 			return v
 		}
 		st, err := f.GetStyle(idx)
-		is := err == nil && st != nil && (builtinDate(st.NumFmt) || (st.CustomNumFmt != nil && customDate(*st.CustomNumFmt)))
+		is := err == nil && st != nil && (numFmtIsDate(st.NumFmt, nil) || (st.CustomNumFmt != nil && customDate(*st.CustomNumFmt)))
 		dates[idx] = is
 		return is
 	}

@@ -2,7 +2,6 @@ package xlsxbook
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"fmt"
 	"io"
@@ -31,28 +30,21 @@ var worksheetOrder = map[string]int{
 // sheetFormatter is the one rewriter of a worksheet part: it writes what a
 // tabFormat adds at its schema place and sends the rows through the rowRewriter.
 type sheetFormatter struct {
-	t      *tabFormat
-	styles *styleBook
-	prefix string
-	cols   []colRange // the <col> elements as read
-	// kept marks the date columns where a cell keeps its own number format
-	// (a manager's number): the column keeps its style too.
-	kept        []bool
-	maxPriority int
-	// defaultWidth is the width excelize gives a new col element: the
-	// sheet's, else Excel's default.
-	defaultWidth string
-	// fit sizes the rows written (nil: none) from the final columns.
-	fit   *rowFitter
-	final []colRange // the <col> elements as written
-	rr    rowRewriter
-	edits formatEdits
-	// plan, when set, writes the rows in place of edits (the value patch),
-	// and the dimension grows to cover row and column dimension.
-	plan      rowPlan
-	dimension [2]int
-
-	cell bytes.Buffer // the cell restyle reads
+	t            *tabFormat
+	styles       *styleBook
+	prefix       string
+	cols, final  []colRange // the <col> elements as read, as written
+	kept         []bool     // date columns keeping their style: a cell keeps its own number format
+	maxPriority  int
+	defaultWidth string     // the width excelize gives a new col: the sheet's, else Excel's default
+	fit          *rowFitter // sizes the rows written (nil: none) from the final columns
+	rr           rowRewriter
+	plan         rowPlan // the formatter itself, or the value patch's edits
+	// styled are the indexes into t.cols of the columns whose cells below
+	// the header are styled; their columns, never nil; their styles as read.
+	styled, styledCols, colStyles []int
+	header                        bool   // the current row is the header, whose job columns turn grey
+	dimension                     [2]int // when set, the row and column the dimension grows to cover
 
 	sawData, colsDone, viewsDone, cfDone, dvDone bool
 	again                                        bool // a cell changed kept: write the part again
@@ -61,38 +53,14 @@ type sheetFormatter struct {
 // newSheetFormatter returns the rewriter of a worksheet for t.
 func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFormatter {
 	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), fit: fit}
-	sf.rr.colStyle = func(col int) int { return colStyleIn(sf.final, col) }
-	sf.edits.sf = sf
+	sf.rr.colStyle, sf.rr.fit, sf.plan = func(col int) int { return colStyleIn(sf.final, col) }, fit, sf
+	sf.styledCols = []int{}
 	for i, cf := range t.cols {
 		if cf.Wrap || cf.Date {
-			sf.edits.all = append(sf.edits.all, i)
+			sf.styled, sf.styledCols = append(sf.styled, i), append(sf.styledCols, cf.Col)
 		}
 	}
 	return sf
-}
-
-// formatSheet rewrites a worksheet part with the tab's formats; with fit,
-// every row's height as well.
-func formatSheet(src partSource, t *tabFormat, styles *styleBook, fit *rowFitter) (*deflatedPart, error) {
-	sf := newSheetFormatter(t, styles, fit)
-	// A date column keeps its style when a cell below keeps its number
-	// format (kept), but its <col> comes before the cells: the part is
-	// written again when a cell says so, which a team's own column may.
-	for pass := 0; ; pass++ {
-		sf.again = false
-		part, err := deflate(src, func(dst io.Writer) error {
-			rc, err := src.open()
-			if err != nil {
-				return err
-			}
-			defer rc.Close()
-			return sf.write(dst, rc)
-		})
-		if err != nil || !sf.again || pass > 0 {
-			return part, err
-		}
-		part.body.Close()
-	}
 }
 
 // write writes the rewritten worksheet src holds to dst.
@@ -147,7 +115,8 @@ func (sf *sheetFormatter) before(out io.Writer, rank int) {
 		sf.cfDone = true
 	}
 	if !sf.dvDone && rank > worksheetOrder["dataValidations"] {
-		sf.writeValidations(out)
+		sf.dvDone = true
+		fmt.Fprintf(out, `<%sdataValidations count="%d">%s</%sdataValidations>`, sf.prefix, len(sf.t.validations), sf.validationsXML(), sf.prefix)
 	}
 }
 
@@ -168,7 +137,7 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 			}
 			return appendTo(root, root.tag, sf.view(nil))
 		})
-	case name == "dimension" && sf.plan != nil:
+	case name == "dimension" && sf.dimension[0] > 0:
 		return editElement(out, s, 0, func(root *node) []splice {
 			return []splice{{root.start, root.open, widenDimension(root.tag, sf.dimension[0], sf.dimension[1])}}
 		})
@@ -193,8 +162,13 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 	case name == "dataValidations" && !sf.dvDone:
 		return sf.extendValidations(out, s)
 	case name == "sheetData" && !sf.sawData:
-		sf.sawData = true
-		return sf.rows(out, s)
+		// Below the header each cell of a formatted column gets its own
+		// style with the format merged in.
+		sf.sawData, sf.colStyles = true, sf.colStyles[:0]
+		for _, cf := range sf.t.cols {
+			sf.colStyles = append(sf.colStyles, colStyleIn(sf.cols, cf.Col))
+		}
+		return sf.rr.sheetData(out, s, sf.plan)
 	case name == "conditionalFormatting":
 		return copyElement(out, s, func(s *xmlScanner) {
 			if s.is(tokStart, "cfRule") {
@@ -205,20 +179,15 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 	return copyElement(out, s, nil)
 }
 
-// The frozen header, as excelize's SetPanes writes it.
-const (
-	frozenPane = `pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>`
-	frozenSel  = `selection pane="bottomLeft" activeCell="A2" sqref="A2"/>`
-)
-
-// view is a sheetView that freezes the header: tag is the existing
-// view's start tag, nil for a new one.
+// view is a sheetView that freezes the header as excelize's SetPanes does: tag
+// is the existing view's start tag, nil for a new one.
 func (sf *sheetFormatter) view(tag []byte) []byte {
 	p := sf.prefix
 	if tag == nil {
 		tag = fmt.Appendf(nil, `<%ssheetView workbookViewId="0">`, p)
 	}
-	return fmt.Appendf(slices.Clone(openTag(tag)), `<%s%s<%s%s</%ssheetView>`, p, frozenPane, p, frozenSel, p)
+	return fmt.Appendf(slices.Clone(openTag(tag)), `<%spane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>`+
+		`<%sselection pane="bottomLeft" activeCell="A2" sqref="A2"/></%ssheetView>`, p, p, p)
 }
 
 // writeRules writes one conditionalFormatting element per coloured
@@ -246,27 +215,12 @@ var (
 	attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "\n", "&#10;", "\r", "&#13;", "\t", "&#9;")
 )
 
-// rows copies sheetData through the row rewriter: below the header each
-// cell of a formatted column gets its own style with the format merged in.
-func (sf *sheetFormatter) rows(out io.Writer, s *xmlScanner) error {
-	e := &sf.edits
-	e.colStyles = e.colStyles[:0]
-	for _, cf := range sf.t.cols {
-		e.colStyles = append(e.colStyles, colStyleIn(sf.cols, cf.Col))
-	}
-	sf.rr.fit = sf.fit
-	if sf.plan != nil {
-		return sf.rr.sheetData(out, s, sf.plan)
-	}
-	return sf.rr.sheetData(out, s, e)
-}
-
 // copyCell copies a cell element: valued when a <v> or <t> holds text (as
 // GetRows reads it), value when a value or formula starts (row fitting).
 func copyCell(out io.Writer, s *xmlScanner) (valued, value bool, err error) {
 	inText := false
 	err = copyElement(out, s, func(s *xmlScanner) {
-		value = value || valueStart(s)
+		value = value || (s.kind == tokStart && !s.self && (string(s.name) == "v" || string(s.name) == "is" || string(s.name) == "f"))
 		switch {
 		case s.kind == tokStart && !s.self:
 			inText = string(s.name) == "v" || string(s.name) == "t"
@@ -279,54 +233,33 @@ func copyCell(out io.Writer, s *xmlScanner) (valued, value bool, err error) {
 	return valued, value, err
 }
 
-// formatEdits are the styled cells of each row below the header, and the
-// job columns' header cells, which turn grey.
-type formatEdits struct {
-	sf        *sheetFormatter
-	all       []int // indexes into sf.t.cols of the columns to style
-	styled    []int // those of the current row
-	colStyles []int // their styles as read, by index into sf.t.cols
-	header    bool  // the current row is the header
-}
-
-func (e *formatEdits) pending() int { return 0 }
-
-func (e *formatEdits) len() int {
-	if e.header {
-		return len(e.sf.t.header)
-	}
-	return len(e.styled)
-}
-
-func (e *formatEdits) col(k int) int {
-	if e.header {
-		return e.sf.t.header[k]
-	}
-	return e.sf.t.cols[e.styled[k]].Col
-}
+func (sf *sheetFormatter) pending() int { return 0 }
 
 // take styles the rows below the header; a row is copied as it is unless
 // it has a cell to style or is fitted.
-func (e *formatEdits) take(n int) cellEdits {
-	e.styled, e.header = e.all, n == 1 && len(e.sf.t.header) > 0
-	if n == 1 {
-		e.styled = nil
+func (sf *sheetFormatter) take(n int) []int {
+	cols := sf.styledCols
+	if sf.header = n == 1 && len(sf.t.header) > 0; sf.header {
+		return sf.t.header
+	} else if n == 1 {
+		cols = cols[:0]
 	}
-	if !e.header && e.sf.fit == nil && len(e.styled) == 0 {
+	if sf.fit == nil && len(cols) == 0 {
 		return nil
 	}
-	return e
+	return cols
 }
 
-// write gives a header cell its grey style, and a cell of a styled column
+// writeCell gives a header cell its grey style, and a cell of a styled column
 // its style with the format merged in; a row without the cell gets one.
-func (e *formatEdits) write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
-	if sf, col := e.sf, e.col(k); e.header {
+func (sf *sheetFormatter) writeCell(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
+	if sf.header {
+		col := sf.t.header[k]
 		return sf.restyle(b, col, row, s, colStyleIn(sf.cols, col), func(old int, _ bool) int { return sf.styles.grey(old) })
 	}
-	sf, i := e.sf, e.styled[k]
+	i := sf.styled[k]
 	cf := sf.t.cols[i]
-	return sf.restyle(b, cf.Col, row, s, e.colStyles[i], func(old int, valued bool) int {
+	return sf.restyle(b, cf.Col, row, s, sf.colStyles[i], func(old int, valued bool) int {
 		date := cf.Date
 		if date && valued && !sf.styles.isDate(old) {
 			date = false // a manager's number keeps its format
@@ -344,17 +277,17 @@ func (sf *sheetFormatter) restyle(b []byte, col int, row rowAt, s *xmlScanner, b
 		id := style(cmp.Or(row.style, base), false)
 		return fmt.Appendf(b, `<%sc r="%s%d" s="%d"/>`, sf.prefix, sheet.ColumnName(col), row.n, id), 0, nil
 	}
-	old, tag := cmp.Or(attrInt(s.attrs, "s"), row.style, base), slices.Clone(s.raw)
-	sf.cell.Reset()
-	valued, value, err := copyCell(&sf.cell, s)
+	old, tag, cell := cmp.Or(attrInt(s.attrs, "s"), row.style, base), slices.Clone(s.raw), &sf.rr.cell
+	cell.Reset()
+	valued, value, err := copyCell(cell, s)
 	if err != nil {
 		return nil, 0, err
 	}
 	id := style(old, valued)
-	b = append(append(b, setAttr(tag, "s", strconv.Itoa(id))...), sf.cell.Bytes()[len(tag):]...)
+	b = append(append(b, setAttr(tag, "s", strconv.Itoa(id))...), cell.Bytes()[len(tag):]...)
 	need := 0.0
 	if sf.fit != nil {
-		need = sf.fit.cellNeed(col, id, value, sf.cell.Bytes())
+		need = sf.fit.need(col, id, value, func() string { return sf.fit.cellText(cell.Bytes()) })
 	}
 	return b, need, nil
 }

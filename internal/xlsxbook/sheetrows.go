@@ -2,6 +2,7 @@ package xlsxbook
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"math"
@@ -12,44 +13,33 @@ import (
 // rowRewriter is the one rewriter of a worksheet's rows, for values and formats:
 // the cells an edit names are rewritten or added, every other byte copied.
 type rowRewriter struct {
-	prefix string
-	fit    *rowFitter // nil: no row is fitted
-	// colStyle is the style a cell without one shows in a column, for
-	// fitting (a row's own applies first when it says so).
-	colStyle func(col int) int
-
-	// rowStarts, when set, is told each row's number before it is written
-	// (segment.go).
-	rowStarts func(n int)
+	prefix    string
+	fit       *rowFitter        // nil: no row is fitted
+	colStyle  func(col int) int // the style a cell without one shows in a column
+	rowStarts func(n int)       // when set, told each row's number before it is written (segment.go)
 
 	tag          []byte
 	rowBuf, cell bytes.Buffer
 	buf          []byte
 }
 
-// rowAt is the row a cellEdits writes into.
+// rowAt is the row an edit writes into.
 type rowAt struct {
 	n      int    // its number
 	style  int    // its s attribute
 	prefix string // the sheetData's namespace prefix
 }
 
-// cellEdits are the edits of one row, in column order.
-type cellEdits interface {
-	len() int
-	col(k int) int
-	// write appends edit k's cell to b: s is at the row's <c> start tag
-	// for that column (write reads the element to its end), nil when the
-	// row has none. It returns the height the cell needs.
-	write(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error)
-}
-
 // rowPlan is what a rewrite does to a sheet's rows.
 type rowPlan interface {
 	// pending is the number of the next row the plan adds, 0 for none.
 	pending() int
-	// take returns the edits of row n, nil when it is copied as it is.
-	take(n int) cellEdits
+	// take returns the columns of row n's edits in order, nil when the row
+	// is copied as it is.
+	take(n int) []int
+	// writeCell appends the cell of the current row's edit k to b (s at its <c>,
+	// read to its end; nil when the row has none) and the height it needs.
+	writeCell(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error)
 }
 
 // sheetData rewrites a sheetData element, s at its start tag: each row
@@ -60,7 +50,7 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 	added := func(before int) error {
 		for n := plan.pending(); n > 0 && n < before; n = plan.pending() {
 			r.markRow(n)
-			if err := r.row(out, fmt.Appendf(nil, `<%srow r="%d"/>`, r.prefix, n), true, nil, n, plan.take(n)); err != nil {
+			if err := r.row(out, fmt.Appendf(nil, `<%srow r="%d"/>`, r.prefix, n), true, nil, n, plan, plan.take(n)); err != nil {
 				return err
 			}
 		}
@@ -97,8 +87,8 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 			}
 			r.markRow(n)
 			var err error
-			if ed := plan.take(n); ed != nil {
-				err = r.row(out, s.raw, s.self, s, n, ed)
+			if cols := plan.take(n); cols != nil {
+				err = r.row(out, s.raw, s.self, s, n, plan, cols)
 			} else {
 				err = copyElement(out, s, nil)
 			}
@@ -117,9 +107,9 @@ func (r *rowRewriter) markRow(n int) {
 	}
 }
 
-// row rewrites a row to out: tag is its start tag (self: it closes
-// itself, and s is not read), s is at it otherwise.
-func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n int, ed cellEdits) error {
+// row rewrites a row with the plan's edits in columns cols: tag is its start
+// tag (self: it closes itself, and s is not read), s is at it otherwise.
+func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n int, ed rowPlan, cols []int) error {
 	attrs := tag[1 : len(tag)-1]
 	rowStyle, fitStyle := attrInt(attrs, "s"), 0
 	if v, _ := attr(attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
@@ -136,8 +126,8 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 	at, need, next := rowAt{n, rowStyle, r.prefix}, 0.0, 0
 	// edits writes the edits left of column before.
 	edits := func(before int, s *xmlScanner) error {
-		for ; next < ed.len() && ed.col(next) < before; next++ {
-			b, h, err := ed.write(r.buf[:0], next, at, s)
+		for ; next < len(cols) && cols[next] < before; next++ {
+			b, h, err := ed.writeCell(r.buf[:0], next, at, s)
 			if err != nil {
 				return err
 			}
@@ -146,16 +136,29 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 		}
 		return nil
 	}
-	err := r.cells(cells, self, s, func(col int, s *xmlScanner) error {
-		if err := edits(col, nil); err != nil || s == nil {
+	for col := 0; !self; {
+		if err := s.nextIn(); err != nil {
 			return err
 		}
-		if next < ed.len() && ed.col(next) == col {
-			return edits(col+1, s)
+		switch {
+		case s.is(tokEnd, "row"):
+			self = true
+		case s.is(tokStart, "c"):
+			col = cellColumn(s.attrs, col)
+			err := edits(col, nil)
+			if err == nil && next < len(cols) && cols[next] == col {
+				err = edits(col+1, s)
+			} else if err == nil {
+				err = r.keepCell(cells, s, col, fitStyle, fitted, &need)
+			}
+			if err != nil {
+				return err
+			}
+		default:
+			cells.Write(s.raw)
 		}
-		return r.keepCell(cells, s, col, fitStyle, fitted, &need)
-	})
-	if err != nil {
+	}
+	if err := edits(excelize.MaxColumns+1, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(cells, `</%srow>`, r.prefix)
@@ -166,56 +169,26 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 	return nil
 }
 
-// cells reads a row's content up to its end tag, calling cell at each <c> and
-// once at the end with no scanner; anything else is copied to out.
-func (r *rowRewriter) cells(out io.Writer, self bool, s *xmlScanner, cell func(col int, s *xmlScanner) error) error {
-	col := 0
-	for !self {
-		if err := s.nextIn(); err != nil {
-			return err
-		}
-		switch {
-		case s.is(tokEnd, "row"):
-			self = true
-		case s.is(tokStart, "c"):
-			col = cellColumn(s.attrs, col)
-			if err := cell(col, s); err != nil {
-				return err
-			}
-		default:
-			out.Write(s.raw)
-		}
-	}
-	return cell(excelize.MaxColumns+1, nil)
-}
-
 // keepCell copies a cell no edit names, counting the height it needs
 // when counted.
 func (r *rowRewriter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, counted bool, need *float64) error {
 	if s.self || !counted {
 		return copyElement(out, s, nil)
 	}
-	style := r.cellStyle(s.attrs, col, rowStyle) // before s moves on
+	// The style the cell shows: its own, else the row's (given when the row
+	// says so), else its column's; read before s moves on.
+	style := cmp.Or(rowStyle, r.colStyle(col))
+	if _, ok := attr(s.attrs, "s"); ok {
+		style = attrInt(s.attrs, "s")
+	}
 	r.cell.Reset()
 	_, value, err := copyCell(&r.cell, s)
 	if err != nil {
 		return err
 	}
-	*need = max(*need, r.fit.cellNeed(col, style, value, r.cell.Bytes()))
+	*need = max(*need, r.fit.need(col, style, value, func() string { return r.fit.cellText(r.cell.Bytes()) }))
 	_, err = out.Write(r.cell.Bytes())
 	return err
-}
-
-// cellStyle is the style a cell shows: its own, else the row's (given
-// when the row says so), else its column's.
-func (r *rowRewriter) cellStyle(attrs []byte, col, rowStyle int) int {
-	if _, ok := attr(attrs, "s"); ok {
-		return attrInt(attrs, "s")
-	}
-	if rowStyle != 0 {
-		return rowStyle
-	}
-	return r.colStyle(col)
 }
 
 // rowNumber is a <row>'s number: its r, else the one after prev.

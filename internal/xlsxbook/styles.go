@@ -19,9 +19,8 @@ type styleBook struct {
 	data   []byte
 	prefix string
 
-	xfs []xfStyle // the cellXfs' styles, then the added ones
-	// parsed is xfs as read, never written again: read without the lock.
-	parsed   []xfStyle
+	xfs      []xfStyle      // the cellXfs' styles, then the added ones
+	parsed   []xfStyle      // xfs as read, never written again: read without the lock
 	known    map[string]int // an xf element → its first index
 	custom   map[int]string // custom number formats by id
 	sizes    []float64      // the fonts' sizes, 0 when unset
@@ -31,8 +30,8 @@ type styleBook struct {
 	maxFmt   int
 	newFmt   bool // dateFmt is added
 	derived  map[[3]int]int
-	// plainDate is the plain cell style showing the date format that Write
-	// gives a new date cell; -1 until found or added.
+	// plainDate, the plain cell style showing the date format, is what
+	// Write gives a new date cell; -1 until found or added.
 	plainDate int
 
 	newDxfs [][]byte
@@ -63,14 +62,14 @@ func (p *xlsxPackage) openStyles() (*styleBook, error) {
 			return b, nil
 		}
 	}
-	var data []byte
-	if p.parts[p.styles] != nil {
-		var err error
-		if data, err = p.readAll(p.styles); err != nil {
-			return nil, err
-		}
+	data, err := p.readAll(p.styles)
+	if p.parts[p.styles] == nil {
+		data, err = nil, nil // a package without styles has the defaults
 	}
-	b, err := parseStyles(data)
+	var b *styleBook
+	if err == nil {
+		b, err = parseStyles(data)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -206,16 +205,8 @@ func (b *styleBook) changed() bool {
 	return len(b.xfs) != b.base || len(b.newDxfs) > 0 || b.newFmt || b.header
 }
 
-// greyable reports whether the styles can take the header font and fill.
-func (b *styleBook) greyable() error {
-	if b.fonts == nil || b.fills == nil || b.fills.self || len(b.fonts.kids) == 0 {
-		return fmt.Errorf("the styles part has no list of fonts or fills to add the job columns' header style to")
-	}
-	return nil
-}
-
 // grey returns style id in bold dark grey on a light grey fill: the job
-// columns' header (greyable says whether it can be added).
+// columns' header (tabFormats checks it can be added).
 func (b *styleBook) grey(id int) int {
 	return b.variant([3]int{id, 2, 2}, func(xf xfStyle) xfStyle {
 		b.header = true
@@ -242,24 +233,6 @@ func (b *styleBook) variant(key [3]int, build func(xf xfStyle) xfStyle) int {
 	n := b.add(build(b.xfs[id]))
 	b.derived[key] = n
 	return n
-}
-
-// headerParts are the header style's font, the first font made bold and grey,
-// and its solid fill.
-func (b *styleBook) headerParts() (font, fill []byte) {
-	p := b.prefix
-	font = fmt.Appendf(nil, `<%sfont><%sb/><%scolor rgb="FF595959"/>`, p, p, p)
-	f := b.fonts.kids[0]
-	last := f.open
-	for _, k := range f.kids {
-		if k.name == "b" || k.name == "color" {
-			font, last = append(font, b.data[last:k.start]...), k.end
-		}
-	}
-	font = append(font, b.data[last:f.close]...)
-	font = fmt.Appendf(font, `</%sfont>`, p)
-	fill = fmt.Appendf(nil, `<%sfill><%spatternFill patternType="solid"><%sfgColor rgb="FFE7E6E6"/><%sbgColor indexed="64"/></%spatternFill></%sfill>`, p, p, p, p, p, p)
-	return font, fill
 }
 
 // snapshot returns the cell styles so far, those added included; the
@@ -401,10 +374,16 @@ func (b *styleBook) bytes() []byte {
 		}
 		list(b.cellXfs, "cellXfs", items, added, 0)
 	}
-	if b.header {
-		font, fill := b.headerParts()
-		list(b.fonts, "fonts", font, 1, 0)
-		list(b.fills, "fills", fill, 1, 0)
+	if p := b.prefix; b.header { // the first font made bold and grey, on a solid fill
+		font := fmt.Appendf(nil, `<%sfont><%sb/><%scolor rgb="FF595959"/>`, p, p, p)
+		f, last := b.fonts.kids[0], b.fonts.kids[0].open
+		for _, k := range f.kids {
+			if k.name == "b" || k.name == "color" {
+				font, last = append(font, b.data[last:k.start]...), k.end
+			}
+		}
+		list(b.fonts, "fonts", fmt.Appendf(append(font, b.data[last:f.close]...), `</%sfont>`, p), 1, 0)
+		list(b.fills, "fills", fmt.Appendf(nil, `<%sfill><%spatternFill patternType="solid"><%sfgColor rgb="FFE7E6E6"/><%sbgColor indexed="64"/></%spatternFill></%sfill>`, p, p, p, p, p, p), 1, 0)
 	}
 	if len(b.newDxfs) > 0 {
 		list(b.dxfs, "dxfs", bytes.Join(b.newDxfs, nil), len(b.newDxfs), b.afterXfs)
@@ -439,17 +418,11 @@ func numFmtIsDate(id int, custom map[int]string) bool {
 	switch {
 	case id < 0:
 		return false
-	case (id >= 0 && id <= 4) || (id >= 9 && id <= 22) || (id >= 37 && id <= 49) ||
-		(27 <= id && id <= 36) || (50 <= id && id <= 62) || (67 <= id && id <= 81):
-		return builtinDate(id)
+	case id <= 4 || (id >= 9 && id <= 22) || (id >= 27 && id <= 62) || (id >= 67 && id <= 81): // built in
+		return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)
 	}
 	code, ok := custom[id]
 	return ok && customDate(code)
-}
-
-// builtinDate reports whether a built-in number format shows a date.
-func builtinDate(id int) bool {
-	return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)
 }
 
 // customDate reports whether a format code shows a date: it has a year or

@@ -78,12 +78,6 @@ func (sf *sheetFormatter) validationsXML() []byte {
 	return b
 }
 
-// writeValidations writes a new dataValidations element.
-func (sf *sheetFormatter) writeValidations(out io.Writer) {
-	sf.dvDone = true
-	fmt.Fprintf(out, `<%sdataValidations count="%d">%s</%sdataValidations>`, sf.prefix, len(sf.t.validations), sf.validationsXML(), sf.prefix)
-}
-
 // extendValidations copies the sheet's dataValidations element, s at its
 // start tag, with the tab's new validations at its end, counted.
 func (sf *sheetFormatter) extendValidations(out io.Writer, s *xmlScanner) error {

@@ -1,7 +1,5 @@
-// Package xlsxbook is the local workbook backend: an .xlsx file read by
-// scanning its parts and changed by patching only the parts a change owns,
-// saved atomically, and never saved over a file that changed on disk since
-// it was read.
+// Package xlsxbook is the local workbook backend: an .xlsx file read by scanning its parts, changed
+// by patching only the parts a change owns, saved atomically, never over a file changed since read.
 package xlsxbook
 
 import (
@@ -22,15 +20,11 @@ import (
 
 // Workbook is a local .xlsx spreadsheet.
 type Workbook struct {
-	path string
-	// sum is the SHA-256 of the file as read (or last saved): a save first
-	// checks the disk still holds exactly this.
-	sum     [32]byte
-	haveSum bool // sum is set: the file was read or saved
-	// used holds the cell counts of the sheet parts read, for Cells.
-	used map[partID]int
-	// styles is styles.xml as last parsed (openStyles).
-	styles *styleBook
+	path    string
+	sum     [32]byte       // the file's SHA-256 as read or last saved: a save checks the disk holds it
+	haveSum bool           // sum is set: the file was read or saved
+	used    map[partID]int // the cell counts of the sheet parts read, for Cells
+	styles  *styleBook     // styles.xml as last parsed (openStyles)
 }
 
 var (
@@ -45,7 +39,7 @@ var (
 func (w *Workbook) WritesOnlyUnchanged() {}
 
 // Open returns the backend for the workbook at path; the file is read by Read.
-func Open(path string) *Workbook { return &Workbook{path: path} }
+func Open(path string) *Workbook { return &Workbook{path: path, used: map[partID]int{}} }
 
 // Describe names the workbook.
 func (w *Workbook) Describe() string { return w.path }
@@ -84,15 +78,15 @@ type snapshot struct {
 	sum  [32]byte // when summed
 }
 
-// open opens the file; with summed it sums it too (a read a save will be
-// checked against, or a save's own check).
-func (w *Workbook) open(summed bool) (*snapshot, error) {
+// openFile opens the file's package, read through snap, which the caller
+// closes; summed sums the file too (for a save to check against).
+func (w *Workbook) openFile(summed bool) (*xlsxPackage, *snapshot, error) {
 	f, err := os.Open(w.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("workbook %s: %w; check --sheet, or create it with 'onboard init --sheet %s'", w.path, sheet.ErrNotFound, w.path)
+			return nil, nil, fmt.Errorf("workbook %s: %w; check --sheet, or create it with 'onboard init --sheet %s'", w.path, sheet.ErrNotFound, w.path)
 		}
-		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
+		return nil, nil, fmt.Errorf("read workbook %s: %w", w.path, err)
 	}
 	snap := &snapshot{File: f}
 	h := sha256.New()
@@ -106,22 +100,14 @@ func (w *Workbook) open(summed bool) (*snapshot, error) {
 	}
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
+		return nil, nil, fmt.Errorf("read workbook %s: %w", w.path, err)
 	}
 	if snap.size == 0 {
 		f.Close()
-		return nil, fmt.Errorf("workbook %s is an empty file (0 bytes): set it up with 'onboard init --sheet %s'", w.path, w.path)
+		return nil, nil, fmt.Errorf("workbook %s is an empty file (0 bytes): set it up with 'onboard init --sheet %s'", w.path, w.path)
 	}
-	return snap, nil
-}
-
-// openFile opens the file's package, reading it through snap, which the
-// caller closes.
-func (w *Workbook) openFile(summed bool) (p *xlsxPackage, snap *snapshot, err error) {
-	if snap, err = w.open(summed); err != nil {
-		return nil, nil, err
-	}
-	if p, err = openPackageAt(snap, snap.size); err != nil {
+	p, err := openPackageAt(snap, snap.size)
+	if err != nil {
 		if r := sniffCompound(snap, snap.size); r != nil {
 			err = r
 		}
@@ -147,9 +133,7 @@ func (w *Workbook) ReadKeeping(ctx context.Context, names []string, keep sheet.K
 // readTabs reads the named tabs (all for nil names), tail's as its head
 // and tail when tail is set.
 func (w *Workbook) readTabs(ctx context.Context, names []string, keep sheet.KeepColumns, tail *sheet.Tail) (*sheet.Book, error) {
-	// Every run reads first: the temporary file of a run killed mid-save
-	// goes now, also when this run has nothing to write.
-	_, _ = atomicfile.CleanStale(w.path)
+	_, _ = atomicfile.CleanStale(w.path) // a killed save's temporary file, also when nothing is written
 	p, snap, err := w.openFile(true)
 	if err != nil {
 		return nil, err
@@ -159,14 +143,11 @@ func (w *Workbook) readTabs(ctx context.Context, names []string, keep sheet.Keep
 		return nil, err
 	}
 	p.tail = tail
-	// Only the tabs asked for: a team's own large tabs cost nothing. The
-	// contract asks by the names it resolved (ResolveTab over Titles).
+	// Only the tabs asked for (by the names ResolveTab resolved): a team's
+	// own large tabs cost nothing.
 	var want func(string) bool
 	if names != nil {
 		want = func(name string) bool { return slices.Contains(names, name) }
-	}
-	if w.used == nil {
-		w.used = map[partID]int{}
 	}
 	book, err := p.readTabs(want, keep, w.used)
 	if err != nil {
