@@ -107,6 +107,11 @@ func benchConfig() (*report.Layout, job.Config, error) {
 // the サマリー tab and its charts, which the peer does not. Target: ≥ 3×
 // faster with at most twice the peer's memory. Needs Debian's
 // python3-xlsxwriter (make bench installs it).
+//
+// It runs first of the package's benchmarks (its file sorts first): a
+// child's peak memory (ru_maxrss) includes this process's own peak when it
+// started the child, and the benchmarks that build reports in this
+// process raise it.
 func BenchmarkReport100kVsXlsxWriter(b *testing.B) {
 	if err := exec.Command("/usr/bin/python3", "-c", "import xlsxwriter").Run(); err != nil {
 		b.Fatalf("python3-xlsxwriter is missing (make bench installs it): %v", err)
