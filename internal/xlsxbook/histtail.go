@@ -70,10 +70,12 @@ type tailKeeper struct {
 	tail   sheet.Tail
 	rows   [][]sheet.Value
 	anchor int
-	// since holds the cells of the rows kept since the latest anchor,
-	// reused from its start at each anchor, when they are dropped: a year
-	// of history is read without a garbage row a row.
-	since []sheet.Value
+	// since holds, in chunks, the cells of the rows kept since the latest
+	// anchor, reused from the first at each anchor, when they are dropped:
+	// a year of history is read without a garbage row a row, and the tail
+	// holds no more than a chunk it does not use.
+	since [][]sheet.Value
+	at    int // the chunk being filled
 }
 
 func (k *tailKeeper) row(n int, row []sheet.Value) {
@@ -82,7 +84,10 @@ func (k *tailKeeper) row(n int, row []sheet.Value) {
 		// The rows kept between the head and it are not needed: those
 		// from the anchor before (or the head) on.
 		clear(k.rows[min(len(k.rows), max(t.Head, k.anchor-1)):])
-		k.anchor, k.since = n, k.since[:0]
+		for i := range k.since {
+			k.since[i] = k.since[i][:0]
+		}
+		k.anchor, k.at = n, 0
 	} else if end := t.End(k.anchor); n > t.Head && k.anchor > 0 && end > 0 && n > end {
 		return
 	}
@@ -96,11 +101,15 @@ func (k *tailKeeper) copyOf(n int, row []sheet.Value) []sheet.Value {
 	if n <= k.tail.Head {
 		return append([]sheet.Value(nil), row...)
 	}
-	if len(k.since)+len(row) > cap(k.since) {
-		// The rows kept so far keep the old array; new ones fill a larger.
-		k.since = make([]sheet.Value, 0, max(2*cap(k.since), 1024, len(row)))
+	for k.at < len(k.since) && cap(k.since[k.at])-len(k.since[k.at]) < len(row) {
+		k.at++
 	}
-	i := len(k.since)
-	k.since = append(k.since, row...)
-	return k.since[i:len(k.since):len(k.since)]
+	if k.at == len(k.since) {
+		k.since = append(k.since, make([]sheet.Value, 0, max(1<<14, len(row))))
+	}
+	c := k.since[k.at]
+	i := len(c)
+	c = append(c, row...)
+	k.since[k.at] = c
+	return c[i:len(c):len(c)]
 }
