@@ -42,19 +42,23 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 			read, err := p.readSheet(t.part, sst, styles, nil, k.row)
 			return &sheet.Tab{Name: t.name, Rows: k.rows}, read, err
 		}
-		rc, err := inflatedFrom(p.file, f, segs, head, from, to)
-		if err != nil {
-			return nil, sheetRead{}, err
-		}
 		start := segs[from].row
-		read, err := readSheetFrom(rc, sst, styles, nil, func(n int, row []sheet.Value) {
-			if n <= k.tail.Head || n >= start {
-				k.row(n, row)
-			}
-		})
+		rc, err := inflatedFrom(p.file, f, segs, head, from, to)
+		var read sheetRead
+		if err == nil {
+			read, err = readSheetFrom(rc, sst, styles, nil, func(n int, row []sheet.Value) {
+				if n <= k.tail.Head || n >= start {
+					k.row(n, row)
+				}
+			})
+		}
 		switch {
-		case err != nil || k.anchor >= start && (to == len(segs) || k.tail.Rows > 0 && k.anchor+k.tail.Rows <= segs[to].row):
-			return &sheet.Tab{Name: t.name, Rows: k.rows}, read, err
+		case err != nil:
+			// Segments that do not read as rows (a record that matches the
+			// entry but not its data): the part is read from its start.
+			from = head
+		case k.anchor >= start && (to == len(segs) || k.tail.Rows > 0 && k.anchor+k.tail.Rows <= segs[to].row):
+			return &sheet.Tab{Name: t.name, Rows: k.rows}, read, nil
 		case k.anchor >= start:
 			to = len(segs)
 		default:

@@ -160,3 +160,43 @@ func TestReadTailSkipsTheMiddle(t *testing.T) {
 		t.Error("the whole read of the garbled part succeeded")
 	}
 }
+
+// TestReadTailWrongSegments: a segments record that matches its entry's
+// checksum and sizes but not where its segments start is not trusted: the
+// tail read falls back to the part from its start.
+func TestReadTailWrongSegments(t *testing.T) {
+	rows := logOf(6000, 300, 5990)
+	w := segmentedLog(t, rows)
+	zr, err := zip.OpenReader(w.path)
+	must(t, err)
+	path := filepath.Join(t.TempDir(), "moved.xlsx")
+	out, err := os.Create(path)
+	must(t, err)
+	zw := zip.NewWriter(out)
+	for _, f := range zr.File {
+		h := f.FileHeader
+		if segs := segmentsOf(f); segs != nil {
+			for i := range segs {
+				segs[i].packed += 7
+			}
+			h.Extra = segmentsExtra(segs, h.CRC32, h.CompressedSize64, h.UncompressedSize64)
+		}
+		raw, err := f.OpenRaw()
+		must(t, err)
+		dst, err := zw.CreateRaw(&h)
+		must(t, err)
+		_, err = io.Copy(dst, raw)
+		must(t, err)
+	}
+	must(t, zw.Close())
+	must(t, out.Close())
+	zr.Close()
+	tail := sheet.Tail{Tab: "ログ", Head: 3, MarkCol: 2, Mark: "集計"}
+	got, err := Open(path).ReadTail(context.Background(), []string{"ログ"}, nil, tail)
+	must(t, err)
+	want := &sheet.Tab{Rows: rows}
+	tail.Cut(want)
+	if g := got.Tab("ログ").Rows; !reflect.DeepEqual(g, want.Rows) {
+		t.Errorf("tail read of the moved segments: %d rows, want %d", len(g), len(want.Rows))
+	}
+}
