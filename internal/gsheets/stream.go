@@ -131,8 +131,9 @@ func decodeBatchGet(r io.Reader, keep sheet.KeepColumns) ([]readRange, error) {
 // decoder is a small JSON reader for the shapes above: objects, arrays and
 // scalar cells, each scalar typed like value() types the client's.
 type decoder struct {
-	r   *bufio.Reader
-	buf []byte
+	r     *bufio.Reader
+	buf   []byte
+	texts sheet.Interner // a sheet's repeated texts held once
 }
 
 var errSyntax = errors.New("malformed JSON")
@@ -357,7 +358,7 @@ func (d *decoder) str() (string, error) {
 		}
 	}
 	if plain && utf8.Valid(raw) {
-		return string(raw), nil
+		return d.texts.Of(raw), nil
 	}
 	return unescape(raw)
 }

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"path"
 	"regexp"
@@ -210,33 +209,11 @@ func (rt *richText) String() string {
 }
 
 // text is String with a plain item's text taken from in.
-func (rt *richText) text(in *interner) string {
+func (rt *richText) text(in *sheet.Interner) string {
 	if len(rt.runs) == 0 {
-		return unescapeBSTR(in.of(rt.top))
+		return unescapeBSTR(in.Of(rt.top))
 	}
 	return rt.String()
-}
-
-// interner hands out one string for each short text a sheet repeats (完了,
-// なし, an operator's name): a large sheet holds millions of cells of a
-// few hundred values, each otherwise its own allocation. It keeps the
-// texts last seen, each in a slot chosen by a hash of its bytes.
-type interner struct{ last [1 << 12]string }
-
-// internMax bounds the length of the texts interned.
-const internMax = 32
-
-var internSeed = maphash.MakeSeed()
-
-func (in *interner) of(b []byte) string {
-	if len(b) > internMax {
-		return string(b)
-	}
-	slot := &in.last[maphash.Bytes(internSeed, b)>>52]
-	if *slot != string(b) {
-		*slot = string(b)
-	}
-	return *slot
 }
 
 var bstrEscape = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
@@ -371,7 +348,7 @@ type sheetReader struct {
 	// it; nil keeps every column.
 	keep    []bool
 	decided bool
-	texts   interner
+	texts   sheet.Interner
 }
 
 // readSheet reads a worksheet's cells, as xlsxbook read them through
@@ -538,7 +515,7 @@ func (r *sheetReader) value() sheet.Value {
 		if c.inline && c.typ == "inlineStr" {
 			return sheet.TextValue(c.rt.text(&r.texts))
 		}
-		return sheet.TextValue(r.texts.of(c.v))
+		return sheet.TextValue(r.texts.Of(c.v))
 	}
 	if len(c.v) == 0 {
 		return sheet.Value{}
@@ -546,7 +523,7 @@ func (r *sheetReader) value() sheet.Value {
 	f, err := strconv.ParseFloat(string(c.v), 64)
 	switch {
 	case err != nil:
-		return sheet.TextValue(r.texts.of(c.v))
+		return sheet.TextValue(r.texts.Of(c.v))
 	case c.typ == "b":
 		return sheet.BoolValue(f != 0)
 	case c.typ == "d" || r.styles.isDate(r.styleOf()):
