@@ -14,7 +14,7 @@ type kept struct {
 	// column the job adds (blank in every row: nothing to keep); 0 when
 	// not kept.
 	at    []int
-	cells chunked[sheet.Value]
+	cells []keptColumn    // by index in cols
 	keys  chunked[string] // by row; "" for the header
 	blank string          // the key of a row holding nothing
 }
@@ -37,6 +37,7 @@ func newKept(l *Layout) *kept {
 			k.at[col] = len(k.cols)
 		}
 	}
+	k.cells = make([]keptColumn, len(k.cols))
 	return k
 }
 
@@ -52,6 +53,14 @@ func (k *kept) added(cols []Placed) {
 	}
 }
 
+// expect makes room for rows rows, the header included.
+func (k *kept) expect(rows int) {
+	k.keys.reserve(rows)
+	for i := range k.cells {
+		k.cells[i].indices.reserve(rows)
+	}
+}
+
 // add keeps sheet row n's key ("" for the header) and cells, after the
 // rows before it; rows left out between hold nothing.
 func (k *kept) add(n int, row []sheet.Value, key string) {
@@ -64,12 +73,12 @@ func (k *kept) add(n int, row []sheet.Value, key string) {
 func (k *kept) append(row []sheet.Value, key string) {
 	k.rows++
 	k.keys.add(key)
-	for _, col := range k.cols {
+	for i, col := range k.cols {
 		var v sheet.Value
 		if col <= len(row) {
 			v = row[col-1]
 		}
-		k.cells.add(v)
+		k.cells[i].add(v)
 	}
 }
 
@@ -81,7 +90,66 @@ func (k *kept) cell(row, col int) (v sheet.Value, ok bool) {
 	if row < 1 || row > k.rows || k.at[col] == addedCol {
 		return sheet.Value{}, true
 	}
-	return k.cells.at((row-1)*len(k.cols) + k.at[col] - 1), true
+	return k.cells[k.at[col]-1].at(row - 1), true
+}
+
+// keptColumn is a kept column's cells by row: as indices into its
+// distinct values while these repeat (a few statuses, dates and work
+// lists fill most job columns), as they are once most differ (an e-mail
+// address or a client ID a row).
+type keptColumn struct {
+	indices chunked[uint32]
+	values  []sheet.Value // the distinct cells, the empty one first
+	index   map[sheet.Value]uint32
+	plain   bool // the cells are in cells, not indices
+	cells   chunked[sheet.Value]
+}
+
+// distinctMax is how many distinct cells a column holds as indices
+// before it may be held as it is: when more than a quarter of its rows
+// differ.
+const distinctMax = 1 << 12
+
+func (c *keptColumn) add(v sheet.Value) {
+	if c.plain {
+		c.cells.add(v)
+		return
+	}
+	if c.index == nil {
+		c.values, c.index = []sheet.Value{{}}, map[sheet.Value]uint32{{}: 0}
+	}
+	i, ok := c.index[v]
+	if !ok {
+		if len(c.values) >= distinctMax && 4*len(c.values) > c.indices.n {
+			c.toPlain()
+			c.cells.add(v)
+			return
+		}
+		i = uint32(len(c.values))
+		c.values = append(c.values, v)
+		c.index[v] = i
+	}
+	c.indices.add(i)
+}
+
+// toPlain holds the cells as they are from now on.
+func (c *keptColumn) toPlain() {
+	c.cells.reserve(c.indices.first)
+	for i := range c.indices.n {
+		c.cells.add(c.values[c.indices.at(i)])
+	}
+	*c = keptColumn{plain: true, cells: c.cells}
+}
+
+// at is the cell of data row i (0 for the first below the header).
+func (c *keptColumn) at(i int) sheet.Value {
+	switch {
+	case c.plain && i < c.cells.n:
+		return c.cells.at(i)
+	case !c.plain && i < c.indices.n:
+		return c.values[c.indices.at(i)]
+	}
+	return sheet.Value{}
 }
 
 // Rows is the number of rows read from the contract tab (key: TabApplications…),

@@ -176,6 +176,20 @@ func newTabRead(l *Layout, m *matrix.Matrix) *tabRead {
 	return t
 }
 
+// expect makes room for the records and kept cells of a tab of rows
+// rows, its header included.
+func (t *tabRead) expect(rows int) {
+	switch t.l.Spec.Key {
+	case TabApplications:
+		t.apps.reserve(rows - 1)
+	case TabSessions:
+		t.sessions.reserve(rows - 1)
+	case TabPool:
+		t.pool.reserve(rows - 1)
+	}
+	t.kept.expect(rows)
+}
+
 // row takes sheet row n (cells only while it runs): the header row, or a
 // data row, whose record is read unless it is blank.
 func (t *tabRead) row(n int, cells []sheet.Value) {

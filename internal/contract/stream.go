@@ -66,7 +66,7 @@ func (st *stream) keep(base sheet.KeepColumns) sheet.KeepColumns {
 		if k.Cols == nil {
 			k.Cols = contractColumns(specs)(tab, header).Cols
 		}
-		k.Rows = ts.row
+		k.Rows, k.Expect = ts.row, ts.expect
 		return k
 	}
 }
@@ -114,6 +114,14 @@ func (st *stream) start(tab string, header []sheet.Value) (*tabStream, []Tab) {
 func (ts *tabStream) row(n int, cells []sheet.Value) {
 	for _, t := range ts.reads {
 		t.row(n, cells)
+	}
+}
+
+// expect tells each contract tab the sheet tab holds how many rows to
+// expect.
+func (ts *tabStream) expect(rows int) {
+	for _, t := range ts.reads {
+		t.expect(rows)
 	}
 }
 

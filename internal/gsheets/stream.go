@@ -88,8 +88,11 @@ func decodeBatchGet(r io.Reader, keep sheet.KeepColumns) ([]readRange, error) {
 					vr.rng = v.Str
 					return err
 				case strings.EqualFold(key, "values"):
-					title, _, _, _, _, _ := parseRange(vr.rng)
+					title, r0, _, r1, _, _ := parseRange(vr.rng)
 					b := sheet.NewTabBuilder(title, keep)
+					if r0 == 1 {
+						b.Expect(r1) // the range Google echoes spans the tab's grid
+					}
 					vr.tab = b.Tab()
 					n := 0
 					return d.array(func() error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -102,4 +103,30 @@ func FuzzDecodeBatchGet(f *testing.F) {
 			t.Fatalf("decode\n got  %+v\n want %+v\n%q", got, want, data)
 		}
 	})
+}
+
+// A range Google echoes from the tab's first row says how many rows the
+// tab's grid holds: a reader handed the rows is told to expect them.
+func TestDecodeBatchGetTellsTheGridRows(t *testing.T) {
+	tests := []struct {
+		rng  string
+		want int
+	}{
+		{`'申込'!A1:Z1000`, 1000},
+		{`Sheet1!A1:D2`, 2},
+		{`Sheet1!A5:D9`, 0}, // a window, not the tab
+	}
+	for _, tt := range tests {
+		told := 0
+		keep := func(string, []sheet.Value) sheet.Keep {
+			return sheet.Keep{Rows: func(int, []sheet.Value) {}, Expect: func(rows int) { told = rows }}
+		}
+		body := `{"valueRanges":[{"range":` + strconv.Quote(tt.rng) + `,"values":[["h"],["a"]]}]}`
+		if _, err := decodeBatchGet(strings.NewReader(body), keep); err != nil {
+			t.Fatal(err)
+		}
+		if told != tt.want {
+			t.Errorf("%s: told %d rows, want %d", tt.rng, told, tt.want)
+		}
+	}
 }

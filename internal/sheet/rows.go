@@ -13,12 +13,17 @@ type TabBuilder struct {
 	row     []Value // a row with the columns left out blanked
 	noted   []bool  // by column: in Elsewhere
 	free    []Value // cells for the rows held, handed out in chunks
+	expect  int     // the rows the backend expects; 0 for no idea
 }
 
 // NewTabBuilder starts the tab name; keep nil keeps every row and column.
 func NewTabBuilder(name string, keep KeepColumns) *TabBuilder {
 	return &TabBuilder{tab: &Tab{Name: name}, keep: keep}
 }
+
+// Expect tells the builder, before the rows come, how many the tab is
+// expected to hold, its header included; Keep.Expect is told.
+func (b *TabBuilder) Expect(rows int) { b.expect = rows }
 
 // Tab is the tab as built so far.
 func (b *TabBuilder) Tab() *Tab { return b.tab }
@@ -37,6 +42,9 @@ func (b *TabBuilder) Keep() Keep {
 			header = b.tab.Rows[0]
 		}
 		b.k = b.keep(b.tab.Name, header)
+	}
+	if b.k.Rows != nil && b.k.Expect != nil && b.expect > 0 {
+		b.k.Expect(b.expect)
 	}
 	if b.k.Rows != nil {
 		b.tab.height, b.tab.width = b.tab.Size()

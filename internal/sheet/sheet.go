@@ -259,6 +259,11 @@ type Keep struct {
 	// runs), instead of the tab holding it: the tab then holds its header
 	// alone (Tab.Streamed, Tab.Size).
 	Rows func(n int, cells []Value)
+	// Expect, when set with Rows, is told before the rows come how many
+	// the backend expects the tab to hold, its header included (Google:
+	// its grid; a workbook: from its segments), to size what is built of
+	// them; not told when the backend has no idea.
+	Expect func(rows int)
 }
 
 // FilteringReader is implemented by backends that can leave out, while

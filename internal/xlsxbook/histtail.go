@@ -1,6 +1,7 @@
 package xlsxbook
 
 import (
+	"archive/zip"
 	"context"
 
 	"onboard/internal/sheet"
@@ -18,16 +19,17 @@ func (w *Workbook) ReadTail(ctx context.Context, names []string, keep sheet.Keep
 // ReadTail: from its last segment when it has them (segment.go), from
 // earlier ones while the part read holds no anchor.
 func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, keep sheet.KeepColumns) (*sheet.Tab, sheetRead, error) {
-	if p.tail == nil || p.tail.Tab != t.name {
-		b := sheet.NewTabBuilder(t.name, keep)
-		read, err := p.readSheet(t.part, sst, styles, func() []bool { return b.Keep().Cols }, b.Kept)
-		b.Tab().Elsewhere = read.elsewhere
-		return b.Tab(), read, err
-	}
 	f := p.parts[t.part]
 	var segs []segment
 	if f != nil && p.file != nil {
 		segs = segmentsOf(f)
+	}
+	if p.tail == nil || p.tail.Tab != t.name {
+		b := sheet.NewTabBuilder(t.name, keep)
+		b.Expect(expectedRows(segs, f))
+		read, err := p.readSheet(t.part, sst, styles, func() []bool { return b.Keep().Cols }, b.Kept)
+		b.Tab().Elsewhere = read.elsewhere
+		return b.Tab(), read, err
 	}
 	head := 0 // the first segment past the head rows
 	for head < len(segs) && segs[head].row <= p.tail.Head {
@@ -37,7 +39,7 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 	// one twice as far back; once one holds the anchor, what lies after
 	// it is read too, unless the tail's Rows end within the pass.
 	for from, to := len(segs)-1, len(segs); ; {
-		k := tailKeeper{tail: *p.tail}
+		k := tailKeeper{tail: *p.tail, rows: make([][]sheet.Value, 0, expectedRows(segs, f))}
 		if from <= head {
 			read, err := p.readSheet(t.part, sst, styles, nil, k.row)
 			return &sheet.Tab{Name: t.name, Rows: k.rows}, read, err
@@ -65,6 +67,21 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 			from, to = from-2*(len(segs)-from), from
 		}
 	}
+}
+
+// expectedRows is about how many rows a segmented part holds, a little
+// more rather than less: its last segment's first row and the rows a byte
+// before it, for the bytes after it; 0 without segments.
+func expectedRows(segs []segment, f *zip.File) int {
+	if len(segs) < 2 {
+		return 0
+	}
+	first, last := segs[0], segs[len(segs)-1]
+	if last.row <= first.row || last.raw <= first.raw {
+		return 0
+	}
+	perByte := float64(last.row-first.row) / float64(last.raw-first.raw)
+	return last.row + int(1.02*perByte*float64(int64(f.UncompressedSize64)-last.raw)) + 1
 }
 
 // tailKeeper keeps, of the rows read in order, the head and the rows from

@@ -200,3 +200,34 @@ func TestReadTailWrongSegments(t *testing.T) {
 		t.Errorf("tail read of the moved segments: %d rows, want %d", len(g), len(want.Rows))
 	}
 }
+
+// A segmented part's expected rows are its rows or a few more, told to a
+// reader that hands the rows on before they come; a part without
+// segments tells none.
+func TestReadExpectsTheRowsOfASegmentedPart(t *testing.T) {
+	for _, n := range []int{600, 2500} {
+		w := segmentedLog(t, logOf(n))
+		var told int
+		keep := func(tab string, header []sheet.Value) sheet.Keep {
+			return sheet.Keep{Rows: func(int, []sheet.Value) {}, Expect: func(rows int) { told = rows }}
+		}
+		if _, err := w.ReadKeeping(context.Background(), []string{"ログ"}, keep); err != nil {
+			t.Fatal(err)
+		}
+		if told < n || told > n+n/20 {
+			t.Errorf("%d rows: expected %d", n, told)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "plain.xlsx")
+	must(t, Create(path, &sheet.Book{Tabs: []*sheet.Tab{{Name: "ログ", Rows: logOf(600)}}}))
+	told := -1
+	keep := func(tab string, header []sheet.Value) sheet.Keep {
+		return sheet.Keep{Rows: func(int, []sheet.Value) {}, Expect: func(rows int) { told = rows }}
+	}
+	if _, err := Open(path).ReadKeeping(context.Background(), []string{"ログ"}, keep); err != nil {
+		t.Fatal(err)
+	}
+	if told != -1 {
+		t.Errorf("a part without segments: expected %d rows", told)
+	}
+}

@@ -82,6 +82,7 @@ func (s *Spreadsheet) read(ctx context.Context, names []string, keep sheet.KeepC
 	for _, n := range names {
 		if t := s.tab(n); t != nil && read[n] == nil {
 			tb := sheet.NewTabBuilder(t.Name, keep)
+			tb.Expect(len(t.Rows))
 			for i, row := range t.Rows {
 				tb.Row(i+1, row)
 			}
