@@ -70,18 +70,19 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 }
 
 // expectedRows is about how many rows a segmented part holds, a little
-// more rather than less: its last segment's first row and the rows a byte
-// before it, for the bytes after it; 0 without segments.
+// more rather than less: its last segment's first row, and for the bytes
+// after it the rows a byte of the segment before held; 0 without two
+// segments.
 func expectedRows(segs []segment, f *zip.File) int {
 	if len(segs) < 2 {
 		return 0
 	}
-	first, last := segs[0], segs[len(segs)-1]
-	if last.row <= first.row || last.raw <= first.raw {
+	prev, last := segs[len(segs)-2], segs[len(segs)-1]
+	if last.row <= prev.row || last.raw <= prev.raw {
 		return 0
 	}
-	perByte := float64(last.row-first.row) / float64(last.raw-first.raw)
-	return last.row + int(1.02*perByte*float64(int64(f.UncompressedSize64)-last.raw)) + 1
+	perByte := float64(last.row-prev.row) / float64(last.raw-prev.raw)
+	return last.row + int(1.1*perByte*float64(int64(f.UncompressedSize64)-last.raw)) + 1
 }
 
 // tailKeeper keeps, of the rows read in order, the head and the rows from
