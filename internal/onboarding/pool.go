@@ -33,7 +33,13 @@ func assignPool(in Input, out *Output) {
 	}
 
 	// Pool rows by the client they are assigned to.
-	byClient := map[string][]int{}
+	assigned := 0
+	for i := range in.Pool {
+		if in.Pool[i].AssignedTo != "" {
+			assigned++
+		}
+	}
+	byClient := make(map[string][]int, assigned) // made at its size: a map grown copies itself
 	for i := range in.Pool {
 		if id := in.Pool[i].AssignedTo; id != "" {
 			byClient[id] = append(byClient[id], i)

@@ -167,7 +167,7 @@ type rowKey struct {
 // occurrences computes each data row's key and its occurrence number, by row.
 func (p *planner) occurrences(l *contract.Layout) []rowKey {
 	rows := p.s.Rows(l.Spec.Key)
-	seen := map[string]int{}
+	seen := make(map[string]int, rows) // made at its size: a map grown copies itself
 	keys := make([]rowKey, rows+1)
 	for r := 2; r <= rows; r++ {
 		k := p.s.RowKey(l.Spec.Key, r)
