@@ -85,18 +85,14 @@ func Render(m *Model, l *Layout) (f *excelize.File, err error) {
 }
 
 // dataTabs writes the big tabs (the client list alone is 100,000 rows for
-// a large team): each measured in parallel, since that only reads the
-// model, then opened one by one, since that touches the workbook, then
-// written in parallel, each through its own sheet's stream writer.
+// a large team): measured on every core, since that only reads the model
+// (measureTables), then opened one by one, since that touches the
+// workbook, then written in parallel, each through its own sheet's stream
+// writer.
 func (r *renderer) dataTabs() error {
 	tables := r.tables()
-	widths := make([]widthTracker, len(tables))
-	dates := make([][]bool, len(tables))
+	widths, dates := r.measureTables(tables)
 	var wg sync.WaitGroup
-	for i, t := range tables {
-		wg.Go(func() { widths[i], dates[i] = t.measure() })
-	}
-	wg.Wait()
 	writers := make([]*excelize.StreamWriter, len(tables))
 	for i, t := range tables {
 		sw, err := r.openTable(t, r.printedWidth(widths[i], dates[i]))
