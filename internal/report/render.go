@@ -73,10 +73,11 @@ func Render(m *Model, l *Layout) (f *excelize.File, err error) {
 	if err := r.summary(); err != nil {
 		return nil, fmt.Errorf("report tab %q: %w", l.Summary.Title, err)
 	}
-	if err := r.leadTab(); err != nil {
+	lead, err := r.leadTab()
+	if err != nil {
 		return nil, fmt.Errorf("report tab %q: %w", l.Lead.Title, err)
 	}
-	if err := r.dataTabs(); err != nil {
+	if err := r.dataTabs(lead); err != nil {
 		return nil, err
 	}
 	// No SetActiveSheet: it would parse every streamed tab back into
@@ -88,11 +89,11 @@ func Render(m *Model, l *Layout) (f *excelize.File, err error) {
 // a large team): measured on every core, since that only reads the model
 // (measureTables), then opened one by one, since that touches the
 // workbook, then written in parallel, each through its own sheet's stream
-// writer.
-func (r *renderer) dataTabs() error {
+// writer, and beside them the rows of the リードタイム tab (lead, from
+// leadTab).
+func (r *renderer) dataTabs(lead func() error) error {
 	tables := r.tables()
 	widths, dates := r.measureTables(tables)
-	var wg sync.WaitGroup
 	writers := make([]*excelize.StreamWriter, len(tables))
 	for i, t := range tables {
 		sw, err := r.openTable(t, r.printedWidth(widths[i], dates[i]))
@@ -101,11 +102,17 @@ func (r *renderer) dataTabs() error {
 		}
 		writers[i] = sw
 	}
+	var wg sync.WaitGroup
+	var leadErr error
+	wg.Go(func() { leadErr = lead() })
 	errs := make([]error, len(tables))
 	for i, t := range tables {
 		wg.Go(func() { errs[i] = r.fillTable(t, writers[i], widths[i], dates[i]) })
 	}
 	wg.Wait()
+	if leadErr != nil {
+		return fmt.Errorf("report tab %q: %w", r.l.Lead.Title, leadErr)
+	}
 	for i, err := range errs {
 		if err != nil {
 			return fmt.Errorf("report tab %q: %w", tables[i].title, err)
