@@ -4,8 +4,10 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -158,8 +160,10 @@ func (r *renderer) styles() error {
 		return fmt.Errorf("report font: %w", err)
 	}
 	r.named = map[string]int{}
-	for name, s := range l.Styles {
-		id, err := r.newStyle(s, "", "")
+	// In name order: the same report is then the same file, style IDs
+	// and all, from one run to the next.
+	for _, name := range slices.Sorted(maps.Keys(l.Styles)) {
+		id, err := r.newStyle(l.Styles[name], "", "")
 		if err != nil {
 			return fmt.Errorf("report style %s: %w", name, err)
 		}
