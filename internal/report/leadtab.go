@@ -28,32 +28,18 @@ type leadRow struct {
 	measure bool
 }
 
-func (r *renderer) leadTab() error {
+// leadRows are the tab's fixed rows; trendHeader and trendLast are the
+// rows (1-based) of the trend table's header and last week, which the
+// chart draws from.
+func (r *renderer) leadRows(ncol int) (rows []leadRow, trendHeader, trendLast int) {
 	l, lt := &r.l.Lead, &r.m.Lead
 	st := r.named
-	ncol := max(leadOperatorCols, len(l.BreachColumns))
-	var rows []leadRow
 	add := func(measure bool, cells ...cellValue) int {
 		rows = append(rows, leadRow{cells: cells, measure: measure})
 		return len(rows)
 	}
-	styled := func(v cellValue, style int) cellValue { v.style = style; return v }
-	label := func(s string) cellValue { return styled(text(s), st["cell"]) }
-	number := func(n int) cellValue { return styled(num(n), st["cell"]) }
-	unknown := styled(text(r.l.Summary.Unknown), st["cell"])
-	percent := func(s Share) cellValue {
-		v, ok := s.Ratio()
-		if !ok {
-			return unknown
-		}
-		return cellValue{kind: realCell, f: v, style: r.boxPercent}
-	}
-	stats := func(s Stats) []cellValue {
-		if s.N == 0 {
-			return []cellValue{number(0), unknown, unknown, unknown}
-		}
-		return []cellValue{number(s.N), number(s.Median), number(s.P90), number(s.Max)}
-	}
+	lc := leadCells{r}
+	label, number, percent, stats := lc.label, lc.number, lc.percent, lc.stats
 	section := func(title string, headers []string) {
 		add(false)
 		line := make([]cellValue, ncol)
@@ -94,7 +80,7 @@ func (r *renderer) leadTab() error {
 	}
 
 	section(l.TrendSection, l.TrendHeaders)
-	trendHeader := len(rows)
+	trendHeader = len(rows)
 	for _, tw := range lt.Trend {
 		// No figure is a blank cell, not a mark: the chart leaves a gap
 		// there rather than drawing a zero.
@@ -111,18 +97,53 @@ func (r *renderer) leadTab() error {
 		add(true, label(tw.Week.Label()), styled(date(tw.Week.Start()), r.boxDate), number(tw.Done.N), median,
 			ratio(tw.Levels[TargetFirstSession]), ratio(tw.Levels[TargetHandover]))
 	}
-	trendLast := len(rows)
+	trendLast = len(rows)
 
 	section(l.BreachSection, columnHeaders(l.BreachColumns))
+	if len(lt.Breaches) == 0 {
+		add(true, label(l.Empty))
+	}
+	return rows, trendHeader, trendLast
+}
+
+// leadCells makes the cells of the tab's tables, in its styles.
+type leadCells struct{ r *renderer }
+
+func styled(v cellValue, style int) cellValue { v.style = style; return v }
+
+func (lc leadCells) label(s string) cellValue { return styled(text(s), lc.r.named["cell"]) }
+
+func (lc leadCells) number(n int) cellValue { return styled(num(n), lc.r.named["cell"]) }
+
+func (lc leadCells) unknown() cellValue { return lc.label(lc.r.l.Summary.Unknown) }
+
+func (lc leadCells) percent(s Share) cellValue {
+	v, ok := s.Ratio()
+	if !ok {
+		return lc.unknown()
+	}
+	return cellValue{kind: realCell, f: v, style: lc.r.boxPercent}
+}
+
+func (lc leadCells) stats(s Stats) []cellValue {
+	if s.N == 0 {
+		return []cellValue{lc.number(0), lc.unknown(), lc.unknown(), lc.unknown()}
+	}
+	return []cellValue{lc.number(s.N), lc.number(s.Median), lc.number(s.P90), lc.number(s.Max)}
+}
+
+// leadTab opens the tab (its widths, its page setup and its chart) and
+// returns the writing of its rows, which touches only the tab's stream
+// writer, so it runs beside the data tabs' (dataTabs).
+func (r *renderer) leadTab() (func() error, error) {
+	l, lt := &r.l.Lead, &r.m.Lead
+	ncol := max(leadOperatorCols, len(l.BreachColumns))
+	rows, trendHeader, trendLast := r.leadRows(ncol)
 	breachCols := make([]func(int) cellValue, len(l.BreachColumns))
 	for i, c := range l.BreachColumns {
 		breachCols[i] = r.breachColumn(c.Key)
 	}
-	if len(lt.Breaches) == 0 {
-		add(true, label(l.Empty))
-	}
-	breachRow := func(i int) []cellValue {
-		cells := make([]cellValue, len(breachCols))
+	breachRow := func(i int, cells []cellValue) []cellValue {
 		for c, col := range breachCols {
 			cells[c] = col(i)
 		}
@@ -131,98 +152,115 @@ func (r *renderer) leadTab() error {
 
 	// Widths: the fixed rows, then the breaches.
 	widths := make(widthTracker, ncol)
-	measure := func(cells []cellValue) {
-		for c, v := range cells {
-			switch v.kind {
-			case textCell:
-				widths.text(c, v.s)
-			case intCell:
-				widths.atLeast(c, digits(v.n)+1)
-			case dateCell:
-				widths.atLeast(c, len("2026/11/24"))
-			case realCell:
-				widths.atLeast(c, len("100.0%"))
-			}
-		}
-	}
 	for _, row := range rows {
 		if row.measure {
-			measure(row.cells)
+			widths.leadCells(row.cells)
 		}
 	}
+	breach := make([]cellValue, len(breachCols))
 	for i := range lt.Breaches {
-		measure(breachRow(i))
+		widths.leadCells(breachRow(i, breach))
 	}
 
-	name := l.Title
+	sw, err := r.openLeadTab(ncol, len(rows)+len(lt.Breaches), trendHeader, trendLast)
+	if err != nil {
+		return nil, err
+	}
+	for c := ncol - 1; c >= 0; c-- { // right to left, as in fillTable
+		if err := sw.SetColWidth(c+1, c+1, r.l.Widths.columnWidth(widths[c])); err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		buf := make([]any, ncol)
+		cells := make([]excelize.Cell, ncol)
+		for i, row := range rows {
+			if err := writeLeadRow(sw, i+1, row.cells, buf, cells); err != nil {
+				return err
+			}
+		}
+		for i := range lt.Breaches {
+			if err := writeLeadRow(sw, len(rows)+i+1, breachRow(i, breach), buf, cells); err != nil {
+				return err
+			}
+		}
+		return sw.Flush()
+	}, nil
+}
+
+// leadCells widens the columns to a row of the tab.
+func (t widthTracker) leadCells(cells []cellValue) {
+	for c, v := range cells {
+		switch v.kind {
+		case textCell:
+			t.text(c, v.s)
+		case intCell:
+			t.atLeast(c, digits(v.n)+1)
+		case dateCell:
+			t.atLeast(c, len("2026/11/24"))
+		case realCell:
+			t.atLeast(c, len("100.0%"))
+		}
+	}
+}
+
+// openLeadTab creates the tab, total rows long, with its page setup and
+// the chart of the trend table, and its stream writer: the chart goes in
+// before the stream starts, since a streamed sheet cannot be edited
+// afterwards without reading it back into memory.
+func (r *renderer) openLeadTab(ncol, total, trendHeader, trendLast int) (*excelize.StreamWriter, error) {
+	name := r.l.Lead.Title
 	f := r.f
 	if _, err := f.NewSheet(name); err != nil {
-		return err
+		return nil, err
 	}
 	// Tables with a chart beside them: landscape; the title and the
 	// caption saying what the figures are head every page of a long list
 	// of breaches.
 	if err := r.pageSetup(name, false, landscape); err != nil {
-		return err
+		return nil, err
 	}
 	if err := r.printTitles(name, 2); err != nil {
-		return err
+		return nil, err
 	}
-	total := len(rows) + len(lt.Breaches)
 	last, err := excelize.CoordinatesToCellName(ncol, total)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := f.SetSheetDimension(name, "A1:"+last); err != nil {
-		return err
+		return nil, err
 	}
 	chartAt, _ := excelize.CoordinatesToCellName(ncol+2, 4)
 	if err := r.leadChart(name, chartAt, trendHeader, trendLast); err != nil {
-		return err
+		return nil, err
 	}
-	sw, err := f.NewStreamWriter(name)
+	return f.NewStreamWriter(name)
+}
+
+// writeLeadRow writes a row of the tab through buf and cells, reused from
+// row to row: the stream writer copies each value out as it writes.
+func writeLeadRow(sw *excelize.StreamWriter, row int, vals []cellValue, buf []any, cells []excelize.Cell) error {
+	clear(buf)
+	for c, v := range vals {
+		if v.kind == blankCell && v.style == 0 {
+			continue
+		}
+		cells[c] = excelize.Cell{StyleID: v.style}
+		switch v.kind {
+		case textCell:
+			cells[c].Value = v.s
+		case intCell, dateCell:
+			cells[c].Value = v.n
+		case realCell:
+			cells[c].Value = v.f
+		}
+		buf[c] = &cells[c]
+	}
+	ref, err := excelize.CoordinatesToCellName(1, row)
 	if err != nil {
 		return err
 	}
-	for c := ncol - 1; c >= 0; c-- { // right to left, as in fillTable
-		if err := sw.SetColWidth(c+1, c+1, r.l.Widths.columnWidth(widths[c])); err != nil {
-			return err
-		}
-	}
-	write := func(row int, cells []cellValue) error {
-		buf := make([]any, len(cells))
-		for c, v := range cells {
-			if v.kind == blankCell && v.style == 0 {
-				continue
-			}
-			cell := excelize.Cell{StyleID: v.style}
-			switch v.kind {
-			case textCell:
-				cell.Value = v.s
-			case intCell, dateCell:
-				cell.Value = v.n
-			case realCell:
-				cell.Value = v.f
-			}
-			buf[c] = cell
-		}
-		ref, err := excelize.CoordinatesToCellName(1, row)
-		if err != nil {
-			return err
-		}
-		return sw.SetRow(ref, buf)
-	}
-	for i, row := range rows {
-		if err := write(i+1, row.cells); err != nil {
-			return err
-		}
-	}
-	for i := range lt.Breaches {
-		if err := write(len(rows)+i+1, breachRow(i)); err != nil {
-			return err
-		}
-	}
-	return sw.Flush()
+	return sw.SetRow(ref, buf[:len(vals)])
 }
 
 // leadChart draws the weekly median 申込→完了 (days, left axis) and the

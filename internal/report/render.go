@@ -4,8 +4,10 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -73,10 +75,11 @@ func Render(m *Model, l *Layout) (f *excelize.File, err error) {
 	if err := r.summary(); err != nil {
 		return nil, fmt.Errorf("report tab %q: %w", l.Summary.Title, err)
 	}
-	if err := r.leadTab(); err != nil {
+	lead, err := r.leadTab()
+	if err != nil {
 		return nil, fmt.Errorf("report tab %q: %w", l.Lead.Title, err)
 	}
-	if err := r.dataTabs(); err != nil {
+	if err := r.dataTabs(lead); err != nil {
 		return nil, err
 	}
 	// No SetActiveSheet: it would parse every streamed tab back into
@@ -85,18 +88,14 @@ func Render(m *Model, l *Layout) (f *excelize.File, err error) {
 }
 
 // dataTabs writes the big tabs (the client list alone is 100,000 rows for
-// a large team): each measured in parallel, since that only reads the
-// model, then opened one by one, since that touches the workbook, then
-// written in parallel, each through its own sheet's stream writer.
-func (r *renderer) dataTabs() error {
+// a large team): measured on every core, since that only reads the model
+// (measureTables), then opened one by one, since that touches the
+// workbook, then written in parallel, each through its own sheet's stream
+// writer, and beside them the rows of the リードタイム tab (lead, from
+// leadTab).
+func (r *renderer) dataTabs(lead func() error) error {
 	tables := r.tables()
-	widths := make([]widthTracker, len(tables))
-	dates := make([][]bool, len(tables))
-	var wg sync.WaitGroup
-	for i, t := range tables {
-		wg.Go(func() { widths[i], dates[i] = t.measure() })
-	}
-	wg.Wait()
+	widths, dates := r.measureTables(tables)
 	writers := make([]*excelize.StreamWriter, len(tables))
 	for i, t := range tables {
 		sw, err := r.openTable(t, r.printedWidth(widths[i], dates[i]))
@@ -105,11 +104,17 @@ func (r *renderer) dataTabs() error {
 		}
 		writers[i] = sw
 	}
+	var wg sync.WaitGroup
+	var leadErr error
+	wg.Go(func() { leadErr = lead() })
 	errs := make([]error, len(tables))
 	for i, t := range tables {
 		wg.Go(func() { errs[i] = r.fillTable(t, writers[i], widths[i], dates[i]) })
 	}
 	wg.Wait()
+	if leadErr != nil {
+		return fmt.Errorf("report tab %q: %w", r.l.Lead.Title, leadErr)
+	}
 	for i, err := range errs {
 		if err != nil {
 			return fmt.Errorf("report tab %q: %w", tables[i].title, err)
@@ -155,8 +160,10 @@ func (r *renderer) styles() error {
 		return fmt.Errorf("report font: %w", err)
 	}
 	r.named = map[string]int{}
-	for name, s := range l.Styles {
-		id, err := r.newStyle(s, "", "")
+	// In name order: the same report is then the same file, style IDs
+	// and all, from one run to the next.
+	for _, name := range slices.Sorted(maps.Keys(l.Styles)) {
+		id, err := r.newStyle(l.Styles[name], "", "")
 		if err != nil {
 			return fmt.Errorf("report style %s: %w", name, err)
 		}

@@ -182,3 +182,19 @@ func TestWrappedRowsFitTheirText(t *testing.T) {
 		}
 	}
 }
+
+// TestSameReportSameFile: the same model makes the same workbook, style
+// IDs and all, run after run (the layout's styles come from a map).
+func TestSameReportSameFile(t *testing.T) {
+	m := buildModel(t, []app{{id: "1", company: "A社", applied: 1, cond: "bid"}, {id: "2", company: "B社", applied: 2, cond: "bid"}},
+		[]sess{{id: "1", held: 2, results: [5]string{"", "完了"}}}, 9)
+	first := writeReport(t, m)
+	for range 5 {
+		again := writeReport(t, m)
+		for _, part := range []string{"xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet3.xml"} {
+			if zipEntry(t, first, part) != zipEntry(t, again, part) {
+				t.Fatalf("%s differs between two writes of the same report", part)
+			}
+		}
+	}
+}

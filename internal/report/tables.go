@@ -1,8 +1,11 @@
 package report
 
 import (
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/xuri/excelize/v2"
 
@@ -91,17 +94,57 @@ func (r *renderer) openTable(t *table, width float64) (*excelize.StreamWriter, e
 	return f.NewStreamWriter(name)
 }
 
-// measure finds a data tab's column widths, fitted to the widest cell,
-// and which columns hold dates. It only reads the model, so tabs measure
-// in parallel.
-func (t *table) measure() (widths widthTracker, dates []bool) {
-	ncol := len(t.headers)
-	widths = make(widthTracker, ncol)
-	dates = make([]bool, ncol) // columns holding dates get the date format
-	for c, h := range t.headers {
-		widths.text(c, h)
+// measureRows is how many rows of a data tab one measuring job takes.
+const measureRows = 4096
+
+// measureTables finds each data tab's column widths, fitted to the widest
+// cell, and which columns hold dates. It only reads the model, so it
+// measures on every core, a run of rows at a time rather than a tab at a
+// time: the client list alone is most of the rows, and measured whole it
+// would finish last, on one core. Each worker measures with tabs of its
+// own, since some columns memoise their text.
+func (r *renderer) measureTables(tables []*table) ([]widthTracker, [][]bool) {
+	type job struct{ tab, from, to int }
+	var jobs []job
+	for i, t := range tables {
+		for from := 0; from < t.rows; from += measureRows {
+			jobs = append(jobs, job{i, from, min(from+measureRows, t.rows)})
+		}
 	}
-	for row := 0; row < t.rows; row++ {
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(jobs)))
+	widths, dates := make([][]widthTracker, workers), make([][][]bool, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			mine := r.tables()
+			widths[w], dates[w] = make([]widthTracker, len(mine)), make([][]bool, len(mine))
+			for i, t := range mine {
+				widths[w][i], dates[w][i] = make(widthTracker, len(t.headers)), make([]bool, len(t.headers))
+			}
+			for j := next.Add(1) - 1; j < int64(len(jobs)); j = next.Add(1) - 1 {
+				jb := jobs[j]
+				mine[jb.tab].measure(jb.from, jb.to, widths[w][jb.tab], dates[w][jb.tab])
+			}
+		})
+	}
+	wg.Wait()
+	for i, t := range tables { // the first worker's figures gather everyone's
+		for c, h := range t.headers {
+			widths[0][i].text(c, h)
+			for w := 1; w < workers; w++ {
+				widths[0][i].atLeast(c, widths[w][i][c])
+				dates[0][i][c] = dates[0][i][c] || dates[w][i][c]
+			}
+		}
+	}
+	return widths[0], dates[0]
+}
+
+// measure widens widths to the cells of rows [from, to) and marks the
+// columns holding dates (which get the date format).
+func (t *table) measure(from, to int, widths widthTracker, dates []bool) {
+	for row := from; row < to; row++ {
 		for c, cell := range t.cols {
 			switch v := cell(row); v.kind {
 			case textCell:
@@ -114,7 +157,6 @@ func (t *table) measure() (widths widthTracker, dates []bool) {
 			}
 		}
 	}
-	return widths, dates
 }
 
 // tableColumnWidth is a data tab column's width, and whether its text
@@ -138,7 +180,8 @@ func (r *renderer) printedWidth(widths widthTracker, dates []bool) float64 {
 }
 
 // fillTable writes a data tab through its stream writer: column widths
-// and date styles, the frozen header row, then every row.
+// and date styles, the frozen header row, then every row, computed on a
+// goroutine of its own (tableRows) while this one writes them.
 func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTracker, dates []bool) error {
 	ncol := len(t.headers)
 	colStyle := make([]int, ncol)
@@ -170,23 +213,96 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTr
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	buf := make([]any, ncol)
-	header := r.named["header"]
+	header := make([]any, ncol)
 	for c, h := range t.headers {
-		buf[c] = excelize.Cell{StyleID: header, Value: h}
+		header[c] = excelize.Cell{StyleID: r.named["header"], Value: h}
 	}
-	if err := sw.SetRow("A1", buf); err != nil {
+	if err := sw.SetRow("A1", header); err != nil {
 		return err
 	}
-	// One reused row of cells: the stream writer copies each value out
-	// as it writes the row.
-	cells := make([]excelize.Cell, ncol)
-	for row := 0; row < t.rows; row++ {
+	rows := t.rowsFor(colStyle, wrapWidth)
+	var err error
+	for b := range rows.out {
+		if err == nil {
+			if err = b.write(sw, ncol); err != nil {
+				close(rows.stop)
+			}
+		}
+		rows.free <- b
+	}
+	if err != nil {
+		return err
+	}
+	return sw.Flush()
+}
+
+// batchRows is how many rows a rowBatch carries, and batchesAhead how many
+// batches a tab's rows may be computed ahead of their writing.
+const (
+	batchRows    = 256
+	batchesAhead = 4
+)
+
+// rowBatch is a run of a data tab's rows, as the stream writer takes them:
+// each row's cells (nil where there is no cell) and its height (0: the
+// default).
+type rowBatch struct {
+	first, n int // the data row of the first (0: the row below the header), and how many
+	cells    []excelize.Cell
+	values   []any // a row after another, pointing into cells
+	heights  []float64
+}
+
+// tableRows hands a data tab's rows from the goroutine computing them to
+// the one writing them. Each batch goes back on free once written; closing
+// stop ends the computing early.
+type tableRows struct {
+	out, free chan *rowBatch
+	stop      chan struct{}
+}
+
+// rowsFor starts computing the tab's rows. There are batchesAhead batches
+// and out holds as many, so the computing goroutine waits only for a free
+// batch.
+func (t *table) rowsFor(colStyle []int, wrapWidth []float64) *tableRows {
+	ncol := len(t.cols)
+	rows := &tableRows{out: make(chan *rowBatch, batchesAhead), free: make(chan *rowBatch, batchesAhead), stop: make(chan struct{})}
+	for range batchesAhead {
+		rows.free <- &rowBatch{cells: make([]excelize.Cell, batchRows*ncol), values: make([]any, batchRows*ncol), heights: make([]float64, batchRows)}
+	}
+	go func() {
+		defer close(rows.out)
+		for from := 0; from < t.rows; from += batchRows {
+			var b *rowBatch
+			select {
+			case b = <-rows.free:
+			case <-rows.stop:
+				return
+			}
+			t.prepare(b, from, min(from+batchRows, t.rows), colStyle, wrapWidth)
+			rows.out <- b
+		}
+	}()
+	return rows
+}
+
+// prepare computes rows [from, to) into b: each cell with its style (its
+// column's unless it has one), and the height of a row whose wrapped text
+// takes more than a line.
+func (t *table) prepare(b *rowBatch, from, to int, colStyle []int, wrapWidth []float64) {
+	ncol := len(t.cols)
+	b.first, b.n = from, to-from
+	for i := range b.n {
+		cells, values := b.cells[i*ncol:(i+1)*ncol], b.values[i*ncol:(i+1)*ncol]
 		lines := 1
 		for c, cell := range t.cols {
-			v := cell(row)
+			v := cell(from + i)
 			if v.kind == textCell && wrapWidth[c] > 0 {
 				lines = max(lines, textfit.Lines(v.s, wrapWidth[c], defaultFontSize, defaultFontSize))
+			}
+			if v.kind == blankCell && v.style == 0 {
+				values[c] = nil // no cell at all, as for an empty value
+				continue
 			}
 			style := v.style
 			if style == 0 {
@@ -201,25 +317,31 @@ func (r *renderer) fillTable(t *table, sw *excelize.StreamWriter, widths widthTr
 			case realCell:
 				cells[c].Value = v.f
 			}
-			if v.kind == blankCell && v.style == 0 {
-				buf[c] = nil // no cell at all, as for an empty value
-			} else {
-				buf[c] = &cells[c] // a pointer: no copy of the cell boxed
-			}
+			values[c] = &cells[c] // a pointer: no copy of the cell boxed
 		}
-		cell, err := excelize.CoordinatesToCellName(1, row+2)
+		b.heights[i] = 0
+		if lines > 1 {
+			b.heights[i] = rowHeight(lines)
+		}
+	}
+}
+
+// write writes the batch's rows, below the header row.
+func (b *rowBatch) write(sw *excelize.StreamWriter, ncol int) error {
+	for i := range b.n {
+		cell, err := excelize.CoordinatesToCellName(1, b.first+i+2)
 		if err != nil {
 			return err
 		}
 		var opts []excelize.RowOpts
-		if lines > 1 {
-			opts = append(opts, excelize.RowOpts{Height: rowHeight(lines)})
+		if h := b.heights[i]; h > 0 {
+			opts = append(opts, excelize.RowOpts{Height: h})
 		}
-		if err := sw.SetRow(cell, buf, opts...); err != nil {
+		if err := sw.SetRow(cell, b.values[i*ncol:(i+1)*ncol], opts...); err != nil {
 			return err
 		}
 	}
-	return sw.Flush()
+	return nil
 }
 
 // rowHeight is the height of a data tab row whose wrapped text takes

@@ -39,7 +39,9 @@ func WeeksIn(year int) int {
 // Start is the week's Monday. Week 1 is the week holding 4 January.
 func (w Week) Start() civil.Date {
 	jan4 := civil.New(w.Year, 1, 4)
-	back := (int(jan4.Time(time.UTC).Weekday()) + 6) % 7 // days since Monday
+	// Days since Monday, from the day number alone (serial day 2,
+	// 1900-01-01, was a Monday): the model asks for each client's dates.
+	back := (int(jan4) + 5) % 7
 	return jan4.AddDays(-back + 7*(w.Num-1))
 }
 

@@ -43,6 +43,21 @@ func TestWeekBounds(t *testing.T) {
 	}
 }
 
+// TestWeekStartEveryYear checks Start, worked out from day numbers, against
+// the time package's ISO weeks: each week of 1901–2100 starts on a Monday
+// that lies in it.
+func TestWeekStartEveryYear(t *testing.T) {
+	for year := 1901; year <= 2100; year++ {
+		for num := 1; num <= report.WeeksIn(year); num++ {
+			w := report.Week{Year: year, Num: num}
+			start := w.Start()
+			if day := start.Time(time.UTC).Weekday(); day != time.Monday || report.WeekOf(start) != w {
+				t.Fatalf("%s starts %s, a %s in %s", w, start, day, report.WeekOf(start))
+			}
+		}
+	}
+}
+
 func TestWeeksIn(t *testing.T) {
 	for year, want := range map[int]int{2015: 53, 2020: 53, 2025: 52, 2026: 53, 2027: 52, 2032: 53} {
 		if got := report.WeeksIn(year); got != want {
