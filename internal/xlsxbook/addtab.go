@@ -37,23 +37,10 @@ func (w *Workbook) AddTab(ctx context.Context, name string, header []string) err
 	}
 	edits := map[string][]byte{}
 	// edit puts in edits the part with what add splices into its root.
-	edit := func(name string, add func(root *node) ([]splice, error)) error {
-		data, err := p.readAll(name)
-		var root *node
-		if err == nil {
-			root, err = parseTree(data, 2)
-		}
-		if err == nil && root == nil {
-			err = fmt.Errorf("the part holds no XML")
-		}
-		var ins []splice
-		if err == nil {
-			ins, err = add(root)
-		}
-		if err != nil {
+	edit := func(name string, add func(root *node) ([]splice, error)) (err error) {
+		if edits[name], err = p.editPart(name, 2, add); err != nil {
 			return fmt.Errorf("workbook %s part %s: %w", w.path, name, err)
 		}
-		edits[name] = spliced(data, ins)
 		return nil
 	}
 	rid := ""

@@ -18,10 +18,7 @@ func (w *Workbook) markFormatted(p *xlsxPackage, tabs []*tabFormat) ([]byte, err
 	have, err := formattedTabs(p)
 	var wb []byte
 	if err == nil {
-		wb, err = p.readAll(p.workbook)
-	}
-	if err == nil {
-		wb, err = addMarks(wb, tabs, have)
+		wb, err = p.editPart(p.workbook, 1, func(root *node) ([]splice, error) { return addMarks(root, tabs, have) })
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workbook %s part %s: %w", w.path, p.workbook, err)
@@ -29,14 +26,10 @@ func (w *Workbook) markFormatted(p *xlsxPackage, tabs []*tabFormat) ([]byte, err
 	return wb, nil
 }
 
-// addMarks adds the marker to the workbook part wb on the tabs that lack
-// it (have: those that carry it).
-func addMarks(wb []byte, tabs []*tabFormat, have map[int]bool) ([]byte, error) {
-	root, err := parseTree(wb, 1)
-	if err != nil {
-		return nil, err
-	}
-	if root == nil || root.kid("sheets") == nil {
+// addMarks returns the splices that add the marker to the workbook part
+// (root) on the tabs that lack it (have: those that carry it).
+func addMarks(root *node, tabs []*tabFormat, have map[int]bool) ([]splice, error) {
+	if root.kid("sheets") == nil {
 		return nil, fmt.Errorf("the workbook part lists no sheets")
 	}
 	prefix := root.prefix
@@ -52,7 +45,7 @@ func addMarks(wb []byte, tabs []*tabFormat, have map[int]bool) ([]byte, error) {
 		return nil, nil
 	}
 	if dn := root.kid("definedNames"); dn != nil {
-		return spliced(wb, appendTo(dn, dn.tag, names)), nil
+		return appendTo(dn, dn.tag, names), nil
 	}
 	// A new list goes after the sheets and what the schema puts after them.
 	at := 0
@@ -62,5 +55,5 @@ func addMarks(wb []byte, tabs []*tabFormat, have map[int]bool) ([]byte, error) {
 		}
 	}
 	whole := fmt.Appendf(nil, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
-	return spliced(wb, []splice{{at, at, whole}}), nil
+	return []splice{{at, at, whole}}, nil
 }
