@@ -96,9 +96,8 @@ func tabNameOK(name string) error {
 const (
 	worksheetType        = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 	worksheetContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+	relationshipsNS      = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 )
-
-const relationshipsNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 // maxAttr is the largest number an attribute of the nodes holds after
 // prefix, 0 for none.
