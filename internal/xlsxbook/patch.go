@@ -70,10 +70,8 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 		if rows == nil {
 			continue
 		}
-		rewrites = append(rewrites, partRewrite{part: tp.part, tab: tp.name, rewrite: func(part partSource) (*deflatedPart, error) {
-			return deflate(part, func(dst io.Writer, src io.Reader) error {
-				return patchSheet(dst, src, updates, rows, styles, shared, newRowFitter(styles, sharedText))
-			})
+		rewrites = append(rewrites, partRewrite{part: tp.part, tab: tp.name, write: func(dst io.Writer, src io.Reader) error {
+			return patchSheet(dst, src, updates, rows, styles, shared, newRowFitter(styles, sharedText))
 		}})
 		delete(byPart, tp.part) // a part two tabs name is rewritten once
 	}

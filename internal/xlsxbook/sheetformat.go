@@ -69,7 +69,7 @@ func (sf *sheetFormatter) write(dst io.Writer, src io.Reader) error {
 	sf.rr.rowStarts = segmentRows(dst, out)
 	sf.defaultWidth, sf.viewsDone, sf.cfDone = "9.140625", !sf.t.freeze, !slices.ContainsFunc(sf.t.dxfs, func(ids []int) bool { return len(ids) > 0 })
 	sf.dvDone = len(sf.t.validations) == 0
-	sf.cols, sf.maxPriority, sf.sawData, sf.colsDone = nil, 0, false, false
+	sf.cols, sf.maxPriority, sf.sawData, sf.colsDone, sf.again = nil, 0, false, false, false
 	s := newXMLScanner(src)
 	for depth := 0; s.next(); {
 		switch {
