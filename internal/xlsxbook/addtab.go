@@ -37,23 +37,10 @@ func (w *Workbook) AddTab(ctx context.Context, name string, header []string) err
 	}
 	edits := map[string][]byte{}
 	// edit puts in edits the part with what add splices into its root.
-	edit := func(name string, add func(root *node) ([]splice, error)) error {
-		data, err := p.readAll(name)
-		var root *node
-		if err == nil {
-			root, err = parseTree(data, 2)
-		}
-		if err == nil && root == nil {
-			err = fmt.Errorf("the part holds no XML")
-		}
-		var ins []splice
-		if err == nil {
-			ins, err = add(root)
-		}
-		if err != nil {
+	edit := func(name string, add func(root *node) ([]splice, error)) (err error) {
+		if edits[name], err = p.editPart(name, 2, add); err != nil {
 			return fmt.Errorf("workbook %s part %s: %w", w.path, name, err)
 		}
-		edits[name] = spliced(data, ins)
 		return nil
 	}
 	rid := ""
@@ -109,9 +96,8 @@ func tabNameOK(name string) error {
 const (
 	worksheetType        = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 	worksheetContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+	relationshipsNS      = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 )
-
-const relationshipsNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 // maxAttr is the largest number an attribute of the nodes holds after
 // prefix, 0 for none.

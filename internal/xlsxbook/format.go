@@ -10,7 +10,7 @@ import (
 const formattedName = "onboard_formatted"
 
 // markFormatted returns the workbook part with the marker on each marked tab
-// that lacks it; nil when none is new.
+// that lacks it (have: those that carry it); nil when none is new.
 func (w *Workbook) markFormatted(p *xlsxPackage, tabs []*tabFormat) ([]byte, error) {
 	if !slices.ContainsFunc(tabs, func(t *tabFormat) bool { return t.mark }) {
 		return nil, nil
@@ -18,49 +18,38 @@ func (w *Workbook) markFormatted(p *xlsxPackage, tabs []*tabFormat) ([]byte, err
 	have, err := formattedTabs(p)
 	var wb []byte
 	if err == nil {
-		wb, err = p.readAll(p.workbook)
-	}
-	if err == nil {
-		wb, err = addMarks(wb, tabs, have)
+		wb, err = p.editPart(p.workbook, 1, func(root *node) ([]splice, error) {
+			if root.kid("sheets") == nil {
+				return nil, fmt.Errorf("the workbook part lists no sheets")
+			}
+			prefix := root.prefix
+			var names []byte
+			for _, t := range tabs {
+				if !t.mark || have[t.index] {
+					continue
+				}
+				names = fmt.Appendf(names, `<%sdefinedName name="%s" comment="%s" localSheetId="%d">&quot;1&quot;</%sdefinedName>`,
+					prefix, formattedName, "onboard formatted this tab's columns (init does not format it again)", t.index, prefix)
+			}
+			if names == nil {
+				return nil, nil
+			}
+			if dn := root.kid("definedNames"); dn != nil {
+				return appendTo(dn, dn.tag, names), nil
+			}
+			// A new list goes after the sheets and what the schema puts after them.
+			at := 0
+			for _, k := range root.kids {
+				if k.name == "sheets" || k.name == "functionGroups" || k.name == "externalReferences" {
+					at = max(at, k.end)
+				}
+			}
+			whole := fmt.Appendf(nil, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
+			return []splice{{at, at, whole}}, nil
+		})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workbook %s part %s: %w", w.path, p.workbook, err)
 	}
 	return wb, nil
-}
-
-// addMarks adds the marker to the workbook part wb on the tabs that lack
-// it (have: those that carry it).
-func addMarks(wb []byte, tabs []*tabFormat, have map[int]bool) ([]byte, error) {
-	root, err := parseTree(wb, 1)
-	if err != nil {
-		return nil, err
-	}
-	if root == nil || root.kid("sheets") == nil {
-		return nil, fmt.Errorf("the workbook part lists no sheets")
-	}
-	prefix := root.prefix
-	var names []byte
-	for _, t := range tabs {
-		if !t.mark || have[t.index] {
-			continue
-		}
-		names = fmt.Appendf(names, `<%sdefinedName name="%s" comment="%s" localSheetId="%d">&quot;1&quot;</%sdefinedName>`,
-			prefix, formattedName, "onboard formatted this tab's columns (init does not format it again)", t.index, prefix)
-	}
-	if names == nil {
-		return nil, nil
-	}
-	if dn := root.kid("definedNames"); dn != nil {
-		return spliced(wb, appendTo(dn, dn.tag, names)), nil
-	}
-	// A new list goes after the sheets and what the schema puts after them.
-	at := 0
-	for _, k := range root.kids {
-		if k.name == "sheets" || k.name == "functionGroups" || k.name == "externalReferences" {
-			at = max(at, k.end)
-		}
-	}
-	whole := fmt.Appendf(nil, `<%sdefinedNames>%s</%sdefinedNames>`, prefix, names, prefix)
-	return spliced(wb, []splice{{at, at, whole}}), nil
 }

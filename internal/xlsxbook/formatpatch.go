@@ -124,23 +124,14 @@ func (w *Workbook) Prepare(ctx context.Context, steps []sheet.SetupStep) error {
 	sharedText, errSST := p.lazySharedStrings()
 	var rewrites []partRewrite
 	for _, t := range tabs {
-		rewrites = append(rewrites, partRewrite{part: t.part, tab: t.name, rewrite: func(src partSource) (*deflatedPart, error) {
-			var fit *rowFitter // every row's height too
-			if t.fit {
-				fit = newRowFitter(styles, sharedText)
-			}
-			// A date column keeps its style when a cell below keeps its number format (kept), but its
-			// <col> comes before the cells: the part is written again when a cell says so.
-			sf := newSheetFormatter(t, styles, fit)
-			for pass := 0; ; pass++ {
-				sf.again = false
-				part, err := deflate(src, sf.write)
-				if err != nil || !sf.again || pass > 0 {
-					return part, err
-				}
-				part.body.Close()
-			}
-		}})
+		var fit *rowFitter // every row's height too
+		if t.fit {
+			fit = newRowFitter(styles, sharedText)
+		}
+		// A date column keeps its style when a cell below keeps its number format (kept), but its
+		// <col> comes before the cells: the part is written again when a cell says so.
+		sf := newSheetFormatter(t, styles, fit)
+		rewrites = append(rewrites, partRewrite{part: t.part, tab: t.name, write: sf.write, again: func() bool { return sf.again }})
 	}
 	// The styles the sheets derive are known once they are rewritten.
 	return w.saveRewritten(ctx, p, rewrites, errSST, func() map[string][]byte {

@@ -70,10 +70,8 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 		if rows == nil {
 			continue
 		}
-		rewrites = append(rewrites, partRewrite{part: tp.part, tab: tp.name, rewrite: func(part partSource) (*deflatedPart, error) {
-			return deflate(part, func(dst io.Writer, src io.Reader) error {
-				return patchSheet(dst, src, updates, rows, styles, shared, newRowFitter(styles, sharedText))
-			})
+		rewrites = append(rewrites, partRewrite{part: tp.part, tab: tp.name, write: func(dst io.Writer, src io.Reader) error {
+			return patchSheet(dst, src, updates, rows, styles, shared, newRowFitter(styles, sharedText))
 		}})
 		delete(byPart, tp.part) // a part two tabs name is rewritten once
 	}
@@ -85,33 +83,28 @@ func (w *Workbook) Write(ctx context.Context, updates []sheet.Update) error {
 // appendSharedStrings returns the shared strings part with the texts added
 // at its end, and each text's index; a part without an sst is refused.
 func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byte, error) {
-	data, err := p.readAll(p.sharedStrings)
-	var root *node
-	if err == nil {
-		root, err = parseTree(data, 1)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if root == nil || root.name != "sst" {
-		return nil, nil, fmt.Errorf("the shared strings part has no sst element")
-	}
-	n, prefix, index := 0, root.prefix, map[string]int{}
-	for _, k := range root.kids {
-		n += b2i(k.name == "si")
-	}
-	var items []byte
-	for _, t := range texts {
-		if _, ok := index[t]; ok {
-			continue
+	index := map[string]int{}
+	data, err := p.editPart(p.sharedStrings, 1, func(root *node) ([]splice, error) {
+		if root.name != "sst" {
+			return nil, fmt.Errorf("the shared strings part has no sst element")
 		}
-		index[t] = n + len(index)
-		items = fmt.Appendf(items, `<%ssi><%st xml:space="preserve">`, prefix, prefix)
-		items = appendEscapedText(items, t)
-		items = fmt.Appendf(items, `</%st></%ssi>`, prefix, prefix)
-	}
-	tag := setAttrInt(setAttrInt(root.tag, "count", len(texts)), "uniqueCount", len(index))
-	return index, spliced(data, appendTo(root, tag, items)), nil
+		n, prefix := 0, root.prefix
+		for _, k := range root.kids {
+			n += b2i(k.name == "si")
+		}
+		var items []byte
+		for _, t := range texts {
+			if _, ok := index[t]; ok {
+				continue
+			}
+			index[t] = n + len(index)
+			items = fmt.Appendf(items, `<%ssi><%st xml:space="preserve">`, prefix, prefix)
+			items = appendEscapedText(items, t)
+			items = fmt.Appendf(items, `</%st></%ssi>`, prefix, prefix)
+		}
+		return appendTo(root, setAttrInt(setAttrInt(root.tag, "count", len(texts)), "uniqueCount", len(index)), items), nil
+	})
+	return index, data, err
 }
 
 // setAttrInt returns a start tag with an integer attribute moved by delta.

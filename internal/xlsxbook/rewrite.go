@@ -17,17 +17,13 @@ import (
 // A save rewrites its parts side by side, each deflated into a scratch file,
 // then writes the package in order: deflating is most of a save.
 
-// partRewrite is one part to rewrite: tab names it in errors.
+// partRewrite is one part to rewrite (tab names it in errors): write writes
+// the new part from the old; when again, asked after the first pass, says
+// so, the part is written once more from the old.
 type partRewrite struct {
 	part, tab string
-	rewrite   func(src partSource) (*deflatedPart, error)
-}
-
-// partSource is the part a rewrite reads (its reads fail once the context is
-// done), and the scratch file its new body is deflated into.
-type partSource struct {
-	open    func() (io.ReadCloser, error)
-	scratch func() (*os.File, error)
+	write     func(dst io.Writer, src io.Reader) error
+	again     func() bool // nil: one pass
 }
 
 // rewriteParts runs the rewrites side by side and returns the new parts by
@@ -41,18 +37,15 @@ func (w *Workbook) rewriteParts(ctx context.Context, p *xlsxPackage, rewrites []
 	var wg sync.WaitGroup
 	for i, r := range rewrites {
 		wg.Go(func() {
-			f := p.parts[r.part]
-			open := func() (io.ReadCloser, error) {
-				rc, err := f.Open()
-				if err != nil {
-					return nil, err
+			for pass := 0; ; pass++ {
+				part, err := w.deflate(ctx, p.parts[r.part], r.write)
+				if err != nil || r.again == nil || !r.again() || pass > 0 {
+					if parts[i] = part; err != nil {
+						errs[i] = fmt.Errorf("workbook %s tab %q: %w", w.path, r.tab, err)
+					}
+					return
 				}
-				return ctxReader{ctx, rc}, nil
-			}
-			scratch := func() (*os.File, error) { return atomicfile.Scratch(w.path) }
-			var err error
-			if parts[i], err = r.rewrite(partSource{open, scratch}); err != nil {
-				errs[i] = fmt.Errorf("workbook %s tab %q: %w", w.path, r.tab, err)
+				part.body.Close()
 			}
 		})
 	}
@@ -110,19 +103,20 @@ func (r ctxReader) Read(b []byte) (int, error) {
 	return r.ReadCloser.Read(b)
 }
 
-// deflate returns the part write writes from the source, deflated fastest in
-// segments (segment.go) into its scratch file, its size and checksum counted.
-func deflate(src partSource, write func(dst io.Writer, src io.Reader) error) (*deflatedPart, error) {
-	f, err := src.scratch()
+// deflate returns the part write writes from f (its reads fail once ctx
+// is done), deflated fastest in segments (segment.go) into a scratch file,
+// its size and checksum counted.
+func (w *Workbook) deflate(ctx context.Context, f *zip.File, write func(dst io.Writer, src io.Reader) error) (*deflatedPart, error) {
+	scratch, err := atomicfile.Scratch(w.path)
 	if err != nil {
 		return nil, fmt.Errorf("make a scratch file: %w", err)
 	}
-	part := &deflatedPart{body: f}
-	bw := bufio.NewWriterSize(f, 256<<10)
+	part := &deflatedPart{body: scratch}
+	bw := bufio.NewWriterSize(scratch, 256<<10)
 	z := newSegmenter(bw, part)
-	rc, err := src.open()
+	rc, err := f.Open()
 	if err == nil {
-		err = write(z, rc)
+		err = write(z, ctxReader{ctx, rc})
 		rc.Close()
 	}
 	if err == nil {
@@ -132,10 +126,10 @@ func deflate(src partSource, write func(dst io.Writer, src io.Reader) error) (*d
 		err = bw.Flush()
 	}
 	if err == nil {
-		part.bodyLen, err = f.Seek(0, io.SeekCurrent)
+		part.bodyLen, err = scratch.Seek(0, io.SeekCurrent)
 	}
 	if err != nil {
-		f.Close()
+		scratch.Close()
 		return nil, err
 	}
 	return part, nil

@@ -98,12 +98,10 @@ func TestRewriteFailures(t *testing.T) {
 			defer p.done()
 			tp, _ := p.tab("申込")
 			var readErr error // the rewrite's own: its reads stop
-			_, err = w.rewriteParts(ctx, p, []partRewrite{{part: tp.part, tab: "申込", rewrite: func(src partSource) (*deflatedPart, error) {
-				return deflate(src, func(dst io.Writer, rc io.Reader) error {
-					cancel()
-					_, readErr = io.Copy(dst, rc)
-					return readErr
-				})
+			_, err = w.rewriteParts(ctx, p, []partRewrite{{part: tp.part, tab: "申込", write: func(dst io.Writer, rc io.Reader) error {
+				cancel()
+				_, readErr = io.Copy(dst, rc)
+				return readErr
 			}}})
 			if !errors.Is(err, context.Canceled) {
 				return err

@@ -67,9 +67,9 @@ func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFo
 func (sf *sheetFormatter) write(dst io.Writer, src io.Reader) error {
 	out := bufio.NewWriterSize(dst, 256<<10)
 	sf.rr.rowStarts = segmentRows(dst, out)
-	sf.defaultWidth, sf.viewsDone, sf.cfDone = "9.140625", !sf.t.freeze, !slices.ContainsFunc(sf.t.dxfs, func(ids []int) bool { return len(ids) > 0 })
+	sf.defaultWidth, sf.viewsDone, sf.cfDone = strconv.FormatFloat(defaultColWidth, 'f', -1, 64), !sf.t.freeze, !slices.ContainsFunc(sf.t.dxfs, func(ids []int) bool { return len(ids) > 0 })
 	sf.dvDone = len(sf.t.validations) == 0
-	sf.cols, sf.maxPriority, sf.sawData, sf.colsDone = nil, 0, false, false
+	sf.cols, sf.maxPriority, sf.sawData, sf.colsDone, sf.again = nil, 0, false, false, false
 	s := newXMLScanner(src)
 	for depth := 0; s.next(); {
 		switch {
@@ -160,7 +160,11 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 		sf.writeCols(out)
 		return nil
 	case name == "dataValidations" && !sf.dvDone:
-		return sf.extendValidations(out, s)
+		// The tab's new validations go at the end of the sheet's own, counted.
+		sf.dvDone = true
+		return editElement(out, s, 0, func(root *node) []splice {
+			return appendTo(root, setAttrInt(root.tag, "count", len(sf.t.validations)), sf.validationsXML())
+		})
 	case name == "sheetData" && !sf.sawData:
 		// Below the header each cell of a formatted column gets its own
 		// style with the format merged in.
@@ -202,12 +206,16 @@ func (sf *sheetFormatter) writeRules(out io.Writer) {
 		fmt.Fprintf(out, `<%sconditionalFormatting sqref="%s2:%s%d">`, p, col, col, excelize.TotalRows)
 		for j, v := range cf.ColorOrder {
 			sf.maxPriority++
-			formula := `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
 			fmt.Fprintf(out, `<%scfRule type="cellIs" dxfId="%d" priority="%d" operator="equal"><%sformula>%s</%sformula></%scfRule>`,
-				p, sf.t.dxfs[i][j], sf.maxPriority, p, textEscaper.Replace(formula), p, p)
+				p, sf.t.dxfs[i][j], sf.maxPriority, p, stringFormula(v), p, p)
 		}
 		fmt.Fprintf(out, `</%sconditionalFormatting>`, p)
 	}
+}
+
+// stringFormula is a formula of the text s, as an element's text.
+func stringFormula(s string) string {
+	return textEscaper.Replace(`"` + strings.ReplaceAll(s, `"`, `""`) + `"`)
 }
 
 var (

@@ -350,18 +350,13 @@ func (b *styleBook) bytes() []byte {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var ins []splice
-	// list adds items to a list: into it, or as a new one in place of an
-	// empty <list/>, or as a new one at orElse.
+	// list adds items to a list, or adds a new one at orElse.
 	list := func(l *node, name string, items []byte, n, orElse int) {
-		whole := fmt.Appendf(nil, `<%s%s count="%d">%s</%s%s>`, b.prefix, name, n, items, b.prefix, name)
-		switch {
-		case l != nil && !l.self:
-			ins = append(ins, splice{l.start, l.open, setAttrInt(l.tag, "count", n)}, splice{l.close, l.close, items})
-		case l != nil:
-			ins = append(ins, splice{l.start, l.open, whole})
-		default:
-			ins = append(ins, splice{orElse, orElse, whole})
+		if l != nil {
+			ins = append(ins, appendTo(l, setAttrInt(l.tag, "count", n), items)...)
+			return
 		}
+		ins = append(ins, splice{orElse, orElse, fmt.Appendf(nil, `<%s%s count="%d">%s</%s%s>`, b.prefix, name, n, items, b.prefix, name)})
 	}
 	if b.newFmt {
 		numFmt := fmt.Appendf(nil, `<%snumFmt numFmtId="%d" formatCode="%s"/>`, b.prefix, b.dateFmt, sheet.DateFormat)

@@ -76,10 +76,38 @@ func editElement(out io.Writer, s *xmlScanner, depth int, edit func(root *node) 
 	if err := copyElement(&el, s, nil); err != nil {
 		return err
 	}
-	root, err := parseTree(el.Bytes(), depth)
-	if err != nil {
-		return err
+	b, err := edited(el.Bytes(), depth, func(root *node) ([]splice, error) { return edit(root), nil })
+	if b == nil {
+		b = el.Bytes()
 	}
-	_, err = out.Write(spliced(el.Bytes(), edit(root)))
+	if err == nil {
+		_, err = out.Write(b)
+	}
 	return err
+}
+
+// editPart returns the part name with the splices edit makes in it (edited).
+func (p *xlsxPackage) editPart(name string, depth int, edit func(root *node) ([]splice, error)) ([]byte, error) {
+	data, err := p.readAll(name)
+	if err != nil {
+		return nil, err
+	}
+	return edited(data, depth, edit)
+}
+
+// edited returns data with the splices edit makes in it, read whole into a
+// tree down to depth; nil when edit makes none.
+func edited(data []byte, depth int, edit func(root *node) ([]splice, error)) ([]byte, error) {
+	root, err := parseTree(data, depth)
+	if err == nil && root == nil {
+		err = fmt.Errorf("the part holds no XML")
+	}
+	var ins []splice
+	if err == nil {
+		ins, err = edit(root)
+	}
+	if err != nil || ins == nil {
+		return nil, err
+	}
+	return spliced(data, ins), nil
 }

@@ -2,7 +2,6 @@ package xlsxbook
 
 import (
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"unicode/utf16"
@@ -70,19 +69,9 @@ func (sf *sheetFormatter) validationsXML() []byte {
 			continue
 		}
 		col := sheet.ColumnName(v.col)
-		formula := `"` + strings.ReplaceAll(v.list, `"`, `""`) + `"`
 		b = fmt.Appendf(b, `<%sdataValidation type="list" errorStyle="warning" allowBlank="1" showErrorMessage="1" errorTitle="%s" error="%s" sqref="%s2:%s%d">`,
 			p, markTitle, dropdownError, col, col, excelize.TotalRows)
-		b = fmt.Appendf(b, `<%sformula1>%s</%sformula1></%sdataValidation>`, p, textEscaper.Replace(formula), p, p)
+		b = fmt.Appendf(b, `<%sformula1>%s</%sformula1></%sdataValidation>`, p, stringFormula(v.list), p, p)
 	}
 	return b
-}
-
-// extendValidations copies the sheet's dataValidations element, s at its
-// start tag, with the tab's new validations at its end, counted.
-func (sf *sheetFormatter) extendValidations(out io.Writer, s *xmlScanner) error {
-	sf.dvDone = true
-	return editElement(out, s, 0, func(root *node) []splice {
-		return appendTo(root, setAttrInt(root.tag, "count", len(sf.t.validations)), sf.validationsXML())
-	})
 }
