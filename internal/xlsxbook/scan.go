@@ -378,7 +378,8 @@ type sheetReader struct {
 // excelize's GetRows (raw values) and GetCellType/GetCellStyle, handing
 // onRow each row holding anything (sheet row n, its cells ending at the
 // last, only while it runs): a sheet.TabBuilder, or a tail read keeping
-// the few it needs (histtail.go). With keepCols, asked before the first
+// the few it needs (histtail.go); without onRow, only the used range is
+// read, from a <dimension> spanning cells when there is one. With keepCols, asked before the first
 // row below the header, rows below it hold only the columns it marks.
 func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	if p.parts[part] == nil {
@@ -403,7 +404,9 @@ func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols f
 			case s.is(tokStart, "col") && attrInt(s.attrs, "style") != 0:
 				r.cols = append(r.cols, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), attrInt(s.attrs, "style")})
 			case s.is(tokStart, "dimension"):
-				r.used.dimension(s.attrs)
+				if r.used.dimension(s.attrs) && onRow == nil {
+					return r.sheetRead, nil // only the used range is asked
+				}
 			case s.is(tokStart, "sheetData"):
 				if s.self {
 					return r.sheetRead, nil
@@ -466,7 +469,7 @@ func (r *sheetReader) cell(s *xmlScanner) error {
 		a = rest
 	}
 	r.used.cell(r.rowNum, c.col)
-	if err := c.read(s); err != nil {
+	if err := c.read(s); err != nil || r.onRow == nil {
 		return err
 	}
 	r.endCell()
