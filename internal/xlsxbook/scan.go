@@ -3,6 +3,7 @@ package xlsxbook
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -414,13 +415,16 @@ func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols f
 				inData = true
 			}
 		case s.kind == tokEnd:
-			if string(s.name) == "row" {
-				r.endRow()
+			if string(s.name) == "row" && len(r.row) > 0 {
+				r.onRow(r.rowNum, r.row)
 			} else if string(s.name) == "sheetData" {
 				return r.sheetRead, nil
 			}
-		case s.is(tokStart, "row"):
-			r.startRow(s)
+		case s.is(tokStart, "row"): // one closing itself holds nothing
+			r.rowNum, r.rowStyle, r.c.col, r.row = rowNumber(s.attrs, r.rowNum), attrInt(s.attrs, "s"), 0, r.row[:0]
+			if r.rowNum > 1 && !r.decided && r.keepCols != nil {
+				r.keep, r.decided = r.keepCols(), true
+			}
 		case s.is(tokStart, "c"):
 			if err := r.cell(s); err != nil {
 				return r.sheetRead, err
@@ -428,23 +432,6 @@ func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols f
 		}
 	}
 	return r.sheetRead, s.err
-}
-
-func (r *sheetReader) startRow(s *xmlScanner) {
-	r.rowNum, r.rowStyle, r.c.col = rowNumber(s.attrs, r.rowNum), attrInt(s.attrs, "s"), 0
-	if r.rowNum > 1 && !r.decided && r.keepCols != nil {
-		r.keep, r.decided = r.keepCols(), true
-	}
-	r.row = r.row[:0]
-	if s.self {
-		r.endRow()
-	}
-}
-
-func (r *sheetReader) endRow() {
-	if len(r.row) > 0 {
-		r.onRow(r.rowNum, r.row)
-	}
 }
 
 // cell reads a <c> element, s at its start tag, into the row.
@@ -547,27 +534,19 @@ func (r *sheetReader) value() sheet.Value {
 		return sheet.Value{}
 	}
 	f, err := strconv.ParseFloat(string(c.v), 64)
+	style := cmp.Or(c.style, r.rowStyle) // the cell's own, its row's, its column's
+	if style == 0 {
+		style = styleIn(r.cols, c.col)
+	}
 	switch {
 	case err != nil:
 		return sheet.TextValue(r.texts.of(c.v))
 	case c.typ == "b":
 		return sheet.BoolValue(f != 0)
-	case c.typ == "d" || r.styles.isDate(r.styleOf()):
+	case c.typ == "d" || r.styles.isDate(style):
 		return sheet.Value{Kind: sheet.Date, Num: f}
 	}
 	return sheet.NumberValue(f)
-}
-
-// styleOf is the style the current cell shows: its own, its row's, its
-// column's.
-func (r *sheetReader) styleOf() int {
-	if r.c.style != 0 {
-		return r.c.style
-	}
-	if r.rowStyle != 0 {
-		return r.rowStyle
-	}
-	return styleIn(r.cols, r.c.col)
 }
 
 // cellType returns a cell's t attribute, without allocating for the

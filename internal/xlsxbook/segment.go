@@ -123,7 +123,16 @@ func segmentsExtra(segs []segment, crc uint32, packed, raw uint64) []byte {
 // segmentsOf reads the segments of a part from its extra field; nil when
 // it has none, or they do not describe the entry as it is.
 func segmentsOf(f *zip.File) []segment {
-	data := extraField(f.Extra, segmentsTag)
+	var data []byte // the extra field's, when the entry has one
+	for extra := f.Extra; len(extra) >= 4 && data == nil; {
+		id, size := binary.LittleEndian.Uint16(extra), int(binary.LittleEndian.Uint16(extra[2:]))
+		if len(extra) < 4+size {
+			break
+		} else if id == segmentsTag {
+			data = extra[4 : 4+size]
+		}
+		extra = extra[4+size:]
+	}
 	if f.Method != zip.Deflate || len(data) < 20 ||
 		binary.LittleEndian.Uint32(data) != f.CRC32 ||
 		binary.LittleEndian.Uint64(data[4:]) != f.CompressedSize64 ||
@@ -148,21 +157,6 @@ func segmentsOf(f *zip.File) []segment {
 		segs = append(segs, s)
 	}
 	return segs
-}
-
-// extraField is the data of the zip extra field with the tag; nil when absent.
-func extraField(extra []byte, tag uint16) []byte {
-	for len(extra) >= 4 {
-		id, size := binary.LittleEndian.Uint16(extra), int(binary.LittleEndian.Uint16(extra[2:]))
-		if len(extra) < 4+size {
-			return nil
-		}
-		if id == tag {
-			return extra[4 : 4+size]
-		}
-		extra = extra[4+size:]
-	}
-	return nil
 }
 
 // inflatedFrom is part f inflated from its start up to segment head,

@@ -61,24 +61,14 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 		return err
 	}
 	out.Write(openTag(s.raw)) // a <sheetData/> is opened when rows are added
-	for rowNum, self := 0, s.self; ; {
-		if self {
-			if err := added(math.MaxInt); err != nil {
-				return err
-			}
-			_, err := fmt.Fprintf(out, `</%ssheetData>`, r.prefix)
-			return err
-		}
+	end := fmt.Appendf(nil, `</%ssheetData>`, r.prefix)
+	for rowNum, self := 0, s.self; !self; {
 		if err := s.nextIn(); err != nil {
 			return err
 		}
 		switch {
 		case s.is(tokEnd, "sheetData"):
-			if err := added(math.MaxInt); err != nil {
-				return err
-			}
-			_, err := out.Write(s.raw)
-			return err
+			end, self = append(end[:0], s.raw...), true
 		case s.is(tokStart, "row"):
 			n := rowNumber(s.attrs, rowNum)
 			rowNum = n
@@ -99,6 +89,11 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 			out.Write(s.raw)
 		}
 	}
+	if err := added(math.MaxInt); err != nil {
+		return err
+	}
+	_, err := out.Write(end)
+	return err
 }
 
 func (r *rowRewriter) markRow(n int) {
