@@ -107,13 +107,12 @@ func openPackageAt(r io.ReaderAt, size int64) (*xlsxPackage, error) {
 			p.styles = r.target
 		}
 	}
-	err = p.scan(p.workbook, func(s *xmlScanner) error {
+	err = p.scan(p.workbook, func(s *xmlScanner) {
 		if s.is(tokStart, "sheet") {
 			name, _ := attrString(s.attrs, "name")
 			id, _ := attrString(s.attrs, "id")
 			p.tabs = append(p.tabs, tabPart{name: name, part: byID[id]})
 		}
-		return nil
 	})
 	return p, err
 }
@@ -123,7 +122,7 @@ type relationship struct{ id, typ, target string }
 // rels reads a relationships part; targets are resolved against dir.
 func (p *xlsxPackage) rels(name, dir string) ([]relationship, error) {
 	var out []relationship
-	err := p.scan(name, func(s *xmlScanner) error {
+	err := p.scan(name, func(s *xmlScanner) {
 		if s.is(tokStart, "Relationship") {
 			var r relationship
 			r.id, _ = attrString(s.attrs, "Id")
@@ -136,13 +135,12 @@ func (p *xlsxPackage) rels(name, dir string) ([]relationship, error) {
 			}
 			out = append(out, r)
 		}
-		return nil
 	})
 	return out, err
 }
 
 // scan runs fn on every token of a part; a missing part has none.
-func (p *xlsxPackage) scan(name string, fn func(*xmlScanner) error) error {
+func (p *xlsxPackage) scan(name string, fn func(*xmlScanner)) error {
 	if p.parts[name] == nil {
 		return nil
 	}
@@ -153,9 +151,7 @@ func (p *xlsxPackage) scan(name string, fn func(*xmlScanner) error) error {
 	defer rc.Close()
 	s := newXMLScanner(rc)
 	for s.next() {
-		if err := fn(s); err != nil {
-			return err
-		}
+		fn(s)
 	}
 	if s.err != nil {
 		return fmt.Errorf("part %s: %w", name, s.err)
@@ -261,7 +257,7 @@ func (p *xlsxPackage) readSharedStrings() ([]string, error) {
 	var out []string
 	var rt richText
 	in := false
-	err := p.scan(p.sharedStrings, func(s *xmlScanner) error {
+	err := p.scan(p.sharedStrings, func(s *xmlScanner) {
 		switch {
 		case in:
 			if !rt.token(s) {
@@ -280,7 +276,6 @@ func (p *xlsxPackage) readSharedStrings() ([]string, error) {
 				out = make([]string, 0, n)
 			}
 		}
-		return nil
 	})
 	return out, err
 }
