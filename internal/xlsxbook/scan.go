@@ -340,7 +340,7 @@ type colStyle struct{ min, max, style int }
 // cellScan is one <c> element as read.
 type cellScan struct {
 	col, style      int
-	typ             string
+	typ             []byte // its t attribute, copied: comparing it allocates nothing
 	v               []byte
 	formula, inline bool
 	rt              richText
@@ -432,7 +432,7 @@ func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols f
 // cell reads a <c> element, s at its start tag, into the row.
 func (r *sheetReader) cell(s *xmlScanner) error {
 	c := &r.c
-	c.col, c.style, c.typ, c.v, c.formula, c.inline = c.col+1, 0, "", c.v[:0], false, false
+	c.col, c.style, c.typ, c.v, c.formula, c.inline = c.col+1, 0, c.typ[:0], c.v[:0], false, false
 	for a := s.attrs; ; {
 		key, val, rest, ok := nextAttr(a)
 		if !ok {
@@ -446,7 +446,7 @@ func (r *sheetReader) cell(s *xmlScanner) error {
 		case "s":
 			c.style, _ = strconv.Atoi(string(val))
 		case "t":
-			c.typ = cellType(val)
+			c.typ = append(c.typ[:0], val...)
 		}
 		a = rest
 	}
@@ -513,14 +513,14 @@ func (r *sheetReader) endCell() {
 // style, and text is never parsed (nor its error's garbage made).
 func (r *sheetReader) value() sheet.Value {
 	c := &r.c
-	switch c.typ {
+	switch string(c.typ) {
 	case "s":
 		if i, _ := strconv.Atoi(string(bytes.TrimSpace(c.v))); len(c.v) > 0 && i >= 0 && i < len(r.sst) {
 			return sheet.TextValue(r.sst[i])
 		}
 		return sheet.Value{}
 	case "inlineStr", "str":
-		if c.inline && c.typ == "inlineStr" {
+		if c.inline && string(c.typ) == "inlineStr" {
 			return sheet.TextValue(c.rt.text(&r.texts))
 		}
 		return sheet.TextValue(r.texts.of(c.v))
@@ -536,23 +536,12 @@ func (r *sheetReader) value() sheet.Value {
 	switch {
 	case err != nil:
 		return sheet.TextValue(r.texts.of(c.v))
-	case c.typ == "b":
+	case string(c.typ) == "b":
 		return sheet.BoolValue(f != 0)
-	case c.typ == "d" || r.styles.isDate(style):
+	case string(c.typ) == "d" || r.styles.isDate(style):
 		return sheet.Value{Kind: sheet.Date, Num: f}
 	}
 	return sheet.NumberValue(f)
-}
-
-// cellType returns a cell's t attribute, without allocating for the
-// usual ones.
-func cellType(t []byte) string {
-	for _, known := range [...]string{"s", "n", "b", "d", "e", "str", "inlineStr"} {
-		if string(t) == known {
-			return known
-		}
-	}
-	return string(t)
 }
 
 // refCol returns the 1-based column of a cell reference such as "AB12".
