@@ -364,10 +364,9 @@ type sheetReader struct {
 	row              []sheet.Value // the row being read
 	c                cellScan      // the cell being read
 	// keep is decided from the header row, before the first row below
-	// it; nil keeps every column.
-	keep    []bool
-	decided bool
-	texts   interner
+	// it (keepCols, then dropped); nil keeps every column.
+	keep  []bool
+	texts interner
 }
 
 // readSheet reads a worksheet's cells, as xlsxbook read them through
@@ -375,8 +374,9 @@ type sheetReader struct {
 // onRow each row holding anything (sheet row n, its cells ending at the
 // last, only while it runs): a sheet.TabBuilder, or a tail read keeping
 // the few it needs (histtail.go); without onRow, only the used range is
-// read, from a <dimension> spanning cells when there is one. With keepCols, asked before the first
-// row below the header, rows below it hold only the columns it marks.
+// read, from a <dimension> spanning cells when there is one. With
+// keepCols, asked before the first row below the header, rows below it
+// hold only the columns it marks.
 func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	if p.parts[part] == nil {
 		return sheetRead{}, fmt.Errorf("worksheet part %s is missing", part)
@@ -417,8 +417,8 @@ func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols f
 			}
 		case s.is(tokStart, "row"): // one closing itself holds nothing
 			r.rowNum, r.rowStyle, r.c.col, r.row = rowNumber(s.attrs, r.rowNum), attrInt(s.attrs, "s"), 0, r.row[:0]
-			if r.rowNum > 1 && !r.decided && r.keepCols != nil {
-				r.keep, r.decided = r.keepCols(), true
+			if r.rowNum > 1 && r.keepCols != nil {
+				r.keep, r.keepCols = r.keepCols(), nil
 			}
 		case s.is(tokStart, "c"):
 			if err := r.cell(s); err != nil {
@@ -454,7 +454,22 @@ func (r *sheetReader) cell(s *xmlScanner) error {
 	if err := c.read(s); err != nil || r.onRow == nil {
 		return err
 	}
-	r.endCell()
+	if r.keep != nil && r.rowNum > 1 && (c.col >= len(r.keep) || !r.keep[c.col]) {
+		// Left out: only the first row with a value counts.
+		if _, seen := r.elsewhere[c.col]; !seen && !r.value().IsEmpty() {
+			if r.elsewhere == nil {
+				r.elsewhere = map[int]int{}
+			}
+			r.elsewhere[c.col] = r.rowNum
+		}
+		return nil
+	}
+	if v := r.value(); v.Kind != sheet.Empty || c.formula {
+		for len(r.row) < c.col-1 {
+			r.row = append(r.row, sheet.Value{})
+		}
+		r.row = append(r.row, v)
+	}
 	return nil
 }
 
@@ -484,28 +499,6 @@ func (c *cellScan) read(s *xmlScanner) error {
 		}
 	}
 	return nil
-}
-
-func (r *sheetReader) endCell() {
-	c := &r.c
-	if r.keep != nil && r.rowNum > 1 && (c.col >= len(r.keep) || !r.keep[c.col]) {
-		// Left out: only the first row with a value counts.
-		if _, seen := r.elsewhere[c.col]; !seen && !r.value().IsEmpty() {
-			if r.elsewhere == nil {
-				r.elsewhere = map[int]int{}
-			}
-			r.elsewhere[c.col] = r.rowNum
-		}
-		return
-	}
-	v := r.value()
-	if v.Kind == sheet.Empty && !c.formula {
-		return
-	}
-	for len(r.row) < c.col-1 {
-		r.row = append(r.row, sheet.Value{})
-	}
-	r.row = append(r.row, v)
 }
 
 // value is the current cell's value, typed as Workbook.value did with
