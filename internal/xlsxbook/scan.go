@@ -64,13 +64,8 @@ func (p *xlsxPackage) tab(name string) (tabPart, bool) {
 	return tabPart{}, false
 }
 
-// openPackage reads the package's table of contents: the workbook part,
-// its tabs and where its shared strings and styles are.
-func openPackage(data []byte) (*xlsxPackage, error) {
-	return openPackageAt(bytes.NewReader(data), int64(len(data)))
-}
-
-// openPackageAt is openPackage for a package read where it is stored.
+// openPackageAt reads the table of contents of the package r holds: the
+// workbook part, its tabs and where its shared strings and styles are.
 func openPackageAt(r io.ReaderAt, size int64) (*xlsxPackage, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {

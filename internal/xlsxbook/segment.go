@@ -77,14 +77,11 @@ func (s *segmenter) close() error {
 
 // segmentRows is the row rewriter's rowStarts for a part written to
 // dst through buf: once the segment holds segmentBytes, row n starts a
-// new one. Nil unless dst is a segmenter.
+// new one; nothing unless dst is a segmenter.
 func segmentRows(dst io.Writer, buf *bufio.Writer) func(n int) {
 	s, ok := dst.(*segmenter)
-	if !ok {
-		return nil
-	}
 	return func(n int) {
-		if s.err != nil || s.part.size+uint64(buf.Buffered())-s.start < segmentBytes {
+		if !ok || s.err != nil || s.part.size+uint64(buf.Buffered())-s.start < segmentBytes {
 			return
 		}
 		if s.err = buf.Flush(); s.err == nil {

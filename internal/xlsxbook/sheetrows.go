@@ -16,7 +16,7 @@ type rowRewriter struct {
 	prefix    string
 	fit       *rowFitter        // nil: no row is fitted
 	colStyle  func(col int) int // the style a cell without one shows in a column
-	rowStarts func(n int)       // when set, told each row's number before it is written (segment.go)
+	rowStarts func(n int)       // told each row's number before it is written (segment.go)
 
 	tag          []byte
 	rowBuf, cell bytes.Buffer
@@ -49,7 +49,7 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 	// added writes the plan's new rows above row before.
 	added := func(before int) error {
 		for n := plan.pending(); n > 0 && n < before; n = plan.pending() {
-			r.markRow(n)
+			r.rowStarts(n)
 			if err := r.row(out, fmt.Appendf(nil, `<%srow r="%d"/>`, r.prefix, n), true, nil, n, plan, plan.take(n)); err != nil {
 				return err
 			}
@@ -75,7 +75,7 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 			if err := added(n); err != nil {
 				return err
 			}
-			r.markRow(n)
+			r.rowStarts(n)
 			var err error
 			if cols := plan.take(n); cols != nil {
 				err = r.row(out, s.raw, s.self, s, n, plan, cols)
@@ -94,12 +94,6 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 	}
 	_, err := out.Write(end)
 	return err
-}
-
-func (r *rowRewriter) markRow(n int) {
-	if r.rowStarts != nil {
-		r.rowStarts(n)
-	}
 }
 
 // row rewrites a row with the plan's edits in columns cols: tag is its start
