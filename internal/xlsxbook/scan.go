@@ -380,14 +380,14 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 	if err != nil {
 		return sheetRead{}, err
 	}
+	defer rc.Close()
 	return readSheetFrom(rc, sst, styles, keepCols, onRow)
 }
 
-// readSheetFrom is readSheet of the worksheet XML rc holds; it closes rc.
-func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
-	defer rc.Close()
+// readSheetFrom is readSheet of the worksheet XML src holds.
+func readSheetFrom(src io.Reader, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols, onRow: onRow}
-	s := newXMLScanner(rc)
+	s := newXMLScanner(src)
 	for inData := false; s.next(); {
 		switch {
 		case !inData:

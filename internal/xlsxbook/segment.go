@@ -159,8 +159,8 @@ func segmentsOf(f *zip.File) []segment {
 // inflatedFrom is part f inflated from its start up to segment head,
 // then segments from to to (to its end when to is past the last, else
 // closed by the end tag of the sheetData they are rows of); base is the
-// file f is stored in.
-func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from, to int) (io.ReadCloser, error) {
+// file f is stored in. Its inflaters hold nothing to close.
+func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from, to int) (io.Reader, error) {
 	start, err := f.DataOffset()
 	if err != nil {
 		return nil, err
@@ -168,10 +168,6 @@ func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from, to 
 	size := int64(f.CompressedSize64)
 	first := flate.NewReader(io.NewSectionReader(base, start, segs[head].packed))
 	rest := flate.NewReader(io.NewSectionReader(base, start+segs[from].packed, size-segs[from].packed))
-	closer := func() error {
-		first.Close()
-		return rest.Close()
-	}
 	r := io.MultiReader(io.LimitReader(first, segs[head].raw), rest)
 	if to < len(segs) {
 		rows := bufio.NewReader(io.LimitReader(rest, segs[to].raw-segs[from].raw))
@@ -179,18 +175,10 @@ func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from, to 
 		tag, _ := rows.Peek(16)
 		i := bytes.Index(tag, []byte("row"))
 		if len(tag) == 0 || tag[0] != '<' || i < 1 {
-			closer()
 			return nil, fmt.Errorf("part %s: a segment does not start at a row", f.Name)
 		}
 		end := strings.NewReader("</" + string(tag[1:i]) + "sheetData>")
 		r = io.MultiReader(io.LimitReader(first, segs[head].raw), rows, end)
 	}
-	return readCloser{r, closer}, nil
+	return r, nil
 }
-
-type readCloser struct {
-	io.Reader
-	close func() error
-}
-
-func (r readCloser) Close() error { return r.close() }
