@@ -46,54 +46,50 @@ type rowPlan interface {
 // through the plan's edits, the plan's new rows in row order among them.
 func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) error {
 	r.prefix = prefixOf(s)
-	// added writes the plan's new rows above row before.
-	added := func(before int) error {
-		for n := plan.pending(); n > 0 && n < before; n = plan.pending() {
-			r.rowStarts(n)
-			if err := r.row(out, fmt.Appendf(nil, `<%srow r="%d"/>`, r.prefix, n), true, nil, n, plan, plan.take(n)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	if s.self && plan.pending() == 0 {
 		_, err := out.Write(s.raw)
 		return err
 	}
 	out.Write(openTag(s.raw)) // a <sheetData/> is opened when rows are added
 	end := fmt.Appendf(nil, `</%ssheetData>`, r.prefix)
-	for rowNum, self := 0, s.self; !self; {
-		if err := s.nextIn(); err != nil {
+	for rowNum, done := 0, s.self; ; {
+		n := math.MaxInt // the row read, none once the rows are done
+		if !done {
+			if err := s.nextIn(); err != nil {
+				return err
+			}
+			switch {
+			case s.is(tokEnd, "sheetData"):
+				end, done = append(end[:0], s.raw...), true
+			case s.is(tokStart, "row"):
+				rowNum = rowNumber(s.attrs, rowNum)
+				n = rowNum
+			default:
+				out.Write(s.raw)
+				continue
+			}
+		}
+		for a := plan.pending(); a > 0 && a < n; a = plan.pending() { // the new rows above it
+			r.rowStarts(a)
+			if err := r.row(out, fmt.Appendf(nil, `<%srow r="%d"/>`, r.prefix, a), true, nil, a, plan, plan.take(a)); err != nil {
+				return err
+			}
+		}
+		if done {
+			_, err := out.Write(end)
 			return err
 		}
-		switch {
-		case s.is(tokEnd, "sheetData"):
-			end, self = append(end[:0], s.raw...), true
-		case s.is(tokStart, "row"):
-			n := rowNumber(s.attrs, rowNum)
-			rowNum = n
-			if err := added(n); err != nil {
-				return err
-			}
-			r.rowStarts(n)
-			var err error
-			if cols := plan.take(n); cols != nil {
-				err = r.row(out, s.raw, s.self, s, n, plan, cols)
-			} else {
-				err = copyElement(out, s, nil)
-			}
-			if err != nil {
-				return err
-			}
-		default:
-			out.Write(s.raw)
+		r.rowStarts(n)
+		var err error
+		if cols := plan.take(n); cols != nil {
+			err = r.row(out, s.raw, s.self, s, n, plan, cols)
+		} else {
+			err = copyElement(out, s, nil)
+		}
+		if err != nil {
+			return err
 		}
 	}
-	if err := added(math.MaxInt); err != nil {
-		return err
-	}
-	_, err := out.Write(end)
-	return err
 }
 
 // row rewrites a row with the plan's edits in columns cols: tag is its start
