@@ -195,9 +195,6 @@ func (rt *richText) token(s *xmlScanner) bool {
 }
 
 func (rt *richText) String() string {
-	if len(rt.top)+len(rt.runs) == 0 {
-		return ""
-	}
 	return unescapeBSTR(string(rt.top) + string(rt.runs))
 }
 
