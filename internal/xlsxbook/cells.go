@@ -2,19 +2,15 @@ package xlsxbook
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// errDimension stops a scan once the sheet's <dimension> gave its size.
-var errDimension = errors.New("dimension found")
-
 // Cells counts the used range of every tab, as Google's cell limit would
 // were the workbook uploaded; a tab read since unchanged is counted from
-// that read, another is scanned.
+// that read, another is scanned (readSheet without onRow).
 func (w *Workbook) Cells(ctx context.Context) (int, error) {
 	p, snap, err := w.openFile(false)
 	if err != nil {
@@ -30,26 +26,14 @@ func (w *Workbook) Cells(ctx context.Context) (int, error) {
 			total += n
 			continue
 		}
-		var u usedRange
-		row, col := 0, 0
-		err := p.scan(t.part, func(s *xmlScanner) error {
-			switch {
-			case s.is(tokStart, "dimension"):
-				if u.dimension(s.attrs) {
-					return errDimension
-				}
-			case s.is(tokStart, "row"):
-				row, col = rowNumber(s.attrs, row), 0
-			case s.is(tokStart, "c"):
-				col = cellColumn(s.attrs, col)
-				u.cell(row, col)
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errDimension) {
-			return 0, fmt.Errorf("workbook %s tab %q: %w", w.path, t.name, err)
+		if p.parts[t.part] == nil {
+			continue
 		}
-		total += u.cells()
+		read, err := p.readSheet(t.part, nil, nil, nil, nil)
+		if err != nil {
+			return 0, fmt.Errorf("workbook %s tab %q: part %s: %w", w.path, t.name, t.part, err)
+		}
+		total += read.used.cells()
 	}
 	return total, nil
 }

@@ -45,10 +45,10 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 			return &sheet.Tab{Name: t.name, Rows: k.rows}, read, err
 		}
 		start := segs[from].row
-		rc, err := inflatedFrom(p.file, f, segs, head, from, to)
+		src, err := inflatedFrom(p.file, f, segs, head, from, to)
 		var read sheetRead
 		if err == nil {
-			read, err = readSheetFrom(rc, sst, styles, nil, func(n int, row []sheet.Value) {
+			read, err = readSheetFrom(src, sst, styles, nil, func(n int, row []sheet.Value) {
 				if n <= k.tail.Head || n >= start {
 					k.row(n, row)
 				}

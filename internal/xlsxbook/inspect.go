@@ -51,7 +51,7 @@ func (w *Workbook) Inspect(ctx context.Context, tabs []string) (map[string]sheet
 func inspectSheet(p *xlsxPackage, part string) (sheet.TabSetup, error) {
 	st := sheet.TabSetup{Dropdowns: map[int]bool{}, Protected: map[string]bool{}}
 	views, ext, inSqref, extList := 0, 0, false, false
-	err := p.scan(part, func(s *xmlScanner) error {
+	err := p.scan(part, func(s *xmlScanner) {
 		switch {
 		case s.kind != tokText && string(s.name) == "extLst":
 			ext += b2i(s.kind == tokStart && !s.self) - b2i(s.kind == tokEnd)
@@ -80,7 +80,6 @@ func inspectSheet(p *xlsxPackage, part string) (sheet.TabSetup, error) {
 				listColumns(sqref, st.Dropdowns)
 			}
 		}
-		return nil
 	})
 	return st, err
 }
@@ -112,7 +111,7 @@ func readNotes(p *xlsxPackage, part string, protected map[string]bool) error {
 		var authors []string // the part's, and the notes by onboard
 		inAuthor, inText, author := false, false, 0
 		var text richText
-		err := p.scan(r.target, func(s *xmlScanner) error {
+		err := p.scan(r.target, func(s *xmlScanner) {
 			switch {
 			case inText:
 				if inText = text.token(s); !inText && author < len(authors) && authors[author] == markTitle &&
@@ -131,7 +130,6 @@ func readNotes(p *xlsxPackage, part string, protected map[string]bool) error {
 				text.reset()
 				inText = true
 			}
-			return nil
 		})
 		if err != nil {
 			return err
@@ -143,7 +141,7 @@ func readNotes(p *xlsxPackage, part string, protected map[string]bool) error {
 // formattedTabs reads which tabs (by index) carry the formatted marker.
 func formattedTabs(p *xlsxPackage) (map[int]bool, error) {
 	marked := map[int]bool{}
-	err := p.scan(p.workbook, func(s *xmlScanner) error {
+	err := p.scan(p.workbook, func(s *xmlScanner) {
 		if s.is(tokStart, "definedName") {
 			name, _ := attrString(s.attrs, "name")
 			if id, ok := attr(s.attrs, "localSheetId"); ok && name == formattedName {
@@ -151,7 +149,6 @@ func formattedTabs(p *xlsxPackage) (map[int]bool, error) {
 				marked[n] = true
 			}
 		}
-		return nil
 	})
 	return marked, err
 }

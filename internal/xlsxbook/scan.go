@@ -3,6 +3,7 @@ package xlsxbook
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"path"
@@ -62,13 +63,8 @@ func (p *xlsxPackage) tab(name string) (tabPart, bool) {
 	return tabPart{}, false
 }
 
-// openPackage reads the package's table of contents: the workbook part,
-// its tabs and where its shared strings and styles are.
-func openPackage(data []byte) (*xlsxPackage, error) {
-	return openPackageAt(bytes.NewReader(data), int64(len(data)))
-}
-
-// openPackageAt is openPackage for a package read where it is stored.
+// openPackageAt reads the table of contents of the package r holds: the
+// workbook part, its tabs and where its shared strings and styles are.
 func openPackageAt(r io.ReaderAt, size int64) (*xlsxPackage, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -105,13 +101,12 @@ func openPackageAt(r io.ReaderAt, size int64) (*xlsxPackage, error) {
 			p.styles = r.target
 		}
 	}
-	err = p.scan(p.workbook, func(s *xmlScanner) error {
+	err = p.scan(p.workbook, func(s *xmlScanner) {
 		if s.is(tokStart, "sheet") {
 			name, _ := attrString(s.attrs, "name")
 			id, _ := attrString(s.attrs, "id")
 			p.tabs = append(p.tabs, tabPart{name: name, part: byID[id]})
 		}
-		return nil
 	})
 	return p, err
 }
@@ -121,7 +116,7 @@ type relationship struct{ id, typ, target string }
 // rels reads a relationships part; targets are resolved against dir.
 func (p *xlsxPackage) rels(name, dir string) ([]relationship, error) {
 	var out []relationship
-	err := p.scan(name, func(s *xmlScanner) error {
+	err := p.scan(name, func(s *xmlScanner) {
 		if s.is(tokStart, "Relationship") {
 			var r relationship
 			r.id, _ = attrString(s.attrs, "Id")
@@ -134,13 +129,12 @@ func (p *xlsxPackage) rels(name, dir string) ([]relationship, error) {
 			}
 			out = append(out, r)
 		}
-		return nil
 	})
 	return out, err
 }
 
 // scan runs fn on every token of a part; a missing part has none.
-func (p *xlsxPackage) scan(name string, fn func(*xmlScanner) error) error {
+func (p *xlsxPackage) scan(name string, fn func(*xmlScanner)) error {
 	if p.parts[name] == nil {
 		return nil
 	}
@@ -151,9 +145,7 @@ func (p *xlsxPackage) scan(name string, fn func(*xmlScanner) error) error {
 	defer rc.Close()
 	s := newXMLScanner(rc)
 	for s.next() {
-		if err := fn(s); err != nil {
-			return err
-		}
+		fn(s)
 	}
 	if s.err != nil {
 		return fmt.Errorf("part %s: %w", name, s.err)
@@ -202,9 +194,6 @@ func (rt *richText) token(s *xmlScanner) bool {
 }
 
 func (rt *richText) String() string {
-	if len(rt.top)+len(rt.runs) == 0 {
-		return ""
-	}
 	return unescapeBSTR(string(rt.top) + string(rt.runs))
 }
 
@@ -237,7 +226,7 @@ func (p *xlsxPackage) readSharedStrings() ([]string, error) {
 	var out []string
 	var rt richText
 	in := false
-	err := p.scan(p.sharedStrings, func(s *xmlScanner) error {
+	err := p.scan(p.sharedStrings, func(s *xmlScanner) {
 		switch {
 		case in:
 			if !rt.token(s) {
@@ -256,7 +245,6 @@ func (p *xlsxPackage) readSharedStrings() ([]string, error) {
 				out = make([]string, 0, n)
 			}
 		}
-		return nil
 	})
 	return out, err
 }
@@ -321,7 +309,7 @@ type colStyle struct{ min, max, style int }
 // cellScan is one <c> element as read.
 type cellScan struct {
 	col, style      int
-	typ             string
+	typ             []byte // its t attribute, copied: comparing it allocates nothing
 	v               []byte
 	formula, inline bool
 	rt              richText
@@ -345,18 +333,19 @@ type sheetReader struct {
 	row              []sheet.Value // the row being read
 	c                cellScan      // the cell being read
 	// keep is decided from the header row, before the first row below
-	// it; nil keeps every column.
-	keep    []bool
-	decided bool
-	texts   sheet.Interner
+	// it (keepCols, then dropped); nil keeps every column.
+	keep  []bool
+	texts sheet.Interner
 }
 
 // readSheet reads a worksheet's cells, as xlsxbook read them through
 // excelize's GetRows (raw values) and GetCellType/GetCellStyle, handing
 // onRow each row holding anything (sheet row n, its cells ending at the
 // last, only while it runs): a sheet.TabBuilder, or a tail read keeping
-// the few it needs (histtail.go). With keepCols, asked before the first
-// row below the header, rows below it hold only the columns it marks.
+// the few it needs (histtail.go); without onRow, only the used range is
+// read, from a <dimension> spanning cells when there is one. With
+// keepCols, asked before the first row below the header, rows below it
+// hold only the columns it marks.
 func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	if p.parts[part] == nil {
 		return sheetRead{}, fmt.Errorf("worksheet part %s is missing", part)
@@ -365,14 +354,14 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 	if err != nil {
 		return sheetRead{}, err
 	}
+	defer rc.Close()
 	return readSheetFrom(rc, sst, styles, keepCols, onRow)
 }
 
-// readSheetFrom is readSheet of the worksheet XML rc holds; it closes rc.
-func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
-	defer rc.Close()
+// readSheetFrom is readSheet of the worksheet XML src holds.
+func readSheetFrom(src io.Reader, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols, onRow: onRow}
-	s := newXMLScanner(rc)
+	s := newXMLScanner(src)
 	for inData := false; s.next(); {
 		switch {
 		case !inData:
@@ -380,7 +369,9 @@ func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols f
 			case s.is(tokStart, "col") && attrInt(s.attrs, "style") != 0:
 				r.cols = append(r.cols, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), attrInt(s.attrs, "style")})
 			case s.is(tokStart, "dimension"):
-				r.used.dimension(s.attrs)
+				if r.used.dimension(s.attrs) && onRow == nil {
+					return r.sheetRead, nil // only the used range is asked
+				}
 			case s.is(tokStart, "sheetData"):
 				if s.self {
 					return r.sheetRead, nil
@@ -388,13 +379,16 @@ func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols f
 				inData = true
 			}
 		case s.kind == tokEnd:
-			if string(s.name) == "row" {
-				r.endRow()
+			if string(s.name) == "row" && len(r.row) > 0 {
+				r.onRow(r.rowNum, r.row)
 			} else if string(s.name) == "sheetData" {
 				return r.sheetRead, nil
 			}
-		case s.is(tokStart, "row"):
-			r.startRow(s)
+		case s.is(tokStart, "row"): // one closing itself holds nothing
+			r.rowNum, r.rowStyle, r.c.col, r.row = rowNumber(s.attrs, r.rowNum), attrInt(s.attrs, "s"), 0, r.row[:0]
+			if r.rowNum > 1 && r.keepCols != nil {
+				r.keep, r.keepCols = r.keepCols(), nil
+			}
 		case s.is(tokStart, "c"):
 			if err := r.cell(s); err != nil {
 				return r.sheetRead, err
@@ -404,27 +398,10 @@ func readSheetFrom(rc io.ReadCloser, sst []string, styles *styleBook, keepCols f
 	return r.sheetRead, s.err
 }
 
-func (r *sheetReader) startRow(s *xmlScanner) {
-	r.rowNum, r.rowStyle, r.c.col = rowNumber(s.attrs, r.rowNum), attrInt(s.attrs, "s"), 0
-	if r.rowNum > 1 && !r.decided && r.keepCols != nil {
-		r.keep, r.decided = r.keepCols(), true
-	}
-	r.row = r.row[:0]
-	if s.self {
-		r.endRow()
-	}
-}
-
-func (r *sheetReader) endRow() {
-	if len(r.row) > 0 {
-		r.onRow(r.rowNum, r.row)
-	}
-}
-
 // cell reads a <c> element, s at its start tag, into the row.
 func (r *sheetReader) cell(s *xmlScanner) error {
 	c := &r.c
-	c.col, c.style, c.typ, c.v, c.formula, c.inline = c.col+1, 0, "", c.v[:0], false, false
+	c.col, c.style, c.typ, c.v, c.formula, c.inline = c.col+1, 0, c.typ[:0], c.v[:0], false, false
 	for a := s.attrs; ; {
 		key, val, rest, ok := nextAttr(a)
 		if !ok {
@@ -438,15 +415,30 @@ func (r *sheetReader) cell(s *xmlScanner) error {
 		case "s":
 			c.style, _ = strconv.Atoi(string(val))
 		case "t":
-			c.typ = cellType(val)
+			c.typ = append(c.typ[:0], val...)
 		}
 		a = rest
 	}
 	r.used.cell(r.rowNum, c.col)
-	if err := c.read(s); err != nil {
+	if err := c.read(s); err != nil || r.onRow == nil {
 		return err
 	}
-	r.endCell()
+	if r.keep != nil && r.rowNum > 1 && (c.col >= len(r.keep) || !r.keep[c.col]) {
+		// Left out: only the first row with a value counts.
+		if _, seen := r.elsewhere[c.col]; !seen && !r.value().IsEmpty() {
+			if r.elsewhere == nil {
+				r.elsewhere = map[int]int{}
+			}
+			r.elsewhere[c.col] = r.rowNum
+		}
+		return nil
+	}
+	if v := r.value(); v.Kind != sheet.Empty || c.formula {
+		for len(r.row) < c.col-1 {
+			r.row = append(r.row, sheet.Value{})
+		}
+		r.row = append(r.row, v)
+	}
 	return nil
 }
 
@@ -478,41 +470,19 @@ func (c *cellScan) read(s *xmlScanner) error {
 	return nil
 }
 
-func (r *sheetReader) endCell() {
-	c := &r.c
-	if r.keep != nil && r.rowNum > 1 && (c.col >= len(r.keep) || !r.keep[c.col]) {
-		// Left out: only the first row with a value counts.
-		if _, seen := r.elsewhere[c.col]; !seen && !r.value().IsEmpty() {
-			if r.elsewhere == nil {
-				r.elsewhere = map[int]int{}
-			}
-			r.elsewhere[c.col] = r.rowNum
-		}
-		return
-	}
-	v := r.value()
-	if v.Kind == sheet.Empty && !c.formula {
-		return
-	}
-	for len(r.row) < c.col-1 {
-		r.row = append(r.row, sheet.Value{})
-	}
-	r.row = append(r.row, v)
-}
-
 // value is the current cell's value, typed as Workbook.value did with
 // excelize: only values that read as numbers look at the cell's type and
 // style, and text is never parsed (nor its error's garbage made).
 func (r *sheetReader) value() sheet.Value {
 	c := &r.c
-	switch c.typ {
+	switch string(c.typ) {
 	case "s":
 		if i, _ := strconv.Atoi(string(bytes.TrimSpace(c.v))); len(c.v) > 0 && i >= 0 && i < len(r.sst) {
 			return sheet.TextValue(r.sst[i])
 		}
 		return sheet.Value{}
 	case "inlineStr", "str":
-		if c.inline && c.typ == "inlineStr" {
+		if c.inline && string(c.typ) == "inlineStr" {
 			return sheet.TextValue(c.rt.text(&r.texts))
 		}
 		return sheet.TextValue(r.texts.Of(c.v))
@@ -521,38 +491,19 @@ func (r *sheetReader) value() sheet.Value {
 		return sheet.Value{}
 	}
 	f, err := strconv.ParseFloat(string(c.v), 64)
+	style := cmp.Or(c.style, r.rowStyle) // the cell's own, its row's, its column's
+	if style == 0 {
+		style = styleIn(r.cols, c.col)
+	}
 	switch {
 	case err != nil:
 		return sheet.TextValue(r.texts.Of(c.v))
-	case c.typ == "b":
+	case string(c.typ) == "b":
 		return sheet.BoolValue(f != 0)
-	case c.typ == "d" || r.styles.isDate(r.styleOf()):
+	case string(c.typ) == "d" || r.styles.isDate(style):
 		return sheet.Value{Kind: sheet.Date, Num: f}
 	}
 	return sheet.NumberValue(f)
-}
-
-// styleOf is the style the current cell shows: its own, its row's, its
-// column's.
-func (r *sheetReader) styleOf() int {
-	if r.c.style != 0 {
-		return r.c.style
-	}
-	if r.rowStyle != 0 {
-		return r.rowStyle
-	}
-	return styleIn(r.cols, r.c.col)
-}
-
-// cellType returns a cell's t attribute, without allocating for the
-// usual ones.
-func cellType(t []byte) string {
-	for _, known := range [...]string{"s", "n", "b", "d", "e", "str", "inlineStr"} {
-		if string(t) == known {
-			return known
-		}
-	}
-	return string(t)
 }
 
 // refCol returns the 1-based column of a cell reference such as "AB12".

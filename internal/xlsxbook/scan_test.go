@@ -386,3 +386,8 @@ func headerOf(t *sheet.Tab) []sheet.Value {
 	}
 	return t.Rows[0]
 }
+
+// openPackage is openPackageAt of a package held whole.
+func openPackage(data []byte) (*xlsxPackage, error) {
+	return openPackageAt(bytes.NewReader(data), int64(len(data)))
+}

@@ -77,14 +77,11 @@ func (s *segmenter) close() error {
 
 // segmentRows is the row rewriter's rowStarts for a part written to
 // dst through buf: once the segment holds segmentBytes, row n starts a
-// new one. Nil unless dst is a segmenter.
+// new one; nothing unless dst is a segmenter.
 func segmentRows(dst io.Writer, buf *bufio.Writer) func(n int) {
 	s, ok := dst.(*segmenter)
-	if !ok {
-		return nil
-	}
 	return func(n int) {
-		if s.err != nil || s.part.size+uint64(buf.Buffered())-s.start < segmentBytes {
+		if !ok || s.err != nil || s.part.size+uint64(buf.Buffered())-s.start < segmentBytes {
 			return
 		}
 		if s.err = buf.Flush(); s.err == nil {
@@ -123,7 +120,16 @@ func segmentsExtra(segs []segment, crc uint32, packed, raw uint64) []byte {
 // segmentsOf reads the segments of a part from its extra field; nil when
 // it has none, or they do not describe the entry as it is.
 func segmentsOf(f *zip.File) []segment {
-	data := extraField(f.Extra, segmentsTag)
+	var data []byte // the extra field's, when the entry has one
+	for extra := f.Extra; len(extra) >= 4 && data == nil; {
+		id, size := binary.LittleEndian.Uint16(extra), int(binary.LittleEndian.Uint16(extra[2:]))
+		if len(extra) < 4+size {
+			break
+		} else if id == segmentsTag {
+			data = extra[4 : 4+size]
+		}
+		extra = extra[4+size:]
+	}
 	if f.Method != zip.Deflate || len(data) < 20 ||
 		binary.LittleEndian.Uint32(data) != f.CRC32 ||
 		binary.LittleEndian.Uint64(data[4:]) != f.CompressedSize64 ||
@@ -150,26 +156,11 @@ func segmentsOf(f *zip.File) []segment {
 	return segs
 }
 
-// extraField is the data of the zip extra field with the tag; nil when absent.
-func extraField(extra []byte, tag uint16) []byte {
-	for len(extra) >= 4 {
-		id, size := binary.LittleEndian.Uint16(extra), int(binary.LittleEndian.Uint16(extra[2:]))
-		if len(extra) < 4+size {
-			return nil
-		}
-		if id == tag {
-			return extra[4 : 4+size]
-		}
-		extra = extra[4+size:]
-	}
-	return nil
-}
-
 // inflatedFrom is part f inflated from its start up to segment head,
 // then segments from to to (to its end when to is past the last, else
 // closed by the end tag of the sheetData they are rows of); base is the
-// file f is stored in.
-func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from, to int) (io.ReadCloser, error) {
+// file f is stored in. Its inflaters hold nothing to close.
+func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from, to int) (io.Reader, error) {
 	start, err := f.DataOffset()
 	if err != nil {
 		return nil, err
@@ -177,10 +168,6 @@ func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from, to 
 	size := int64(f.CompressedSize64)
 	first := flate.NewReader(io.NewSectionReader(base, start, segs[head].packed))
 	rest := flate.NewReader(io.NewSectionReader(base, start+segs[from].packed, size-segs[from].packed))
-	closer := func() error {
-		first.Close()
-		return rest.Close()
-	}
 	r := io.MultiReader(io.LimitReader(first, segs[head].raw), rest)
 	if to < len(segs) {
 		rows := bufio.NewReader(io.LimitReader(rest, segs[to].raw-segs[from].raw))
@@ -188,18 +175,10 @@ func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from, to 
 		tag, _ := rows.Peek(16)
 		i := bytes.Index(tag, []byte("row"))
 		if len(tag) == 0 || tag[0] != '<' || i < 1 {
-			closer()
 			return nil, fmt.Errorf("part %s: a segment does not start at a row", f.Name)
 		}
 		end := strings.NewReader("</" + string(tag[1:i]) + "sheetData>")
 		r = io.MultiReader(io.LimitReader(first, segs[head].raw), rows, end)
 	}
-	return readCloser{r, closer}, nil
+	return r, nil
 }
-
-type readCloser struct {
-	io.Reader
-	close func() error
-}
-
-func (r readCloser) Close() error { return r.close() }

@@ -16,7 +16,7 @@ type rowRewriter struct {
 	prefix    string
 	fit       *rowFitter        // nil: no row is fitted
 	colStyle  func(col int) int // the style a cell without one shows in a column
-	rowStarts func(n int)       // when set, told each row's number before it is written (segment.go)
+	rowStarts func(n int)       // told each row's number before it is written (segment.go)
 
 	tag          []byte
 	rowBuf, cell bytes.Buffer
@@ -46,64 +46,49 @@ type rowPlan interface {
 // through the plan's edits, the plan's new rows in row order among them.
 func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) error {
 	r.prefix = prefixOf(s)
-	// added writes the plan's new rows above row before.
-	added := func(before int) error {
-		for n := plan.pending(); n > 0 && n < before; n = plan.pending() {
-			r.markRow(n)
-			if err := r.row(out, fmt.Appendf(nil, `<%srow r="%d"/>`, r.prefix, n), true, nil, n, plan, plan.take(n)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	if s.self && plan.pending() == 0 {
 		_, err := out.Write(s.raw)
 		return err
 	}
 	out.Write(openTag(s.raw)) // a <sheetData/> is opened when rows are added
-	for rowNum, self := 0, s.self; ; {
-		if self {
-			if err := added(math.MaxInt); err != nil {
+	end := fmt.Appendf(nil, `</%ssheetData>`, r.prefix)
+	for rowNum, done := 0, s.self; ; {
+		n := math.MaxInt // the row read, none once the rows are done
+		if !done {
+			if err := s.nextIn(); err != nil {
 				return err
 			}
-			_, err := fmt.Fprintf(out, `</%ssheetData>`, r.prefix)
+			switch {
+			case s.is(tokEnd, "sheetData"):
+				end, done = append(end[:0], s.raw...), true
+			case s.is(tokStart, "row"):
+				rowNum = rowNumber(s.attrs, rowNum)
+				n = rowNum
+			default:
+				out.Write(s.raw)
+				continue
+			}
+		}
+		for a := plan.pending(); a > 0 && a < n; a = plan.pending() { // the new rows above it
+			r.rowStarts(a)
+			if err := r.row(out, fmt.Appendf(nil, `<%srow r="%d"/>`, r.prefix, a), true, nil, a, plan, plan.take(a)); err != nil {
+				return err
+			}
+		}
+		if done {
+			_, err := out.Write(end)
 			return err
 		}
-		if err := s.nextIn(); err != nil {
-			return err
-		}
-		switch {
-		case s.is(tokEnd, "sheetData"):
-			if err := added(math.MaxInt); err != nil {
-				return err
-			}
-			_, err := out.Write(s.raw)
-			return err
-		case s.is(tokStart, "row"):
-			n := rowNumber(s.attrs, rowNum)
-			rowNum = n
-			if err := added(n); err != nil {
-				return err
-			}
-			r.markRow(n)
-			var err error
-			if cols := plan.take(n); cols != nil {
-				err = r.row(out, s.raw, s.self, s, n, plan, cols)
-			} else {
-				err = copyElement(out, s, nil)
-			}
-			if err != nil {
-				return err
-			}
-		default:
-			out.Write(s.raw)
-		}
-	}
-}
-
-func (r *rowRewriter) markRow(n int) {
-	if r.rowStarts != nil {
 		r.rowStarts(n)
+		var err error
+		if cols := plan.take(n); cols != nil {
+			err = r.row(out, s.raw, s.self, s, n, plan, cols)
+		} else {
+			err = copyElement(out, s, nil)
+		}
+		if err != nil {
+			return err
+		}
 	}
 }
 

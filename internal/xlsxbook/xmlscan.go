@@ -330,10 +330,12 @@ func skipSpace(b []byte, i int) int {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// attrString returns an attribute's value unescaped.
+// attrString returns an attribute's value with its entities and character
+// references decoded and its line ends turned into "\n", as encoding/xml
+// does.
 func attrString(attrs []byte, name string) (string, bool) {
 	v, ok := attr(attrs, name)
-	return unescapeXML(v), ok
+	return string(appendText(nil, v, false)), ok
 }
 
 // attrInt returns an attribute's integer value, or 0. An absent or empty
@@ -350,10 +352,6 @@ func attrInt(attrs []byte, name string) int {
 
 // textAppend appends the current text token to b as an XML reader gives it.
 func (s *xmlScanner) textAppend(b []byte) []byte { return appendText(b, s.text, s.cdata) }
-
-// unescapeXML decodes entities and character references and turns line
-// ends into "\n", as encoding/xml does.
-func unescapeXML(b []byte) string { return string(appendText(nil, b, false)) }
 
 // appendText appends characters to out with their line ends turned into
 // "\n" and, unless cdata, their entities and character references decoded.
