@@ -30,7 +30,7 @@ func (sf *sheetFormatter) readCols(out io.Writer, s *xmlScanner) error {
 	})
 }
 
-func (c colRange) attrs() []byte { return c.tag[1 : len(c.tag)-2] }
+func (c colRange) attrs() []byte { return tagAttrs(c.tag) }
 
 // colStyleIn is the style the <col> elements give a column's cells
 // without one of their own, 0 for none.

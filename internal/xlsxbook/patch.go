@@ -232,7 +232,7 @@ func skipReplaced(s *xmlScanner, u sheet.Update) error {
 // widenDimension returns the dimension tag grown to cover the row and
 // column given.
 func widenDimension(tag []byte, row, col int) []byte {
-	ref, ok := attrString(tag[1:len(tag)-1], "ref")
+	ref, ok := attrString(tagAttrs(tag), "ref")
 	first, last, _ := strings.Cut(ref, ":")
 	lastCol, lastRow, _ := excelize.CellNameToCoordinates(strings.ReplaceAll(cmp.Or(last, first), "$", ""))
 	if !ok || (lastCol >= col && lastRow >= row) {

@@ -391,3 +391,25 @@ func headerOf(t *sheet.Tab) []sheet.Value {
 func openPackage(data []byte) (*xlsxPackage, error) {
 	return openPackageAt(bytes.NewReader(data), int64(len(data)))
 }
+
+// An attribute is found in a start tag wherever it stands, the first
+// included: the element's name is not taken for it.
+func TestTagAttrsLeaveOutTheName(t *testing.T) {
+	for _, tag := range []string{
+		`<col style="3" min="1" max="2"/>`, `<col min="1" max="2" style="3"/>`, `<col style="3"  min="1" max="2" />`,
+		`<x:col style="3" min="1">`, `<col	style='3'>`,
+	} {
+		if got := attrInt(tagAttrs([]byte(tag)), "style"); got != 3 {
+			t.Errorf("%s: style %d, want 3", tag, got)
+		}
+	}
+	if got := attrInt(tagAttrs([]byte(`<col/>`)), "style"); got != 0 {
+		t.Errorf("<col/>: style %d", got)
+	}
+	if got := colStyleIn([]colRange{{min: 1, max: 2, tag: []byte(`<col style="3" min="1" max="2"/>`)}}, 2); got != 3 {
+		t.Errorf("colStyleIn with style first: %d, want 3", got)
+	}
+	if got := string(widenDimension([]byte(`<dimension ref="A1:B2"/>`), 5, 3)); got != `<dimension ref="A1:C5"/>` {
+		t.Errorf("widenDimension: %s", got)
+	}
+}

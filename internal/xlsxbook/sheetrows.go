@@ -95,7 +95,7 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 // row rewrites a row with the plan's edits in columns cols: tag is its start
 // tag (self: it closes itself, and s is not read), s is at it otherwise.
 func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n int, ed rowPlan, cols []int) error {
-	attrs := tag[1 : len(tag)-1]
+	attrs := tagAttrs(tag)
 	rowStyle, fitStyle := attrInt(attrs, "s"), 0
 	if v, _ := attr(attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
 		fitStyle = rowStyle

@@ -286,6 +286,17 @@ func attr(attrs []byte, name string) ([]byte, bool) {
 	return nil, false
 }
 
+// tagAttrs is a start tag's attributes: what follows its element's name,
+// before its > or />. Looked up in the whole tag, the name would be taken
+// for the first attribute's.
+func tagAttrs(tag []byte) []byte {
+	i := 1
+	for i < len(tag) && !isSpace(tag[i]) && tag[i] != '>' && tag[i] != '/' {
+		i++
+	}
+	return bytes.TrimSuffix(bytes.TrimSuffix(tag[i:], []byte(">")), []byte("/"))
+}
+
 // nextAttr splits the first attribute off a start tag's attributes: its
 // local name, its raw value and the attributes after it.
 func nextAttr(attrs []byte) (key, val, rest []byte, ok bool) {
