@@ -245,15 +245,7 @@ func writeLeadRow(sw *excelize.StreamWriter, row int, vals []cellValue, buf []an
 		if v.kind == blankCell && v.style == 0 {
 			continue
 		}
-		cells[c] = excelize.Cell{StyleID: v.style}
-		switch v.kind {
-		case textCell:
-			cells[c].Value = v.s
-		case intCell, dateCell:
-			cells[c].Value = v.n
-		case realCell:
-			cells[c].Value = v.f
-		}
+		cells[c] = v.cell(v.style)
 		buf[c] = &cells[c]
 	}
 	ref, err := excelize.CoordinatesToCellName(1, row)

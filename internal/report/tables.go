@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -32,6 +33,20 @@ type cellValue struct {
 	n     int // a number, or a date's serial day
 	f     float64
 	style int // 0: none (dates take their column's date style)
+}
+
+// cell is the value as the stream writer takes it, in style.
+func (v cellValue) cell(style int) excelize.Cell {
+	c := excelize.Cell{StyleID: style}
+	switch v.kind {
+	case textCell:
+		c.Value = v.s
+	case intCell, dateCell:
+		c.Value = v.n
+	case realCell:
+		c.Value = v.f
+	}
+	return c
 }
 
 // text is a string cell; "" is a blank cell, so readers see no value
@@ -304,19 +319,7 @@ func (t *table) prepare(b *rowBatch, from, to int, colStyle []int, wrapWidth []f
 				values[c] = nil // no cell at all, as for an empty value
 				continue
 			}
-			style := v.style
-			if style == 0 {
-				style = colStyle[c]
-			}
-			cells[c] = excelize.Cell{StyleID: style}
-			switch v.kind {
-			case textCell:
-				cells[c].Value = v.s
-			case intCell, dateCell:
-				cells[c].Value = v.n
-			case realCell:
-				cells[c].Value = v.f
-			}
+			cells[c] = v.cell(cmp.Or(v.style, colStyle[c]))
 			values[c] = &cells[c] // a pointer: no copy of the cell boxed
 		}
 		b.heights[i] = 0
