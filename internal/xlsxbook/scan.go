@@ -19,12 +19,9 @@ import (
 	"onboard/internal/sheet"
 )
 
-// The backend reads a workbook by scanning its parts' XML, not through
-// excelize's worksheet model (~70 KB per client); values and types are
-// those excelize reads (TestScanMatchesExcelize).
-
-// xlsxPackage is an opened .xlsx file: its parts by name and its tabs in
-// workbook order.
+// xlsxPackage is an opened .xlsx. Its parts are scanned, not loaded into
+// excelize's model (~70 KB per client); values and types match excelize's
+// (TestScanMatchesExcelize).
 type xlsxPackage struct {
 	parts         map[string]*zip.File
 	order         []*zip.File
@@ -33,13 +30,10 @@ type xlsxPackage struct {
 	tabs          []tabPart
 	sharedStrings string // part names; "" when the package has none
 	styles        string
-	tail          *sheet.Tail // the tab ReadTail reads as head and tail
-	file          io.ReaderAt // the package as stored
-	// close closes the file a change reads the package from (changing).
-	close func() error
-	// keptStyles is where the workbook keeps the styles parsed
-	// (openStyles); nil for a package read once.
-	keptStyles **styleBook
+	tail          *sheet.Tail  // the tab ReadTail reads as head and tail
+	file          io.ReaderAt  // the package as stored
+	close         func() error // closes the file changing opened
+	keptStyles    **styleBook  // the workbook's parsed styles; nil for a package read once
 }
 
 // done closes the file the package is read from, if changing opened it.
@@ -63,8 +57,7 @@ func (p *xlsxPackage) tab(name string) (tabPart, bool) {
 	return tabPart{}, false
 }
 
-// openPackageAt reads the table of contents of the package r holds: the
-// workbook part, its tabs and where its shared strings and styles are.
+// openPackageAt reads the package's table of contents: workbook, tabs, shared strings, styles.
 func openPackageAt(r io.ReaderAt, size int64) (*xlsxPackage, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -153,9 +146,8 @@ func (p *xlsxPackage) scan(name string, fn func(*xmlScanner)) error {
 	return nil
 }
 
-// richText gathers the text of a shared string item or an inline string
-// as excelize does: the item's own <t>, then each run's <t>; phonetic
-// runs and anything deeper are not text.
+// richText gathers an item's text as excelize does: its own <t>, then each
+// run's <t>; phonetic runs and anything deeper are not text.
 type richText struct {
 	path      [2]byte // the open elements: 't' for a <t>, 'r' for an <r>
 	depth     int
@@ -221,7 +213,6 @@ func unescapeBSTR(s string) string {
 	})
 }
 
-// readSharedStrings reads the shared string table.
 func (p *xlsxPackage) readSharedStrings() ([]string, error) {
 	var out []string
 	var rt richText
@@ -249,9 +240,8 @@ func (p *xlsxPackage) readSharedStrings() ([]string, error) {
 	return out, err
 }
 
-// readTabs reads the tabs want takes (all for nil), each on its own
-// goroutine, keeping below each header the columns keep names; each tab's
-// used range goes to used (when set).
+// readTabs reads the tabs want takes (nil: all), one goroutine each; each
+// tab's used range goes to used (when set).
 func (p *xlsxPackage) readTabs(want func(string) bool, keep sheet.KeepColumns, used map[partID]int) (*sheet.Book, error) {
 	var sst []string
 	var errSST error
@@ -306,7 +296,6 @@ func keepOnly(cols map[string][]int) sheet.KeepColumns {
 // colStyle is a <col> element's style for a range of columns.
 type colStyle struct{ min, max, style int }
 
-// cellScan is one <c> element as read.
 type cellScan struct {
 	col, style      int
 	typ             []byte // its t attribute, copied: comparing it allocates nothing
@@ -321,7 +310,6 @@ type sheetRead struct {
 	used      usedRange
 }
 
-// sheetReader reads one worksheet's cells (readSheet).
 type sheetReader struct {
 	sheetRead
 	sst              []string
@@ -332,20 +320,14 @@ type sheetReader struct {
 	rowNum, rowStyle int
 	row              []sheet.Value // the row being read
 	c                cellScan      // the cell being read
-	// keep is decided from the header row, before the first row below
-	// it (keepCols, then dropped); nil keeps every column.
-	keep  []bool
-	texts sheet.Interner
+	keep             []bool        // from keepCols once the header is read; nil keeps all
+	texts            sheet.Interner
 }
 
-// readSheet reads a worksheet's cells, as xlsxbook read them through
-// excelize's GetRows (raw values) and GetCellType/GetCellStyle, handing
-// onRow each row holding anything (sheet row n, its cells ending at the
-// last, only while it runs): a sheet.TabBuilder, or a tail read keeping
-// the few it needs (histtail.go); without onRow, only the used range is
-// read, from a <dimension> spanning cells when there is one. With
-// keepCols, asked before the first row below the header, rows below it
-// hold only the columns it marks.
+// readSheet hands onRow each non-empty row (valid only during the call), as
+// excelize's GetRows reads it; without onRow only the used range is read,
+// from <dimension> when it spans cells. keepCols, asked below the header,
+// marks the columns kept.
 func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	if p.parts[part] == nil {
 		return sheetRead{}, fmt.Errorf("worksheet part %s is missing", part)
@@ -358,7 +340,6 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 	return readSheetFrom(rc, sst, styles, keepCols, onRow)
 }
 
-// readSheetFrom is readSheet of the worksheet XML src holds.
 func readSheetFrom(src io.Reader, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
 	r := &sheetReader{sst: sst, styles: styles, keepCols: keepCols, onRow: onRow}
 	s := newXMLScanner(src)
@@ -398,7 +379,7 @@ func readSheetFrom(src io.Reader, sst []string, styles *styleBook, keepCols func
 	return r.sheetRead, s.err
 }
 
-// cell reads a <c> element, s at its start tag, into the row.
+// cell reads a <c> element, s at its start tag.
 func (r *sheetReader) cell(s *xmlScanner) error {
 	c := &r.c
 	c.col, c.style, c.typ, c.v, c.formula, c.inline = c.col+1, 0, c.typ[:0], c.v[:0], false, false
@@ -442,7 +423,6 @@ func (r *sheetReader) cell(s *xmlScanner) error {
 	return nil
 }
 
-// read reads a cell's content up to its end tag, s at its start tag.
 func (c *cellScan) read(s *xmlScanner) error {
 	for inV, inIS, end := false, false, s.self; !end; {
 		if err := s.nextIn(); err != nil {
@@ -470,9 +450,8 @@ func (c *cellScan) read(s *xmlScanner) error {
 	return nil
 }
 
-// value is the current cell's value, typed as Workbook.value did with
-// excelize: only values that read as numbers look at the cell's type and
-// style, and text is never parsed (nor its error's garbage made).
+// value types the cell as excelize did; only numbers look at type and
+// style, so text is never parsed (nor an error allocated).
 func (r *sheetReader) value() sheet.Value {
 	c := &r.c
 	switch string(c.typ) {
@@ -517,7 +496,6 @@ func refCol(ref []byte) (col int) {
 	return col
 }
 
-// open opens a part to read.
 func (p *xlsxPackage) open(name string) (io.ReadCloser, error) {
 	if f := p.parts[name]; f != nil {
 		return f.Open()
@@ -525,7 +503,6 @@ func (p *xlsxPackage) open(name string) (io.ReadCloser, error) {
 	return nil, fmt.Errorf("part %s is missing", name)
 }
 
-// readAll reads the whole of a part.
 func (p *xlsxPackage) readAll(name string) ([]byte, error) {
 	rc, err := p.open(name)
 	if err != nil {
@@ -535,8 +512,7 @@ func (p *xlsxPackage) readAll(name string) ([]byte, error) {
 	return io.ReadAll(rc)
 }
 
-// growRows is rows with room for sheet row n, doubling: a sheet of a
-// million rows is not copied at every quarter more.
+// growRows doubles: a million-row sheet is not copied at every quarter more.
 func growRows(rows [][]sheet.Value, n int) [][]sheet.Value {
 	if n > cap(rows) {
 		rows = slices.Grow(rows, max(n, 2*cap(rows))-len(rows))
