@@ -11,10 +11,8 @@ import (
 	"unicode/utf8"
 )
 
-// xmlScanner is a forward-only tokenizer for the package's XML parts: it
-// finds tags and the text between them in a sliding buffer, without
-// building elements. Its tokens point into the buffer and are valid until
-// the next call to next.
+// xmlScanner tokenizes XML in a sliding buffer without building elements;
+// tokens point into the buffer and are valid until the next call to next.
 type xmlScanner struct {
 	r        io.Reader
 	buf      []byte
@@ -32,9 +30,8 @@ type xmlScanner struct {
 	self  bool   // a start tag that closes itself
 	cdata bool   // a text token from a CDATA section: not escaped
 
-	// nest, when set, holds the open elements' names, so that a part whose
-	// tags do not nest is refused: the readers and the patchers would
-	// otherwise each guess differently what it holds.
+	// nest, when set, refuses tags that do not nest: readers and patchers
+	// would each guess differently what such a part holds.
 	nest *nesting
 }
 
@@ -55,21 +52,20 @@ func newXMLScanner(r io.Reader) *xmlScanner {
 	return &xmlScanner{r: r, buf: make([]byte, 256<<10), nest: &nesting{}}
 }
 
-// newBytesScanner scans data held whole: token offsets (pos) are offsets
-// into data. It checks no nesting, for it also scans pieces of a part.
+// newBytesScanner's offsets (pos) are into data; no nesting check, as it
+// also scans pieces of a part.
 func newBytesScanner(data []byte) *xmlScanner {
 	return &xmlScanner{buf: data, end: len(data), eof: true}
 }
 
-// newPartScanner scans a whole part held in data, checking its nesting.
 func newPartScanner(data []byte) *xmlScanner {
 	s := newBytesScanner(data)
 	s.nest = &nesting{}
 	return s
 }
 
-// nesting is the stack of open elements: a name of up to 7 bytes as a
-// number packing it (nameKey), a longer one as where it starts in long.
+// nesting is the stack of open elements: a name up to 7 bytes packed in a
+// number (nameKey), a longer one as its offset in long.
 type nesting struct {
 	keys []uint64
 	long []byte
@@ -88,8 +84,7 @@ func nameKey(name []byte) (k uint64) {
 	return k | uint64(len(name))<<56
 }
 
-// take pushes a start tag's name or pops an end tag's; an error when the
-// end tag closes no open element.
+// take pushes a start tag's name or pops an end tag's.
 func (n *nesting) take(kind tokenKind, qname []byte) error {
 	k, last := nameKey(qname), len(n.keys)-1
 	if kind == tokStart {
@@ -113,7 +108,6 @@ func (n *nesting) take(kind tokenKind, qname []byte) error {
 	return nil
 }
 
-// top is the innermost open element's name.
 func (n *nesting) top() []byte {
 	k := n.keys[len(n.keys)-1]
 	if k&longKey != 0 {
@@ -122,8 +116,7 @@ func (n *nesting) top() []byte {
 	return binary.LittleEndian.AppendUint64(nil, k)[:k>>56]
 }
 
-// next moves to the next token; false at the end of the input or on an
-// error (see s.err).
+// next moves to the next token; false at the end or on an error (s.err).
 func (s *xmlScanner) next() bool {
 	for s.err == nil {
 		data := s.buf[s.pos:s.end]
@@ -156,8 +149,7 @@ func (s *xmlScanner) next() bool {
 	return false
 }
 
-// more reads more input behind the unread bytes, growing the buffer when
-// one token fills it; false at the end of the input.
+// more reads more input, growing the buffer when one token fills it.
 func (s *xmlScanner) more() bool {
 	for !s.eof {
 		if s.pos > 0 {
@@ -184,12 +176,10 @@ func (s *xmlScanner) more() bool {
 
 var cdataOpen = []byte("<![CDATA[")
 
-// tagStop marks the bytes where a tag's end is looked for: its end, and
-// the quotes around an attribute's value (which may hold '>').
+// tagStop: a tag ends at '>', but not inside a quoted value.
 var tagStop = [256]bool{'>': true, '"': true, '\'': true}
 
-// markupLen is the length of the markup data starts with ('<' first),
-// 0 when data ends before it does.
+// markupLen is the length of the markup data starts with, 0 if incomplete.
 func markupLen(data []byte) int {
 	if len(data) < 2 {
 		return 0
@@ -225,8 +215,8 @@ func markupLen(data []byte) int {
 	return 0
 }
 
-// tag makes the token the markup t; false for a comment, a processing
-// instruction or a declaration, which are no token.
+// tag makes t the token; false for a comment, processing instruction or
+// declaration.
 func (s *xmlScanner) tag(t []byte) bool {
 	s.raw, s.self, s.cdata, s.kind = t, false, false, tokStart
 	if t[1] == '?' || t[1] == '!' {
@@ -259,13 +249,11 @@ func (s *xmlScanner) tag(t []byte) bool {
 	return true
 }
 
-// is reports whether the token is a tag with that local name.
 func (s *xmlScanner) is(kind tokenKind, name string) bool {
 	return s.kind == kind && string(s.name) == name
 }
 
-// nextIn moves to the next token inside an element still open: the end
-// of the input is an error.
+// nextIn is next inside an open element, where the end is an error.
 func (s *xmlScanner) nextIn() error {
 	if s.next() {
 		return nil
@@ -321,8 +309,8 @@ func nextAttr(attrs []byte) (key, val, rest []byte, ok bool) {
 	return nil, nil, nil, false
 }
 
-// quoteEnd is where the quoted value at b[i] ends, -1 past the end of b.
-// Values are short: a loop costs less than a call of bytes.IndexByte.
+// quoteEnd is where the quoted value at b[i] ends, or -1; values are
+// short, so a loop costs less than bytes.IndexByte.
 func quoteEnd(b []byte, i int) int {
 	for j := i + 1; j < len(b); j++ {
 		if b[j] == b[i] {
@@ -361,11 +349,10 @@ func attrInt(attrs []byte, name string) int {
 	return n
 }
 
-// textAppend appends the current text token to b as an XML reader gives it.
 func (s *xmlScanner) textAppend(b []byte) []byte { return appendText(b, s.text, s.cdata) }
 
-// appendText appends characters to out with their line ends turned into
-// "\n" and, unless cdata, their entities and character references decoded.
+// appendText normalizes line ends to "\n" and, unless cdata, decodes
+// entities and character references.
 func appendText(out, b []byte, cdata bool) []byte {
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '\r')
@@ -399,8 +386,7 @@ func appendText(out, b []byte, cdata bool) []byte {
 
 var xmlEntities = map[string]byte{"amp": '&', "lt": '<', "gt": '>', "quot": '"', "apos": '\''}
 
-// appendEntity appends what the reference e ("&...;") stands for, or e
-// itself when it is none.
+// appendEntity appends what e ("&...;") stands for, or e when unknown.
 func appendEntity(out, e []byte) []byte {
 	ref := string(e[1 : len(e)-1])
 	if c, ok := xmlEntities[ref]; ok {
