@@ -161,7 +161,7 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []in
 	return nil
 }
 
-// valueEdits are a part's updates by row, as the row rewriter writes them.
+// valueEdits are a part's updates by row, for the row rewriter.
 type valueEdits struct {
 	sf      *sheetFormatter
 	updates []sheet.Update
@@ -229,8 +229,6 @@ func skipReplaced(s *xmlScanner, u sheet.Update) error {
 	return err
 }
 
-// widenDimension returns the dimension tag grown to cover the row and
-// column given.
 func widenDimension(tag []byte, row, col int) []byte {
 	ref, ok := attrString(tagAttrs(tag), "ref")
 	first, last, _ := strings.Cut(ref, ":")
@@ -258,7 +256,6 @@ func appendCell(b []byte, prefix string, u sheet.Update, style int, styles *styl
 	if style != 0 {
 		b = append(strconv.AppendInt(append(b, ` s="`...), int64(style), 10), '"')
 	}
-	// tag appends a start or end tag of the sheet's prefix.
 	tag := func(b []byte, end bool, name string) []byte {
 		b = append(b, '<')
 		if end {

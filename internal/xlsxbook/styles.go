@@ -43,8 +43,7 @@ type styleBook struct {
 	afterXfs                                int // where a new dxfs list goes
 }
 
-// xfStyle is one cell style (an xf of cellXfs) as reading and row
-// fitting see it.
+// xfStyle is one xf of cellXfs, as reading and row fitting see it.
 type xfStyle struct {
 	xml  []byte
 	fmt  int // its numFmtId, -1 when absent
@@ -132,7 +131,6 @@ func parseStyles(data []byte) (*styleBook, error) {
 	return b, nil
 }
 
-// numFmts reads the number formats in n, wherever they are.
 func (b *styleBook) numFmts(n *node) {
 	if n.name == "numFmt" {
 		id := attrInt(n.attrs, "numFmtId")
@@ -149,7 +147,6 @@ func (b *styleBook) numFmts(n *node) {
 	}
 }
 
-// readXf reads one cell style.
 func (b *styleBook) readXf(xf *node) {
 	fmtID := -1
 	if v, ok := attr(xf.attrs, "numFmtId"); ok {
@@ -176,7 +173,6 @@ func (b *styleBook) readXf(xf *node) {
 	b.push(xfStyle{xml: b.data[xf.start:xf.end], fmt: fmtID, wrap: wrap, size: size})
 }
 
-// push appends a cell style and returns its index.
 func (b *styleBook) push(xf xfStyle) int {
 	n := len(b.xfs)
 	if _, ok := b.known[string(xf.xml)]; !ok {
@@ -205,8 +201,8 @@ func (b *styleBook) changed() bool {
 	return len(b.xfs) != b.base || len(b.newDxfs) > 0 || b.newFmt || b.header
 }
 
-// grey returns style id in bold dark grey on a light grey fill: the job
-// columns' header (tabFormats checks it can be added).
+// grey is style id bold dark grey on light grey: the job columns' header
+// (tabFormats checks it can be added).
 func (b *styleBook) grey(id int) int {
 	return b.variant([3]int{id, 2, 2}, func(xf xfStyle) xfStyle {
 		b.header = true
@@ -257,8 +253,7 @@ func (b *styleBook) isDate(id int) bool {
 	return id < len(b.xfs) && numFmtIsDate(b.xfs[id].fmt, b.custom)
 }
 
-// dateFormat returns the id of the date number format, added if need be
-// (b.mu held).
+// dateFormat returns the date number format's id, added if need be (b.mu held).
 func (b *styleBook) dateFormat() int {
 	if b.dateFmt < 0 {
 		b.maxFmt++
@@ -268,8 +263,7 @@ func (b *styleBook) dateFormat() int {
 	return b.dateFmt
 }
 
-// add appends a cell style (b.mu held) unless it is there, and returns
-// its index.
+// add appends a cell style unless it is there (b.mu held).
 func (b *styleBook) add(xf xfStyle) int {
 	if n, ok := b.known[string(xf.xml)]; ok {
 		return n
@@ -327,8 +321,7 @@ func (b *styleBook) derive(id int, wrap, date bool) int {
 	})
 }
 
-// addFill returns a new differential style filling a cell with a colour
-// (RRGGBB).
+// addFill returns a new differential style filling with colour (RRGGBB).
 func (b *styleBook) addFill(rgb string) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -386,14 +379,12 @@ func (b *styleBook) bytes() []byte {
 	return spliced(b.data, ins)
 }
 
-// splice replaces data[from:to] with text.
 type splice struct {
 	from, to int
 	text     []byte
 }
 
-// spliced returns data with the splices made (in order of from; those at
-// one place in the order given).
+// spliced makes the splices in order of from; those at one place as given.
 func spliced(data []byte, ins []splice) []byte {
 	slices.SortStableFunc(ins, func(x, y splice) int { return x.from - y.from })
 	var out bytes.Buffer
@@ -450,7 +441,6 @@ func b2i(b bool) int {
 	return 0
 }
 
-// openTag returns a self-closing start tag as an opening one.
 func openTag(tag []byte) []byte {
 	if !bytes.HasSuffix(tag, []byte("/>")) {
 		return tag
