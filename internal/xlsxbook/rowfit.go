@@ -66,7 +66,6 @@ func (f *rowFitter) style(id int) xfStyle {
 	return f.xfs[id]
 }
 
-// sheetFormat reads a <sheetFormatPr>: the sheet's default sizes.
 func (f *rowFitter) sheetFormat(attrs []byte) {
 	if w, ok := attrFloat(attrs, "defaultColWidth"); ok && w > 0 {
 		f.defaultWidth = w
@@ -87,7 +86,7 @@ func attrFloat(attrs []byte, name string) (float64, bool) {
 	return f, ok && err == nil
 }
 
-// width is a column's width, in characters.
+// width is in characters.
 func (f *rowFitter) width(col int) float64 {
 	for _, c := range f.cols {
 		if c.min <= col && col <= c.max {
@@ -145,8 +144,7 @@ func (f *rowFitter) cellText(cell []byte) string {
 	return ""
 }
 
-// fittedRow returns a row's opening tag with the height its cells need (none
-// when the default fits).
+// fittedRow sets the height the cells need (none when the default fits).
 func (f *rowFitter) fittedRow(tag []byte, need float64) []byte {
 	tag = setAttr(tag, "ht", "")
 	out := append([]byte(nil), bytes.TrimRight(tag[:len(tag)-1], " \t\r\n")...)

@@ -11,22 +11,17 @@ import (
 	"strings"
 )
 
-// A sheet part this package rewrites is deflated in segments: once a
-// segment holds segmentBytes, the next row starts a new one with the
-// compressor flushed and reset, so inflating may begin there. The zip
-// entry's extra field (segmentsTag) says where they start, beside the
-// entry's CRC-32 and sizes: another program's save drops or outdates it,
-// and the part is then read from its start. So a sync reads a long
-// status log's tail without inflating the years before it.
+// A rewritten sheet part is deflated in segments (the compressor reset at a
+// row every segmentBytes), listed in the entry's extra field with its CRC and
+// sizes, so a sync inflates a long log's tail only; another program's save
+// drops or outdates the list, and the part is then read from its start.
 
-// segmentsTag marks the extra field: a private one ("ob"), which other
-// readers skip.
+// segmentsTag is a private extra field ("ob"), which other readers skip.
 const segmentsTag = 0x626f
 
 var segmentBytes uint64 = 1 << 20 // a variable for the tests' small parts
 
-// segment is where one starts: its first row, and its offsets in the
-// deflated and in the inflated part.
+// segment is where one starts: first row, deflated and inflated offsets.
 type segment struct {
 	row         int
 	packed, raw int64
@@ -75,9 +70,8 @@ func (s *segmenter) close() error {
 	return s.z.Close()
 }
 
-// segmentRows is the row rewriter's rowStarts for a part written to
-// dst through buf: once the segment holds segmentBytes, row n starts a
-// new one; nothing unless dst is a segmenter.
+// segmentRows is the row rewriter's rowStarts; nothing unless dst is a
+// segmenter.
 func segmentRows(dst io.Writer, buf *bufio.Writer) func(n int) {
 	s, ok := dst.(*segmenter)
 	return func(n int) {
@@ -156,10 +150,8 @@ func segmentsOf(f *zip.File) []segment {
 	return segs
 }
 
-// inflatedFrom is part f inflated from its start up to segment head,
-// then segments from to to (to its end when to is past the last, else
-// closed by the end tag of the sheetData they are rows of); base is the
-// file f is stored in. Its inflaters hold nothing to close.
+// inflatedFrom is f inflated up to segment head, then segments from..to (to
+// the end past the last, else closed by </sheetData>); nothing to close.
 func inflatedFrom(base io.ReaderAt, f *zip.File, segs []segment, head, from, to int) (io.Reader, error) {
 	start, err := f.DataOffset()
 	if err != nil {

@@ -50,7 +50,6 @@ type sheetFormatter struct {
 	again                                        bool // a cell changed kept: write the part again
 }
 
-// newSheetFormatter returns the rewriter of a worksheet for t.
 func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFormatter {
 	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), fit: fit}
 	sf.rr.colStyle, sf.rr.fit, sf.plan = func(col int) int { return colStyleIn(sf.final, col) }, fit, sf
@@ -63,7 +62,6 @@ func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFo
 	return sf
 }
 
-// write writes the rewritten worksheet src holds to dst.
 func (sf *sheetFormatter) write(dst io.Writer, src io.Reader) error {
 	out := bufio.NewWriterSize(dst, 256<<10)
 	sf.rr.rowStarts = segmentRows(dst, out)
@@ -120,7 +118,7 @@ func (sf *sheetFormatter) before(out io.Writer, rank int) {
 	}
 }
 
-// element rewrites a child of the worksheet, s at its start tag.
+// element rewrites a worksheet child, s at its start tag.
 func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 	name := string(s.name)
 	if rank, known := worksheetOrder[name]; known {

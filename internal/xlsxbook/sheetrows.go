@@ -23,14 +23,12 @@ type rowRewriter struct {
 	buf          []byte
 }
 
-// rowAt is the row an edit writes into.
 type rowAt struct {
 	n      int    // its number
 	style  int    // its s attribute
 	prefix string // the sheetData's namespace prefix
 }
 
-// rowPlan is what a rewrite does to a sheet's rows.
 type rowPlan interface {
 	// pending is the number of the next row the plan adds, 0 for none.
 	pending() int
@@ -154,8 +152,7 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 	return nil
 }
 
-// keepCell copies a cell no edit names, counting the height it needs
-// when counted.
+// keepCell copies a cell no edit names, counting its height when counted.
 func (r *rowRewriter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, counted bool, need *float64) error {
 	if s.self || !counted {
 		return copyElement(out, s, nil)
