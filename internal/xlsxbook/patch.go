@@ -1,7 +1,6 @@
 package xlsxbook
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -105,15 +104,6 @@ func (p *xlsxPackage) appendSharedStrings(texts []string) (map[string]int, []byt
 		return appendTo(root, setAttrInt(setAttrInt(root.tag, "count", len(texts)), "uniqueCount", len(index)), items), nil
 	})
 	return index, data, err
-}
-
-// setAttrInt returns a start tag with an integer attribute moved by delta.
-func setAttrInt(tag []byte, name string, delta int) []byte {
-	i := bytes.IndexAny(tag, " \t\r\n")
-	if _, ok := attr(tag[max(i, 0):], name); i < 0 || !ok {
-		return tag
-	}
-	return setAttr(tag, name, strconv.Itoa(attrInt(tag[i:], name)+delta))
 }
 
 // partEdits returns, by part, the indices (a first sync writes a million cells)

@@ -79,13 +79,6 @@ func (f *rowFitter) sheetFormat(attrs []byte) {
 	}
 }
 
-// attrFloat is an attribute's number, false when absent or not one.
-func attrFloat(attrs []byte, name string) (float64, bool) {
-	v, ok := attr(attrs, name)
-	f, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
-	return f, ok && err == nil
-}
-
 // width is in characters.
 func (f *rowFitter) width(col int) float64 {
 	for _, c := range f.cols {
@@ -154,10 +147,4 @@ func (f *rowFitter) fittedRow(tag []byte, need float64) []byte {
 		out = append(out, '"')
 	}
 	return append(out, '>')
-}
-
-// customHeight reports whether a row's height was set by hand.
-func customHeight(attrs []byte) bool {
-	v, _ := attr(attrs, "customHeight")
-	return string(v) == "1" || string(v) == "true"
 }

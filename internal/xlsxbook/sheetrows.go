@@ -95,11 +95,11 @@ func (r *rowRewriter) sheetData(out io.Writer, s *xmlScanner, plan rowPlan) erro
 func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n int, ed rowPlan, cols []int) error {
 	attrs := tagAttrs(tag)
 	rowStyle, fitStyle := attrInt(attrs, "s"), 0
-	if v, _ := attr(attrs, "customFormat"); string(v) == "1" || string(v) == "true" {
+	if attrBool(attrs, "customFormat") {
 		fitStyle = rowStyle
 	}
 	r.tag = setAttr(openTag(append(r.tag[:0], tag...)), "spans", "")
-	cells, fitted := out, r.fit != nil && !customHeight(attrs)
+	cells, fitted := out, r.fit != nil && !attrBool(attrs, "customHeight")
 	if fitted { // the cells are held until the row's height is known
 		r.rowBuf.Reset()
 		cells = &r.rowBuf

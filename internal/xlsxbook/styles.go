@@ -162,8 +162,7 @@ func (b *styleBook) readXf(xf *node) {
 	wrap := false
 	for _, k := range xf.kids {
 		if k.name == "alignment" {
-			v, _ := attr(k.attrs, "wrapText")
-			wrap = string(v) == "1" || string(v) == "true"
+			wrap = attrBool(k.attrs, "wrapText")
 		}
 	}
 	size := 0.0

@@ -349,6 +349,19 @@ func attrInt(attrs []byte, name string) int {
 	return n
 }
 
+// attrFloat is an attribute's number, false when absent or not one.
+func attrFloat(attrs []byte, name string) (float64, bool) {
+	v, ok := attr(attrs, name)
+	f, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
+	return f, ok && err == nil
+}
+
+// attrBool reads an xsd:boolean that defaults to false.
+func attrBool(attrs []byte, name string) bool {
+	v, _ := attr(attrs, name)
+	return string(v) == "1" || string(v) == "true"
+}
+
 func (s *xmlScanner) textAppend(b []byte) []byte { return appendText(b, s.text, s.cdata) }
 
 // appendText normalizes line ends to "\n" and, unless cdata, decodes
@@ -465,4 +478,12 @@ func setAttr(tag []byte, name, val string) []byte {
 		out = append(out, '"')
 	}
 	return append(out, tag[to:]...)
+}
+
+// setAttrInt moves a start tag's integer attribute by delta, if it has one.
+func setAttrInt(tag []byte, name string, delta int) []byte {
+	if _, ok := attr(tagAttrs(tag), name); !ok {
+		return tag
+	}
+	return setAttr(tag, name, strconv.Itoa(attrInt(tagAttrs(tag), name)+delta))
 }
