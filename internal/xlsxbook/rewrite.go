@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"cmp"
+	"compress/flate"
 	"context"
 	"fmt"
 	"hash/crc32"
@@ -113,7 +114,8 @@ func (w *Workbook) deflate(ctx context.Context, f *zip.File, write func(dst io.W
 	}
 	part := &deflatedPart{body: scratch}
 	bw := bufio.NewWriterSize(scratch, 256<<10)
-	z := newSegmenter(bw, part)
+	z := &segmenter{packed: countingWriter{w: bw}, part: part}
+	z.z, _ = flate.NewWriter(&z.packed, flate.BestSpeed)
 	rc, err := f.Open()
 	if err == nil {
 		err = write(z, ctxReader{ctx, rc})

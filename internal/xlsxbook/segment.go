@@ -49,12 +49,6 @@ type segmenter struct {
 	err    error
 }
 
-func newSegmenter(w io.Writer, part *deflatedPart) *segmenter {
-	s := &segmenter{packed: countingWriter{w: w}, part: part}
-	s.z, _ = flate.NewWriter(&s.packed, flate.BestSpeed)
-	return s
-}
-
 func (s *segmenter) Write(b []byte) (int, error) {
 	if s.err != nil {
 		return 0, s.err

@@ -20,7 +20,8 @@ type node struct {
 // parseTree reads the elements of data down to depth (the root is at 0);
 // nil when data holds none. Its nesting is checked all the way down.
 func parseTree(data []byte, depth int) (*node, error) {
-	s := newPartScanner(data)
+	s := newBytesScanner(data)
+	s.nest = &nesting{}
 	var root *node
 	var open []*node // the open elements; nil below depth
 	for s.next() {

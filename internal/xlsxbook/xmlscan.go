@@ -58,12 +58,6 @@ func newBytesScanner(data []byte) *xmlScanner {
 	return &xmlScanner{buf: data, end: len(data), eof: true}
 }
 
-func newPartScanner(data []byte) *xmlScanner {
-	s := newBytesScanner(data)
-	s.nest = &nesting{}
-	return s
-}
-
 // nesting is the stack of open elements: a name up to 7 bytes packed in a
 // number (nameKey), a longer one as its offset in long.
 type nesting struct {
