@@ -8,9 +8,8 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// Cells counts the used range of every tab, as Google's cell limit would
-// were the workbook uploaded; a tab read since unchanged is counted from
-// that read, another is scanned (readSheet without onRow).
+// Cells counts every tab's used range as Google's cell limit would; a tab
+// read and unchanged since is counted from that read.
 func (w *Workbook) Cells(ctx context.Context) (int, error) {
 	p, snap, err := w.openFile(false)
 	if err != nil {

@@ -14,10 +14,8 @@ func (w *Workbook) ReadTail(ctx context.Context, names []string, keep sheet.Keep
 	return w.readTabs(ctx, names, keep, &tail)
 }
 
-// readTabPart reads one tab: whole, its rows handed to a
-// sheet.TabBuilder keeping what keep says, or as head and tail for
-// ReadTail: from its last segment when it has them (segment.go), from
-// earlier ones while the part read holds no anchor.
+// readTabPart reads a tab whole, or for ReadTail as head and tail: from its
+// last segment (segment.go), going back while no anchor is read.
 func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, keep sheet.KeepColumns) (*sheet.Tab, sheetRead, error) {
 	f := p.parts[t.part]
 	var segs []segment
@@ -69,10 +67,8 @@ func (p *xlsxPackage) readTabPart(t tabPart, sst []string, styles *styleBook, ke
 	}
 }
 
-// expectedRows is about how many rows a segmented part holds, a little
-// more rather than less: its last segment's first row, and for the bytes
-// after it the rows a byte of the segment before held; 0 without two
-// segments.
+// expectedRows estimates a segmented part's rows, erring high, from the
+// last two segments' rows per byte; 0 without two segments.
 func expectedRows(segs []segment, f *zip.File) int {
 	if len(segs) < 2 {
 		return 0

@@ -18,9 +18,8 @@ import (
 // A save rewrites its parts side by side, each deflated into a scratch file,
 // then writes the package in order: deflating is most of a save.
 
-// partRewrite is one part to rewrite (tab names it in errors): write writes
-// the new part from the old; when again, asked after the first pass, says
-// so, the part is written once more from the old.
+// partRewrite is one part to rewrite (tab names it in errors); when again,
+// asked after the first pass, says so, the part is written once more.
 type partRewrite struct {
 	part, tab string
 	write     func(dst io.Writer, src io.Reader) error

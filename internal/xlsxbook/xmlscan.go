@@ -268,9 +268,8 @@ func attr(attrs []byte, name string) ([]byte, bool) {
 	return nil, false
 }
 
-// tagAttrs is a start tag's attributes: what follows its element's name,
-// before its > or />. Looked up in the whole tag, the name would be taken
-// for the first attribute's.
+// tagAttrs is what follows a start tag's name: looked up in the whole tag,
+// the name would be taken for the first attribute's.
 func tagAttrs(tag []byte) []byte {
 	i := 1
 	for i < len(tag) && !isSpace(tag[i]) && tag[i] != '>' && tag[i] != '/' {
@@ -323,17 +322,14 @@ func skipSpace(b []byte, i int) int {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// attrString returns an attribute's value with its entities and character
-// references decoded and its line ends turned into "\n", as encoding/xml
-// does.
+// attrString is an attribute's value decoded as encoding/xml does.
 func attrString(attrs []byte, name string) (string, bool) {
 	v, ok := attr(attrs, name)
 	return string(appendText(nil, v, false)), ok
 }
 
-// attrInt returns an attribute's integer value, or 0. An absent or empty
-// attribute (a row's s, mostly) is 0 without a parse, whose error would be
-// an allocation every row.
+// attrInt is an attribute's integer, or 0; an empty one (a row's s, mostly)
+// is not parsed, as its error would allocate every row.
 func attrInt(attrs []byte, name string) int {
 	v, _ := attr(attrs, name)
 	if v = bytes.TrimSpace(v); len(v) == 0 {
