@@ -127,7 +127,11 @@ func (r *rowRewriter) row(out io.Writer, tag []byte, self bool, s *xmlScanner, n
 		case s.is(tokEnd, "row"):
 			self = true
 		case s.is(tokStart, "c"):
-			col = cellColumn(s.attrs, col)
+			if ref, _ := attr(s.attrs, "r"); len(ref) > 0 {
+				col = refCol(ref)
+			} else {
+				col++
+			}
 			err := edits(col, nil)
 			if err == nil && next < len(cols) && cols[next] == col {
 				err = edits(col+1, s)
@@ -177,14 +181,6 @@ func (r *rowRewriter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, 
 func rowNumber(attrs []byte, prev int) int {
 	if n := attrInt(attrs, "r"); n > 0 {
 		return n
-	}
-	return prev + 1
-}
-
-// cellColumn is a <c>'s column: its reference's, else the one after prev.
-func cellColumn(attrs []byte, prev int) int {
-	if ref, ok := attr(attrs, "r"); ok && len(ref) > 0 {
-		return refCol(ref)
 	}
 	return prev + 1
 }
