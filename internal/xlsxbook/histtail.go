@@ -7,9 +7,8 @@ import (
 	"onboard/internal/sheet"
 )
 
-// ReadTail is ReadKeeping with tail.Tab read as its head and tail only
-// (sheet.TailReader), in one pass that keeps the rows it needs and no
-// others: an anchor is known from its own cells as it is read.
+// ReadTail is ReadKeeping with tail.Tab read as head and tail only
+// (sheet.TailReader), in one pass: an anchor is known from its own cells.
 func (w *Workbook) ReadTail(ctx context.Context, names []string, keep sheet.KeepColumns, tail sheet.Tail) (*sheet.Book, error) {
 	return w.readTabs(ctx, names, keep, &tail)
 }
@@ -88,10 +87,9 @@ type tailKeeper struct {
 	tail   sheet.Tail
 	rows   [][]sheet.Value
 	anchor int
-	// since holds, in chunks, the cells of the rows kept since the latest
-	// anchor, reused from the first at each anchor, when they are dropped:
-	// a year of history is read without a garbage row a row, and the tail
-	// holds no more than a chunk it does not use.
+	// since holds in chunks the rows kept since the latest anchor, reused at
+	// each anchor: a year of history makes no garbage row a row, and at most
+	// one chunk goes unused.
 	since [][]sheet.Value
 	at    int // the chunk being filled
 }
