@@ -11,10 +11,11 @@ import (
 // A formatted column gets a <col> element of its own, split out of the
 // range it was in, with its width and style; equal neighbours merge again.
 
-// colRange is one <col> element: its start tag, with min and max apart.
+// colRange is one <col> element: its start tag, with min and max apart,
+// and its style read once (a cell without one of its own asks for it).
 type colRange struct {
-	min, max int
-	tag      []byte
+	min, max, style int
+	tag             []byte
 }
 
 // readCols reads the cols element into sf.cols, copying it to out.
@@ -25,7 +26,7 @@ func (sf *sheetFormatter) readCols(out io.Writer, s *xmlScanner) error {
 			if !s.self { // <col ...></col>: no content is allowed
 				tag = append(tag[:len(tag)-1], "/>"...)
 			}
-			sf.cols = append(sf.cols, colRange{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), tag})
+			sf.cols = append(sf.cols, colRange{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), attrInt(s.attrs, "style"), tag})
 		}
 	})
 }
@@ -36,10 +37,8 @@ func (c colRange) attrs() []byte { return tagAttrs(c.tag) }
 // without one of their own, 0 for none.
 func colStyleIn(cols []colRange, col int) int {
 	for _, c := range cols {
-		if c.min <= col && col <= c.max {
-			if st := attrInt(c.attrs(), "style"); st != 0 {
-				return st
-			}
+		if c.min <= col && col <= c.max && c.style != 0 {
+			return c.style
 		}
 	}
 	return 0
@@ -61,14 +60,14 @@ func (sf *sheetFormatter) finalCols() []colRange {
 		tag := fmt.Appendf(nil, `<%scol min="%d" max="%d" width="%s"/>`, sf.prefix, cf.Col, cf.Col, sf.defaultWidth)
 		if j >= 0 { // split out of its range
 			c := cols[j]
-			split := slices.DeleteFunc([]colRange{{c.min, cf.Col - 1, c.tag}, {cf.Col, cf.Col, c.tag}, {cf.Col + 1, c.max, c.tag}},
+			split := slices.DeleteFunc([]colRange{{c.min, cf.Col - 1, c.style, c.tag}, {cf.Col, cf.Col, c.style, c.tag}, {cf.Col + 1, c.max, c.style, c.tag}},
 				func(r colRange) bool { return r.min > r.max })
 			cols, j, tag = slices.Replace(cols, j, j+1, split...), j+b2i(c.min < cf.Col), c.tag
 		} else {
 			if j = slices.IndexFunc(cols, func(c colRange) bool { return c.min >= cf.Col }); j < 0 {
 				j = len(cols)
 			}
-			cols = slices.Insert(cols, j, colRange{cf.Col, cf.Col, tag})
+			cols = slices.Insert(cols, j, colRange{cf.Col, cf.Col, 0, tag})
 		}
 		if cf.Width > 0 {
 			tag = setAttr(setAttr(tag, "width", strconv.FormatFloat(cf.Width, 'f', -1, 64)), "customWidth", "1")
@@ -76,7 +75,7 @@ func (sf *sheetFormatter) finalCols() []colRange {
 		if style != 0 {
 			tag = setAttr(tag, "style", strconv.Itoa(style))
 		}
-		cols[j].tag = tag
+		cols[j].tag, cols[j].style = tag, attrInt(tagAttrs(tag), "style")
 	}
 	if len(cols) == 0 {
 		return nil

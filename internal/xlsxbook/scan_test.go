@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -406,7 +407,12 @@ func TestTagAttrsLeaveOutTheName(t *testing.T) {
 	if got := attrInt(tagAttrs([]byte(`<col/>`)), "style"); got != 0 {
 		t.Errorf("<col/>: style %d", got)
 	}
-	if got := colStyleIn([]colRange{{min: 1, max: 2, tag: []byte(`<col style="3" min="1" max="2"/>`)}}, 2); got != 3 {
+	var sf sheetFormatter
+	s := newBytesScanner([]byte(`<cols><col style="3" min="1" max="2"/></cols>`))
+	if !s.next() || sf.readCols(io.Discard, s) != nil {
+		t.Fatal("read cols")
+	}
+	if got := colStyleIn(sf.cols, 2); got != 3 {
 		t.Errorf("colStyleIn with style first: %d, want 3", got)
 	}
 	if got := string(widenDimension([]byte(`<dimension ref="A1:B2"/>`), 5, 3)); got != `<dimension ref="A1:C5"/>` {
