@@ -12,10 +12,21 @@ import (
 // range it was in, with its width and style; equal neighbours merge again.
 
 // colRange is one <col> element: its start tag, with min and max apart,
-// and its style read once (a cell without one of its own asks for it).
+// and its style and width read once (asked for by every cell).
 type colRange struct {
 	min, max, style int
+	width           float64 // -1 when it sets none
 	tag             []byte
+}
+
+// newColRange is the range first..last of the <col> start tag.
+func newColRange(first, last int, tag []byte) colRange {
+	attrs := tagAttrs(tag)
+	w, ok := attrFloat(attrs, "width")
+	if !ok || w < 0 {
+		w = -1
+	}
+	return colRange{first, last, attrInt(attrs, "style"), w, tag}
 }
 
 // readCols reads the cols element into sf.cols, copying it to out.
@@ -26,12 +37,10 @@ func (sf *sheetFormatter) readCols(out io.Writer, s *xmlScanner) error {
 			if !s.self { // <col ...></col>: no content is allowed
 				tag = append(tag[:len(tag)-1], "/>"...)
 			}
-			sf.cols = append(sf.cols, colRange{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), attrInt(s.attrs, "style"), tag})
+			sf.cols = append(sf.cols, newColRange(attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), tag))
 		}
 	})
 }
-
-func (c colRange) attrs() []byte { return tagAttrs(c.tag) }
 
 // colStyleIn is the style the <col> elements give a column's cells
 // without one of their own, 0 for none.
@@ -60,14 +69,14 @@ func (sf *sheetFormatter) finalCols() []colRange {
 		tag := fmt.Appendf(nil, `<%scol min="%d" max="%d" width="%s"/>`, sf.prefix, cf.Col, cf.Col, sf.defaultWidth)
 		if j >= 0 { // split out of its range
 			c := cols[j]
-			split := slices.DeleteFunc([]colRange{{c.min, cf.Col - 1, c.style, c.tag}, {cf.Col, cf.Col, c.style, c.tag}, {cf.Col + 1, c.max, c.style, c.tag}},
+			split := slices.DeleteFunc([]colRange{newColRange(c.min, cf.Col-1, c.tag), newColRange(cf.Col, cf.Col, c.tag), newColRange(cf.Col+1, c.max, c.tag)},
 				func(r colRange) bool { return r.min > r.max })
 			cols, j, tag = slices.Replace(cols, j, j+1, split...), j+b2i(c.min < cf.Col), c.tag
 		} else {
 			if j = slices.IndexFunc(cols, func(c colRange) bool { return c.min >= cf.Col }); j < 0 {
 				j = len(cols)
 			}
-			cols = slices.Insert(cols, j, colRange{cf.Col, cf.Col, 0, tag})
+			cols = slices.Insert(cols, j, newColRange(cf.Col, cf.Col, tag))
 		}
 		if cf.Width > 0 {
 			tag = setAttr(setAttr(tag, "width", strconv.FormatFloat(cf.Width, 'f', -1, 64)), "customWidth", "1")
@@ -75,7 +84,7 @@ func (sf *sheetFormatter) finalCols() []colRange {
 		if style != 0 {
 			tag = setAttr(tag, "style", strconv.Itoa(style))
 		}
-		cols[j].tag, cols[j].style = tag, attrInt(tagAttrs(tag), "style")
+		cols[j] = newColRange(cols[j].min, cols[j].max, tag)
 	}
 	if len(cols) == 0 {
 		return nil

@@ -82,10 +82,8 @@ func (f *rowFitter) sheetFormat(attrs []byte) {
 // width is in characters.
 func (f *rowFitter) width(col int) float64 {
 	for _, c := range f.cols {
-		if c.min <= col && col <= c.max {
-			if w, ok := attrFloat(c.attrs(), "width"); ok && w >= 0 {
-				return w
-			}
+		if c.min <= col && col <= c.max && c.width >= 0 {
+			return c.width
 		}
 	}
 	return f.defaultWidth
