@@ -67,7 +67,7 @@ FUZZ_TARGETS := \
 	./internal/parse:FuzzClientID ./internal/parse:FuzzEmail ./internal/matrix:FuzzParseCSV ./internal/contract:FuzzPlainEmail \
 	./internal/fakesheets:FuzzParseA1 ./internal/fakesheets:FuzzUserEntered ./internal/gsheets:FuzzDecodeBatchGet \
 	./internal/xlsxbook:FuzzSheetXML ./internal/xlsxbook:FuzzSharedStrings ./internal/xlsxbook:FuzzStyles \
-	./internal/xlsxbook:FuzzWorkbookXML ./internal/xlsxbook:FuzzRelationships
+	./internal/xlsxbook:FuzzWorkbookXML ./internal/xlsxbook:FuzzRelationships ./internal/xlsxbook:FuzzPlainCells
 
 fuzz:
 	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; for t in $(FUZZ_TARGETS); do \
