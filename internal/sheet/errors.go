@@ -18,7 +18,7 @@ var errorCodes = map[string]bool{
 // the spreadsheet shows it. Such a cell holds no data: a reader treats it
 // as a problem, whatever the column.
 func ErrorValue(v Value) (code string, ok bool) {
-	if v.Kind != Text {
+	if v.Kind != Text || strings.IndexByte(v.Str, '#') < 0 { // most text: no trimming
 		return "", false
 	}
 	s := strings.TrimSpace(v.Str)

@@ -23,3 +23,23 @@ func TestErrorValue(t *testing.T) {
 		}
 	}
 }
+
+func TestIsEmpty(t *testing.T) {
+	for _, tc := range []struct {
+		v    Value
+		want bool
+	}{
+		{Value{}, true},
+		{TextValue(""), true},
+		{TextValue(" \t\n"), true},
+		{TextValue("\u3000 \u00a0"), true}, // full-width and no-break spaces
+		{TextValue("\u3000完了"), false},
+		{TextValue("完了\u3000"), false},
+		{TextValue(" x "), false},
+		{NumberValue(0), false},
+	} {
+		if got := tc.v.IsEmpty(); got != tc.want {
+			t.Errorf("%v %q: IsEmpty() = %v, want %v", tc.v.Kind, tc.v.Str, got, tc.want)
+		}
+	}
+}

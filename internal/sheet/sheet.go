@@ -5,14 +5,15 @@ package sheet
 
 import (
 	"context"
-
 	"errors"
 	"fmt"
 	"math"
-	"onboard/internal/civil"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+
+	"onboard/internal/civil"
 )
 
 // Kind is the type of a cell as the backend stores it.
@@ -77,7 +78,8 @@ func DayValue(d civil.Date) Value { return Value{Kind: Date, Num: float64(d)} }
 
 // IsEmpty reports whether the cell holds nothing (blank text counts as empty).
 func (v Value) IsEmpty() bool {
-	return v.Kind == Empty || (v.Kind == Text && strings.TrimSpace(v.Str) == "")
+	// Trimming the left only stops at the first other character.
+	return v.Kind == Empty || (v.Kind == Text && strings.TrimLeftFunc(v.Str, unicode.IsSpace) == "")
 }
 
 // Bool returns the boolean of a Bool cell.
