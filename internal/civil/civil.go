@@ -70,8 +70,19 @@ func (d Date) String() string {
 	if d == 0 {
 		return ""
 	}
-	y, m, day := d.Time(time.UTC).Date()
-	return strconv.Itoa(y) + "/" + pad(int(m)) + "/" + pad(day)
+	return string(d.AppendTo(make([]byte, 0, len("2026/11/24"))))
+}
+
+// AppendTo appends String's form of the date to b, for a key made of
+// several parts in one allocation.
+func (d Date) AppendTo(b []byte) []byte {
+	if d == 0 {
+		return b
+	}
+	// The day's Unix seconds: no calendar arithmetic to normalize.
+	y, m, day := time.Unix(epoch.Unix()+int64(d)*secondsPerDay, 0).UTC().Date()
+	b = strconv.AppendInt(b, int64(y), 10)
+	return append(b, '/', byte('0'+m/10), byte('0'+m%10), '/', byte('0'+day/10), byte('0'+day%10))
 }
 
 // Short formats the date as 11/24.

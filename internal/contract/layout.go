@@ -424,12 +424,11 @@ func (l *Layout) RowKey(row []sheet.Value) string {
 		}
 		return "\x00" + parse.Text(at(KeyCompany))
 	case TabSessions:
-		d := at(KeyHeldOn)
-		date := parse.Text(d)
+		id, d := parse.ClientID(at(KeyClientID)), at(KeyHeldOn)
 		if day, set, ok := parse.Date(d); set && ok {
-			date = day.String()
+			return string(day.AppendTo(append(append(make([]byte, 0, len(id)+11), id...), 0)))
 		}
-		return parse.ClientID(at(KeyClientID)) + "\x00" + date
+		return id + "\x00" + parse.Text(d)
 	case TabPool:
 		e, _, _ := parse.Email(at(KeyEmail))
 		return strings.ToLower(e)
