@@ -337,7 +337,12 @@ func (p *xlsxPackage) readSheet(part string, sst []string, styles *styleBook, ke
 		return sheetRead{}, err
 	}
 	defer rc.Close()
-	return readSheetFrom(rc, sst, styles, keepCols, onRow)
+	if p.parts[part].UncompressedSize64 < aheadBytes {
+		return readSheetFrom(rc, sst, styles, keepCols, onRow)
+	}
+	ahead := readAhead(rc)
+	defer ahead.stop()
+	return readSheetFrom(ahead, sst, styles, keepCols, onRow)
 }
 
 func readSheetFrom(src io.Reader, sst []string, styles *styleBook, keepCols func() []bool, onRow func(n int, row []sheet.Value)) (sheetRead, error) {
