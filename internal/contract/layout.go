@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"onboard/internal/parse"
 	"onboard/internal/sheet"
@@ -111,8 +112,9 @@ type Layout struct {
 	Name   string        // the tab's name in the sheet
 	Header []sheet.Value // row 1 as read
 	cols   map[string]int
-	// headers caches HeaderText: it is asked once per planned cell.
-	headers map[string]string
+	// headers caches HeaderText: it is asked once per planned cell, by
+	// the plan's goroutines at once.
+	headers sync.Map
 	// Added are job-owned or job-filled columns the sheet lacks; the job
 	// writes their headers at the right end.
 	Added []Placed
@@ -152,11 +154,11 @@ func (l *Layout) ColOfHeader(header string) int {
 // HeaderText is the header of a key as written in the sheet (or the
 // contract name for a column being added).
 func (l *Layout) HeaderText(key string) string {
-	if h, ok := l.headers[key]; ok {
-		return h
+	if h, ok := l.headers.Load(key); ok {
+		return h.(string)
 	}
 	h := l.headerText(key)
-	l.headers[key] = h
+	l.headers.Store(key, h)
 	return h
 }
 
@@ -188,7 +190,7 @@ func NewLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
 // headerLayout is NewLayout before the job's missing columns are placed:
 // row 1 of tab alone decides it.
 func headerLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
-	l := &Layout{Spec: spec, Name: tab.Name, cols: map[string]int{}, headers: map[string]string{}}
+	l := &Layout{Spec: spec, Name: tab.Name, cols: map[string]int{}}
 	if len(tab.Rows) > 0 {
 		l.Header = tab.Rows[0]
 	}

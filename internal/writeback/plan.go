@@ -6,6 +6,7 @@ package writeback
 
 import (
 	"strings"
+	"sync"
 
 	"onboard/internal/civil"
 	"onboard/internal/contract"
@@ -63,17 +64,31 @@ func Room(s *contract.Sheet) int {
 	return n
 }
 
-// AppendPlan appends Plan's changes to changes.
+// AppendPlan appends Plan's changes to changes: those of 申込 (the most),
+// then セッション's and the pool's, planned meanwhile on goroutines of
+// their own.
 func AppendPlan(changes []Change, s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change {
-	p := planner{s: s, changes: changes}
 	for _, l := range s.Layouts() {
 		for _, a := range l.Added {
-			p.changes = append(p.changes, Change{
+			changes = append(changes, Change{
 				Tab: l.Name, Row: 1, Col: a.Col, Header: a.Column.Name,
 				New: sheet.TextValue(a.Column.Name), BlankOnly: true,
 			})
 		}
 	}
+	var sessions, pool []Change
+	var wg sync.WaitGroup
+	wg.Go(func() { sessions = planSessions(s, out) })
+	if s.Pool != nil {
+		wg.Go(func() { pool = planPool(s, out, today) })
+	}
+	changes = planApps(changes, s, out, today)
+	wg.Wait()
+	return append(append(changes, sessions...), pool...)
+}
+
+func planApps(changes []Change, s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change {
+	p := planner{s: s, changes: changes}
 	m := s.Matrix
 	keys := p.occurrences(s.Apps)
 	for i := range out.Clients {
@@ -105,25 +120,32 @@ func AppendPlan(changes []Change, s *contract.Sheet, out *onboarding.Output, tod
 		p.at(s.Apps, c.App.Row, keys).fill(contract.KeySupportAccount, sheet.TextValue(c.SupportAccount))
 		p.group = 0
 	}
+	return p.changes
+}
 
-	skeys := p.occurrences(s.Sessions)
+func planSessions(s *contract.Sheet, out *onboarding.Output) []Change {
+	p := planner{s: s}
+	keys := p.occurrences(s.Sessions)
 	for i := range s.SessionRows {
 		row := s.SessionRows[i].Row
-		p.at(s.Sessions, row, skeys).set(contract.KeyProblems, sheet.TextValue(s.ProblemText(out.SessionProblems[i])))
+		p.at(s.Sessions, row, keys).set(contract.KeyProblems, sheet.TextValue(s.ProblemText(out.SessionProblems[i])))
 	}
-	if s.Pool != nil {
-		pkeys := p.occurrences(s.Pool)
-		for i := range s.PoolRows {
-			p.at(s.Pool, s.PoolRows[i].Row, pkeys).set(contract.KeyProblems, sheet.TextValue(s.ProblemText(out.PoolProblems[i])))
-		}
-		for i, a := range out.Assignments {
-			c := &out.Clients[a.Client]
-			r := p.at(s.Pool, s.PoolRows[a.Pool].Row, pkeys)
-			p.group = i + 1
-			r.fill(contract.KeyAssignedTo, sheet.TextValue(c.App.ClientID))
-			r.fill(contract.KeyAssignedOn, sheet.DayValue(today))
-			p.group = 0
-		}
+	return p.changes
+}
+
+func planPool(s *contract.Sheet, out *onboarding.Output, today civil.Date) []Change {
+	p := planner{s: s}
+	keys := p.occurrences(s.Pool)
+	for i := range s.PoolRows {
+		p.at(s.Pool, s.PoolRows[i].Row, keys).set(contract.KeyProblems, sheet.TextValue(s.ProblemText(out.PoolProblems[i])))
+	}
+	for i, a := range out.Assignments {
+		c := &out.Clients[a.Client]
+		r := p.at(s.Pool, s.PoolRows[a.Pool].Row, keys)
+		p.group = i + 1
+		r.fill(contract.KeyAssignedTo, sheet.TextValue(c.App.ClientID))
+		r.fill(contract.KeyAssignedOn, sheet.DayValue(today))
+		p.group = 0
 	}
 	return p.changes
 }
