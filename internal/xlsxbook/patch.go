@@ -188,7 +188,7 @@ func (e *valueEdits) take(n int) []int {
 // one takes its column's.
 func (e *valueEdits) writeCell(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
 	u := e.updates[e.cells[k]]
-	style := e.sf.rr.colStyle(u.Col)
+	style := styleIn(e.sf.rr.cols, u.Col)
 	if s != nil {
 		style = attrInt(s.attrs, "s")
 		if err := skipReplaced(s, u); err != nil {

@@ -44,7 +44,7 @@ const defaultColWidth = 9.140625
 type rowFitter struct {
 	book          *styleBook
 	xfs           []xfStyle  // book's cell styles, as last looked at
-	cols          []colRange // the sheet's <col> elements
+	cols          []colStyle // the sheet's <col> elements
 	defaultWidth  float64    // a column without a <col> width, in characters
 	defaultHeight float64    // a row without a height, in points
 	shared        func(i int) string
