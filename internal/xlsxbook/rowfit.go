@@ -135,14 +135,11 @@ func (f *rowFitter) cellText(cell []byte) string {
 	return ""
 }
 
-// fittedRow sets the height the cells need (none when the default fits).
+// fittedRow sets the height the cells need (none when the default fits),
+// as the start tag's last attribute.
 func (f *rowFitter) fittedRow(tag []byte, need float64) []byte {
-	tag = setAttr(tag, "ht", "")
-	out := append([]byte(nil), bytes.TrimRight(tag[:len(tag)-1], " \t\r\n")...)
-	if need > f.defaultHeight {
-		out = append(out, ` ht="`...)
-		out = strconv.AppendFloat(out, need, 'f', -1, 64)
-		out = append(out, '"')
+	if tag = setAttr(tag, "ht", ""); need > f.defaultHeight {
+		tag = setAttr(tag, "ht", strconv.FormatFloat(need, 'f', -1, 64))
 	}
-	return append(out, '>')
+	return tag
 }
