@@ -64,12 +64,7 @@ func (w *Workbook) AddTab(ctx context.Context, name string, header []string) err
 	if err != nil {
 		return err
 	}
-	return w.savePackage(p, func(name string) partWriter {
-		if b, ok := edits[name]; ok {
-			return p.replaced(b)
-		}
-		return nil
-	}, func(zw *zip.Writer) error {
+	return w.savePackage(p, nil, edits, func(zw *zip.Writer) error {
 		dst, err := zw.CreateHeader(&zip.FileHeader{Name: part, Method: zip.Deflate})
 		if err == nil {
 			_, err = dst.Write(headerSheet(header))

@@ -140,15 +140,8 @@ func patchSheet(dst io.Writer, src io.Reader, updates []sheet.Update, order []in
 		sf.dimension = [2]int{max(sf.dimension[0], updates[i].Row), max(sf.dimension[1], updates[i].Col)}
 	}
 	// A new cell takes its column's style, as one typed in Excel does.
-	ed := &valueEdits{sf: sf, updates: updates, order: order, shared: shared}
-	sf.plan = ed
-	if err := sf.write(dst, src); err != nil {
-		return err
-	}
-	if ed.pending() > 0 {
-		return fmt.Errorf("the worksheet has no sheetData")
-	}
-	return nil
+	sf.plan = &valueEdits{sf: sf, updates: updates, order: order, shared: shared}
+	return sf.write(dst, src) // it refuses a part without sheetData, and sheetData writes every edit
 }
 
 // valueEdits are a part's updates by row, for the row rewriter.
@@ -188,7 +181,7 @@ func (e *valueEdits) take(n int) []int {
 // one takes its column's.
 func (e *valueEdits) writeCell(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
 	u := e.updates[e.cells[k]]
-	style := e.sf.rr.colStyle(u.Col)
+	style := styleIn(e.sf.rr.cols, u.Col)
 	if s != nil {
 		style = attrInt(s.attrs, "s")
 		if err := skipReplaced(s, u); err != nil {

@@ -78,16 +78,7 @@ func (w *Workbook) saveRewritten(ctx context.Context, p *xlsxPackage, rewrites [
 	if err := sharedErr(); err != nil {
 		return fmt.Errorf("read workbook %s shared strings: %w", w.path, err)
 	}
-	parts := replaced()
-	return w.savePackage(p, func(name string) partWriter {
-		if sheets[name] != nil {
-			return sheets[name].write
-		}
-		if b := parts[name]; b != nil {
-			return p.replaced(b)
-		}
-		return nil
-	}, nil)
+	return w.savePackage(p, sheets, replaced(), nil)
 }
 
 // ctxReader reads until its context is done.

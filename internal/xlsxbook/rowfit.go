@@ -44,7 +44,7 @@ const defaultColWidth = 9.140625
 type rowFitter struct {
 	book          *styleBook
 	xfs           []xfStyle  // book's cell styles, as last looked at
-	cols          []colRange // the sheet's <col> elements
+	cols          []colStyle // the sheet's <col> elements
 	defaultWidth  float64    // a column without a <col> width, in characters
 	defaultHeight float64    // a row without a height, in points
 	shared        func(i int) string
@@ -135,14 +135,11 @@ func (f *rowFitter) cellText(cell []byte) string {
 	return ""
 }
 
-// fittedRow sets the height the cells need (none when the default fits).
+// fittedRow sets the height the cells need (none when the default fits),
+// as the start tag's last attribute.
 func (f *rowFitter) fittedRow(tag []byte, need float64) []byte {
-	tag = setAttr(tag, "ht", "")
-	out := append([]byte(nil), bytes.TrimRight(tag[:len(tag)-1], " \t\r\n")...)
-	if need > f.defaultHeight {
-		out = append(out, ` ht="`...)
-		out = strconv.AppendFloat(out, need, 'f', -1, 64)
-		out = append(out, '"')
+	if tag = setAttr(tag, "ht", ""); need > f.defaultHeight {
+		tag = setAttr(tag, "ht", strconv.FormatFloat(need, 'f', -1, 64))
 	}
-	return append(out, '>')
+	return tag
 }

@@ -31,24 +31,10 @@ func (w *Workbook) changing() (*xlsxPackage, error) {
 // testHookSave, when set, is told the parts each save rewrote.
 var testHookSave func(rewritten []string)
 
-// partWriter writes one part of a package being saved.
-type partWriter func(zw *zip.Writer, f *zip.File) error
-
-// replaced writes a part as b.
-func (p *xlsxPackage) replaced(b []byte) partWriter {
-	return func(zw *zip.Writer, f *zip.File) error {
-		dst, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
-		if err != nil {
-			return err
-		}
-		_, err = dst.Write(b)
-		return err
-	}
-}
-
-// savePackage saves p atomically: each part through writer(name) or copied,
-// then finish; the last look for a change on disk is just before the rename.
-func (w *Workbook) savePackage(p *xlsxPackage, writer func(name string) partWriter, finish func(*zip.Writer) error) error {
+// savePackage saves p atomically: each part as rewritten, as replaced (nil
+// keeps it) or copied, then finish; the last look for a change on disk is
+// just before the rename.
+func (w *Workbook) savePackage(p *xlsxPackage, rewritten map[string]*deflatedPart, replaced map[string][]byte, finish func(*zip.Writer) error) error {
 	h := sha256.New()
 	fill := func(out io.Writer) error {
 		zw := zip.NewWriter(io.MultiWriter(out, h))
@@ -58,14 +44,23 @@ func (w *Workbook) savePackage(p *xlsxPackage, writer func(name string) partWrit
 		if err := zw.SetComment(p.comment); err != nil {
 			return err
 		}
-		var rewritten []string
+		var written []string
 		for _, f := range p.order {
 			name := strings.TrimPrefix(f.Name, "/")
+			d, b := rewritten[name], replaced[name]
+			if d != nil || b != nil {
+				written = append(written, name)
+			}
 			var err error
-			if write := writer(name); write != nil {
-				rewritten = append(rewritten, name)
-				err = write(zw, f)
-			} else {
+			switch {
+			case d != nil:
+				err = d.write(zw, f)
+			case b != nil:
+				var dst io.Writer
+				if dst, err = zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified}); err == nil {
+					_, err = dst.Write(b)
+				}
+			default:
 				err = zw.Copy(f)
 			}
 			if err != nil {
@@ -78,7 +73,7 @@ func (w *Workbook) savePackage(p *xlsxPackage, writer func(name string) partWrit
 			}
 		}
 		if testHookSave != nil {
-			testHookSave(rewritten)
+			testHookSave(written)
 		}
 		return zw.Close()
 	}

@@ -293,9 +293,6 @@ func keepOnly(cols map[string][]int) sheet.KeepColumns {
 	}
 }
 
-// colStyle is a <col> element's style for a range of columns.
-type colStyle struct{ min, max, style int }
-
 type cellScan struct {
 	col, style      int
 	typ             []byte // its t attribute, copied: comparing it allocates nothing
@@ -353,7 +350,7 @@ func readSheetFrom(src io.Reader, sst []string, styles *styleBook, keepCols func
 		case !inData:
 			switch {
 			case s.is(tokStart, "col") && attrInt(s.attrs, "style") != 0:
-				r.cols = append(r.cols, colStyle{attrInt(s.attrs, "min"), attrInt(s.attrs, "max"), attrInt(s.attrs, "style")})
+				r.cols = append(r.cols, colStyle{min: attrInt(s.attrs, "min"), max: attrInt(s.attrs, "max"), style: attrInt(s.attrs, "style")})
 			case s.is(tokStart, "dimension"):
 				if r.used.dimension(s.attrs) && onRow == nil {
 					return r.sheetRead, nil // only the used range is asked

@@ -412,8 +412,8 @@ func TestTagAttrsLeaveOutTheName(t *testing.T) {
 	if !s.next() || sf.readCols(io.Discard, s) != nil {
 		t.Fatal("read cols")
 	}
-	if got := colStyleIn(sf.cols, 2); got != 3 {
-		t.Errorf("colStyleIn with style first: %d, want 3", got)
+	if got := styleIn(sf.cols, 2); got != 3 {
+		t.Errorf("styleIn with style first: %d, want 3", got)
 	}
 	if got := string(widenDimension([]byte(`<dimension ref="A1:B2"/>`), 5, 3)); got != `<dimension ref="A1:C5"/>` {
 		t.Errorf("widenDimension: %s", got)

@@ -33,7 +33,7 @@ type sheetFormatter struct {
 	t            *tabFormat
 	styles       *styleBook
 	prefix       string
-	cols, final  []colRange // the <col> elements as read, as written
+	cols         []colStyle // the <col> elements as read (rr.cols: as written)
 	kept         []bool     // date columns keeping their style: a cell keeps its own number format
 	maxPriority  int
 	defaultWidth string     // the width excelize gives a new col: the sheet's, else Excel's default
@@ -52,7 +52,7 @@ type sheetFormatter struct {
 
 func newSheetFormatter(t *tabFormat, styles *styleBook, fit *rowFitter) *sheetFormatter {
 	sf := &sheetFormatter{t: t, styles: styles, kept: make([]bool, len(t.cols)), fit: fit}
-	sf.rr.colStyle, sf.rr.fit, sf.plan = func(col int) int { return colStyleIn(sf.final, col) }, fit, sf
+	sf.rr.fit, sf.plan = fit, sf
 	sf.styledCols = []int{}
 	for i, cf := range t.cols {
 		if cf.Wrap || cf.Date {
@@ -168,7 +168,7 @@ func (sf *sheetFormatter) element(out io.Writer, s *xmlScanner) error {
 		// style with the format merged in.
 		sf.sawData, sf.colStyles = true, sf.colStyles[:0]
 		for _, cf := range sf.t.cols {
-			sf.colStyles = append(sf.colStyles, colStyleIn(sf.cols, cf.Col))
+			sf.colStyles = append(sf.colStyles, styleIn(sf.cols, cf.Col))
 		}
 		return sf.rr.sheetData(out, s, sf.plan)
 	case name == "conditionalFormatting":
@@ -261,7 +261,7 @@ func (sf *sheetFormatter) take(n int) []int {
 func (sf *sheetFormatter) writeCell(b []byte, k int, row rowAt, s *xmlScanner) ([]byte, float64, error) {
 	if sf.header {
 		col := sf.t.header[k]
-		return sf.restyle(b, col, row, s, colStyleIn(sf.cols, col), func(old int, _ bool) int { return sf.styles.grey(old) })
+		return sf.restyle(b, col, row, s, styleIn(sf.cols, col), func(old int, _ bool) int { return sf.styles.grey(old) })
 	}
 	i := sf.styled[k]
 	cf := sf.t.cols[i]

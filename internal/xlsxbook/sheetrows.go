@@ -14,9 +14,9 @@ import (
 // the cells an edit names are rewritten or added, every other byte copied.
 type rowRewriter struct {
 	prefix    string
-	fit       *rowFitter        // nil: no row is fitted
-	colStyle  func(col int) int // the style a cell without one shows in a column
-	rowStarts func(n int)       // told each row's number before it is written (segment.go)
+	fit       *rowFitter  // nil: no row is fitted
+	cols      []colStyle  // the sheet's <col> elements: the style a cell without one shows
+	rowStarts func(n int) // told each row's number before it is written (segment.go)
 
 	tag          []byte
 	rowBuf, cell bytes.Buffer
@@ -163,7 +163,7 @@ func (r *rowRewriter) keepCell(out io.Writer, s *xmlScanner, col, rowStyle int, 
 	}
 	// The style the cell shows: its own, else the row's (given when the row
 	// says so), else its column's; read before s moves on.
-	style := cmp.Or(rowStyle, r.colStyle(col))
+	style := cmp.Or(rowStyle, styleIn(r.cols, col))
 	if _, ok := attr(s.attrs, "s"); ok {
 		style = attrInt(s.attrs, "s")
 	}
@@ -183,14 +183,4 @@ func rowNumber(attrs []byte, prev int) int {
 		return n
 	}
 	return prev + 1
-}
-
-// styleIn is the style colStyles give a column, 0 for none.
-func styleIn(colStyles []colStyle, col int) int {
-	for _, cs := range colStyles {
-		if col >= cs.min && col <= cs.max {
-			return cs.style
-		}
-	}
-	return 0
 }

@@ -28,11 +28,8 @@ type styleBook struct {
 	base     int            // len(xfs) as read
 	dateFmt  int            // the id of the date format; -1 until known
 	maxFmt   int
-	newFmt   bool // dateFmt is added
-	derived  map[[3]int]int
-	// plainDate, the plain cell style showing the date format, is what
-	// Write gives a new date cell; -1 until found or added.
-	plainDate int
+	newFmt   bool           // dateFmt is added
+	made     map[[3]int]int // the styles derived, by key (derived)
 
 	newDxfs [][]byte
 	header  bool // the header font and fill are added (grey)
@@ -83,7 +80,7 @@ func (p *xlsxPackage) openStyles() (*styleBook, error) {
 // a cell style reads the fonts and number formats listed before it.
 func parseStyles(data []byte) (*styleBook, error) {
 	b := &styleBook{data: data, known: map[string]int{}, custom: map[int]string{}, dateFmt: -1, maxFmt: 163,
-		derived: map[[3]int]int{}, plainDate: -1, fontBase: 11}
+		made: map[[3]int]int{}, fontBase: 11}
 	root, err := parseTree(data, 3)
 	if err != nil || root == nil {
 		return b, err
@@ -155,9 +152,9 @@ func (b *styleBook) readXf(xf *node) {
 		}
 	}
 	font := attrInt(xf.attrs, "fontId")
-	if b.plainDate < 0 && xf.self && b.dateFmt >= 0 && fmtID == b.dateFmt && font == 0 &&
+	if _, found := b.made[plainDateKey]; !found && xf.self && b.dateFmt >= 0 && fmtID == b.dateFmt && font == 0 &&
 		attrInt(xf.attrs, "fillId") == 0 && attrInt(xf.attrs, "borderId") == 0 {
-		b.plainDate = len(b.xfs)
+		b.made[plainDateKey] = len(b.xfs)
 	}
 	wrap := false
 	for _, k := range xf.kids {
@@ -203,30 +200,39 @@ func (b *styleBook) changed() bool {
 // grey is style id bold dark grey on light grey: the job columns' header
 // (tabFormats checks it can be added).
 func (b *styleBook) grey(id int) int {
-	return b.variant([3]int{id, 2, 2}, func(xf xfStyle) xfStyle {
+	return b.derived([3]int{id, 2, 2}, func(xf *xfStyle) {
 		b.header = true
 		x, _ := parseTree(xf.xml, 0)
 		tag := setAttr(setAttr(x.tag, "fontId", strconv.Itoa(len(b.fonts.kids))), "fillId", strconv.Itoa(len(b.fills.kids)))
 		tag = setAttr(setAttr(tag, "applyFont", "1"), "applyFill", "1")
 		xf.xml, xf.size = spliced(xf.xml, []splice{{x.start, x.open, tag}}), b.fontBase
-		return xf
 	})
 }
 
-// variant returns the style key names, made the first time by build from
-// the style key[0] names (b.mu held while it runs).
-func (b *styleBook) variant(key [3]int, build func(xf xfStyle) xfStyle) int {
+// plainDateKey names, among the derived styles, the plain one showing the
+// date format; readXf finds it, else dateStyle adds it.
+var plainDateKey = [3]int{-1, -1, -1}
+
+// derived is the one way a cell style is added: the style key names, made the
+// first time by change from the style key[0] names (b.mu held while it runs),
+// an existing one with the same XML reused.
+func (b *styleBook) derived(key [3]int, change func(xf *xfStyle)) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if got, ok := b.derived[key]; ok {
+	if got, ok := b.made[key]; ok {
 		return got
 	}
 	id := key[0]
 	if id < 0 || id >= len(b.xfs) {
 		id = 0 // excelize reads a missing style as the default
 	}
-	n := b.add(build(b.xfs[id]))
-	b.derived[key] = n
+	xf := b.xfs[id]
+	change(&xf)
+	n, ok := b.known[string(xf.xml)]
+	if !ok {
+		n = b.push(xf)
+	}
+	b.made[key] = n
 	return n
 }
 
@@ -262,29 +268,17 @@ func (b *styleBook) dateFormat() int {
 	return b.dateFmt
 }
 
-// add appends a cell style unless it is there (b.mu held).
-func (b *styleBook) add(xf xfStyle) int {
-	if n, ok := b.known[string(xf.xml)]; ok {
-		return n
-	}
-	return b.push(xf)
-}
-
 // dateStyle returns the plain cell style showing the date format, the
 // style a date cell the job writes gets when its own shows no date.
 func (b *styleBook) dateStyle() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.plainDate < 0 {
-		id := b.dateFormat()
-		xf := fmt.Appendf(nil, `<%sxf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`, b.prefix, id)
-		size := 0.0
+	return b.derived(plainDateKey, func(xf *xfStyle) {
+		xf.fmt = b.dateFormat()
+		xf.xml = fmt.Appendf(nil, `<%sxf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`, b.prefix, xf.fmt)
+		xf.wrap, xf.size, xf.date = false, 0, false
 		if len(b.sizes) > 0 {
-			size = b.sizes[0]
+			xf.size = b.sizes[0]
 		}
-		b.plainDate = b.add(xfStyle{xml: xf, fmt: id, size: size})
-	}
-	return b.plainDate
+	})
 }
 
 // derive returns the style id showing what style id shows, wrapped (top
@@ -293,7 +287,7 @@ func (b *styleBook) derive(id int, wrap, date bool) int {
 	if !wrap && !date {
 		return id
 	}
-	return b.variant([3]int{id, b2i(wrap), b2i(date)}, func(xf xfStyle) xfStyle {
+	return b.derived([3]int{id, b2i(wrap), b2i(date)}, func(xf *xfStyle) {
 		x, _ := parseTree(xf.xml, 1)
 		tag := slices.Clone(x.tag)
 		if date {
@@ -316,7 +310,6 @@ func (b *styleBook) derive(id int, wrap, date bool) int {
 			ins[0].text = tag
 		}
 		xf.xml = spliced(xf.xml, ins)
-		return xf
 	})
 }
 
