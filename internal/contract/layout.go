@@ -112,6 +112,10 @@ type Layout struct {
 	Name   string        // the tab's name in the sheet
 	Header []sheet.Value // row 1 as read
 	cols   map[string]int
+	// keyCols are the columns of the row key's cells (RowKey), looked up
+	// once, not for every row: the client ID's or e-mail's, then the
+	// company's or date's; 0 when the tab lacks one.
+	keyCols [2]int
 	// headers caches HeaderText: it is asked once per planned cell, by
 	// the plan's goroutines at once.
 	headers sync.Map
@@ -217,6 +221,14 @@ func headerLayout(spec *Tab, tab *sheet.Tab) (*Layout, error) {
 	}
 	if len(missing) > 0 {
 		return nil, layoutErr(PartHeader, "tab %q: required header %s is missing from row 1", tab.Name, strings.Join(missing, ", "))
+	}
+	switch spec.Key {
+	case TabApplications:
+		l.keyCols = [2]int{l.cols[KeyClientID], l.cols[KeyCompany]}
+	case TabSessions:
+		l.keyCols = [2]int{l.cols[KeyClientID], l.cols[KeyHeldOn]}
+	case TabPool:
+		l.keyCols = [2]int{l.cols[KeyEmail]}
 	}
 	return l, nil
 }
@@ -412,8 +424,8 @@ func KeyText(key string) string {
 }
 
 func (l *Layout) RowKey(row []sheet.Value) string {
-	at := func(key string) sheet.Value {
-		c := l.cols[key]
+	at := func(i int) sheet.Value {
+		c := l.keyCols[i]
 		if c == 0 || c > len(row) {
 			return sheet.Value{}
 		}
@@ -421,19 +433,18 @@ func (l *Layout) RowKey(row []sheet.Value) string {
 	}
 	switch l.Spec.Key {
 	case TabApplications:
-		if id := parse.ClientID(at(KeyClientID)); id != "" {
+		if id := parse.ClientID(at(0)); id != "" {
 			return id
 		}
-		return "\x00" + parse.Text(at(KeyCompany))
+		return "\x00" + textOf(at(1))
 	case TabSessions:
-		id, d := parse.ClientID(at(KeyClientID)), at(KeyHeldOn)
+		d := at(1)
 		if day, set, ok := parse.Date(d); set && ok {
-			return string(day.AppendTo(append(append(make([]byte, 0, len(id)+11), id...), 0)))
+			return sessionKey(parse.ClientID(at(0)), day)
 		}
-		return id + "\x00" + parse.Text(d)
+		return parse.ClientID(at(0)) + "\x00" + textOf(d)
 	case TabPool:
-		e, _, _ := parse.Email(at(KeyEmail))
-		return strings.ToLower(e)
+		return emailKey(at(0))
 	}
 	return ""
 }

@@ -284,7 +284,7 @@ func (r *rowReader) cell(f field) sheet.Value {
 // in any column: it is a problem on the cell, and ok is false.
 func (r *rowReader) value(f field) (v sheet.Value, ok bool) {
 	v = r.cell(f)
-	if code, isErr := sheet.ErrorValue(v); isErr {
+	if code, isErr := errorValue(v); isErr {
 		r.problem(f, "「%s」はスプレッドシートのエラー値です: 式か入力を直してください", true, code)
 		return sheet.Value{}, false
 	}
@@ -320,7 +320,7 @@ func (r *rowReader) text(f field) string {
 	if !ok {
 		return ""
 	}
-	s := parse.Text(v)
+	s := textOf(v)
 	// A text has no more runes than bytes: most need no counting.
 	if n := len(s); n > MaxCellRunes {
 		if n = utf8.RuneCountInString(s); n > MaxCellRunes {
@@ -477,6 +477,7 @@ var resultWords = func() map[string]onboarding.Result {
 type appReader struct {
 	id, applied, company, contact, adminEmail, operator, scheduled, handover, support field
 	conds                                                                             []field
+	condWords                                                                         []memo[matrix.Known]
 }
 
 func newAppReader(l *Layout, m *matrix.Matrix) *appReader {
@@ -484,7 +485,7 @@ func newAppReader(l *Layout, m *matrix.Matrix) *appReader {
 		id: l.field(KeyClientID), applied: l.field(KeyAppliedOn), company: l.field(KeyCompany),
 		contact: l.field(KeyContact), adminEmail: l.field(KeyAdminEmail), operator: l.field(KeyOperator),
 		scheduled: l.field(KeyScheduledOn), handover: l.field(KeyHandoverOn), support: l.field(KeySupportAccount),
-		conds: l.fields(CondKey, len(m.Conditions)),
+		conds: l.fields(CondKey, len(m.Conditions)), condWords: make([]memo[matrix.Known], len(m.Conditions)),
 	}
 }
 
@@ -501,7 +502,7 @@ func (ar *appReader) read(r *rowReader) onboarding.Application {
 	a.AdminEmail = r.email(ar.adminEmail, false)
 	a.Conditions = make([]matrix.Known, len(ar.conds))
 	for i, f := range ar.conds {
-		a.Conditions[i] = r.yesNo(f)
+		a.Conditions[i] = remembered(&ar.condWords[i], r, f, (*rowReader).yesNo)
 	}
 	a.Operator = r.text(ar.operator)
 	a.ScheduledOn = r.date(ar.scheduled, false)
@@ -516,6 +517,8 @@ func (ar *appReader) read(r *rowReader) onboarding.Application {
 type sessionReader struct {
 	id, held, operator, business, scale, literacy, memo field
 	confirms, works                                     []field
+	confirmWords                                        []memo[matrix.Known]
+	workWords                                           []memo[onboarding.Result]
 }
 
 func newSessionReader(l *Layout, m *matrix.Matrix) *sessionReader {
@@ -523,6 +526,7 @@ func newSessionReader(l *Layout, m *matrix.Matrix) *sessionReader {
 		id: l.field(KeyClientID), held: l.field(KeyHeldOn), operator: l.field(KeyOperator),
 		business: l.field(KeyBusiness), scale: l.field(KeyScale), literacy: l.field(KeyLiteracy), memo: l.field(KeyMemo),
 		confirms: l.fields(ConfirmKey, len(m.Conditions)), works: l.fields(WorkKey, len(m.Works)),
+		confirmWords: make([]memo[matrix.Known], len(m.Conditions)), workWords: make([]memo[onboarding.Result], len(m.Works)),
 	}
 }
 
@@ -534,11 +538,11 @@ func (sr *sessionReader) read(r *rowReader) onboarding.Session {
 	s.Operator = r.text(sr.operator)
 	s.Confirmed = make([]matrix.Known, len(sr.confirms))
 	for i, f := range sr.confirms {
-		s.Confirmed[i] = r.yesNo(f)
+		s.Confirmed[i] = remembered(&sr.confirmWords[i], r, f, (*rowReader).yesNo)
 	}
 	s.Results = make([]onboarding.Result, len(sr.works))
 	for i, f := range sr.works {
-		s.Results[i] = r.result(f)
+		s.Results[i] = remembered(&sr.workWords[i], r, f, (*rowReader).result)
 	}
 	s.Business = r.text(sr.business)
 	s.Scale = r.text(sr.scale)
