@@ -18,7 +18,7 @@ import (
 // titles are read with one more call. owned names job-owned tabs to read
 // in the same call (by their exact names: the job made them).
 func ReadBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, owned ...string) (*sheet.Book, error) {
-	return readBook(ctx, ss, m, nil, nil, owned...)
+	return readBook(ctx, ss, Reading{Matrix: m, Owned: owned}, nil)
 }
 
 // Reading says what ReadSheet reads.
@@ -31,6 +31,11 @@ type Reading struct {
 	// its head and tail only, on a backend that can (sheet.TailReader).
 	Tail  *sheet.Tail
 	Owned []string
+	// NoPlan, for a reader that never writes (the report), reads the
+	// contract tabs for their records alone: no write-back plan follows,
+	// so the columns the job writes are not decoded and no cells are kept
+	// for a plan (Sheet.Cell, RowKey and Rows know none).
+	NoPlan bool
 }
 
 // matrixOf is the matrix a sheet whose matrix tab is tab (nil: none) is
@@ -53,11 +58,11 @@ func (rd Reading) matrixOf(tab *sheet.Tab) (*matrix.Matrix, error) {
 // book holds only their headers (Tab.Streamed); its other tabs are whole.
 func ReadSheet(ctx context.Context, ss sheet.Spreadsheet, rd Reading) (*sheet.Book, *Sheet, error) {
 	st := newStream(ss, rd)
-	book, err := readBook(ctx, ss, rd.Matrix, rd.Tail, st, rd.Owned...)
+	book, err := readBook(ctx, ss, rd, st)
 	if err == nil && st != nil && !st.madeFor(book) {
 		// The layouts were made for another matrix than the sheet's.
 		st = nil
-		book, err = readBook(ctx, ss, rd.Matrix, rd.Tail, nil, rd.Owned...)
+		book, err = readBook(ctx, ss, rd, nil)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -66,17 +71,18 @@ func ReadSheet(ctx context.Context, ss sheet.Spreadsheet, rd Reading) (*sheet.Bo
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := read(book, m, st)
+	s, err := read(book, m, st, rd.NoPlan)
 	if err != nil {
 		return nil, nil, err
 	}
 	return book, s, nil
 }
 
-// readBook is ReadBook reading the owned tab tail names as its head and
-// tail only, on a backend that can (sheet.TailReader), and handing the
+// readBook is ReadBook reading the owned tab rd.Tail names as its head
+// and tail only, on a backend that can (sheet.TailReader), and handing the
 // contract tabs' rows to st when set.
-func readBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, tail *sheet.Tail, st *stream, owned ...string) (*sheet.Book, error) {
+func readBook(ctx context.Context, ss sheet.Spreadsheet, rd Reading, st *stream) (*sheet.Book, error) {
+	m, tail := rd.Matrix, rd.Tail
 	specs := Tabs(m)
 	readKeeping := func(ctx context.Context, names []string, _ sheet.KeepColumns) (*sheet.Book, error) {
 		return ss.Read(ctx, names)
@@ -95,13 +101,13 @@ func readBook(ctx context.Context, ss sheet.Spreadsheet, m *matrix.Matrix, tail 
 		}
 	}
 	read := func(ctx context.Context, names []string) (*sheet.Book, error) { return readKeeping(ctx, names, nil) }
-	names := append(append(TabNames(m), matrix.TabName), owned...)
+	names := append(append(TabNames(m), matrix.TabName), rd.Owned...)
 	switch {
 	case filtering:
 		// A backend that can leave a team's own columns out of a contract
 		// tab does: the records are made of the contract's columns alone.
 		var err error
-		if read, err = keptRead(ctx, ss, readKeeping, specs, st); err != nil {
+		if read, err = keptRead(ctx, ss, readKeeping, specs, st, !rd.NoPlan); err != nil {
 			return nil, fmt.Errorf("read %s: %w", ss.Describe(), err)
 		}
 	case st != nil:
@@ -167,8 +173,8 @@ func withAliased(ctx context.Context, ss sheet.Spreadsheet, book *sheet.Book, na
 // the default does not, so that small tab is read first and the columns of
 // both matrices are kept; were it edited before the main read, that read is
 // made again whole. With st, the contract tabs' rows go to it, for the
-// matrix read first.
-func keptRead(ctx context.Context, ss sheet.Spreadsheet, readKeeping func(context.Context, []string, sheet.KeepColumns) (*sheet.Book, error), specs []Tab, st *stream) (func(context.Context, []string) (*sheet.Book, error), error) {
+// matrix read first. jobCols keeps the columns the job writes too.
+func keptRead(ctx context.Context, ss sheet.Spreadsheet, readKeeping func(context.Context, []string, sheet.KeepColumns) (*sheet.Book, error), specs []Tab, st *stream, jobCols bool) (func(context.Context, []string) (*sheet.Book, error), error) {
 	b, err := ss.Read(ctx, []string{matrix.TabName}) // absent when the sheet has none
 	if err != nil {
 		return nil, err
@@ -179,7 +185,7 @@ func keptRead(ctx context.Context, ss sheet.Spreadsheet, readKeeping func(contex
 			specs = append(slices.Clip(specs), Tabs(tm)...)
 		}
 	}
-	keep := contractColumns(specs)
+	keep := contractColumns(specs, jobCols)
 	if st != nil {
 		st.matrixTab = first
 		keep = st.keep(keep)
@@ -203,8 +209,9 @@ func sameRows(a, b *sheet.Tab) bool {
 
 // contractColumns keeps, of a tab that is a contract tab (by its name or
 // alias, as ResolveTab finds it), the columns whose header names a contract
-// column; every column of any other tab.
-func contractColumns(specs []Tab) sheet.KeepColumns {
+// column, those the job writes only with jobCols; every column of any
+// other tab.
+func contractColumns(specs []Tab, jobCols bool) sheet.KeepColumns {
 	return func(tab string, header []sheet.Value) sheet.Keep {
 		var keep []bool
 		for i := range specs {
@@ -215,7 +222,7 @@ func contractColumns(specs []Tab) sheet.KeepColumns {
 				keep = make([]bool, len(header)+1)
 			}
 			for c, v := range header {
-				if specs[i].match(v.String()) != nil {
+				if col := specs[i].match(v.String()); col != nil && (jobCols || col.Owner != Job) {
 					keep[c+1] = true
 				}
 			}

@@ -57,7 +57,7 @@ func TabNames(m *matrix.Matrix) []string {
 // Read applies the contract to a book. A missing required tab or header,
 // or a duplicated header, is a LayoutError; bad cells become problems.
 func Read(book *sheet.Book, m *matrix.Matrix) (*Sheet, error) {
-	return read(book, m, nil)
+	return read(book, m, nil, false)
 }
 
 // parallelRows is the size of a tab worth reading on its own goroutine.
@@ -65,7 +65,8 @@ const parallelRows = 2000
 
 // read applies the contract to a book whose tabs hold their rows, or
 // (Tab.Streamed) had them made into records by st as they were read.
-func read(book *sheet.Book, m *matrix.Matrix, st *stream) (*Sheet, error) {
+// noPlan keeps no cells for a write-back plan (Reading.NoPlan).
+func read(book *sheet.Book, m *matrix.Matrix, st *stream, noPlan bool) (*Sheet, error) {
 	s := &Sheet{Matrix: m, kept: map[string]*kept{}, names: contractNames(m)}
 	reads := map[string]*tabRead{}
 	whole := map[string]*sheet.Tab{} // the tabs that hold their rows
@@ -88,7 +89,7 @@ func read(book *sheet.Book, m *matrix.Matrix, st *stream) (*Sheet, error) {
 		} else {
 			var l *Layout
 			if l, err = NewLayout(spec, tab); err == nil {
-				t, whole[spec.Key] = newTabRead(l, m), tab
+				t, whole[spec.Key] = newTabRead(l, m, !noPlan), tab
 			}
 		}
 		if err != nil {
@@ -160,8 +161,13 @@ type tabRead struct {
 	pool     chunked[onboarding.PoolAccount]
 }
 
-func newTabRead(l *Layout, m *matrix.Matrix) *tabRead {
-	t := &tabRead{l: l, manager: l.managerCols(), record: recordOf(l.Spec.Key), kept: newKept(l)}
+// newTabRead reads the tab's records, and with plan the cells a
+// write-back plan compares with.
+func newTabRead(l *Layout, m *matrix.Matrix, plan bool) *tabRead {
+	t := &tabRead{l: l, manager: l.managerCols(), record: recordOf(l.Spec.Key)}
+	if plan {
+		t.kept = newKept(l)
+	}
 	switch l.Spec.Key {
 	case TabApplications:
 		ar := newAppReader(l, m)
@@ -187,17 +193,23 @@ func (t *tabRead) expect(rows int) {
 	case TabPool:
 		t.pool.reserve(rows - 1)
 	}
-	t.kept.expect(rows)
+	if t.kept != nil {
+		t.kept.expect(rows)
+	}
 }
 
 // row takes sheet row n (cells only while it runs): the header row, or a
 // data row, whose record is read unless it is blank.
 func (t *tabRead) row(n int, cells []sheet.Value) {
 	if n <= 1 {
-		t.kept.add(1, cells, "")
+		if t.kept != nil {
+			t.kept.add(1, cells, "")
+		}
 		return
 	}
-	t.kept.add(n, cells, t.l.RowKey(cells))
+	if t.kept != nil {
+		t.kept.add(n, cells, t.l.RowKey(cells))
+	}
 	if blankRow(cells, t.manager) {
 		return
 	}

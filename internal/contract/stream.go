@@ -64,7 +64,7 @@ func (st *stream) keep(base sheet.KeepColumns) sheet.KeepColumns {
 			return k
 		}
 		if k.Cols == nil {
-			k.Cols = contractColumns(specs)(tab, header).Cols
+			k.Cols = contractColumns(specs, !st.rd.NoPlan)(tab, header).Cols
 		}
 		k.Rows, k.Expect = ts.row, ts.expect
 		return k
@@ -94,7 +94,7 @@ func (st *stream) start(tab string, header []sheet.Value) (*tabStream, []Tab) {
 			ts.errs[spec.Key] = err
 			continue
 		}
-		t := newTabRead(l, m)
+		t := newTabRead(l, m, !st.rd.NoPlan)
 		t.row(1, header)
 		ts.reads = append(ts.reads, t)
 	}
@@ -189,7 +189,9 @@ func (st *stream) finish(tab *sheet.Tab, key string) (*tabRead, error) {
 		if err := t.l.place(tab); err != nil {
 			return nil, err
 		}
-		t.kept.added(t.l.Added)
+		if t.kept != nil {
+			t.kept.added(t.l.Added)
+		}
 		return t, nil
 	}
 	return nil, fmt.Errorf("tab %q: read row by row, but not as the %s tab", tab.Name, key)

@@ -158,3 +158,47 @@ func TestReadSheetErrorsAsWhole(t *testing.T) {
 		t.Errorf("read row by row: %v; whole: %v", got, want)
 	}
 }
+
+// TestReadSheetNoPlan: a read for the records alone (the report) makes
+// the records and layouts of a read for a write-back plan, on either
+// backend, and keeps no cells: the job's columns are not read.
+func TestReadSheetNoPlan(t *testing.T) {
+	b := streamBook(t)
+	apps := b.Tab("申込") // the job's status column, filled as a sync leaves it
+	apps.Rows[0] = append(apps.Rows[0], sheet.TextValue("ステータス"))
+	col := len(apps.Rows[0])
+	for r := 1; r < len(apps.Rows); r++ {
+		if len(apps.Rows[r]) > 0 {
+			apps.Rows[r] = append(apps.Rows[r], make([]sheet.Value, max(0, col-len(apps.Rows[r])))...)
+			apps.Rows[r][col-1] = sheet.TextValue("進行中")
+		}
+	}
+	path := filepath.Join(t.TempDir(), "s.xlsx")
+	if err := xlsxbook.Create(path, b); err != nil {
+		t.Fatal(err)
+	}
+	for name, ss := range map[string]sheet.Spreadsheet{"memory": memsheet.FromBook("s", b), "workbook": xlsxbook.Open(path)} {
+		rd := tailReading(t)
+		_, plan, err := ReadSheet(context.Background(), ss, rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd.NoPlan = true
+		_, records, err := ReadSheet(context.Background(), ss, rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, ok := plan.Cell(TabApplications, 2, col); !ok || v.String() != "進行中" {
+			t.Errorf("%s: a plan's read keeps the status cell as %v, %v", name, v, ok)
+		}
+		if v, ok := records.Cell(TabApplications, 2, col); ok {
+			t.Errorf("%s: a read for the records keeps the status cell %v", name, v)
+		}
+		plan.ReleaseCells()
+		records.ReleaseCells()
+		if !reflect.DeepEqual(records, plan) {
+			t.Errorf("%s: read for the records:\n%d applications, %d sessions, %d pool rows\nfor a plan:\n%d, %d, %d", name,
+				len(records.Applications), len(records.SessionRows), len(records.PoolRows), len(plan.Applications), len(plan.SessionRows), len(plan.PoolRows))
+		}
+	}
+}

@@ -92,7 +92,7 @@ const MaxAttempts = 3
 // Evaluate reads the spreadsheet and computes every client, writing
 // nothing.
 func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
-	run, err := compute(ctx, ss, cfg, 0)
+	run, err := compute(ctx, ss, cfg, true)
 	if err != nil {
 		return nil, err
 	}
@@ -124,13 +124,17 @@ func Evaluate(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, erro
 // change for nearly every status cell. Of ステータス履歴 it reads the head
 // and the totals row as of HistoryAsOf (the latest one when unset) alone:
 // a reader needs those figures, not the days after them.
+// It decodes none of the columns the job writes and keeps no cells for a
+// plan.
 func Compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config) (*Run, error) {
-	return compute(ctx, ss, cfg, 1)
+	return compute(ctx, ss, cfg, false)
 }
 
-// compute reads and computes; historyRows is sheet.Tail's Rows for the
-// read of ステータス履歴 (0: from its anchor to its end, as a sync needs).
-func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, historyRows int) (*Run, error) {
+// compute reads and computes. plan (Evaluate) reads for a write-back plan:
+// ステータス履歴 from its anchor to its end, and the cells the plan
+// compares with; without it, the anchor row alone of the tail
+// (sheet.Tail's Rows) and the records alone (contract.Reading.NoPlan).
+func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, plan bool) (*Run, error) {
 	var owned []string
 	if cfg.Prep != nil {
 		owned = append(owned, contract.PrepTabName)
@@ -141,12 +145,14 @@ func compute(ctx context.Context, ss sheet.Spreadsheet, cfg Config, historyRows 
 	var tail *sheet.Tail
 	if cfg.History {
 		t := statuslog.TailOf(cfg.Now.Location(), cfg.HistoryAsOf)
-		t.Rows = historyRows
+		if !plan {
+			t.Rows = 1
+		}
 		tail = &t
 	}
 	// The team's own matrix in the sheet replaces the default, unless
 	// pinned.
-	book, s, err := contract.ReadSheet(ctx, ss, contract.Reading{Matrix: cfg.Matrix, Pinned: cfg.MatrixPinned, Tail: tail, Owned: owned})
+	book, s, err := contract.ReadSheet(ctx, ss, contract.Reading{Matrix: cfg.Matrix, Pinned: cfg.MatrixPinned, Tail: tail, Owned: owned, NoPlan: !plan})
 	if err != nil {
 		return nil, err
 	}
