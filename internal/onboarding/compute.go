@@ -22,7 +22,6 @@ func Compute(in Input) *Output {
 		PoolProblems:    map[int][]Problem{},
 	}
 
-	byID := make(map[string][]int, len(in.Applications))
 	for i := range in.Applications {
 		a := &in.Applications[i]
 		c := &out.Clients[i]
@@ -30,24 +29,9 @@ func Compute(in Input) *Output {
 		c.Column = -1
 		c.SupportAccount = a.SupportAccount
 		c.Problems = append(c.Problems, a.Problems...)
-		if a.ClientID != "" {
-			byID[a.ClientID] = append(byID[a.ClientID], i)
-		}
 	}
-	for id, rows := range byID {
-		if len(rows) < 2 {
-			continue
-		}
-		list := make([]string, len(rows))
-		for j, r := range rows {
-			list[j] = strconv.Itoa(in.Applications[r].Row) + "行目"
-		}
-		for _, r := range rows {
-			c := &out.Clients[r]
-			c.Duplicate = true
-			c.Problems = append(c.Problems, c.App.problem(keys.ClientID, true, "「%s」が %s で重複しています", id, strings.Join(list, "・")))
-		}
-	}
+	byID := indexRows(len(in.Applications), func(i int) string { return in.Applications[i].ClientID })
+	flagDuplicates(in.Applications, out, byID)
 
 	// Sessions, oldest first: by date, then by row; ties keep the input
 	// order, as a stable sort would. The index makes the order total, so
@@ -78,16 +62,16 @@ func Compute(in Input) *Output {
 			// dated ahead counts from its day on, not before.
 			out.SessionProblems[si] = append(out.SessionProblems[si],
 				s.problem(keys.HeldOn, false, "「%s」は未来の日付です: その日までこの行の結果は数えません（予定は"+keys.Name(keys.Applications)+"の"+keys.Name(keys.ScheduledOn)+"へ）", s.HeldOn))
-			if _, ok := byID[s.ClientID]; ok {
+			if _, ok := byID.first[s.ClientID]; ok {
 				continue
 			}
 		}
-		rows, ok := byID[s.ClientID]
+		first, ok := byID.first[s.ClientID]
 		if !ok {
 			out.SessionProblems[si] = append(out.SessionProblems[si], s.problem(keys.ClientID, false, "「%s」は"+keys.Name(keys.Applications)+"にありません", s.ClientID))
 			continue
 		}
-		for _, r := range rows {
+		for r := first; r >= 0; r = byID.next[r] {
 			c := &out.Clients[r]
 			c.Sessions = append(c.Sessions, s)
 			c.sessionIdx = append(c.sessionIdx, si)
@@ -126,6 +110,63 @@ func Compute(in Input) *Output {
 		decideStatus(m, &out.Clients[i], in.Today, in.StallDays)
 	}
 	return out
+}
+
+// rowsByKey finds the rows (clients, pool rows) of a key: first is the
+// first row of each key, and next, by row, the next of the same key, -1
+// after the last. A map to each key's list of rows would make a list a
+// row: 100,000 of them at 100,000 clients.
+type rowsByKey struct {
+	first map[string]int
+	next  []int
+}
+
+// indexRows finds rows 0 to n-1 by key(i); rows whose key is "" are in
+// none.
+func indexRows(n int, key func(int) string) rowsByKey {
+	by := rowsByKey{first: make(map[string]int, n), next: make([]int, n)}
+	for i := n - 1; i >= 0; i-- {
+		by.next[i] = -1
+		k := key(i)
+		if k == "" {
+			continue
+		}
+		if j, ok := by.first[k]; ok {
+			by.next[i] = j
+		}
+		by.first[k] = i
+	}
+	return by
+}
+
+// rows lists the rows of key k in order.
+func (by rowsByKey) rows(k string) []int {
+	var rows []int
+	if i, ok := by.first[k]; ok {
+		for ; i >= 0; i = by.next[i] {
+			rows = append(rows, i)
+		}
+	}
+	return rows
+}
+
+// flagDuplicates marks the clients whose ID another holds too.
+func flagDuplicates(apps []Application, out *Output, by rowsByKey) {
+	for i := range apps {
+		id := apps[i].ClientID
+		if by.next[i] < 0 || by.first[id] != i {
+			continue // a single ID, or a later row of an ID flagged already
+		}
+		var list []string
+		for r := i; r >= 0; r = by.next[r] {
+			list = append(list, strconv.Itoa(apps[r].Row)+"行目")
+		}
+		for r := i; r >= 0; r = by.next[r] {
+			c := &out.Clients[r]
+			c.Duplicate = true
+			c.Problems = append(c.Problems, c.App.problem(keys.ClientID, true, "「%s」が %s で重複しています", id, strings.Join(list, "・")))
+		}
+	}
 }
 
 func computeClient(m *matrix.Matrix, c *Client) {
@@ -248,4 +289,10 @@ func (s *Session) problem(field string, blocking bool, format string, args ...an
 // problem is a problem on a field of the pool row.
 func (p *PoolAccount) problem(field string, blocking bool, format string, args ...any) Problem {
 	return Problem{Record: PoolRecord, Row: p.Row, Field: field, Message: fmt.Sprintf(format, args...), Blocking: blocking}
+}
+
+// has reports whether some row has key k.
+func (by rowsByKey) has(k string) bool {
+	_, ok := by.first[k]
+	return ok
 }

@@ -33,35 +33,16 @@ func assignPool(in Input, out *Output) {
 	}
 
 	// Pool rows by the client they are assigned to.
-	assigned := 0
-	for i := range in.Pool {
-		if in.Pool[i].AssignedTo != "" {
-			assigned++
-		}
-	}
-	byClient := make(map[string][]int, assigned) // made at its size: a map grown copies itself
-	for i := range in.Pool {
-		if id := in.Pool[i].AssignedTo; id != "" {
-			byClient[id] = append(byClient[id], i)
-		}
-	}
+	byClient := indexRows(len(in.Pool), func(i int) string { return in.Pool[i].AssignedTo })
 
 	// Accounts already in use, whether the pool records it or a manager
-	// typed the address into 申込.
-	inUse := 0
-	for i := range out.Clients {
-		if out.Clients[i].SupportAccount != "" {
-			inUse++
+	// typed the address into 申込: email → clients using it.
+	taken := indexRows(len(out.Clients), func(i int) string { return strings.ToLower(out.Clients[i].SupportAccount) })
+	for email, first := range taken.first {
+		users := []int{first} // most accounts have one user: a list on the stack
+		if taken.next[first] >= 0 {
+			users = taken.rows(email)
 		}
-	}
-	taken := make(map[string][]int, inUse) // email → clients using it
-	for i := range out.Clients {
-		c := &out.Clients[i]
-		if c.SupportAccount != "" {
-			taken[strings.ToLower(c.SupportAccount)] = append(taken[strings.ToLower(c.SupportAccount)], i)
-		}
-	}
-	for email, users := range taken {
 		if len(users) > 1 {
 			for _, u := range users {
 				c := &out.Clients[u]
@@ -75,12 +56,12 @@ func assignPool(in Input, out *Output) {
 		p := &in.Pool[pi]
 		c := &out.Clients[users[0]]
 		switch {
-		case p.AssignedTo == "" && len(byClient[c.App.ClientID]) == 0 && c.App.ClientID != "" && !c.Duplicate:
+		case p.AssignedTo == "" && !byClient.has(c.App.ClientID) && c.App.ClientID != "" && !c.Duplicate:
 			// A client holds one pool row at most: with another already
 			// assigned, that one is flagged below instead. A duplicated ID
 			// names no one client: it waits until the ID is fixed.
 			out.Assignments = append(out.Assignments, Assignment{Client: users[0], Pool: pi, Manual: true})
-			byClient[c.App.ClientID] = []int{pi}
+			byClient.first[c.App.ClientID] = pi // a pool row assigned to no one: next[pi] is -1
 		case p.AssignedTo != c.App.ClientID && len(users) == 1:
 			c.Problems = append(c.Problems, c.App.problem(keys.SupportAccount, false, "「%s」は"+keys.Name(keys.Pool)+"表で %s に割り当てられています", email, p.AssignedTo))
 		}
@@ -90,7 +71,7 @@ func assignPool(in Input, out *Output) {
 	var free []int
 	for i := range in.Pool {
 		p := &in.Pool[i]
-		if p.Prepared() && p.AssignedTo == "" && len(taken[p.Email]) == 0 && byEmail[p.Email] == i && !blocking(p.Problems) {
+		if p.Prepared() && p.AssignedTo == "" && !taken.has(p.Email) && byEmail[p.Email] == i && !blocking(p.Problems) {
 			free = append(free, i)
 		}
 	}
@@ -101,14 +82,14 @@ func assignPool(in Input, out *Output) {
 		if c.SupportAccount != "" || c.App.SupportAccountTyped || c.Duplicate || c.App.ClientID == "" {
 			continue
 		}
-		if rows := byClient[c.App.ClientID]; len(rows) > 0 {
+		if row, ok := byClient.first[c.App.ClientID]; ok {
 			// The pool says this client has an account and 申込 is blank:
 			// fill it from the pool rather than give a second one.
-			p := &in.Pool[rows[0]]
-			if p.Email != "" && byEmail[p.Email] == rows[0] && len(taken[p.Email]) == 0 {
+			p := &in.Pool[row]
+			if p.Email != "" && byEmail[p.Email] == row && !taken.has(p.Email) {
 				c.SupportAccount = p.Email
-				taken[p.Email] = []int{i}
-				out.Assignments = append(out.Assignments, Assignment{Client: i, Pool: rows[0]})
+				taken.first[p.Email] = i // a client using no account: next[i] is -1
+				out.Assignments = append(out.Assignments, Assignment{Client: i, Pool: row})
 			}
 			continue
 		}
@@ -149,18 +130,22 @@ func assignPool(in Input, out *Output) {
 // flagStrayAssignments notes the pool rows assigned to a client that
 // holds another account, or that holds one pool row already: the pool
 // and 申込 must agree, and a manager decides which is right.
-func flagStrayAssignments(in Input, out *Output, byClient map[string][]int) {
-	clients := map[string]*Client{}
+func flagStrayAssignments(in Input, out *Output, byClient rowsByKey) {
+	// Each pool row names one client: each client's rows are its own,
+	// whatever the order the clients are taken in.
 	for i := range out.Clients {
 		c := &out.Clients[i]
-		if c.App.ClientID != "" && !c.Duplicate {
-			clients[c.App.ClientID] = c
-		}
-	}
-	for id, rows := range byClient {
-		c := clients[id]
-		if c == nil {
+		id := c.App.ClientID
+		if id == "" || c.Duplicate {
 			continue
+		}
+		first, ok := byClient.first[id]
+		if !ok {
+			continue
+		}
+		rows := []int{first} // most clients hold one row: a list on the stack
+		if byClient.next[first] >= 0 {
+			rows = byClient.rows(id)
 		}
 		held := -1 // the pool row the client holds
 		for _, pi := range rows {
