@@ -2,8 +2,6 @@ package contract
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"onboard/internal/civil"
 	"onboard/internal/parse"
@@ -12,39 +10,7 @@ import (
 
 // The readers below run for every cell of the contract tabs: each is
 // what the function it names returns, with the cells most sheets hold
-// (texts with no space at either end, Japanese ones among them) answered
-// without TrimSpace's run over both ends or a map lookup.
-
-// isSpace is unicode.IsSpace, answered at once for the letters above
-// U+3000, the last space it knows (kana and kanji among them).
-func isSpace(r rune) bool { return r <= 0x3000 && unicode.IsSpace(r) }
-
-// edgeSpace reports whether s begins or ends with white space.
-func edgeSpace(s string) bool {
-	first, _ := utf8.DecodeRuneInString(s)
-	last, _ := utf8.DecodeLastRuneInString(s)
-	return isSpace(first) || isSpace(last)
-}
-
-// textOf is parse.Text(v).
-func textOf(v sheet.Value) string {
-	if v.Kind == sheet.Text && !edgeSpace(v.Str) {
-		return v.Str
-	}
-	return parse.Text(v)
-}
-
-// errorValue is sheet.ErrorValue(v): a text whose first letter is
-// neither # nor a space is no error value.
-func errorValue(v sheet.Value) (string, bool) {
-	if v.Kind != sheet.Text {
-		return "", false
-	}
-	if first, _ := utf8.DecodeRuneInString(v.Str); first != '#' && !isSpace(first) {
-		return "", false
-	}
-	return sheet.ErrorValue(v)
-}
+// answered without a map lookup.
 
 // emailKey is the pool's row key of an address cell: parse.Email's
 // address, lower case.

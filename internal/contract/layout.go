@@ -436,13 +436,13 @@ func (l *Layout) RowKey(row []sheet.Value) string {
 		if id := parse.ClientID(at(0)); id != "" {
 			return id
 		}
-		return "\x00" + textOf(at(1))
+		return "\x00" + parse.Text(at(1))
 	case TabSessions:
 		d := at(1)
 		if day, set, ok := parse.Date(d); set && ok {
 			return sessionKey(parse.ClientID(at(0)), day)
 		}
-		return parse.ClientID(at(0)) + "\x00" + textOf(d)
+		return parse.ClientID(at(0)) + "\x00" + parse.Text(d)
 	case TabPool:
 		return emailKey(at(0))
 	}

@@ -296,7 +296,7 @@ func (r *rowReader) cell(f field) sheet.Value {
 // in any column: it is a problem on the cell, and ok is false.
 func (r *rowReader) value(f field) (v sheet.Value, ok bool) {
 	v = r.cell(f)
-	if code, isErr := errorValue(v); isErr {
+	if code, isErr := sheet.ErrorValue(v); isErr {
 		r.problem(f, "「%s」はスプレッドシートのエラー値です: 式か入力を直してください", true, code)
 		return sheet.Value{}, false
 	}
@@ -332,7 +332,7 @@ func (r *rowReader) text(f field) string {
 	if !ok {
 		return ""
 	}
-	s := textOf(v)
+	s := parse.Text(v)
 	// A text has no more runes than bytes: most need no counting.
 	if n := len(s); n > MaxCellRunes {
 		if n = utf8.RuneCountInString(s); n > MaxCellRunes {

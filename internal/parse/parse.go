@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -221,7 +222,19 @@ func ClientID(v sheet.Value) string {
 
 // Text returns a cell as trimmed text.
 func Text(v sheet.Value) string {
+	if v.Kind == sheet.Text && !edgeSpace(v.Str) { // most cells: nothing to trim
+		return v.Str
+	}
 	return strings.TrimSpace(v.String())
+}
+
+// edgeSpace reports whether s begins or ends with white space; a letter
+// above U+3000, the last space unicode knows (kana, kanji), is none.
+func edgeSpace(s string) bool {
+	isSpace := func(r rune) bool { return r <= 0x3000 && unicode.IsSpace(r) }
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return isSpace(first) || isSpace(last)
 }
 
 // Email reads an e-mail address: trimmed, NFKC (full-width ＠ becomes @),
